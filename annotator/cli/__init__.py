@@ -1,0 +1,1 @@
+"""The command line: ``annotator`` opens the GUI; subcommands serve pipelines."""

@@ -1,0 +1,1 @@
+"""The pure domain: documents, claims, labels, offsets. No Qt, no SQL."""

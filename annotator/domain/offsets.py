@@ -1,0 +1,76 @@
+"""Conversion between stored code-point offsets and the positions a Qt view uses.
+
+The stored text is the truth. A Qt text document shows a *display* form of it,
+whose positions differ from code-point offsets in two ways:
+
+* a code point outside the Basic Multilingual Plane (most emoji) takes two
+  UTF-16 units;
+* ``\\r\\n`` becomes a single block separator (the ``\\r`` takes no position),
+  and a lone ``\\r`` becomes a block separator of its own.
+
+:class:`OffsetMap` is the one place this is worked out. It is pure Python so it
+can be tested without Qt; the viewer is its only user.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
+
+_IRREGULAR = re.compile("[\U00010000-\U0010ffff]|\r\n?")
+
+
+class OffsetMap:
+    """Maps code-point offsets of ``text`` to display positions and back."""
+
+    __slots__ = ("_cp", "_shift", "_disp", "display_text", "length")
+
+    def __init__(self, text: str) -> None:
+        cps: list[int] = []      # code-point index of each irregular character
+        deltas: list[int] = []   # its display width minus one
+        for match in _IRREGULAR.finditer(text):
+            token = match.group()
+            if token == "\r\n":
+                cps.append(match.start())   # the \r vanishes
+                deltas.append(-1)
+            elif token != "\r":
+                cps.append(match.start())   # astral: two UTF-16 units
+                deltas.append(1)
+        self._cp = cps
+        #: shift[i]: total display shift of all irregular characters before the i-th.
+        self._shift = [0, *accumulate(deltas)]
+        #: display position where the i-th irregular character begins.
+        self._disp = [cp + self._shift[i] for i, cp in enumerate(cps)]
+        self.length = len(text)
+        self.display_text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+    @property
+    def display_length(self) -> int:
+        return self.to_display(self.length)
+
+    def to_display(self, offset: int) -> int:
+        """The display position of code-point ``offset`` (0 <= offset <= len(text))."""
+        if not 0 <= offset <= self.length:
+            raise ValueError(f"offset {offset} outside text of length {self.length}")
+        return offset + self._shift[bisect_left(self._cp, offset)]
+
+    def to_offset(self, position: int, *, round_up: bool = False) -> int:
+        """The code-point offset of display ``position``.
+
+        A position inside a surrogate pair moves to the start of its character,
+        or to its end with ``round_up`` (use that for the end of a span), so a
+        span never splits a character. A position in a ``\\r\\n`` pair's gap
+        maps before the ``\\r``.
+        """
+        position = max(0, min(position, self.display_length))
+        i = bisect_right(self._disp, position) - 1
+        if i < 0:
+            return position
+        if position == self._disp[i]:
+            return self._cp[i]
+        shift_after = self._shift[i + 1]
+        if shift_after > self._shift[i] and position == self._disp[i] + 1:
+            # Between the two UTF-16 units of the astral character at _cp[i].
+            return self._cp[i] + 1 if round_up else self._cp[i]
+        return position - shift_after

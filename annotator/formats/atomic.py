@@ -1,0 +1,32 @@
+"""Writing a file so that a crash never leaves a partial file in place of a good one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+
+@contextmanager
+def atomic_write(path: str | Path, *, newline: str | None = None,
+                 encoding: str = "utf-8") -> Iterator[IO[str]]:
+    """Yield a text handle on a temporary file beside ``path``; on success it is
+    flushed to disk and renamed over ``path``; on error it is removed."""
+    target = Path(path)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                     dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        try:
+            os.unlink(temp_name)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,169 @@
+"""The canonical claim record (one JSON object per claim) and its CSV form.
+
+The record is what ``annotator export --format jsonl`` writes and
+``annotator import-annotations`` reads back::
+
+    id, document_id, document_sha256, document_title, start, end, quote,
+    prefix, suffix, proposition, stance, source_reliability, info_credibility,
+    note, tags, annotator, created_at, updated_at
+
+``start``/``end`` are Unicode code-point offsets: ``text[start:end] == quote``
+in Python. Timestamps are ISO 8601 in UTC with a ``Z``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from annotator.domain.labels import parse_info_credibility, parse_source_reliability, parse_stance
+from annotator.domain.model import Claim, Document, normalise_tags, span_context
+from annotator.formats.atomic import atomic_write
+
+CLAIM_FIELDS = (
+    "id", "document_id", "document_sha256", "document_title", "start", "end", "quote",
+    "prefix", "suffix", "proposition", "stance", "source_reliability", "info_credibility",
+    "note", "tags", "annotator", "created_at", "updated_at",
+)
+DOCUMENT_FIELDS = ("id", "sha256", "title", "source", "published", "metadata", "text")
+
+#: CSV cells starting with these are prefixed with ``'`` so spreadsheets do not
+#: run them as formulas (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_TAG_SEPARATOR = "; "
+
+
+def format_timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_timestamp(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError(f"timestamp must be an ISO 8601 string, not {value!r}")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z")
+                                        else value)
+    except ValueError:
+        raise ValueError(f"timestamp {value!r} is not ISO 8601") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"timestamp {value!r} has no time zone")
+    return moment.astimezone(UTC)
+
+
+def claim_record(claim: Claim, document_sha256: str, document_title: str) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "document_id": claim.document_id,
+        "document_sha256": document_sha256,
+        "document_title": document_title,
+        "start": claim.start,
+        "end": claim.end,
+        "quote": claim.quote,
+        "prefix": claim.prefix,
+        "suffix": claim.suffix,
+        "proposition": claim.proposition,
+        "stance": claim.stance.value if claim.stance else None,
+        "source_reliability": claim.source_reliability,
+        "info_credibility": claim.info_credibility,
+        "note": claim.note,
+        "tags": list(claim.tags),
+        "annotator": claim.annotator,
+        "created_at": format_timestamp(claim.created_at),
+        "updated_at": format_timestamp(claim.updated_at),
+    }
+
+
+def _int(record: dict[str, Any], name: str) -> int:
+    value = record.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be an integer, not {value!r}")
+    return value
+
+
+def _str(record: dict[str, Any], name: str) -> str:
+    value = record.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, not {value!r}")
+    return value
+
+
+def claim_from_record(record: dict[str, Any], document: Document) -> Claim:
+    """The claim a record describes, checked against ``document``'s text.
+
+    Raises ValueError with a reason a user can act on.
+    """
+    try:
+        claim_id = str(uuid.UUID(str(record.get("id"))))
+    except ValueError:
+        raise ValueError(f"id must be a UUID, not {record.get('id')!r}") from None
+    start, end = _int(record, "start"), _int(record, "end")
+    if not 0 <= start < end <= len(document.text):
+        raise ValueError(f"span [{start}, {end}) is empty or outside the document "
+                         f"(length {len(document.text)})")
+    quote = record.get("quote")
+    context = span_context(document.text, start, end)
+    if quote != context["quote"]:
+        raise ValueError(f"quote does not match the document text at [{start}, {end})")
+    return Claim(
+        id=claim_id, document_id=document.id, start=start, end=end, **context,
+        proposition=_str(record, "proposition"),
+        stance=parse_stance(record.get("stance")),
+        source_reliability=parse_source_reliability(record.get("source_reliability")),
+        info_credibility=parse_info_credibility(record.get("info_credibility")),
+        note=_str(record, "note"),
+        tags=normalise_tags(record.get("tags")),
+        annotator=_str(record, "annotator"),
+        created_at=parse_timestamp(record.get("created_at")),
+        updated_at=parse_timestamp(record.get("updated_at")),
+    )
+
+
+def document_record(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.id, "sha256": document.sha256, "title": document.title,
+        "source": document.source, "published": document.published,
+        "metadata": document.metadata, "text": document.text,
+    }
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], path: str | Path) -> int:
+    count = 0
+    with atomic_write(path, newline="\n") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False))
+            handle.write("\n")
+            count += 1
+    return count
+
+
+def csv_cell(value: Any) -> str:
+    """A record value as a CSV cell, neutralised against formula injection."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = CSV_TAG_SEPARATOR.join(value)
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def write_csv(records: Iterable[dict[str, Any]], path: str | Path, *,
+              fields: tuple[str, ...] = CLAIM_FIELDS, bom: bool = True) -> int:
+    """Write records as CSV (RFC 4180, UTF-8, with a BOM by default so Excel reads
+    it as UTF-8). Cells that would start a formula get a leading ``'``."""
+    count = 0
+    with atomic_write(path, newline="", encoding="utf-8-sig" if bom else "utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(fields)
+        for record in records:
+            writer.writerow([csv_cell(record.get(name)) for name in fields])
+            count += 1
+    return count

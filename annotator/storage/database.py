@@ -1,0 +1,171 @@
+"""Opening a project database: engine, connection settings, migrations.
+
+A project is one SQLite file (or, in team mode, a PostgreSQL URL). On open the
+schema is brought to the newest version by Alembic; a database written by a
+newer version of the app is refused.
+
+SQLite runs in WAL mode with ``synchronous=FULL`` and foreign keys on. Every
+write is its own short ``BEGIN IMMEDIATE`` transaction, committed before the
+caller hears of success: a crash or a kill loses nothing reported as saved,
+and with ``synchronous=FULL`` neither does a power loss. A second process on
+the same file waits up to ``busy_timeout`` seconds for the write lock, then
+gets :class:`~annotator.storage.errors.ProjectBusyError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from annotator.storage import errors
+from annotator.storage.errors import (
+    NotAProjectError,
+    ProjectNotFoundError,
+    ProjectTooNewError,
+    translated,
+)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+DEFAULT_BUSY_TIMEOUT = 10.0
+_WRITE = "annotator_write"
+
+
+def _migrations_config(connection: Any | None = None) -> Config:
+    config = Config()
+    location = resources.files("annotator.storage") / "migrations"
+    config.set_main_option("script_location", str(location))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_migrations_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _is_url(location: str | Path) -> bool:
+    return isinstance(location, str) and "://" in location
+
+
+def _sqlite_engine(path: Path, busy_timeout: float) -> Engine:
+    engine = create_engine(URL.create("sqlite", database=str(path)),
+                           connect_args={"timeout": busy_timeout})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event, not pysqlite, decide when a transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        write = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """An open project database. Sessions come from :meth:`reading` and :meth:`writing`."""
+
+    def __init__(self, engine: Engine, where: str) -> None:
+        self.engine = engine
+        self.where = where
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(engine.execution_options(**{_WRITE: True}),
+                                   expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with translated(self.where), self._read() as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session whose work is committed (durably) when the block ends without error."""
+        with translated(self.where), self._write() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(location: str | Path, *, create: bool = False,
+                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Database:
+    """Open (and with ``create``, create) a project and migrate it to the newest schema."""
+    if _is_url(location):
+        url = make_url(str(location))
+        engine = create_engine(url, pool_pre_ping=True)
+        where = url.render_as_string(hide_password=True)
+    else:
+        path = Path(location).expanduser().absolute()
+        where = str(path)
+        if path.is_dir():
+            raise NotAProjectError(f"{path}: is a folder, not a project file")
+        if not path.exists():
+            if not create:
+                raise ProjectNotFoundError(f"{path}: no such project")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise errors.ProjectAccessError(f"{path}: {error.strerror}") from error
+        elif path.stat().st_size > 0:
+            try:
+                with path.open("rb") as handle:
+                    header = handle.read(len(SQLITE_HEADER))
+            except OSError as error:
+                raise errors.ProjectAccessError(f"{path}: {error.strerror}") from error
+            if header != SQLITE_HEADER:
+                raise NotAProjectError(f"{path}: not an Annotator project (not a SQLite file)")
+        engine = _sqlite_engine(path, busy_timeout)
+    database = Database(engine, where)
+    try:
+        _migrate(database)
+    except BaseException:
+        database.close()
+        raise
+    return database
+
+
+def _migrate(database: Database) -> None:
+    script = ScriptDirectory.from_config(_migrations_config())
+    known = {rev.revision for rev in script.walk_revisions()}
+    write_engine = database.engine.execution_options(**{_WRITE: True})
+    with translated(database.where), write_engine.begin() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+        if not current:
+            tables = set(inspect(connection).get_table_names())
+            if tables:
+                raise NotAProjectError(
+                    f"{database.where}: a database, but not an Annotator project "
+                    f"(it has tables {', '.join(sorted(tables)[:5])})")
+        unknown = [rev for rev in current if rev not in known]
+        if unknown:
+            raise ProjectTooNewError(
+                f"{database.where}: written by a newer version of Annotator "
+                f"(schema {', '.join(unknown)}); update Annotator to open it")
+        if set(current) != {script.get_current_head()}:
+            command.upgrade(_migrations_config(connection), "head")

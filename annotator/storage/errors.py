@@ -1,0 +1,104 @@
+"""Storage errors split by whose fault they are.
+
+:class:`ProjectError` and its subclasses are the user's problem (a locked,
+missing, too-new, corrupt or full project) and carry a message meant for them.
+Anything else escaping storage is a bug.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import exc as sa_exc
+
+
+class ProjectError(Exception):
+    """A problem with a project the user can understand and act on."""
+
+
+class ProjectNotFoundError(ProjectError):
+    pass
+
+
+class NotAProjectError(ProjectError):
+    pass
+
+
+class ProjectTooNewError(ProjectError):
+    pass
+
+
+class ProjectBusyError(ProjectError):
+    pass
+
+
+class DiskFullError(ProjectError):
+    pass
+
+
+class CorruptProjectError(ProjectError):
+    pass
+
+
+class ProjectAccessError(ProjectError):
+    pass
+
+
+_SQLITE_ERRORS: dict[str, tuple[type[ProjectError], str]] = {
+    "SQLITE_BUSY": (ProjectBusyError, "the project is in use by another program or window "
+                    "and stayed locked; try again in a moment"),
+    "SQLITE_LOCKED": (ProjectBusyError, "the project is locked by another connection"),
+    "SQLITE_FULL": (DiskFullError, "the disk is full; nothing more could be saved "
+                    "(what was already saved is safe)"),
+    "SQLITE_CORRUPT": (CorruptProjectError, "the project file is damaged"),
+    "SQLITE_NOTADB": (NotAProjectError, "the file is not a SQLite database"),
+    "SQLITE_READONLY": (ProjectAccessError, "the project file is read-only"),
+    "SQLITE_CANTOPEN": (ProjectAccessError, "the project file cannot be opened"),
+    "SQLITE_IOERR": (ProjectAccessError, "reading or writing the project file failed"),
+    "SQLITE_PERM": (ProjectAccessError, "permission denied"),
+}
+
+
+def _sqlite_error_name(error: BaseException) -> str | None:
+    name = getattr(error, "sqlite_errorname", None)
+    if name:
+        # Extended codes such as SQLITE_IOERR_WRITE or SQLITE_BUSY_SNAPSHOT.
+        for base in _SQLITE_ERRORS:
+            if name == base or name.startswith(base + "_"):
+                return base
+    message = str(error).lower()
+    if "database is locked" in message:
+        return "SQLITE_BUSY"
+    if "disk is full" in message:
+        return "SQLITE_FULL"
+    if "file is not a database" in message:
+        return "SQLITE_NOTADB"
+    return None
+
+
+def translate(error: BaseException, where: str | Path) -> ProjectError | None:
+    """The :class:`ProjectError` for a driver error, or None if it is a bug."""
+    original = getattr(error, "orig", error)
+    if isinstance(original, sqlite3.Error):
+        name = _sqlite_error_name(original)
+        if name is not None:
+            cls, reason = _SQLITE_ERRORS[name]
+            return cls(f"{where}: {reason}")
+    if isinstance(error, sa_exc.OperationalError):
+        return ProjectAccessError(f"{where}: the database could not be reached ({original})")
+    return None
+
+
+@contextmanager
+def translated(where: str | Path) -> Iterator[None]:
+    """Re-raise driver errors the user can act on as :class:`ProjectError`."""
+    try:
+        yield
+    except (sa_exc.DBAPIError, sqlite3.Error) as error:
+        project_error = translate(error, where)
+        if project_error is None:
+            raise
+        raise project_error from error

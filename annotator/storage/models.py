@@ -1,0 +1,110 @@
+"""The database schema as SQLAlchemy 2 typed declarative models.
+
+The schema is created and changed only by the Alembic migrations in
+``annotator/storage/migrations``; ``tests/storage/test_migrations.py`` checks
+that these models and the migrations agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes, stored as naive UTC on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[str]: JSON}
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(2000), default="")
+    published: Mapped[str] = mapped_column(String(64), default="")
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+    text: Mapped[str] = mapped_column(Text)
+    length: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+STANCE_KEYS = ("supports", "refutes", "neutral", "unclear")
+
+
+class ClaimRow(Base):
+    __tablename__ = "claims"
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND "end" > start', name="span"),
+        CheckConstraint(
+            "stance IS NULL OR stance IN (" + ", ".join(f"'{k}'" for k in STANCE_KEYS) + ")",
+            name="stance",
+        ),
+        CheckConstraint(
+            "source_reliability IS NULL OR source_reliability IN ('A', 'B', 'C', 'D', 'E', 'F')",
+            name="source_reliability",
+        ),
+        CheckConstraint(
+            "info_credibility IS NULL OR info_credibility BETWEEN 1 AND 6",
+            name="info_credibility",
+        ),
+        Index("ix_claims_document_start", "document_id", "start"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
+    start: Mapped[int]
+    end: Mapped[int]
+    quote: Mapped[str] = mapped_column(Text)
+    prefix: Mapped[str] = mapped_column(Text, default="")
+    suffix: Mapped[str] = mapped_column(Text, default="")
+    proposition: Mapped[str] = mapped_column(Text, default="")
+    stance: Mapped[str | None] = mapped_column(String(16))
+    source_reliability: Mapped[str | None] = mapped_column(String(1))
+    info_credibility: Mapped[int | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    annotator: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
