@@ -34,6 +34,7 @@ _LEGACY = {name: rank for rank, name in enumerate((
     "cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257", "iso8859_15", "koi8_r",
     "cp1255", "cp1256", "mac_roman", "cp437"))}
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -62,7 +63,7 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     try:
         return _checked(data.decode("utf-8"), path), "UTF-8"
     except UnicodeDecodeError as error:
-        if _UTF8_MULTIBYTE.search(data):
+        if _mostly_utf8(data):
             raise ImportProblem(path, f"is not valid UTF-8: byte 0x{data[error.start]:02x} "
                                       f"at offset {error.start} cannot be decoded") from None
     matches = list(charset_normalizer.from_bytes(data, cp_isolation=list(_LEGACY)))
@@ -76,6 +77,15 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     # cp1250): among equally clean decodings, prefer the more widely used encoding.
     best = min(matches, key=lambda m: (round(m.chaos, 2), _LEGACY.get(m.encoding, 99)))
     return _checked(str(best), path), best.encoding
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether most non-ASCII bytes form valid UTF-8 sequences: UTF-8 with a few bad
+    bytes, not legacy text in which a letter and a punctuation byte happen to look
+    like one UTF-8 sequence (cp1251 "Д»" is the bytes of UTF-8 "Ļ")."""
+    in_sequences = sum(len(match) for match in _UTF8_MULTIBYTE.findall(data))
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    return in_sequences > high - in_sequences
 
 
 def _checked(text: str, path: str | Path) -> str:

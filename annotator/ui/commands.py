@@ -1,0 +1,84 @@
+"""Undo commands: each is one user action and calls the controller; the
+controller announces the change, so views never know about undo.
+
+A command whose change cannot be saved marks itself obsolete, and
+``QUndoStack.push`` then drops it: the stack never holds work that is not in
+the database.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from annotator.domain.model import Claim
+from annotator.ui.controller import ChangeFailed, ProjectController
+
+_EDIT_ID = 1001
+
+
+def _short(text: str, limit: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class _ClaimCommand(QUndoCommand):
+    def __init__(self, controller: ProjectController, text: str) -> None:
+        super().__init__(text)
+        self._controller = controller
+
+    def _try(self, action, *args) -> None:  # type: ignore[no-untyped-def]
+        try:
+            action(*args)
+        except ChangeFailed:
+            self.setObsolete(True)
+
+
+class AddClaimCommand(_ClaimCommand):
+    def __init__(self, controller: ProjectController, claim: Claim) -> None:
+        super().__init__(controller, f"Mark claim “{_short(claim.quote)}”")
+        self.claim = claim
+
+    def redo(self) -> None:
+        self._try(self._controller.add_claim, self.claim)
+
+    def undo(self) -> None:
+        self._try(self._controller.delete_claim, self.claim.id)
+
+
+class DeleteClaimCommand(_ClaimCommand):
+    def __init__(self, controller: ProjectController, claim: Claim) -> None:
+        super().__init__(controller, f"Delete claim “{_short(claim.quote)}”")
+        self.claim = claim
+
+    def redo(self) -> None:
+        self._try(self._controller.delete_claim, self.claim.id)
+
+    def undo(self) -> None:
+        self._try(self._controller.add_claim, self.claim)
+
+
+class EditClaimCommand(_ClaimCommand):
+    """Replace a claim by an edited copy. Consecutive edits of the same field of
+    the same claim (typing a note) merge into one undo step."""
+
+    def __init__(self, controller: ProjectController, before: Claim, after: Claim,
+                 field: str) -> None:
+        super().__init__(controller, f"Edit {field.replace('_', ' ')}")
+        self.before, self.after, self.field = before, after, field
+
+    def id(self) -> int:
+        return _EDIT_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditClaimCommand) or other.after.id != self.after.id \
+                or other.field != self.field or self.field not in ("note", "proposition",
+                                                                     "tags"):
+            return False
+        self.after = other.after
+        return True
+
+    def redo(self) -> None:
+        self._try(self._controller.update_claim, self.after)
+
+    def undo(self) -> None:
+        self._try(self._controller.update_claim, self.before)

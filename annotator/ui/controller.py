@@ -1,0 +1,65 @@
+"""The UI's single door to the project: calls services, announces changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Signal
+
+from annotator.domain.model import Claim
+from annotator.services.project import NotFoundError, ProjectService
+from annotator.storage.errors import ProjectError
+
+
+class ChangeFailed(Exception):
+    """A change was not saved; the user has been told why (``failed`` was emitted)."""
+
+
+class ProjectController(QObject):
+    """Wraps a :class:`ProjectService` for the widgets.
+
+    Each method commits before it announces: a signal means "saved".
+
+    Signals:
+        claim_added(Claim): a claim was stored.
+        claim_changed(Claim, Claim): the stored claim changed from the first to the second.
+        claim_removed(Claim): a claim was deleted.
+        saved(datetime): the moment the last change was committed.
+        failed(str): a change could not be saved; the message is for the user.
+    """
+
+    claim_added = Signal(object)
+    claim_changed = Signal(object, object)
+    claim_removed = Signal(object)
+    saved = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, service: ProjectService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+
+    def _guard(self, action, *args):  # type: ignore[no-untyped-def]
+        try:
+            return action(*args)
+        except (ProjectError, NotFoundError, ValueError) as error:
+            self.failed.emit(f"Not saved: {error}")
+            raise ChangeFailed(str(error)) from error
+
+    def add_claim(self, claim: Claim) -> Claim:
+        stored = self._guard(self.service.add_claim, claim)
+        self.claim_added.emit(stored)
+        self.saved.emit(datetime.now())
+        return stored
+
+    def update_claim(self, claim: Claim) -> Claim:
+        before = self._guard(self.service.claim, claim.id)
+        stored = self._guard(self.service.update_claim, claim)
+        self.claim_changed.emit(before, stored)
+        self.saved.emit(datetime.now())
+        return stored
+
+    def delete_claim(self, claim_id: str) -> Claim:
+        removed = self._guard(self.service.delete_claim, claim_id)
+        self.claim_removed.emit(removed)
+        self.saved.emit(datetime.now())
+        return removed

@@ -1,0 +1,51 @@
+"""UI preferences, declared once, stored with QSettings (project data never is)."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+MAX_RECENT = 8
+
+
+class UiSettings:
+    """Typed access to the app's QSettings."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings or QSettings()
+
+    def recent_projects(self) -> list[str]:
+        value = self._settings.value("projects/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def add_recent_project(self, path: str | Path) -> None:
+        path = str(path)
+        recent = [p for p in self.recent_projects() if p != path]
+        self._settings.setValue("projects/recent", [path, *recent][:MAX_RECENT])
+
+    def remove_recent_project(self, path: str) -> None:
+        self._settings.setValue("projects/recent",
+                                [p for p in self.recent_projects() if p != path])
+
+    def annotator_name(self) -> str:
+        name = self._settings.value("identity/name", "")
+        if name:
+            return str(name)
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "analyst"
+
+    def set_annotator_name(self, name: str) -> None:
+        self._settings.setValue("identity/name", name.strip())
+
+    def window_state(self) -> tuple[object, object]:
+        return self._settings.value("window/geometry"), self._settings.value("window/state")
+
+    def set_window_state(self, geometry: object, state: object) -> None:
+        self._settings.setValue("window/geometry", geometry)
+        self._settings.setValue("window/state", state)
