@@ -24,7 +24,7 @@ _IRREGULAR = re.compile("[\U00010000-\U0010ffff]|\r\n?")
 class OffsetMap:
     """Maps code-point offsets of ``text`` to display positions and back."""
 
-    __slots__ = ("_cp", "_shift", "_disp", "display_text", "length")
+    __slots__ = ("_cp", "_disp", "_shift", "display_text", "length")
 
     def __init__(self, text: str) -> None:
         cps: list[int] = []      # code-point index of each irregular character

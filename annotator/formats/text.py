@@ -33,7 +33,8 @@ _BOMS = (
 _LEGACY = {name: rank for rank, name in enumerate((
     "cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257", "iso8859_15", "koi8_r",
     "cp1255", "cp1256", "mac_roman", "cp437"))}
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -54,8 +55,9 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
             try:
                 text = data[len(bom):].decode(codec)
             except UnicodeDecodeError as error:
-                raise ImportProblem(path, f"starts with a {name} byte-order mark but is not "
-                                          f"valid {name} (at byte {error.start + len(bom)})") from None
+                raise ImportProblem(
+                    path, f"starts with a {name} byte-order mark but is not valid {name} "
+                          f"(at byte {error.start + len(bom)})") from None
             return _checked(text, path), name
     if b"\x00" in data:
         raise ImportProblem(path, "looks binary (it contains NUL bytes); if it is UTF-16 "

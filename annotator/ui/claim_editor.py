@@ -45,7 +45,7 @@ class _NoteEdit(QPlainTextEdit):
 
     focus_lost = Signal()
 
-    def focusOutEvent(self, event: Any) -> None:  # noqa: N802
+    def focusOutEvent(self, event: Any) -> None:
         super().focusOutEvent(event)
         self.focus_lost.emit()
 
@@ -182,6 +182,7 @@ class ClaimEditor(QWidget):
             self.quote.setText(f"“{quote if len(quote) < 400 else quote[:399] + '…'}”")
             if not (same and self.proposition.hasFocus()):
                 self.proposition.setCurrentText(claim.proposition)
+                self.proposition.lineEdit().setCursorPosition(0)
             self.stance.setCurrentIndex(
                 self.stance.findData(claim.stance.value if claim.stance else None))
             self.source_reliability.setCurrentIndex(

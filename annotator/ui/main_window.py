@@ -347,9 +347,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select some text first, then press Enter.", 4000)
             return None
         claim = Claim.new(self._document, *span, annotator=self.settings.annotator_name())
-        command = AddClaimCommand(self.controller, claim)
-        self.undo_stack.push(command)
-        if command.isObsolete():
+        self.undo_stack.push(AddClaimCommand(self.controller, claim))
+        if self.claims.row_of(claim.id) is None:   # not saved: the command was dropped
             return None
         self.view.clear_selection()
         self.select_claim(claim.id, reveal=False)
@@ -542,7 +541,7 @@ class MainWindow(QMainWindow):
                           f"<b>Annotator {__version__}</b><br>Label claims in documents."
                           "<br>Apache License 2.0")
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.editor.commit_note()
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self._close_project()
