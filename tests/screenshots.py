@@ -10,14 +10,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings
 
-from annotator.domain.labels import Stance  # noqa: E402
-from annotator.services.project import ProjectService  # noqa: E402
-from annotator.services.sample import import_sample_corpus  # noqa: E402
-from annotator.ui.app import create_application  # noqa: E402
-from annotator.ui.main_window import MainWindow  # noqa: E402
-from annotator.ui.settings import UiSettings  # noqa: E402
+from annotator.domain.labels import Stance
+from annotator.services.project import ProjectService
+from annotator.services.sample import import_sample_corpus
+from annotator.ui.app import create_application
+from annotator.ui.main_window import MainWindow
+from annotator.ui.settings import UiSettings
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
 PROPOSITION = "US export controls on AI chips have failed"

@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     parser.add_argument("--project", metavar="PATH",
                         help="project file (SQLite) to open; the GUI creates it if missing")
+    parser.add_argument("--wait", metavar="SECONDS", type=float, default=None,
+                        help="how long to wait for a project another program is writing "
+                             "(default 10)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the app (the default)")
@@ -72,7 +75,7 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> ProjectService:
     location = _project_arg(args)
     if not location:
         raise UserError("--project PATH is required for this command")
-    return ProjectService.open(location, create=create)
+    return ProjectService.open(location, create=create, busy_timeout=args.wait)
 
 
 def _run_import(args: argparse.Namespace) -> int:

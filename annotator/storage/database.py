@@ -151,21 +151,33 @@ def open_database(location: str | Path, *, create: bool = False,
 
 
 def _migrate(database: Database) -> None:
+    """Bring the schema to head. Checking takes only a read transaction, so opening
+    an up-to-date project never waits for another process's write lock."""
     script = ScriptDirectory.from_config(_migrations_config())
-    known = {rev.revision for rev in script.walk_revisions()}
+    head = script.get_current_head()
+    with translated(database.where), database.engine.connect() as connection:
+        current = _check_revisions(connection, script, database.where)
+    if set(current) == {head}:
+        return
     write_engine = database.engine.execution_options(**{_WRITE: True})
     with translated(database.where), write_engine.begin() as connection:
-        current = MigrationContext.configure(connection).get_current_heads()
-        if not current:
-            tables = set(inspect(connection).get_table_names())
-            if tables:
-                raise NotAProjectError(
-                    f"{database.where}: a database, but not an Annotator project "
-                    f"(it has tables {', '.join(sorted(tables)[:5])})")
-        unknown = [rev for rev in current if rev not in known]
-        if unknown:
-            raise ProjectTooNewError(
-                f"{database.where}: written by a newer version of Annotator "
-                f"(schema {', '.join(unknown)}); update Annotator to open it")
-        if set(current) != {script.get_current_head()}:
+        # Another process may have migrated while we waited for the lock.
+        if set(_check_revisions(connection, script, database.where)) != {head}:
             command.upgrade(_migrations_config(connection), "head")
+
+
+def _check_revisions(connection: Any, script: ScriptDirectory, where: str) -> tuple[str, ...]:
+    current = MigrationContext.configure(connection).get_current_heads()
+    if not current:
+        tables = set(inspect(connection).get_table_names())
+        if tables:
+            raise NotAProjectError(
+                f"{where}: a database, but not an Annotator project "
+                f"(it has tables {', '.join(sorted(tables)[:5])})")
+    known = {rev.revision for rev in script.walk_revisions()}
+    unknown = [rev for rev in current if rev not in known]
+    if unknown:
+        raise ProjectTooNewError(
+            f"{where}: written by a newer version of Annotator "
+            f"(schema {', '.join(unknown)}); update Annotator to open it")
+    return tuple(current)

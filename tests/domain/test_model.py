@@ -165,4 +165,4 @@ def test_parse_info_credibility():
     for bad in (0, 7, "7", True, 2.0, "two", -1):
         with pytest.raises(ValueError, match="info_credibility must be an integer 1-6") as caught:
             parse_info_credibility(bad)
-        assert repr(bad) in str(caught.value)
+        assert str(bad) in str(caught.value)
