@@ -12,8 +12,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from annotator.domain.labels import Stance
-
 #: How many code points of context a claim keeps on each side of its quote.
 CONTEXT_CHARS = 32
 
@@ -44,6 +42,9 @@ class DocumentInfo:
     source: str
     published: str
     claim_count: int = 0
+    status: str = "new"
+    #: Claims that still lack a stance or a reliability grade.
+    incomplete_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,32 @@ class Document:
                    source=source, published=published, metadata=dict(metadata or {}))
 
 
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Who makes claims: a person or an organisation. Source reliability (A–F)
+    belongs to the source; each claim keeps the grade it was given."""
+
+    id: str
+    name: str
+    kind: str = ""            # "person", "organisation" or ""
+    reliability: str | None = None
+    note: str = ""
+    created_at: datetime = field(default_factory=utc_now)
+
+    @classmethod
+    def new(cls, name: str, kind: str = "") -> Source:
+        return cls(id=str(uuid.uuid4()), name=" ".join(name.split()), kind=kind)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    source: Source
+    claim_count: int
+
+
+DOCUMENT_STATUSES = ("new", "in_progress", "done")
+
+
 class SpanError(ValueError):
     """A span that does not fit its document."""
 
@@ -84,7 +111,8 @@ class Claim:
     prefix: str = ""
     suffix: str = ""
     proposition: str = ""
-    stance: Stance | None = None
+    #: The key of a stance label in the project's codebook (``supports``, ...).
+    stance: str | None = None
     source_reliability: str | None = None
     info_credibility: int | None = None
     note: str = ""
@@ -92,6 +120,16 @@ class Claim:
     annotator: str = ""
     created_at: datetime = field(default_factory=utc_now)
     updated_at: datetime = field(default_factory=utc_now)
+    #: Key of a claim-type label (Full Fact's schema by default).
+    claim_type: str | None = None
+    #: Who makes the claim (a person or organisation), from the source registry.
+    source_id: str | None = None
+    source_name: str = ""
+    #: Optional ICD 203 estimative likelihood and analytic confidence keys.
+    likelihood: str | None = None
+    confidence: str | None = None
+    #: The codebook version the claim was made under.
+    codebook_version: int = 1
 
     @classmethod
     def new(cls, document: Document, start: int, end: int, *, annotator: str,

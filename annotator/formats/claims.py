@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.labels import parse_info_credibility, parse_source_reliability, parse_stance
 from annotator.domain.model import Claim, Document, normalise_tags, span_context
 from annotator.formats.atomic import atomic_write
@@ -29,6 +30,7 @@ CLAIM_FIELDS = (
     "id", "document_id", "document_sha256", "document_title", "start", "end", "quote",
     "prefix", "suffix", "proposition", "stance", "source_reliability", "info_credibility",
     "note", "tags", "annotator", "created_at", "updated_at",
+    "claim_type", "claim_source", "likelihood", "confidence", "codebook_version",
 )
 DOCUMENT_FIELDS = ("id", "sha256", "title", "source", "published", "metadata", "text")
 
@@ -67,7 +69,7 @@ def claim_record(claim: Claim, document_sha256: str, document_title: str) -> dic
         "prefix": claim.prefix,
         "suffix": claim.suffix,
         "proposition": claim.proposition,
-        "stance": claim.stance.value if claim.stance else None,
+        "stance": str(claim.stance) if claim.stance else None,
         "source_reliability": claim.source_reliability,
         "info_credibility": claim.info_credibility,
         "note": claim.note,
@@ -75,6 +77,11 @@ def claim_record(claim: Claim, document_sha256: str, document_title: str) -> dic
         "annotator": claim.annotator,
         "created_at": format_timestamp(claim.created_at),
         "updated_at": format_timestamp(claim.updated_at),
+        "claim_type": claim.claim_type,
+        "claim_source": claim.source_name or None,
+        "likelihood": claim.likelihood,
+        "confidence": claim.confidence,
+        "codebook_version": claim.codebook_version,
     }
 
 
@@ -94,8 +101,23 @@ def _str(record: dict[str, Any], name: str) -> str:
     return value
 
 
-def claim_from_record(record: dict[str, Any], document: Document) -> Claim:
-    """The claim a record describes, checked against ``document``'s text.
+def _label(record: dict[str, Any], dimension: Dimension, codebook: Codebook | None) -> str | None:
+    value = record.get(dimension.value)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{dimension.value} must be a string key, not {value!r}")
+    if codebook is not None and codebook.label(dimension, value) is None:
+        keys = ", ".join(label.key for label in codebook.of(dimension)) or "(none)"
+        raise ValueError(f"{dimension.value} {value!r} is not in the codebook ({keys})")
+    return value
+
+
+def claim_from_record(record: dict[str, Any], document: Document,
+                      codebook: Codebook | None = None) -> Claim:
+    """The claim a record describes, checked against ``document``'s text and, when
+    given, the project's codebook (labels must exist; retired ones are accepted).
+    The claim source is returned by name in ``source_name``; the caller resolves it.
 
     Raises ValueError with a reason a user can act on.
     """
@@ -114,7 +136,8 @@ def claim_from_record(record: dict[str, Any], document: Document) -> Claim:
     return Claim(
         id=claim_id, document_id=document.id, start=start, end=end, **context,
         proposition=_str(record, "proposition"),
-        stance=parse_stance(record.get("stance")),
+        stance=(_label(record, Dimension.STANCE, codebook) if codebook is not None
+                else parse_stance(record.get("stance"))),
         source_reliability=parse_source_reliability(record.get("source_reliability")),
         info_credibility=parse_info_credibility(record.get("info_credibility")),
         note=_str(record, "note"),
@@ -122,7 +145,21 @@ def claim_from_record(record: dict[str, Any], document: Document) -> Claim:
         annotator=_str(record, "annotator"),
         created_at=parse_timestamp(record.get("created_at")),
         updated_at=parse_timestamp(record.get("updated_at")),
+        claim_type=_label(record, Dimension.CLAIM_TYPE, codebook),
+        source_name=" ".join(_str(record, "claim_source").split()),
+        likelihood=_label(record, Dimension.LIKELIHOOD, codebook),
+        confidence=_label(record, Dimension.CONFIDENCE, codebook),
+        codebook_version=_codebook_version(record),
     )
+
+
+def _codebook_version(record: dict[str, Any]) -> int:
+    value = record.get("codebook_version", 1)
+    if value is None:
+        return 1
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"codebook_version must be a positive integer, not {value!r}")
+    return value
 
 
 def document_record(document: Document) -> dict[str, Any]:

@@ -7,13 +7,20 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from annotator.domain.labels import Stance
-from annotator.domain.model import Claim, Document, DocumentInfo, SpanError
+from annotator.domain.model import (
+    DOCUMENT_STATUSES,
+    Claim,
+    Document,
+    DocumentInfo,
+    Source,
+    SourceSummary,
+    SpanError,
+)
 from annotator.storage.database import Database, open_database
-from annotator.storage.models import ClaimRow, DocumentRow
+from annotator.storage.models import ClaimRow, DocumentRow, SourceRow
 
 
 class NotFoundError(LookupError):
@@ -32,28 +39,46 @@ def _document(row: DocumentRow) -> Document:
                     created_at=row.created_at)
 
 
-def _claim(row: ClaimRow) -> Claim:
+def _claim(row: ClaimRow, source_name: str | None = None) -> Claim:
     return Claim(
         id=row.id, document_id=row.document_id, start=row.start, end=row.end,
         quote=row.quote, prefix=row.prefix, suffix=row.suffix, proposition=row.proposition,
-        stance=Stance(row.stance) if row.stance else None,
-        source_reliability=row.source_reliability, info_credibility=row.info_credibility,
-        note=row.note, tags=tuple(row.tags), annotator=row.annotator,
-        created_at=row.created_at, updated_at=row.updated_at,
+        stance=row.stance, source_reliability=row.source_reliability,
+        info_credibility=row.info_credibility, note=row.note, tags=tuple(row.tags),
+        annotator=row.annotator, created_at=row.created_at, updated_at=row.updated_at,
+        claim_type=row.claim_type, source_id=row.source_id, source_name=source_name or "",
+        likelihood=row.likelihood, confidence=row.confidence,
+        codebook_version=row.codebook_version,
     )
 
 
+def _source(row: SourceRow) -> Source:
+    return Source(id=row.id, name=row.name, kind=row.kind, reliability=row.reliability,
+                  note=row.note, created_at=row.created_at)
+
+
 _CLAIM_FIELDS = ("document_id", "start", "end", "quote", "prefix", "suffix", "proposition",
-                 "source_reliability", "info_credibility", "note", "annotator",
-                 "created_at", "updated_at")
+                 "stance", "source_reliability", "info_credibility", "note", "annotator",
+                 "created_at", "updated_at", "claim_type", "source_id", "likelihood",
+                 "confidence", "codebook_version")
 
 
 def _fill(row: ClaimRow, claim: Claim) -> ClaimRow:
     for name in _CLAIM_FIELDS:
         setattr(row, name, getattr(claim, name))
-    row.stance = claim.stance.value if claim.stance else None
+    row.stance = str(claim.stance) if claim.stance else None
     row.tags = list(claim.tags)
     return row
+
+
+def _claims_query():  # type: ignore[no-untyped-def]
+    return (select(ClaimRow, SourceRow.name)
+            .outerjoin(SourceRow, SourceRow.id == ClaimRow.source_id))
+
+
+#: A claim is complete when it has a stance, both Admiralty grades and a claim type.
+INCOMPLETE = or_(ClaimRow.stance.is_(None), ClaimRow.source_reliability.is_(None),
+                 ClaimRow.info_credibility.is_(None), ClaimRow.claim_type.is_(None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +109,13 @@ class ProjectService:
     # Documents ---------------------------------------------------------------
 
     def documents(self) -> list[DocumentInfo]:
-        counts = (select(ClaimRow.document_id, func.count().label("n"))
+        counts = (select(ClaimRow.document_id, func.count().label("n"),
+                         func.sum(case((INCOMPLETE, 1), else_=0)).label("incomplete"))
                   .group_by(ClaimRow.document_id).subquery())
         query = (select(DocumentRow.id, DocumentRow.sha256, DocumentRow.title,
                         DocumentRow.source, DocumentRow.published,
-                        func.coalesce(counts.c.n, 0))
+                        func.coalesce(counts.c.n, 0), DocumentRow.status,
+                        func.coalesce(counts.c.incomplete, 0))
                  .outerjoin(counts, counts.c.document_id == DocumentRow.id)
                  .order_by(DocumentRow.created_at, DocumentRow.title))
         with self.database.reading() as session:
@@ -120,6 +147,17 @@ class ProjectService:
                 length=len(document.text), created_at=document.created_at))
         return AddedDocument(document, created=True)
 
+    def set_document_status(self, document_id: str, status: str) -> str:
+        """Set a document's status (new, in_progress, done); return the previous one."""
+        if status not in DOCUMENT_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(DOCUMENT_STATUSES)}")
+        with self.database.writing() as session:
+            row = session.get(DocumentRow, document_id)
+            if row is None:
+                raise NotFoundError(f"no document {document_id}")
+            previous, row.status = row.status, status
+        return previous
+
     def iter_documents(self) -> Iterator[Document]:
         """Every document with its text, one at a time (memory stays flat)."""
         with self.database.reading() as session:
@@ -130,17 +168,17 @@ class ProjectService:
     # Claims ------------------------------------------------------------------
 
     def claims(self, document_id: str) -> list[Claim]:
-        query = (select(ClaimRow).where(ClaimRow.document_id == document_id)
+        query = (_claims_query().where(ClaimRow.document_id == document_id)
                  .order_by(ClaimRow.start, ClaimRow.end, ClaimRow.id))
         with self.database.reading() as session:
-            return [_claim(row) for row in session.scalars(query)]
+            return [_claim(row, name) for row, name in session.execute(query)]
 
     def claim(self, claim_id: str) -> Claim:
         with self.database.reading() as session:
-            row = session.get(ClaimRow, claim_id)
-            if row is None:
+            found = session.execute(_claims_query().where(ClaimRow.id == claim_id)).first()
+            if found is None:
                 raise NotFoundError(f"no claim {claim_id}")
-            return _claim(row)
+            return _claim(*found)
 
     def claim_count(self) -> int:
         with self.database.reading() as session:
@@ -148,14 +186,16 @@ class ProjectService:
 
     def iter_claims(self, batch: int = 1000) -> Iterator[tuple[Claim, DocumentInfo]]:
         """Every claim with its document's summary, streamed in document order."""
-        query = (select(ClaimRow, DocumentRow.sha256, DocumentRow.title)
+        query = (select(ClaimRow, DocumentRow.sha256, DocumentRow.title, SourceRow.name)
                  .join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+                 .outerjoin(SourceRow, SourceRow.id == ClaimRow.source_id)
                  .order_by(DocumentRow.created_at, ClaimRow.document_id, ClaimRow.start,
                            ClaimRow.end, ClaimRow.id)
                  .execution_options(yield_per=batch))
         with self.database.reading() as session:
-            for row, sha256, title in session.execute(query):
-                yield _claim(row), DocumentInfo(row.document_id, sha256, title, "", "")
+            for row, sha256, title, source_name in session.execute(query):
+                yield _claim(row, source_name), DocumentInfo(row.document_id, sha256, title,
+                                                             "", "")
 
     def propositions(self) -> list[str]:
         query = (select(ClaimRow.proposition).where(ClaimRow.proposition != "")
@@ -196,7 +236,7 @@ class ProjectService:
             row = session.get(ClaimRow, claim_id)
             if row is None:
                 raise NotFoundError(f"no claim {claim_id}")
-            claim = _claim(row)
+            claim = _claim(row, self._source_name(session, row.source_id))
             session.delete(row)
         return claim
 
@@ -217,6 +257,91 @@ class ProjectService:
                     results.append(MergeResult.UNCHANGED)
                 session.flush()
         return results
+
+    # Sources -------------------------------------------------------------------
+
+    @staticmethod
+    def _source_name(session: Session, source_id: str | None) -> str:
+        if source_id is None:
+            return ""
+        return session.scalar(select(SourceRow.name).where(SourceRow.id == source_id)) or ""
+
+    def sources(self) -> list[SourceSummary]:
+        """Every source with its number of claims, by name."""
+        counts = (select(ClaimRow.source_id, func.count().label("n"))
+                  .group_by(ClaimRow.source_id).subquery())
+        query = (select(SourceRow, func.coalesce(counts.c.n, 0))
+                 .outerjoin(counts, counts.c.source_id == SourceRow.id)
+                 .order_by(func.lower(SourceRow.name)))
+        with self.database.reading() as session:
+            return [SourceSummary(_source(row), n) for row, n in session.execute(query)]
+
+    def source(self, source_id: str) -> Source:
+        with self.database.reading() as session:
+            row = session.get(SourceRow, source_id)
+            if row is None:
+                raise NotFoundError(f"no source {source_id}")
+            return _source(row)
+
+    def source_named(self, name: str) -> Source | None:
+        name = " ".join(name.split())
+        with self.database.reading() as session:
+            row = session.scalar(select(SourceRow).where(
+                func.lower(SourceRow.name) == name.lower()))
+            return None if row is None else _source(row)
+
+    def add_source(self, source: Source) -> Source:
+        """Store a new source, or return the existing one of the same name."""
+        if not source.name:
+            raise ValueError("a source needs a name")
+        with self.database.writing() as session:
+            row = session.scalar(select(SourceRow).where(
+                func.lower(SourceRow.name) == source.name.lower()))
+            if row is not None:
+                return _source(row)
+            session.add(SourceRow(id=source.id, name=source.name, kind=source.kind,
+                                  reliability=source.reliability, note=source.note,
+                                  created_at=source.created_at))
+        return source
+
+    def update_source(self, source: Source) -> Source:
+        with self.database.writing() as session:
+            row = session.get(SourceRow, source.id)
+            if row is None:
+                raise NotFoundError(f"no source {source.id}")
+            row.name, row.kind, row.reliability, row.note = (
+                source.name, source.kind, source.reliability, source.note)
+        return source
+
+    def grade_source(self, source_id: str, grade: str | None) -> list[tuple[Claim, Claim]]:
+        """Set a source's reliability and pre-fill it on the source's claims that have
+        no grade yet (claims already graded keep theirs). Returns the changed claims
+        as (before, after) pairs, in one transaction."""
+        changed: list[tuple[Claim, Claim]] = []
+        with self.database.writing() as session:
+            row = session.get(SourceRow, source_id)
+            if row is None:
+                raise NotFoundError(f"no source {source_id}")
+            row.reliability = grade
+            if grade is not None:
+                for claim_row in session.scalars(select(ClaimRow).where(
+                        ClaimRow.source_id == source_id,
+                        ClaimRow.source_reliability.is_(None))):
+                    before = _claim(claim_row, row.name)
+                    after = before.edited(source_reliability=grade)
+                    _fill(claim_row, after)
+                    changed.append((before, after))
+        return changed
+
+    def claims_by_source(self, source_id: str) -> list[tuple[Claim, str]]:
+        """A source's claims across all documents, with each document's title."""
+        query = (select(ClaimRow, SourceRow.name, DocumentRow.title)
+                 .join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+                 .outerjoin(SourceRow, SourceRow.id == ClaimRow.source_id)
+                 .where(ClaimRow.source_id == source_id)
+                 .order_by(DocumentRow.created_at, ClaimRow.start))
+        with self.database.reading() as session:
+            return [(_claim(row, name), title) for row, name, title in session.execute(query)]
 
     @staticmethod
     def _check_quote(session: Session, claim: Claim) -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from annotator.domain.model import Document
+from annotator.domain.model import Document, Source
 from annotator.formats import claims as claim_format
 from annotator.formats.problems import ImportProblem
 from annotator.formats.text import SUFFIXES, read_text_file
+from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
 
 
@@ -127,6 +129,7 @@ def import_annotations(service: ProjectService, path: str | Path) -> AnnotationI
     except OSError as error:
         raise ImportProblem(path, f"cannot be read: {error.strerror or error}") from None
     documents: dict[str, Document | None] = {}
+    codebook = CodebookService(service.database).codebook()
 
     def find_document(record: dict) -> Document | None:
         sha = record.get("document_sha256")
@@ -155,7 +158,7 @@ def import_annotations(service: ProjectService, path: str | Path) -> AnnotationI
                     if document is None:
                         raise ValueError("its document is not in this project (sha256 "
                                          f"{record.get('document_sha256')!r})")
-                    valid.append(claim_format.claim_from_record(record, document))
+                    valid.append(claim_format.claim_from_record(record, document, codebook))
                 except ValueError as error:   # json.JSONDecodeError is a ValueError
                     report.problems.append(ImportProblem(path, str(error), line=number))
         except UnicodeDecodeError as error:
@@ -166,6 +169,13 @@ def import_annotations(service: ProjectService, path: str | Path) -> AnnotationI
         if claim.id not in seen:
             seen.add(claim.id)
             unique.append(claim)
+    sources: dict[str, str] = {}
+    for i, claim in enumerate(unique):
+        if claim.source_name:
+            key = claim.source_name.lower()
+            if key not in sources:
+                sources[key] = service.add_source(Source.new(claim.source_name)).id
+            unique[i] = dataclasses.replace(claim, source_id=sources[key])
     for result in service.merge_claims(unique):
         if result is MergeResult.ADDED:
             report.added += 1

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -68,19 +70,82 @@ class DocumentRow(Base):
     text: Mapped[str] = mapped_column(Text)
     length: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="new", server_default="new")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('new', 'in_progress', 'done')", name="status"),
+    )
 
 
-STANCE_KEYS = ("supports", "refutes", "neutral", "unclear")
+class SourceRow(Base):
+    """Who makes claims; source reliability (A–F) belongs here."""
+
+    __tablename__ = "sources"
+    __table_args__ = (
+        CheckConstraint("reliability IS NULL OR reliability IN ('A', 'B', 'C', 'D', 'E', 'F')",
+                        name="reliability"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(32), default="")
+    reliability: Mapped[str | None] = mapped_column(String(1))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class LabelRow(Base):
+    """One label of one codebook dimension (stance, claim type, a graded scale)."""
+
+    __tablename__ = "codebook_labels"
+    __table_args__ = (UniqueConstraint("dimension", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dimension: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    colour: Mapped[str] = mapped_column(String(7))
+    shortcut: Mapped[str] = mapped_column(String(1), default="")
+    position: Mapped[int] = mapped_column(Integer)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    judgeable: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PropositionRow(Base):
+    __tablename__ = "propositions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    text: Mapped[str] = mapped_column(Text, unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class CodebookVersionRow(Base):
+    """Every codebook change makes a new version; each keeps a full snapshot."""
+
+    __tablename__ = "codebook_versions"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime]
+    change: Mapped[str] = mapped_column(Text, default="")
+    snapshot: Mapped[dict[str, Any]]
+
+
+class ProjectSettingRow(Base):
+    """Project-wide values that travel with the project (not UI preferences)."""
+
+    __tablename__ = "project_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]]
 
 
 class ClaimRow(Base):
     __tablename__ = "claims"
     __table_args__ = (
         CheckConstraint('start >= 0 AND "end" > start', name="span"),
-        CheckConstraint(
-            "stance IS NULL OR stance IN (" + ", ".join(f"'{k}'" for k in STANCE_KEYS) + ")",
-            name="stance",
-        ),
         CheckConstraint(
             "source_reliability IS NULL OR source_reliability IN ('A', 'B', 'C', 'D', 'E', 'F')",
             name="source_reliability",
@@ -90,6 +155,7 @@ class ClaimRow(Base):
             name="info_credibility",
         ),
         Index("ix_claims_document_start", "document_id", "start"),
+        Index("ix_claims_source_id", "source_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -100,7 +166,7 @@ class ClaimRow(Base):
     prefix: Mapped[str] = mapped_column(Text, default="")
     suffix: Mapped[str] = mapped_column(Text, default="")
     proposition: Mapped[str] = mapped_column(Text, default="")
-    stance: Mapped[str | None] = mapped_column(String(16))
+    stance: Mapped[str | None] = mapped_column(String(40))
     source_reliability: Mapped[str | None] = mapped_column(String(1))
     info_credibility: Mapped[int | None]
     note: Mapped[str] = mapped_column(Text, default="")
@@ -108,3 +174,9 @@ class ClaimRow(Base):
     annotator: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    claim_type: Mapped[str | None] = mapped_column(String(40))
+    source_id: Mapped[str | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="RESTRICT"))
+    likelihood: Mapped[str | None] = mapped_column(String(40))
+    confidence: Mapped[str | None] = mapped_column(String(40))
+    codebook_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

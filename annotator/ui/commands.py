@@ -8,10 +8,13 @@ the database.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtGui import QUndoCommand
 
+from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.model import Claim
-from annotator.ui.controller import ChangeFailed, ProjectController
+from annotator.ui.controller import ChangeFailed, CodebookController, ProjectController
 
 _EDIT_ID = 1001
 
@@ -82,3 +85,33 @@ class EditClaimCommand(_ClaimCommand):
 
     def undo(self) -> None:
         self._try(self._controller.update_claim, self.before)
+
+
+class ChangeCodebookCommand(QUndoCommand):
+    """One codebook change (a label renamed, added, retired, a preset applied ...).
+    Undo applies the previous codebook as a new version, renaming keys back."""
+
+    def __init__(self, controller: CodebookController, before: Codebook, after: Codebook,
+                 change: str, *, renames: Mapping[Dimension, Mapping[str, str]] | None = None,
+                 proposition_renames: Mapping[str, str] | None = None) -> None:
+        super().__init__(change)
+        self._controller = controller
+        self.before, self.after, self.change = before, after, change
+        self.renames = {d: dict(m) for d, m in (renames or {}).items()}
+        self.proposition_renames = dict(proposition_renames or {})
+
+    def redo(self) -> None:
+        try:
+            self._controller.apply(self.after, self.change, renames=self.renames,
+                                   proposition_renames=self.proposition_renames)
+        except ChangeFailed:
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        inverse = {d: {new: old for old, new in m.items()} for d, m in self.renames.items()}
+        try:
+            self._controller.apply(
+                self.before, f"Undo: {self.change}", renames=inverse,
+                proposition_renames={n: o for o, n in self.proposition_renames.items()})
+        except ChangeFailed:
+            self.setObsolete(True)

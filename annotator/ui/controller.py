@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal
 
+from annotator.domain.codebook import Codebook, CodebookError, Dimension
 from annotator.domain.model import Claim
+from annotator.services.codebook import CodebookService
 from annotator.services.project import NotFoundError, ProjectService
 from annotator.storage.errors import ProjectError
 
@@ -63,3 +66,40 @@ class ProjectController(QObject):
         self.claim_removed.emit(removed)
         self.saved.emit(datetime.now())
         return removed
+
+
+class CodebookController(QObject):
+    """The UI's door to the codebook. Each change is saved as a new codebook version.
+
+    Signals:
+        codebook_changed(Codebook): the stored codebook is now this one.
+        failed(str): a change was refused or could not be saved; the message is for the user.
+    """
+
+    codebook_changed = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, service: CodebookService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self._codebook = service.codebook()
+
+    @property
+    def codebook(self) -> Codebook:
+        return self._codebook
+
+    def apply(self, new: Codebook, change: str, *,
+              renames: Mapping[Dimension, Mapping[str, str]] | None = None,
+              proposition_renames: Mapping[str, str] | None = None) -> Codebook:
+        try:
+            stored = self.service.apply(new, change, renames=renames,
+                                        proposition_renames=proposition_renames)
+        except (ProjectError, CodebookError) as error:
+            self.failed.emit(str(error))
+            raise ChangeFailed(str(error)) from error
+        self._codebook = stored
+        self.codebook_changed.emit(stored)
+        return stored
+
+    def usage(self, dimension: Dimension, key: str) -> int:
+        return self.service.usage(dimension, key)

@@ -43,7 +43,7 @@ def test_claim_new_takes_quote_and_context_from_the_text():
     assert claim.prefix.endswith("Liang Wenfeng (")
     assert claim.suffix == TEXT[start + len(quote):start + len(quote) + CONTEXT_CHARS]
     assert claim.suffix.startswith(") founded")
-    assert claim.stance is Stance.SUPPORTS and claim.annotator == "ann"
+    assert claim.stance == Stance.SUPPORTS and claim.annotator == "ann"
     assert claim.created_at == claim.updated_at
     assert claim.created_at.tzinfo is not None
     assert claim.created_at.utcoffset() == UTC.utcoffset(None)

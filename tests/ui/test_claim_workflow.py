@@ -47,7 +47,7 @@ def test_mark_label_and_undo_redo_with_keys(qtbot, window: MainWindow) -> None:
     window.editor.source_reliability.activated.emit(
         window.editor.source_reliability.currentIndex())
     stored = _on_disk(window)[claim_id]
-    assert stored.stance is Stance.REFUTES and stored.source_reliability == "B"
+    assert stored.stance == Stance.REFUTES and stored.source_reliability == "B"
 
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _on_disk(window)[claim_id].source_reliability is None

@@ -1,0 +1,181 @@
+"""Reading and changing a project's codebook.
+
+Every change is one transaction that writes a new codebook version (with a full
+snapshot) and migrates the claims' data: a renamed key relabels its claims; a
+label or proposition still used by claims cannot be deleted (retire it instead).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from annotator.domain.codebook import (
+    Codebook,
+    CodebookError,
+    Dimension,
+    Label,
+    Proposition,
+    to_dict,
+    validate,
+)
+from annotator.storage.database import Database
+from annotator.storage.models import (
+    ClaimRow,
+    CodebookVersionRow,
+    LabelRow,
+    ProjectSettingRow,
+    PropositionRow,
+)
+
+_TAGS = "codebook_tags"
+
+
+def _claim_value(dimension: Dimension, key: str | None) -> object:
+    if key is None:
+        return None
+    return int(key) if dimension is Dimension.INFO_CREDIBILITY else key
+
+
+class CodebookService:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def codebook(self) -> Codebook:
+        with self.database.reading() as session:
+            return self._load(session)
+
+    @staticmethod
+    def _load(session: Session) -> Codebook:
+        order = {d.value: i for i, d in enumerate(Dimension)}
+        rows = sorted(session.scalars(select(LabelRow)),
+                      key=lambda r: (order.get(r.dimension, 99), r.position))
+        labels = tuple(Label(Dimension(r.dimension), r.key, r.name, r.description, r.colour,
+                             r.shortcut, r.retired, r.judgeable) for r in rows)
+        propositions = tuple(
+            Proposition(r.id, r.text, r.description, r.retired)
+            for r in session.scalars(select(PropositionRow).order_by(PropositionRow.position)))
+        tags_row = session.get(ProjectSettingRow, _TAGS)
+        tags = tuple(tags_row.value.get("tags", [])) if tags_row else ()
+        version = session.scalar(select(func.max(CodebookVersionRow.version))) or 1
+        return Codebook(version=version, labels=labels, propositions=propositions, tags=tags)
+
+    def usage(self, dimension: Dimension, key: str) -> int:
+        """How many claims carry ``key`` in ``dimension``."""
+        column = getattr(ClaimRow, dimension.value)
+        with self.database.reading() as session:
+            return session.scalar(select(func.count()).select_from(ClaimRow).where(
+                column == _claim_value(dimension, key))) or 0
+
+    def proposition_usage(self, text: str) -> int:
+        with self.database.reading() as session:
+            return session.scalar(select(func.count()).select_from(ClaimRow).where(
+                ClaimRow.proposition == text)) or 0
+
+    def versions(self) -> list[tuple[int, datetime, str]]:
+        with self.database.reading() as session:
+            return [(r.version, r.created_at, r.change) for r in session.scalars(
+                select(CodebookVersionRow).order_by(CodebookVersionRow.version))]
+
+    def apply(self, new: Codebook, change: str, *,
+              renames: Mapping[Dimension, Mapping[str, str]] | None = None,
+              proposition_renames: Mapping[str, str] | None = None) -> Codebook:
+        """Replace the codebook by ``new`` as one new version.
+
+        ``renames`` maps, per dimension, old label keys to new ones: claims are
+        relabelled. A label or proposition that disappears while claims still
+        use it is refused with :class:`CodebookError` giving the count.
+        """
+        validate(new)
+        renames = renames or {}
+        proposition_renames = proposition_renames or {}
+        with self.database.writing() as session:
+            old = self._load(session)
+            for dimension in Dimension:
+                mapping = renames.get(dimension, {})
+                old_keys = {label.key for label in old.of(dimension)}
+                new_keys = {label.key for label in new.of(dimension)}
+                if dimension.fixed_keys and old_keys and new_keys != old_keys:
+                    raise CodebookError(f"{dimension.title}: the Admiralty grades keep their "
+                                        "keys; rename, describe or recolour them instead")
+                for key in old_keys - new_keys:
+                    target = mapping.get(key)
+                    if target is not None and target in new_keys:
+                        continue
+                    used = self._count(session, dimension, key)
+                    if used:
+                        raise CodebookError(
+                            f"{dimension.title}: “{key}” is used by {used} claim"
+                            f"{'s' if used != 1 else ''}; retire it instead of deleting it")
+                for source_key, target in mapping.items():
+                    if source_key != target and target in new_keys:
+                        column = getattr(ClaimRow, dimension.value)
+                        session.execute(update(ClaimRow)
+                                        .where(column == _claim_value(dimension, source_key))
+                                        .values({dimension.value:
+                                                 _claim_value(dimension, target)}))
+            old_texts = {p.text for p in old.propositions}
+            new_texts = {p.text for p in new.propositions}
+            for text in old_texts - new_texts:
+                target = proposition_renames.get(text)
+                if target is not None:
+                    session.execute(update(ClaimRow).where(ClaimRow.proposition == text)
+                                    .values(proposition=target))
+                    continue
+                used = session.scalar(select(func.count()).select_from(ClaimRow).where(
+                    ClaimRow.proposition == text)) or 0
+                if used:
+                    raise CodebookError(f"the proposition “{text}” is used by {used} claim"
+                                        f"{'s' if used != 1 else ''}; retire it instead")
+            version = old.version + 1
+            self._write(session, new, version, change)
+        return Codebook(version=version, labels=new.labels, propositions=new.propositions,
+                        tags=new.tags)
+
+    @staticmethod
+    def _count(session: Session, dimension: Dimension, key: str) -> int:
+        column = getattr(ClaimRow, dimension.value)
+        return session.scalar(select(func.count()).select_from(ClaimRow).where(
+            column == _claim_value(dimension, key))) or 0
+
+    @staticmethod
+    def _write(session: Session, codebook: Codebook, version: int, change: str) -> None:
+        session.execute(delete(LabelRow))
+        session.execute(delete(PropositionRow))
+        session.flush()
+        positions: dict[Dimension, int] = {}
+        for label in codebook.labels:
+            position = positions.get(label.dimension, 0)
+            positions[label.dimension] = position + 1
+            session.add(LabelRow(dimension=label.dimension.value, key=label.key,
+                                 name=label.name, description=label.description,
+                                 colour=label.colour, shortcut=label.shortcut,
+                                 position=position, retired=label.retired,
+                                 judgeable=label.judgeable))
+        for position, proposition in enumerate(codebook.propositions):
+            session.add(PropositionRow(id=proposition.id, text=proposition.text,
+                                       description=proposition.description,
+                                       retired=proposition.retired, position=position))
+        tags_row = session.get(ProjectSettingRow, _TAGS)
+        if tags_row is None:
+            session.add(ProjectSettingRow(key=_TAGS, value={"tags": list(codebook.tags)}))
+        else:
+            tags_row.value = {"tags": list(codebook.tags)}
+        snapshot = to_dict(Codebook(version, codebook.labels, codebook.propositions,
+                                    codebook.tags))
+        session.add(CodebookVersionRow(version=version, created_at=datetime.now(UTC),
+                                       change=change, snapshot=snapshot))
+
+    def add_proposition(self, text: str) -> Codebook:
+        """Add a proposition typed while labelling (no-op if it is there already)."""
+        text = " ".join(text.split())
+        current = self.codebook()
+        if not text or any(p.text == text for p in current.propositions):
+            return current
+        return self.apply(Codebook(current.version, current.labels,
+                                   (*current.propositions, Proposition(str(uuid.uuid4()), text)),
+                                   current.tags), f"Add proposition “{text}”")
