@@ -222,7 +222,7 @@ CLAIM_TYPES = [   # after Full Fact's claim-type schema
     ("other", "Other", "A checkable claim of another kind."),
     ("not_a_claim", "Not a claim", "Not a checkable claim: opinion, question, rhetoric."),
 ]
-CLAIM_TYPE_SHORTCUTS = "QWERTYU"
+CLAIM_TYPE_SHORTCUTS = "1234567"
 
 LIKELIHOOD = [   # ICD 203, Analytic Standards, estimative language
     ("almost_no_chance", "Almost no chance", "Remote: 1–5 %."),

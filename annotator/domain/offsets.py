@@ -19,6 +19,7 @@ from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
 _IRREGULAR = re.compile("[\U00010000-\U0010ffff]|\r\n?")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class OffsetMap:
@@ -29,7 +30,15 @@ class OffsetMap:
     def __init__(self, text: str) -> None:
         cps: list[int] = []      # code-point index of each irregular character
         deltas: list[int] = []   # its display width minus one
-        for match in _IRREGULAR.finditer(text):
+        has_cr = "\r" in text
+        # Fast paths for a 5 MB text: most have no \r, and many nothing astral either.
+        if has_cr:
+            matches = _IRREGULAR.finditer(text)
+        elif text.isascii():
+            matches = iter(())
+        else:
+            matches = _ASTRAL.finditer(text)
+        for match in matches:
             token = match.group()
             if token == "\r\n":
                 cps.append(match.start())   # the \r vanishes
@@ -43,7 +52,7 @@ class OffsetMap:
         #: display position where the i-th irregular character begins.
         self._disp = [cp + self._shift[i] for i, cp in enumerate(cps)]
         self.length = len(text)
-        self.display_text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+        self.display_text = text.replace("\r\n", "\n").replace("\r", "\n") if has_cr else text
 
     @property
     def display_length(self) -> int:

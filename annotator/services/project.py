@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import String, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from annotator.domain.model import (
@@ -52,6 +55,35 @@ def _claim(row: ClaimRow, source_name: str | None = None) -> Claim:
     )
 
 
+def _timestamp(value: object) -> datetime:
+    """A stored timestamp (naive UTC; a string on SQLite) as an aware UTC datetime."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value + "+00:00")
+    assert isinstance(value, datetime)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+#: Columns read by :meth:`ProjectService.claims`, in this order. Timestamps and tags
+#: come back as the stored strings and are parsed here: SQLAlchemy's per-value
+#: processing would cost more than the rest of opening a large document.
+_FAST_COLUMNS = ("id", "document_id", "start", "end", "quote", "prefix", "suffix",
+                 "proposition", "stance", "source_reliability", "info_credibility", "note",
+                 "tags", "annotator", "created_at", "updated_at", "claim_type", "source_id",
+                 "likelihood", "confidence", "codebook_version")
+_RAW = frozenset({"tags", "created_at", "updated_at"})
+
+
+def _claim_from_values(v: tuple, source_name: str | None) -> Claim:  # type: ignore[type-arg]
+    tags = v[12]
+    return Claim(
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
+        () if tags == "[]" else tuple(json.loads(tags) if isinstance(tags, str) else tags),
+        v[13],
+        _timestamp(v[14]), _timestamp(v[15]), v[16], v[17], source_name or "", v[18], v[19],
+        v[20],
+    )
+
+
 def _source(row: SourceRow) -> Source:
     return Source(id=row.id, name=row.name, kind=row.kind, reliability=row.reliability,
                   note=row.note, created_at=row.created_at)
@@ -90,8 +122,18 @@ class AddedDocument:
 class ProjectService:
     """One project: documents (text stored once, never changed) and their claims."""
 
+    #: How many document texts are kept to check quotes without reading them again.
+    TEXT_CACHE = 4
+
     def __init__(self, database: Database) -> None:
         self.database = database
+        self._texts: OrderedDict[str, str] = OrderedDict()
+
+    def _remember(self, document: Document) -> None:
+        self._texts[document.id] = document.text
+        self._texts.move_to_end(document.id)
+        while len(self._texts) > self.TEXT_CACHE:
+            self._texts.popitem(last=False)
 
     @classmethod
     def open(cls, location: str | Path, *, create: bool = False,
@@ -126,7 +168,9 @@ class ProjectService:
             row = session.get(DocumentRow, document_id)
             if row is None:
                 raise NotFoundError(f"no document {document_id}")
-            return _document(row)
+            document = _document(row)
+        self._remember(document)
+        return document
 
     def document_by_sha256(self, sha256: str) -> Document | None:
         with self.database.reading() as session:
@@ -145,6 +189,7 @@ class ProjectService:
                 source=document.source, published=document.published,
                 meta=dict(document.metadata), text=document.text,
                 length=len(document.text), created_at=document.created_at))
+        self._remember(document)
         return AddedDocument(document, created=True)
 
     def set_document_status(self, document_id: str, status: str) -> str:
@@ -168,10 +213,18 @@ class ProjectService:
     # Claims ------------------------------------------------------------------
 
     def claims(self, document_id: str) -> list[Claim]:
-        query = (_claims_query().where(ClaimRow.document_id == document_id)
-                 .order_by(ClaimRow.start, ClaimRow.end, ClaimRow.id))
+        """A document's claims in text order. Read with Core rather than the ORM:
+        opening a document with 10,000 claims must stay quick."""
+        table = ClaimRow.__table__
+        columns = [type_coerce(table.c[name], String) if name in _RAW and self.database.is_sqlite
+                   else table.c[name] for name in _FAST_COLUMNS]
+        query = (select(*columns, SourceRow.name)
+                 .outerjoin(SourceRow, SourceRow.id == table.c.source_id)
+                 .where(table.c.document_id == document_id)
+                 .order_by(table.c.start, table.c.end, table.c.id))
         with self.database.reading() as session:
-            return [_claim(row, name) for row, name in session.execute(query)]
+            rows = session.connection().execute(query).all()   # Core: no ORM row loading
+            return [_claim_from_values(row, row[-1]) for row in rows]
 
     def claim(self, claim_id: str) -> Claim:
         with self.database.reading() as session:
@@ -333,6 +386,24 @@ class ProjectService:
                     changed.append((before, after))
         return changed
 
+    def restore_source_grade(self, source: Source, claims: Iterable[Claim]) -> list[Claim]:
+        """Undo of :meth:`grade_source`: put the source's grade and the claims it
+        pre-filled back as they were, in one transaction. Returns the claims as
+        they were stored just before."""
+        replaced: list[Claim] = []
+        with self.database.writing() as session:
+            row = session.get(SourceRow, source.id)
+            if row is None:
+                raise NotFoundError(f"no source {source.id}")
+            row.reliability = source.reliability
+            for claim in claims:
+                claim_row = session.get(ClaimRow, claim.id)
+                if claim_row is None or claim_row.source_id != source.id:
+                    continue
+                replaced.append(_claim(claim_row, row.name))
+                _fill(claim_row, claim)
+        return replaced
+
     def claims_by_source(self, source_id: str) -> list[tuple[Claim, str]]:
         """A source's claims across all documents, with each document's title."""
         query = (select(ClaimRow, SourceRow.name, DocumentRow.title)
@@ -343,8 +414,18 @@ class ProjectService:
         with self.database.reading() as session:
             return [(_claim(row, name), title) for row, name, title in session.execute(query)]
 
-    @staticmethod
-    def _check_quote(session: Session, claim: Claim) -> None:
+    def _check_quote(self, session: Session, claim: Claim) -> None:
+        """Refuse a claim whose quote is not the text at its offsets. Texts never
+        change after import, so a cached text is as good as the stored one."""
+        text = self._texts.get(claim.document_id)
+        if text is not None:
+            if not 0 <= claim.start < claim.end <= len(text):
+                raise SpanError(f"span [{claim.start}, {claim.end}) outside the document "
+                                f"(length {len(text)})")
+            if text[claim.start:claim.end] != claim.quote:
+                raise SpanError(f"quote does not match the document text at [{claim.start}, "
+                                f"{claim.end})")
+            return
         row = session.execute(
             select(DocumentRow.length,
                    func.substr(DocumentRow.text, claim.start + 1, claim.end - claim.start))

@@ -1,5 +1,6 @@
-"""The side panel that labels the current claim: proposition, stance,
-reliability (Admiralty code), tags and note.
+"""The side panel that labels the current claim: proposition, source, the
+codebook's label dimensions (stance, reliability, credibility, claim type, ...),
+tags and note.
 
 The panel does not save anything itself: it emits ``edited(field, value)`` and
 the window turns that into an undoable command.
@@ -10,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -21,47 +23,58 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.domain.labels import (
-    INFO_CREDIBILITY,
-    SOURCE_RELIABILITY,
-    STANCE_DESCRIPTIONS,
-    Stance,
-    grade_title,
-)
+from annotator.domain.codebook import Codebook, Dimension
+from annotator.domain.editing import missing_fields
 from annotator.domain.model import Claim, normalise_tags
-from annotator.ui.palette import stance_colour
 
 NOTE_SAVE_DELAY_MS = 600
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 
-def _swatch(colour: QColor) -> QIcon:
+def swatch(colour: str | QColor) -> QIcon:
     pixmap = QPixmap(12, 12)
-    pixmap.fill(colour)
+    pixmap.fill(QColor(colour))
     return QIcon(pixmap)
 
 
 class _NoteEdit(QPlainTextEdit):
-    """A note field that reports when it loses focus."""
+    """A note field that reports when it loses focus and gives focus back on Esc."""
 
     focus_lost = Signal()
+    escaped = Signal()
 
     def focusOutEvent(self, event: Any) -> None:
         super().focusOutEvent(event)
         self.focus_lost.emit()
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
+
+
+def _claim_key(claim: Claim, dimension: Dimension) -> str | None:
+    value = getattr(claim, dimension.value)
+    return None if value is None else str(value)
 
 
 class ClaimEditor(QWidget):
     """Edits one claim's labels.
 
     Signals:
-        edited(str, object): the user changed ``field`` to ``value``.
+        edited(str, object): the user changed ``field`` to ``value`` (label fields
+            carry the label key as a string, ``source`` the source's name).
+        note_escaped(): Esc was pressed in the note (focus goes back to the text).
     """
 
     edited = Signal(str, object)
+    note_escaped = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._claim: Claim | None = None
+        self._codebook = Codebook()
         self._loading = False
 
         self.quote = QLabel()
@@ -69,95 +82,150 @@ class ClaimEditor(QWidget):
         self.quote.setTextFormat(Qt.TextFormat.PlainText)
         self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.quote.setObjectName("claimQuote")
+        self.missing = QLabel()
+        self.missing.setObjectName("claimMissing")
+        self.missing.setStyleSheet("color: #B35C00;")
 
         self.proposition = QComboBox()
         self.proposition.setEditable(True)
         self.proposition.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.proposition.lineEdit().setPlaceholderText("The proposition stance is judged against")
         self.proposition.setToolTip("The statement this claim supports or refutes. "
-                                    "Type a new one or pick one used before.")
+                                    "Type a new one (it joins the codebook) or pick one.")
+        self.source = QComboBox()
+        self.source.setEditable(True)
+        self.source.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.source.lineEdit().setPlaceholderText("Who makes the claim (person or organisation)")
+        self.source.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.source.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.source.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
-        self.stance = QComboBox()
-        self.stance.addItem("—", None)
-        for stance in Stance:
-            self.stance.addItem(_swatch(stance_colour(stance)), stance.label, stance.value)
-            self.stance.setItemData(self.stance.count() - 1, STANCE_DESCRIPTIONS[stance],
-                                    Qt.ItemDataRole.ToolTipRole)
-
-        self.source_reliability = QComboBox()
-        self.source_reliability.addItem("—", None)
-        for grade, meaning in SOURCE_RELIABILITY.items():
-            self.source_reliability.addItem(f"{grade} — {grade_title(meaning)}", grade)
-            self.source_reliability.setItemData(self.source_reliability.count() - 1,
-                                                f"{grade}: {meaning}",
-                                                Qt.ItemDataRole.ToolTipRole)
-        self.source_reliability.setToolTip("Admiralty code: how reliable is the source "
-                                           "that makes the claim? (A–F)")
-
-        self.info_credibility = QComboBox()
-        self.info_credibility.addItem("—", None)
-        for grade, meaning in INFO_CREDIBILITY.items():
-            self.info_credibility.addItem(f"{grade} — {grade_title(meaning)}", grade)
-            self.info_credibility.setItemData(self.info_credibility.count() - 1,
-                                              f"{grade}: {meaning}",
-                                              Qt.ItemDataRole.ToolTipRole)
-        self.info_credibility.setToolTip("Admiralty code: how credible is the information "
-                                         "itself? (1–6), judged apart from the source")
-
+        self.combos: dict[Dimension, QComboBox] = {d: QComboBox() for d in Dimension}
         self.tags = QLineEdit()
         self.tags.setPlaceholderText("comma, separated, tags")
         self.note = _NoteEdit()
-        self.note.setPlaceholderText("Note")
+        self.note.setPlaceholderText("Note (N)")
         self.note.setTabChangesFocus(True)
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
         self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
 
-        form = QFormLayout()
-        form.addRow("Proposition", self.proposition)
-        form.addRow("&Stance", self.stance)
-        form.addRow("Source &reliability", self.source_reliability)
-        form.addRow("Information &credibility", self.info_credibility)
-        form.addRow("&Tags", self.tags)
-        form.addRow("&Note", self.note)
-        self.empty = QLabel("Select text and press Enter (or click Mark claim) to mark a "
+        self.form = QFormLayout()
+        self.form.addRow("Proposition", self.proposition)
+        self.form.addRow("S&ource", self.source)
+        self._row_labels: dict[Dimension, QLabel] = {}
+        for dimension, combo in self.combos.items():
+            label = QLabel(dimension.title)
+            self._row_labels[dimension] = label
+            self.form.addRow(label, combo)
+            combo.activated.connect(lambda _i, d=dimension: self._emit_label(d))
+        self.form.addRow("&Tags", self.tags)
+        self.form.addRow("&Note", self.note)
+        self.empty = QLabel("Select text and press Enter (or click Mark Claim) to mark a "
                             "claim. Click a highlight or a table row to edit one.")
         self.empty.setWordWrap(True)
         self.empty.setObjectName("claimEditorHint")
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
         layout.addWidget(self.quote)
-        layout.addLayout(form)
+        layout.addWidget(self.missing)
+        layout.addLayout(self.form)
         layout.addStretch(1)
 
-        self.stance.activated.connect(lambda _i: self._emit("stance", self.stance.currentData()))
-        self.source_reliability.activated.connect(
-            lambda _i: self._emit("source_reliability", self.source_reliability.currentData()))
-        self.info_credibility.activated.connect(
-            lambda _i: self._emit("info_credibility", self.info_credibility.currentData()))
         self.proposition.lineEdit().editingFinished.connect(self._emit_proposition)
         self.proposition.activated.connect(lambda _i: self._emit_proposition())
+        self.source.lineEdit().editingFinished.connect(self._emit_source)
+        self.source.activated.connect(lambda _i: self._emit_source())
         self.tags.editingFinished.connect(self._emit_tags)
         self.note.textChanged.connect(self._on_note_text_changed)
         self._note_timer.timeout.connect(self.commit_note)
         self.note.focus_lost.connect(self.commit_note)
-        self.set_claim(None)
+        self.note.escaped.connect(self._on_note_escaped)
+        self.set_codebook(self._codebook)
+
+    # Vocabulary ------------------------------------------------------------------------
 
     @property
     def claim(self) -> Claim | None:
         return self._claim
 
-    def set_propositions(self, propositions: list[str]) -> None:
-        current = self.proposition.currentText()
+    def set_codebook(self, codebook: Codebook) -> None:
+        """Rebuild the label choices; retired labels are offered only to claims that
+        already carry them."""
+        self._codebook = codebook
+        present = set(codebook.dimensions())
+        for dimension, combo in self.combos.items():
+            visible = dimension in present
+            combo.setVisible(visible)
+            self._row_labels[dimension].setVisible(visible)
+        self._fill_combos()
+        self._fill_propositions()
+
+    def _fill_combos(self) -> None:
+        """Fill the label combos from the codebook (on a codebook change only).
+        Retired labels are listed but cannot be picked: a claim that carries one
+        still shows it."""
+        for dimension, combo in self.combos.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem("—", None)
+            for label in self._codebook.of(dimension):
+                key_hint = label.shortcut or (label.key if dimension.fixed_keys else "")
+                text = f"{label.key} — {label.name}" if dimension.fixed_keys else label.name
+                if label.retired:
+                    text += " (retired)"
+                combo.addItem(swatch(label.colour), text, label.key)
+                tip = label.description or label.name
+                if key_hint:
+                    tip += f"\nKey: {key_hint}"
+                combo.setItemData(combo.count() - 1, tip, _TOOLTIP)
+                if label.retired:
+                    item = combo.model().item(combo.count() - 1)  # type: ignore[attr-defined]
+                    item.setEnabled(False)
+            combo.blockSignals(False)
+        self._show_labels()
+
+    def _show_labels(self) -> None:
+        for dimension, combo in self.combos.items():
+            key = _claim_key(self._claim, dimension) if self._claim else None
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(key)))
+            combo.blockSignals(False)
+
+    def _fill_propositions(self) -> None:
+        text = self.proposition.currentText()
         self._loading = True
         self.proposition.clear()
-        self.proposition.addItems(propositions)
-        self.proposition.setCurrentText(current)
+        for proposition in self._codebook.propositions:
+            if not proposition.retired:
+                self.proposition.addItem(proposition.text)
+                self.proposition.setItemData(self.proposition.count() - 1,
+                                             proposition.description or proposition.text,
+                                             _TOOLTIP)
+        self.proposition.setCurrentText(text)
         self._loading = False
+
+    def set_sources(self, names: list[str]) -> None:
+        text = self.source.currentText()
+        self._loading = True
+        self.source.clear()
+        self.source.addItems(names)
+        self.source.setCurrentText(text)
+        self._loading = False
+
+    def set_mode(self, mode: Dimension) -> None:
+        """Show which dimension the digit keys label now."""
+        for dimension, label in self._row_labels.items():
+            font = QFont(label.font())
+            font.setBold(dimension == mode)
+            label.setFont(font)
+            label.setText(dimension.title + ("  [1–9]" if dimension == mode else ""))
+
+    # The claim ---------------------------------------------------------------------
 
     def set_claim(self, claim: Claim | None) -> None:
         """Show ``claim`` (or nothing). A pending note edit of the previous claim is
-        saved first."""
+        saved first. Fields the user is typing in keep what they hold."""
         if self._claim is not None and (claim is None or claim.id != self._claim.id):
             self.commit_note()
         same = claim is not None and self._claim is not None and claim.id == self._claim.id
@@ -165,30 +233,30 @@ class ClaimEditor(QWidget):
         self._loading = True
         try:
             enabled = claim is not None
-            for widget in (self.proposition, self.stance, self.source_reliability,
-                           self.info_credibility, self.tags, self.note):
+            for widget in (self.proposition, self.source, *self.combos.values(), self.tags,
+                           self.note):
                 widget.setEnabled(enabled)
             self.empty.setVisible(not enabled)
             self.quote.setVisible(enabled)
+            self.missing.setVisible(enabled)
+            self._show_labels()
             if claim is None:
                 self.quote.clear()
                 self.proposition.setCurrentText("")
-                for combo in (self.stance, self.source_reliability, self.info_credibility):
-                    combo.setCurrentIndex(0)
+                self.source.setCurrentText("")
                 self.tags.clear()
                 self.note.setPlainText("")
                 return
             quote = " ".join(claim.quote.split())
             self.quote.setText(f"“{quote if len(quote) < 400 else quote[:399] + '…'}”")
+            missing = missing_fields(claim)
+            self.missing.setText("Still to label: " + ", ".join(
+                Dimension(m).title.lower() for m in missing) if missing else "Complete")
             if not (same and self.proposition.hasFocus()):
                 self.proposition.setCurrentText(claim.proposition)
                 self.proposition.lineEdit().setCursorPosition(0)
-            self.stance.setCurrentIndex(
-                self.stance.findData(claim.stance.value if claim.stance else None))
-            self.source_reliability.setCurrentIndex(
-                self.source_reliability.findData(claim.source_reliability))
-            self.info_credibility.setCurrentIndex(
-                self.info_credibility.findData(claim.info_credibility))
+            if not (same and self.source.hasFocus()):
+                self.source.setCurrentText(claim.source_name)
             if not (same and self.tags.hasFocus()):
                 self.tags.setText(", ".join(claim.tags))
             # Never overwrite what the user is typing in the note of this claim.
@@ -200,12 +268,20 @@ class ClaimEditor(QWidget):
     def _emit(self, field: str, value: object) -> None:
         if self._loading or self._claim is None:
             return
-        if getattr(self._claim, field) == value:   # Stance is a StrEnum: == its key
+        current = getattr(self._claim, field) if field != "source" else self._claim.source_name
+        if current == value or (current is not None and value is not None
+                                and str(current) == str(value)):
             return
         self.edited.emit(field, value)
 
+    def _emit_label(self, dimension: Dimension) -> None:
+        self._emit(dimension.value, self.combos[dimension].currentData())
+
     def _emit_proposition(self) -> None:
-        self._emit("proposition", self.proposition.currentText().strip())
+        self._emit("proposition", " ".join(self.proposition.currentText().split()))
+
+    def _emit_source(self) -> None:
+        self._emit("source", " ".join(self.source.currentText().split()))
 
     def _emit_tags(self) -> None:
         self._emit("tags", normalise_tags(self.tags.text()))
@@ -214,13 +290,12 @@ class ClaimEditor(QWidget):
         if not self._loading:
             self._note_timer.start()
 
+    def _on_note_escaped(self) -> None:
+        self.commit_note()
+        self.note_escaped.emit()
+
     def commit_note(self) -> None:
         """Save the note now if it was edited (typing saves after a short pause)."""
         self._note_timer.stop()
         if self._claim is not None and self.note.toPlainText() != self._claim.note:
             self.edited.emit("note", self.note.toPlainText())
-
-    def set_stance(self, stance: Stance | None) -> None:
-        """Set the stance as if chosen in the combo box (keyboard shortcuts use this)."""
-        self.stance.setCurrentIndex(self.stance.findData(stance.value if stance else None))
-        self._emit("stance", stance.value if stance else None)

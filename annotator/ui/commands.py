@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from PySide6.QtGui import QUndoCommand
 
 from annotator.domain.codebook import Codebook, Dimension
-from annotator.domain.model import Claim
+from annotator.domain.model import Claim, Source
 from annotator.ui.controller import ChangeFailed, CodebookController, ProjectController
 
 _EDIT_ID = 1001
@@ -48,6 +48,32 @@ class AddClaimCommand(_ClaimCommand):
         self._try(self._controller.delete_claim, self.claim.id)
 
 
+class MarkClaimCommand(_ClaimCommand):
+    """Mark a new claim; a document still "new" becomes "in progress" with it."""
+
+    def __init__(self, controller: ProjectController, claim: Claim,
+                 document_status: str) -> None:
+        super().__init__(controller, f"Mark claim “{_short(claim.quote)}”")
+        self.claim = claim
+        self._starts_work = document_status == "new"
+
+    def redo(self) -> None:
+        try:
+            self._controller.add_claim(self.claim)
+            if self._starts_work:
+                self._controller.set_document_status(self.claim.document_id, "in_progress")
+        except ChangeFailed:
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        try:
+            if self._starts_work:
+                self._controller.set_document_status(self.claim.document_id, "new")
+            self._controller.delete_claim(self.claim.id)
+        except ChangeFailed:
+            self.setObsolete(True)
+
+
 class DeleteClaimCommand(_ClaimCommand):
     def __init__(self, controller: ProjectController, claim: Claim) -> None:
         super().__init__(controller, f"Delete claim “{_short(claim.quote)}”")
@@ -74,8 +100,8 @@ class EditClaimCommand(_ClaimCommand):
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, EditClaimCommand) or other.after.id != self.after.id \
-                or other.field != self.field or self.field not in ("note", "proposition",
-                                                                     "tags"):
+                or other.field != self.field \
+                or self.field not in ("note", "proposition", "tags", "span"):
             return False
         self.after = other.after
         return True
@@ -115,3 +141,50 @@ class ChangeCodebookCommand(QUndoCommand):
                 proposition_renames={n: o for o, n in self.proposition_renames.items()})
         except ChangeFailed:
             self.setObsolete(True)
+
+
+class SetDocumentStatusCommand(_ClaimCommand):
+    def __init__(self, controller: ProjectController, document_id: str, before: str,
+                 after: str) -> None:
+        super().__init__(controller, f"Mark document {after.replace('_', ' ')}")
+        self.document_id, self.before, self.after = document_id, before, after
+
+    def redo(self) -> None:
+        self._try(self._controller.set_document_status, self.document_id, self.after)
+
+    def undo(self) -> None:
+        self._try(self._controller.set_document_status, self.document_id, self.before)
+
+
+class GradeSourceCommand(_ClaimCommand):
+    """Grade a source's reliability; its ungraded claims take the grade (graded
+    claims keep theirs). Undo restores the source's grade and those claims."""
+
+    def __init__(self, controller: ProjectController, source: Source,
+                 grade: str | None) -> None:
+        super().__init__(controller, f"Grade source “{_short(source.name)}” {grade or '—'}")
+        self.source, self.grade = source, grade
+        self._prefilled: list[Claim] = []
+
+    def redo(self) -> None:
+        try:
+            changed = self._controller.grade_source(self.source.id, self.grade)
+        except ChangeFailed:
+            self.setObsolete(True)
+            return
+        self._prefilled = [before for before, _after in changed]
+
+    def undo(self) -> None:
+        self._try(self._controller.restore_source_grade, self.source, self._prefilled)
+
+
+class UpdateSourceCommand(_ClaimCommand):
+    def __init__(self, controller: ProjectController, before: Source, after: Source) -> None:
+        super().__init__(controller, f"Edit source “{_short(after.name)}”")
+        self.before, self.after = before, after
+
+    def redo(self) -> None:
+        self._try(self._controller.update_source, self.after)
+
+    def undo(self) -> None:
+        self._try(self._controller.update_source, self.before)

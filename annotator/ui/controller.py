@@ -8,7 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, Signal
 
 from annotator.domain.codebook import Codebook, CodebookError, Dimension
-from annotator.domain.model import Claim
+from annotator.domain.model import Claim, Source
 from annotator.services.codebook import CodebookService
 from annotator.services.project import NotFoundError, ProjectService
 from annotator.storage.errors import ProjectError
@@ -27,6 +27,8 @@ class ProjectController(QObject):
         claim_added(Claim): a claim was stored.
         claim_changed(Claim, Claim): the stored claim changed from the first to the second.
         claim_removed(Claim): a claim was deleted.
+        document_status_changed(str, str): a document's id and its new status.
+        sources_changed(): a source was added or changed.
         saved(datetime): the moment the last change was committed.
         failed(str): a change could not be saved; the message is for the user.
     """
@@ -34,6 +36,8 @@ class ProjectController(QObject):
     claim_added = Signal(object)
     claim_changed = Signal(object, object)
     claim_removed = Signal(object)
+    document_status_changed = Signal(str, str)
+    sources_changed = Signal()
     saved = Signal(object)
     failed = Signal(str)
 
@@ -66,6 +70,45 @@ class ProjectController(QObject):
         self.claim_removed.emit(removed)
         self.saved.emit(datetime.now())
         return removed
+
+    def set_document_status(self, document_id: str, status: str) -> str:
+        previous = self._guard(self.service.set_document_status, document_id, status)
+        self.document_status_changed.emit(document_id, status)
+        self.saved.emit(datetime.now())
+        return previous
+
+    def source_for(self, name: str) -> Source:
+        """The registry's source of this name, created if new (creating one is not
+        an undo step: an unused source changes nothing)."""
+        existing = self.service.source_named(name)
+        if existing is not None:
+            return existing
+        source = self._guard(self.service.add_source, Source.new(name))
+        self.sources_changed.emit()
+        return source
+
+    def update_source(self, source: Source) -> Source:
+        stored = self._guard(self.service.update_source, source)
+        self.sources_changed.emit()
+        self.saved.emit(datetime.now())
+        return stored
+
+    def grade_source(self, source_id: str, grade: str | None) -> list[tuple[Claim, Claim]]:
+        changed = self._guard(self.service.grade_source, source_id, grade)
+        for before, after in changed:
+            self.claim_changed.emit(before, after)
+        self.sources_changed.emit()
+        self.saved.emit(datetime.now())
+        return changed
+
+    def restore_source_grade(self, source: Source, claims: list[Claim]) -> None:
+        """Undo a source grading: its grade and the claims it pre-filled, at once."""
+        replaced = self._guard(self.service.restore_source_grade, source, claims)
+        restored = {claim.id: claim for claim in claims}
+        for before in replaced:
+            self.claim_changed.emit(before, restored[before.id])
+        self.sources_changed.emit()
+        self.saved.emit(datetime.now())
 
 
 class CodebookController(QObject):

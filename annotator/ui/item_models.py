@@ -6,14 +6,22 @@ edit never resets a model.
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_left
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor
 
-from annotator.domain.labels import INFO_CREDIBILITY, SOURCE_RELIABILITY, grade_title
+from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.model import Claim, DocumentInfo
-from annotator.ui.palette import stance_colour, stance_name
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -25,21 +33,24 @@ def _one_line(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-class DocumentListModel(QAbstractTableModel):
-    """The project's documents with their claim counts."""
+STATUS_NAMES = {"new": "New", "in_progress": "In progress", "done": "Done"}
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
-    HEADERS = ("Title", "Claims")
+
+class DocumentListModel(QAbstractTableModel):
+    """The project's documents with their status and claim counts."""
+
+    HEADERS = ("Title", "Status", "Claims", "To do")
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
+    STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[DocumentInfo] = []
-        self._counts: list[int] = []
 
     def set_documents(self, documents: list[DocumentInfo]) -> None:
         self.beginResetModel()
         self._rows = list(documents)
-        self._counts = [d.claim_count for d in documents]
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -52,22 +63,35 @@ class DocumentListModel(QAbstractTableModel):
                    role: int = _DISPLAY) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
             return self.HEADERS[section]
+        if orientation == Qt.Orientation.Horizontal and role == _TOOLTIP and section == 3:
+            return "Claims still missing a stance, a grade or a claim type"
         return None
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         if not index.isValid():
             return None
         doc = self._rows[index.row()]
-        if role == _DISPLAY:
-            return doc.title if index.column() == 0 else self._counts[index.row()]
+        column = index.column()
+        if role in (_DISPLAY, SORT_ROLE):
+            if column == 0:
+                return doc.title if role == _DISPLAY else doc.title.lower()
+            if column == 1:
+                return (STATUS_NAMES.get(doc.status, doc.status) if role == _DISPLAY
+                        else ("new", "in_progress", "done").index(doc.status))
+            return doc.claim_count if column == 2 else doc.incomplete_count
         if role == _TOOLTIP:
             details = [doc.title, doc.source, doc.published and f"Published {doc.published}"]
             return "\n".join(d for d in details if d)
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.ID_ROLE:
             return doc.id
+        if role == self.STATUS_ROLE:
+            return doc.status
         return None
+
+    def info(self, row: int) -> DocumentInfo:
+        return self._rows[row]
 
     def document_id(self, row: int) -> str:
         return self._rows[row].id
@@ -78,43 +102,80 @@ class DocumentListModel(QAbstractTableModel):
                 return row
         return None
 
-    def change_count(self, document_id: str, delta: int) -> None:
+    def update(self, document_id: str, *, claims: int = 0, incomplete: int = 0,
+               status: str | None = None) -> None:
         row = self.row_of(document_id)
-        if row is not None:
-            self._counts[row] += delta
-            index = self.index(row, 1)
-            self.dataChanged.emit(index, index, [_DISPLAY])
+        if row is None:
+            return
+        doc = self._rows[row]
+        self._rows[row] = dataclasses.replace(
+            doc, claim_count=doc.claim_count + claims,
+            incomplete_count=doc.incomplete_count + incomplete,
+            status=status or doc.status)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def total_claims(self) -> int:
-        return sum(self._counts)
+        return sum(d.claim_count for d in self._rows)
+
+    def done_count(self) -> int:
+        return sum(1 for d in self._rows if d.status == "done")
 
 
-def _reliability_tooltip(claim: Claim) -> str:
-    parts = []
-    if claim.source_reliability:
-        parts.append(f"Source {claim.source_reliability}: "
-                     f"{grade_title(SOURCE_RELIABILITY[claim.source_reliability])}")
-    if claim.info_credibility:
-        parts.append(f"Information {claim.info_credibility}: "
-                     f"{grade_title(INFO_CREDIBILITY[claim.info_credibility])}")
-    return "\n".join(parts)
+class DocumentFilterModel(QSortFilterProxyModel):
+    """Sorts the document list by any column and filters it by status."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self._status: str | None = None
+
+    def set_status_filter(self, status: str | None) -> None:
+        self._status = status
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        if self._status is None:
+            return True
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        return index.data(DocumentListModel.STATUS_ROLE) == self._status
 
 
 class ClaimTableModel(QAbstractTableModel):
-    """The current document's claims in text order."""
+    """The current document's claims in text order, labelled with the codebook's names."""
 
-    HEADERS = ("Quote", "Stance", "Reliability", "Proposition", "Note", "Tags", "Start")
+    HEADERS = ("Quote", "Stance", "Source", "Reliability", "Type", "Proposition", "Note",
+               "Tags", "Start")
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
+    _DIMENSION: ClassVar[dict[str, Dimension]] = {"Stance": Dimension.STANCE,
+                                                  "Type": Dimension.CLAIM_TYPE}
+
+    #: Display text per column, computed only for the cell asked for.
+    _TEXT: ClassVar[dict[str, Callable[[Claim], object]]] = {
+        "Quote": lambda c: _one_line(c.quote, 120),
+        "Source": lambda c: c.source_name,
+        "Reliability": lambda c: c.reliability_code,
+        "Proposition": lambda c: _one_line(c.proposition, 80),
+        "Note": lambda c: _one_line(c.note, 80),
+        "Tags": lambda c: ", ".join(c.tags),
+        "Start": lambda c: c.start,
+    }
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._claims: list[Claim] = []
         self._keys: list[tuple[int, int, str]] = []
         self._by_id: dict[str, Claim] = {}
+        self._codebook = Codebook()
 
     @staticmethod
     def _key(claim: Claim) -> tuple[int, int, str]:
         return (claim.start, claim.end, claim.id)
+
+    def set_codebook(self, codebook: Codebook) -> None:
+        self._codebook = codebook
+        if self._claims:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._claims) - 1, self.columnCount() - 1))
 
     def set_claims(self, claims: list[Claim]) -> None:
         self.beginResetModel()
@@ -122,6 +183,9 @@ class ClaimTableModel(QAbstractTableModel):
         self._keys = [self._key(c) for c in self._claims]
         self._by_id = {c.id: c for c in self._claims}
         self.endResetModel()
+
+    def claims(self) -> list[Claim]:
+        return list(self._claims)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._claims)
@@ -135,29 +199,53 @@ class ClaimTableModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
+    def _name(self, dimension: Dimension, key: object) -> str:
+        label = self._codebook.label(dimension, key)  # type: ignore[arg-type]
+        return "" if key is None else (label.name if label else str(key))
+
+    def _reliability_tooltip(self, claim: Claim) -> str | None:
+        parts = []
+        if claim.source_reliability:
+            parts.append(f"Source {claim.source_reliability}: "
+                         f"{self._name(Dimension.SOURCE_RELIABILITY, claim.source_reliability)}")
+        if claim.info_credibility:
+            parts.append(f"Information {claim.info_credibility}: "
+                         f"{self._name(Dimension.INFO_CREDIBILITY, claim.info_credibility)}")
+        return "\n".join(parts) or None
+
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         if not index.isValid():
             return None
         claim = self._claims[index.row()]
         column = self.HEADERS[index.column()]
         if role == _DISPLAY:
-            return {
-                "Quote": _one_line(claim.quote, 120),
-                "Stance": stance_name(claim.stance) if claim.stance else "",
-                "Reliability": claim.reliability_code,
-                "Proposition": _one_line(claim.proposition, 80),
-                "Note": _one_line(claim.note, 80),
-                "Tags": ", ".join(claim.tags),
-                "Start": claim.start,
-            }[column]
+            if column in self._DIMENSION:
+                dimension = self._DIMENSION[column]
+                return self._name(dimension, getattr(claim, dimension.value))
+            return self._TEXT[column](claim)
+        if role == SORT_ROLE:
+            if column == "Reliability":
+                return (self._codebook.sort_key(Dimension.SOURCE_RELIABILITY,
+                                                claim.source_reliability),
+                        self._codebook.sort_key(Dimension.INFO_CREDIBILITY,
+                                                claim.info_credibility), claim.start)
+            if column == "Start":
+                return claim.start
+            return str(self.data(index, _DISPLAY)).lower()
         if role == _TOOLTIP:
             if column == "Reliability":
-                return _reliability_tooltip(claim) or None
+                return self._reliability_tooltip(claim)
+            if column in self._DIMENSION:
+                label = self._codebook.label(self._DIMENSION[column],
+                                             getattr(claim, self._DIMENSION[column].value))
+                return label.description if label else None
             if column in ("Quote", "Note", "Proposition"):
                 return {"Quote": claim.quote, "Note": claim.note,
                         "Proposition": claim.proposition}[column] or None
-        if role == Qt.ItemDataRole.DecorationRole and column == "Stance":
-            return stance_colour(claim.stance)
+        if role == Qt.ItemDataRole.DecorationRole and column in self._DIMENSION:
+            dimension = self._DIMENSION[column]
+            colour = self._codebook.colour(dimension, getattr(claim, dimension.value))
+            return QColor(colour) if colour else None
         if role == self.ID_ROLE:
             return claim.id
         return None
@@ -202,3 +290,24 @@ class ClaimTableModel(QAbstractTableModel):
         self._claims[row] = after
         self._by_id[after.id] = after
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+
+class ClaimFilterModel(QSortFilterProxyModel):
+    """Sorts the claims table (grades: best first, then "cannot be judged", then
+    none) and hides claims the legend's filter excludes."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self._shown: Callable[[Claim], bool] | None = None
+
+    def set_filter(self, shown: Callable[[Claim], bool] | None) -> None:
+        self._shown = shown
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        if self._shown is None:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, ClaimTableModel)
+        return self._shown(model.claim_at(source_row))

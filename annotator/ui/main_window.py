@@ -1,14 +1,16 @@
-"""The main window: document list, viewer, claim editor and claims table."""
+"""The main window: document list, viewer, claim editor, legend and claims table."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QHeaderView,
@@ -16,36 +18,57 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QSplitter,
     QTableView,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from annotator import __version__
-from annotator.domain.labels import Stance
+from annotator.domain.codebook import Codebook, Dimension, Proposition
+from annotator.domain.editing import adjust_span, is_complete, snap_to_words, with_span
 from annotator.domain.model import Claim, Document, normalise_tags
 from annotator.formats.problems import ImportProblem
 from annotator.paths import PROJECT_SUFFIX
+from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
 from annotator.services.transfer import export, import_annotations, import_files
 from annotator.storage.errors import ProjectError
 from annotator.ui.claim_editor import ClaimEditor
-from annotator.ui.commands import AddClaimCommand, DeleteClaimCommand, EditClaimCommand
-from annotator.ui.controller import ProjectController
-from annotator.ui.item_models import ClaimTableModel, DocumentListModel
+from annotator.ui.commands import (
+    ChangeCodebookCommand,
+    DeleteClaimCommand,
+    EditClaimCommand,
+    GradeSourceCommand,
+    MarkClaimCommand,
+    SetDocumentStatusCommand,
+    UpdateSourceCommand,
+)
+from annotator.ui.controller import CodebookController, ProjectController
+from annotator.ui.item_models import (
+    STATUS_NAMES,
+    ClaimFilterModel,
+    ClaimTableModel,
+    DocumentFilterModel,
+    DocumentListModel,
+)
+from annotator.ui.keyboard import KeyboardFlow
+from annotator.ui.legend import LegendPanel, claim_key
 from annotator.ui.settings import UiSettings
+from annotator.ui.shortcuts_dialog import ShortcutsDialog, action_rows
+from annotator.ui.source_panel import SourcePanel
 from annotator.ui.text_view import ClaimTextView
 
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX} *.sqlite *.db);;All files (*)"
 
 
-def _value_for(field: str, value: object) -> object:
-    if field == "stance":
-        return Stance(value) if value else None
-    if field == "tags":
-        return normalise_tags(value)
-    return value
+def _label_value(dimension: Dimension, key: object) -> object:
+    """A label key as the claim stores it (credibility grades are integers)."""
+    if key is None or key == "":
+        return None
+    return int(str(key)) if dimension is Dimension.INFO_CREDIBILITY else str(key)
 
 
 class MainWindow(QMainWindow):
@@ -61,33 +84,81 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or UiSettings()
         self.controller: ProjectController | None = None
+        self.codebook_controller: CodebookController | None = None
         self.undo_stack = QUndoStack(self)
         self._document: Document | None = None
+        self.snap = self.settings.snap_to_words()
+        self._sources_refresh = QTimer(self)
+        self._sources_refresh.setSingleShot(True)
+        self._sources_refresh.setInterval(0)
+        self._sources_refresh.timeout.connect(self._on_sources_changed)
         self.setWindowTitle("Annotator")
+        self._make_widgets()
+        self._make_actions()
+        self._connect()
+        geometry, state = self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        if state is not None:
+            self.restoreState(state)
 
+    # Construction ------------------------------------------------------------------
+
+    def _make_widgets(self) -> None:
         self.documents = DocumentListModel(self)
+        self.document_proxy = DocumentFilterModel(self)
+        self.document_proxy.setSourceModel(self.documents)
         self.document_list = QTableView()
         self.document_list.setObjectName("documentList")
-        self.document_list.setModel(self.documents)
+        self.document_list.setModel(self.document_proxy)
         self._table_defaults(self.document_list)
-        self.document_list.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Stretch)
+        self.document_list.setSortingEnabled(True)
+        self.document_list.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        header = self.document_list.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("statusFilter")
+        self.status_filter.addItem("All documents", None)
+        for key, name in STATUS_NAMES.items():
+            self.status_filter.addItem(name, key)
+        documents_panel = QWidget()
+        documents_layout = QVBoxLayout(documents_panel)
+        documents_layout.setContentsMargins(0, 0, 0, 0)
+        documents_layout.addWidget(self.status_filter)
+        documents_layout.addWidget(self.document_list)
 
         self.view = ClaimTextView()
         self.view.setObjectName("documentView")
+        self.keyboard = KeyboardFlow(self, lambda: self.codebook, self)
+        self.view.installEventFilter(self.keyboard)
 
         self.claims = ClaimTableModel(self)
+        self.claim_proxy = ClaimFilterModel(self)
+        self.claim_proxy.setSourceModel(self.claims)
         self.claim_table = QTableView()
         self.claim_table.setObjectName("claimTable")
-        self.claim_table.setModel(self.claims)
+        self.claim_table.setModel(self.claim_proxy)
         self._table_defaults(self.claim_table)
+        # Text order until the user clicks a header: sorting 10,000 rows through
+        # the proxy on every document switch would cost more than opening the text.
+        self.claim_table.setSortingEnabled(True)
+        self.claim_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header = self.claim_table.horizontalHeader()
-        header.setDefaultSectionSize(110)
+        header.setDefaultSectionSize(105)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(ClaimTableModel.HEADERS.index("Start"), 60)
+        header.resizeSection(ClaimTableModel.HEADERS.index("Reliability"), 80)
 
         self.editor = ClaimEditor()
         self.editor.setObjectName("claimEditor")
+        self.legend = LegendPanel()
+        self.legend.setObjectName("legend")
+        self.sources = SourcePanel()
+        self.sources.setObjectName("sources")
 
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(self.view)
@@ -95,28 +166,32 @@ class MainWindow(QMainWindow):
         centre.setStretchFactor(0, 3)
         centre.setStretchFactor(1, 1)
         self.setCentralWidget(centre)
-        documents_dock = self._dock("Documents", self.document_list,
-                                    Qt.DockWidgetArea.LeftDockWidgetArea)
-        claim_dock = self._dock("Claim", self.editor, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([documents_dock, claim_dock], [300, 360], Qt.Orientation.Horizontal)
+        self.documents_dock = self._dock("Documents", documents_panel,
+                                         Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.legend_dock = self._dock("Legend", self.legend, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.claim_dock = self._dock("Claim", self.editor, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.sources_dock = self._dock("Sources", self.sources,
+                                       Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.claim_dock, self.sources_dock)
+        self.claim_dock.raise_()
+        self.resizeDocks([self.documents_dock, self.claim_dock], [330, 380],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.documents_dock, self.legend_dock], [420, 260],
+                         Qt.Orientation.Vertical)
 
+        self.mode_label = QLabel()
+        self.mode_label.setObjectName("modeLabel")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("corpusProgress")
+        self.progress.setMaximumWidth(220)
+        self.progress.setFormat("%v of %m documents done")
+        self.progress_label = QLabel()
         self.saved_label = QLabel()
         self.saved_label.setObjectName("savedLabel")
-        self.progress_label = QLabel()
+        self.statusBar().addWidget(self.mode_label)
         self.statusBar().addPermanentWidget(self.progress_label)
+        self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.saved_label)
-
-        self._make_actions()
-        self._connect()
-        geometry, state = self.settings.window_state()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
-        if state is not None:
-            self.restoreState(state)
-
-    # Construction ------------------------------------------------------------------
 
     @staticmethod
     def _table_defaults(table: QTableView) -> None:
@@ -131,8 +206,6 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{title.lower()}Dock")
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(area, dock)
         return dock
 
@@ -180,15 +253,31 @@ class MainWindow(QMainWindow):
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.view.addAction(self.delete_action)
         self.claim_table.addAction(self.delete_action)
-        self.stance_actions = []
-        for number, stance in enumerate(Stance, start=1):
-            action = self._action(f"Stance: {stance.label}",
-                                  lambda _=False, s=stance: self.editor.set_stance(s),
-                                  f"Ctrl+{number}")
-            self.stance_actions.append(action)
-        self.clear_stance_action = self._action("Stance: None",
-                                                lambda: self.editor.set_stance(None), "Ctrl+0")
+        self.snap_action = self._action("Snap to &Words", self.toggle_snap, None,
+                                        "Widen new and adjusted spans to whole words (W)")
+        self.snap_action.setCheckable(True)
+        self.snap_action.setChecked(self.snap)
         self.name_action = self._action("Analyst &Name…", self._on_set_name)
+        self.codebook_action = self._action("&Codebook…", self.show_codebook, "Ctrl+K",
+                                            "Edit the project's labels and propositions")
+
+        self.status_actions = QActionGroup(self)
+        self.status_action: dict[str, QAction] = {}
+        for key, name, shortcut in (("new", "New", "Ctrl+Shift+1"),
+                                    ("in_progress", "In Progress", "Ctrl+Shift+2"),
+                                    ("done", "Done", "Ctrl+D")):
+            action = self._action(f"Mark Document {name}",
+                                  lambda _=False, k=key: self.set_document_status(k), shortcut)
+            action.setCheckable(True)
+            self.status_actions.addAction(action)
+            self.status_action[key] = action
+        self.next_document_action = self._action("Next Document Not Done",
+                                                 self.next_undone_document, "Ctrl+J")
+        self.next_document_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+        self.colour_actions = QActionGroup(self)
+        self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts,
+                                             QKeySequence.StandardKey.HelpContents)
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addActions([self.new_project_action, self.open_project_action])
@@ -205,13 +294,26 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
-        edit_menu.addActions([self.mark_action, self.delete_action])
-        edit_menu.addSeparator()
-        edit_menu.addActions([*self.stance_actions, self.clear_stance_action])
+        edit_menu.addActions([self.mark_action, self.delete_action, self.snap_action])
         edit_menu.addSeparator()
         edit_menu.addAction(self.name_action)
 
+        self.document_menu = self.menuBar().addMenu("&Document")
+        self.document_menu.addActions(list(self.status_action.values()))
+        self.document_menu.addSeparator()
+        self.document_menu.addAction(self.next_document_action)
+
+        self.view_menu = self.menuBar().addMenu("&View")
+        self.colour_menu = self.view_menu.addMenu("&Colour Claims By")
+        self.view_menu.addSeparator()
+        for dock in (self.documents_dock, self.legend_dock, self.claim_dock, self.sources_dock):
+            self.view_menu.addAction(dock.toggleViewAction())
+
+        project_menu = self.menuBar().addMenu("&Project")
+        project_menu.addAction(self.codebook_action)
+
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self._action("&About Annotator", self._on_about))
 
         toolbar = QToolBar("Main", self)
@@ -219,15 +321,41 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.mark_action, self.delete_action])
         toolbar.addSeparator()
         toolbar.addActions([self.undo_action, self.redo_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.snap_action, self.codebook_action])
         self.addToolBar(toolbar)
+
+    def menu_actions(self) -> list[QAction]:
+        """Every action reachable from the menus (the shortcuts sheet lists them)."""
+        found: list[QAction] = []
+
+        def walk(actions: list[QAction]) -> None:
+            for action in actions:
+                if action.menu() is not None:
+                    walk(action.menu().actions())
+                elif not action.isSeparator():
+                    found.append(action)
+
+        walk(self.menuBar().actions())
+        return found
 
     def _connect(self) -> None:
         self.document_list.selectionModel().currentRowChanged.connect(
             self._on_document_row_changed)
+        self.status_filter.currentIndexChanged.connect(self._on_status_filter_changed)
         self.claim_table.selectionModel().currentRowChanged.connect(self._on_claim_row_changed)
         self.view.claim_clicked.connect(self._on_view_claim_clicked)
+        self.view.span_dragged.connect(self._on_view_span_dragged)
         self.view.selectionChanged.connect(self._update_actions)
         self.editor.edited.connect(self._on_editor_edited)
+        self.editor.note_escaped.connect(self.view.setFocus)
+        self.legend.colour_by_changed.connect(self._on_colour_by_changed)
+        self.legend.filter_changed.connect(self._on_filter_changed)
+        self.keyboard.mode_changed.connect(self._on_mode_changed)
+        self._on_mode_changed(self.keyboard.mode)
+        self.sources.grade_requested.connect(self._on_sources_grade_requested)
+        self.sources.kind_requested.connect(self._on_sources_kind_requested)
+        self.sources.claim_activated.connect(self.reveal_claim)
         self._update_actions()
 
     # Project -----------------------------------------------------------------------
@@ -235,6 +363,10 @@ class MainWindow(QMainWindow):
     @property
     def service(self) -> ProjectService | None:
         return self.controller.service if self.controller else None
+
+    @property
+    def codebook(self) -> Codebook:
+        return self.codebook_controller.codebook if self.codebook_controller else Codebook()
 
     def open_project(self, location: str | Path, *, create: bool = False) -> bool:
         """Open a project, closing the current one. Returns False (and tells the
@@ -253,13 +385,24 @@ class MainWindow(QMainWindow):
         self.controller.claim_added.connect(self._on_claim_added)
         self.controller.claim_changed.connect(self._on_claim_changed)
         self.controller.claim_removed.connect(self._on_claim_removed)
+        self.controller.document_status_changed.connect(self._on_document_status_changed)
+        self.controller.sources_changed.connect(self._on_sources_changed)
         self.controller.saved.connect(self._on_saved)
         self.controller.failed.connect(self._on_failed)
+        self.codebook_controller = CodebookController(CodebookService(service.database), self)
+        self.codebook_controller.codebook_changed.connect(self._on_codebook_changed)
+        self.codebook_controller.failed.connect(self._on_codebook_failed)
+        self.sources.set_service(service)
         location = service.location
         if not location.startswith(("postgresql", "sqlite")):
             self.settings.add_recent_project(location)
         self.setWindowTitle(f"{Path(location).name} — Annotator")
         self.saved_label.setText("All changes saved")
+        self._apply_codebook(self.codebook)
+        colour_by = self.settings.colour_by()
+        if colour_by in {d.value for d in self.codebook.dimensions()}:
+            self.legend.set_dimension(Dimension(colour_by))
+        self._on_sources_changed()
         self._reload_documents()
         self.project_opened.emit(location)
 
@@ -270,28 +413,71 @@ class MainWindow(QMainWindow):
             self.controller.service.close()
             self.controller.deleteLater()
             self.controller = None
+        if self.codebook_controller is not None:
+            self.codebook_controller.deleteLater()
+            self.codebook_controller = None
         self._document = None
         self.view.set_document(None, [])
         self.claims.set_claims([])
         self.editor.set_claim(None)
+        self.sources.set_service(None)
 
     def _reload_documents(self, select: str | None = None) -> None:
         assert self.service is not None
-        documents = self.service.documents()
-        self.documents.set_documents(documents)
-        self.editor.set_propositions(self.service.propositions())
+        self.documents.set_documents(self.service.documents())
         self._update_progress()
-        if not documents:
+        if self.documents.rowCount() == 0:
             self.show_document(None)
             return
-        row = self.documents.row_of(select) if select else None
-        if row is None and self._document is not None:
-            row = self.documents.row_of(self._document.id)
-        self.document_list.setCurrentIndex(self.documents.index(row or 0, 0))
+        target = select or (self._document.id if self._document else None)
+        self._select_document_row(target)
+
+    def _select_document_row(self, document_id: str | None) -> None:
+        row = self.documents.row_of(document_id) if document_id else None
+        source = self.documents.index(row if row is not None else 0, 0)
+        proxy = self.document_proxy.mapFromSource(source)
+        if not proxy.isValid():
+            proxy = self.document_proxy.index(0, 0)
+        if proxy.isValid():
+            self.document_list.setCurrentIndex(proxy)
+            if self._document is None or self.documents.document_id(
+                    self.document_proxy.mapToSource(proxy).row()) != self._document.id:
+                self.show_document(self.documents.document_id(
+                    self.document_proxy.mapToSource(proxy).row()))
 
     def _update_progress(self) -> None:
-        self.progress_label.setText(f"{self.documents.rowCount()} documents · "
-                                    f"{self.documents.total_claims()} claims")
+        total = self.documents.rowCount()
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(self.documents.done_count())
+        self.progress_label.setText(f"{self.documents.total_claims()} claims")
+
+    # Codebook ----------------------------------------------------------------------
+
+    def _apply_codebook(self, codebook: Codebook) -> None:
+        self.editor.set_codebook(codebook)
+        self.legend.set_codebook(codebook)
+        self.sources.set_codebook(codebook)
+        self.claims.set_codebook(codebook)
+        self._on_colour_by_changed(self.legend.dimension)
+        if self.keyboard.mode not in self.keyboard.modes():
+            self.keyboard.set_mode(Dimension.STANCE)
+
+    def _colouring(self, dimension: Dimension):  # type: ignore[no-untyped-def]
+        codebook = self.codebook
+
+        def colour(claim: Claim) -> QColor | None:
+            found = codebook.colour(dimension, claim_key(claim, dimension))
+            return QColor(found) if found else None
+
+        return colour
+
+    def show_codebook(self) -> None:
+        if self.codebook_controller is None:
+            return
+        from annotator.ui.codebook_dialog import CodebookDialog
+
+        dialog = CodebookDialog(self.codebook_controller, self.undo_stack, self)
+        dialog.exec()
 
     # Documents and claims ------------------------------------------------------------
 
@@ -302,12 +488,14 @@ class MainWindow(QMainWindow):
             self.view.set_document(None, [])
             self.claims.set_claims([])
             self.editor.set_claim(None)
+            self._update_actions()
             return
         document = self.service.document(document_id)
         claims = self.service.claims(document_id)
         self._document = document
         self.view.set_document(document, claims)
         self.claims.set_claims(claims)
+        self.legend.update_counts(claims)
         self.editor.set_claim(None)
         self.view.setFocus()
         self._update_actions()
@@ -319,25 +507,30 @@ class MainWindow(QMainWindow):
     def current_claim(self) -> Claim | None:
         return self.editor.claim
 
+    def _claim_by_id(self, claim_id: str) -> Claim | None:
+        row = self.claims.row_of(claim_id)
+        return None if row is None else self.claims.claim_at(row)
+
     def select_claim(self, claim_id: str | None, *, reveal: bool = True) -> None:
         """Make ``claim_id`` the current claim in the viewer, the table and the editor."""
-        row = self.claims.row_of(claim_id) if claim_id else None
-        claim = self.claims.claim_at(row) if row is not None else None
+        claim = self._claim_by_id(claim_id) if claim_id else None
         self.view.set_current_claim(claim.id if claim else None, reveal=reveal)
         self.editor.set_claim(claim)
         selection = self.claim_table.selectionModel()
-        if row is None:
-            selection.clearSelection()
-        elif self.claim_table.currentIndex().row() != row:
-            blocker = selection.blockSignals(True)
-            try:
-                self.claim_table.setCurrentIndex(self.claims.index(row, 0))
-                selection.select(self.claims.index(row, 0),
-                                 QItemSelectionModel.SelectionFlag.ClearAndSelect
+        row = self.claims.row_of(claim.id) if claim else None
+        proxy = (self.claim_proxy.mapFromSource(self.claims.index(row, 0))
+                 if row is not None else QModelIndex())
+        blocker = selection.blockSignals(True)
+        try:
+            if not proxy.isValid():
+                selection.clearSelection()
+            elif self.claim_table.currentIndex().row() != proxy.row():
+                self.claim_table.setCurrentIndex(proxy)
+                selection.select(proxy, QItemSelectionModel.SelectionFlag.ClearAndSelect
                                  | QItemSelectionModel.SelectionFlag.Rows)
-            finally:
-                selection.blockSignals(blocker)
-            self.claim_table.scrollTo(self.claims.index(row, 0))
+                self.claim_table.scrollTo(proxy)
+        finally:
+            selection.blockSignals(blocker)
         self._update_actions()
 
     def mark_claim(self) -> Claim | None:
@@ -346,8 +539,12 @@ class MainWindow(QMainWindow):
         if span is None or self._document is None or self.controller is None:
             self.statusBar().showMessage("Select some text first, then press Enter.", 4000)
             return None
-        claim = Claim.new(self._document, *span, annotator=self.settings.annotator_name())
-        self.undo_stack.push(AddClaimCommand(self.controller, claim))
+        if self.snap:
+            span = snap_to_words(self._document.text, *span)
+        claim = Claim.new(self._document, *span, annotator=self.settings.annotator_name(),
+                          codebook_version=self.codebook.version)
+        status = self.documents.info(self.documents.row_of(self._document.id) or 0).status
+        self.undo_stack.push(MarkClaimCommand(self.controller, claim, status))
         if self.claims.row_of(claim.id) is None:   # not saved: the command was dropped
             return None
         self.view.clear_selection()
@@ -361,64 +558,314 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(DeleteClaimCommand(self.controller, claim))
 
     def edit_current_claim(self, field: str, value: object) -> None:
+        """Apply an edit of the current claim as one undo step (the editor, keys and
+        scripts all come here)."""
         claim = self.current_claim()
         if claim is None or self.controller is None:
+            self.statusBar().showMessage("Select a claim first (click it, or Tab).", 4000)
             return
-        after = claim.edited(**{field: _value_for(field, value)})
+        if field == "source":
+            self._edit_source(claim, str(value or ""))
+            return
+        if field == "proposition":
+            self._edit_proposition(claim, " ".join(str(value or "").split()))
+            return
+        if field in {d.value for d in Dimension}:
+            value = _label_value(Dimension(field), value)
+        elif field == "tags":
+            value = normalise_tags(value)
+        if getattr(claim, field) == value:
+            return
+        after = claim.edited(**{field: value})
+        if field == Dimension.SOURCE_RELIABILITY.value and claim.source_id:
+            # Reliability belongs to the source: grading this claim grades its source,
+            # which pre-fills the grade on the source's other ungraded claims.
+            self.undo_stack.beginMacro(f"Grade {claim.source_name} {value or '—'}")
+            self.undo_stack.push(EditClaimCommand(self.controller, claim, after, field))
+            source = self.controller.service.source(claim.source_id)
+            if source.reliability != value:
+                self.undo_stack.push(GradeSourceCommand(self.controller, source,
+                                                        value))  # type: ignore[arg-type]
+            self.undo_stack.endMacro()
+            return
         self.undo_stack.push(EditClaimCommand(self.controller, claim, after, field))
+
+    def _edit_source(self, claim: Claim, name: str) -> None:
+        assert self.controller is not None
+        name = " ".join(name.split())
+        if not name:
+            after = claim.edited(source_id=None, source_name="")
+        else:
+            try:
+                source = self.controller.source_for(name)
+            except Exception:
+                return
+            changes: dict[str, object] = {"source_id": source.id, "source_name": source.name}
+            if claim.source_reliability is None and source.reliability is not None:
+                changes["source_reliability"] = source.reliability   # pre-filled
+            after = claim.edited(**changes)
+        if (after.source_id, after.source_name) != (claim.source_id, claim.source_name):
+            self.undo_stack.push(EditClaimCommand(self.controller, claim, after, "source"))
+
+    def _edit_proposition(self, claim: Claim, text: str) -> None:
+        assert self.controller is not None and self.codebook_controller is not None
+        if text == claim.proposition:
+            return
+        codebook = self.codebook
+        known = any(p.text == text for p in codebook.propositions)
+        self.undo_stack.beginMacro("Set proposition")
+        if text and not known:
+            import uuid
+
+            after = Codebook(codebook.version, codebook.labels,
+                             (*codebook.propositions, Proposition(str(uuid.uuid4()), text)),
+                             codebook.tags)
+            self.undo_stack.push(ChangeCodebookCommand(self.codebook_controller, codebook,
+                                                       after, f"Add proposition “{text}”"))
+        self.undo_stack.push(EditClaimCommand(self.controller, claim,
+                                              claim.edited(proposition=text), "proposition"))
+        self.undo_stack.endMacro()
+
+    def set_document_status(self, status: str) -> None:
+        if self._document is None or self.controller is None:
+            return
+        row = self.documents.row_of(self._document.id)
+        before = self.documents.info(row).status if row is not None else "new"
+        if status == before and status == "done":
+            status = "in_progress"            # Ctrl+D toggles done
+        if status != before:
+            self.undo_stack.push(SetDocumentStatusCommand(self.controller, self._document.id,
+                                                          before, status))
 
     def _update_actions(self) -> None:
         has_claim = self.current_claim() is not None
         self.delete_action.setEnabled(has_claim)
-        for action in (*self.stance_actions, self.clear_stance_action):
-            action.setEnabled(has_claim)
         self.mark_action.setEnabled(self._document is not None
                                     and self.view.textCursor().hasSelection())
+        for action in self.status_action.values():
+            action.setEnabled(self._document is not None)
+        if self._document is not None:
+            row = self.documents.row_of(self._document.id)
+            if row is not None:
+                self.status_action[self.documents.info(row).status].setChecked(True)
+
+    # The keyboard flow (see annotator.ui.keyboard) --------------------------------------
+
+    def set_label(self, dimension: Dimension, key: str | None) -> None:
+        self.edit_current_claim(dimension.value, key)
+
+    def edit_note(self) -> None:
+        if self.current_claim() is not None:
+            self.claim_dock.show()
+            self.editor.note.setFocus()
+
+    def step_claim(self, direction: int) -> None:
+        ids = self.view.visible_claim_ids()
+        if not ids:
+            return
+        current = self.view.current_claim_id
+        if current in ids:
+            index = (ids.index(current) + direction) % len(ids)
+        else:
+            position = self.view.offsets.to_offset(self.view.textCursor().position())
+            after = [i for i, key in enumerate(ids)
+                     if (self._claim_by_id(key) or Claim("", "", 0, 1, "")).start >= position]
+            index = (after[0] if after else 0) if direction > 0 else \
+                ((after[0] - 1) if after else len(ids) - 1)
+        self.select_claim(ids[index], reveal=True)
+
+    def step_incomplete_claim(self, direction: int) -> None:
+        ids = self.view.visible_claim_ids()
+        todo = [key for key in ids if not is_complete(self._claim_by_id(key))]  # type: ignore[arg-type]
+        if not todo:
+            self.statusBar().showMessage("Every claim here is complete.", 4000)
+            return
+        current = self.view.current_claim_id
+        order = ids.index(current) if current in ids else -1
+        if direction > 0:
+            later = [key for key in todo if ids.index(key) > order]
+            target = later[0] if later else todo[0]
+        else:
+            earlier = [key for key in todo if order < 0 or ids.index(key) < order]
+            target = earlier[-1] if earlier else todo[-1]
+        self.select_claim(target, reveal=True)
+
+    def next_undone_document(self) -> None:
+        rows = self.document_proxy.rowCount()
+        if rows == 0:
+            return
+        current = self.document_list.currentIndex().row()
+        for step in range(1, rows + 1):
+            proxy = self.document_proxy.index((current + step) % rows, 0)
+            info = self.documents.info(self.document_proxy.mapToSource(proxy).row())
+            if info.status != "done":
+                self.document_list.setCurrentIndex(proxy)
+                return
+        self.statusBar().showMessage("All documents are done.", 4000)
+
+    def adjust_span(self, edge: str, direction: int) -> None:
+        claim = self.current_claim()
+        if claim is None or self._document is None or self.controller is None:
+            return
+        after = adjust_span(claim, self._document.text, edge, direction, by_word=self.snap)
+        if after is not None:
+            self.undo_stack.push(EditClaimCommand(self.controller, claim, after, "span"))
+
+    def toggle_snap(self) -> None:
+        self.snap = not self.snap
+        self.snap_action.setChecked(self.snap)
+        self.settings.set_snap_to_words(self.snap)
+        self.statusBar().showMessage(f"Snap to words {'on' if self.snap else 'off'}", 3000)
+
+    def clear_current_claim(self) -> None:
+        self.select_claim(None)
+
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        return [*self.keyboard.sheet(), *action_rows(self.menu_actions())]
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.shortcut_rows(), self).exec()
 
     # Slots ---------------------------------------------------------------------------
 
     def _on_document_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            document_id = self.documents.document_id(current.row())
+            document_id = self.documents.document_id(
+                self.document_proxy.mapToSource(current).row())
             if self._document is None or self._document.id != document_id:
                 self.show_document(document_id)
 
+    def _on_status_filter_changed(self, _index: int) -> None:
+        self.document_proxy.set_status_filter(self.status_filter.currentData())
+
     def _on_claim_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self.select_claim(self.claims.claim_at(current.row()).id, reveal=True)
+            row = self.claim_proxy.mapToSource(current).row()
+            self.select_claim(self.claims.claim_at(row).id, reveal=True)
 
     def _on_view_claim_clicked(self, claim_id: str) -> None:
         self.select_claim(claim_id, reveal=False)
 
+    def _on_view_span_dragged(self, claim_id: str, start: int, end: int) -> None:
+        claim = self._claim_by_id(claim_id)
+        if claim is None or self._document is None or self.controller is None:
+            return
+        if self.snap:
+            start, end = snap_to_words(self._document.text, start, end)
+        if start < end and (start, end) != (claim.start, claim.end):
+            after = with_span(claim, self._document.text, start, end)
+            self.undo_stack.push(EditClaimCommand(self.controller, claim, after, "span"))
+
     def _on_editor_edited(self, field: str, value: object) -> None:
         self.edit_current_claim(field, value)
 
-    def _on_claim_added(self, claim: Claim) -> None:
-        self.documents.change_count(claim.document_id, +1)
+    def _on_colour_by_changed(self, dimension: Dimension) -> None:
+        self.view.set_colouring(self._colouring(dimension))
+        self.settings.set_colour_by(dimension.value)
+        self.legend.update_counts(self.claims.claims())
+
+    def _on_filter_changed(self) -> None:
+        shown = self.legend.shows if self.legend.is_filtering() else None
+        self.view.set_filter(shown)
+        self.claim_proxy.set_filter(shown)
+        self.legend.update_counts(self.claims.claims())
+
+    def _on_mode_changed(self, mode: Dimension) -> None:
+        self.editor.set_mode(mode)
+        self.mode_label.setText(f"Digits label: <b>{mode.title}</b> (M switches) · "
+                                "A–F source reliability · F1 all keys")
+
+    def _count_change(self, claim: Claim, sign: int) -> None:
+        self.documents.update(claim.document_id, claims=sign,
+                              incomplete=0 if is_complete(claim) else sign)
         self._update_progress()
+        if claim.source_id:
+            self._sources_stale()
+
+    def _sources_stale(self) -> None:
+        """Refresh the sources panel once, after the current burst of changes."""
+        if not self._sources_refresh.isActive():
+            self._sources_refresh.start()
+
+    def _on_claim_added(self, claim: Claim) -> None:
+        self._count_change(claim, +1)
         if self._document is not None and claim.document_id == self._document.id:
             self.view.add_claim(claim)
             self.claims.add(claim)
+            self.legend.adjust_counts(None, claim)
 
     def _on_claim_removed(self, claim: Claim) -> None:
-        self.documents.change_count(claim.document_id, -1)
-        self._update_progress()
+        self._count_change(claim, -1)
         if self._document is not None and claim.document_id == self._document.id:
-            if self.current_claim() is not None and self.current_claim().id == claim.id:
+            current = self.current_claim()
+            if current is not None and current.id == claim.id:
                 self.editor.set_claim(None)
             self.view.remove_claim(claim.id)
             self.claims.remove(claim)
+            self.legend.adjust_counts(claim, None)
             self._update_actions()
 
     def _on_claim_changed(self, before: Claim, after: Claim) -> None:
+        self.documents.update(after.document_id,
+                              incomplete=int(not is_complete(after)) - int(not is_complete(before)))
+        if before.source_id or after.source_id:
+            self._sources_stale()
         if self._document is not None and after.document_id == self._document.id:
             self.view.update_claim(after)
             self.claims.replace(before, after)
+            self.legend.adjust_counts(before, after)
             current = self.current_claim()
             if current is not None and current.id == after.id:
                 self.editor.set_claim(after)
-        if after.proposition and after.proposition != before.proposition:
-            self.editor.set_propositions(self.service.propositions() if self.service else [])
+
+    def _on_document_status_changed(self, document_id: str, status: str) -> None:
+        self.documents.update(document_id, status=status)
+        self._update_progress()
+        self._update_actions()
+
+    def _on_sources_changed(self) -> None:
+        if self.service is not None:
+            self.editor.set_sources([s.source.name for s in self.service.sources()])
+            self.sources.refresh()
+
+    def _on_sources_grade_requested(self, source_id: str, grade: object) -> None:
+        if self.controller is None:
+            return
+        source = self.controller.service.source(source_id)
+        self.undo_stack.push(GradeSourceCommand(self.controller, source,
+                                                grade))  # type: ignore[arg-type]
+
+    def _on_sources_kind_requested(self, source_id: str, kind: str) -> None:
+        if self.controller is None:
+            return
+        source = self.controller.service.source(source_id)
+        self.undo_stack.push(UpdateSourceCommand(self.controller, source,
+                                                 dataclasses.replace(source, kind=kind)))
+
+    def reveal_claim(self, document_id: str, claim_id: str) -> None:
+        """Open ``document_id`` and make ``claim_id`` current (from the sources panel)."""
+        if self._document is None or self._document.id != document_id:
+            self.status_filter.setCurrentIndex(0)
+            self._select_document_row(document_id)
+        self.select_claim(claim_id, reveal=True)
+        self.view.setFocus()
+
+    def _on_codebook_changed(self, codebook: Codebook) -> None:
+        self._apply_codebook(codebook)
+        # A codebook change may have relabelled claims: show what is stored.
+        if self._document is not None and self.service is not None:
+            current = self.view.current_claim_id
+            claims = self.service.claims(self._document.id)
+            self.view.set_claims(claims)
+            self.claims.set_claims(claims)
+            self.legend.update_counts(claims)
+            self.select_claim(current, reveal=False)
+            self.documents.set_documents(self.service.documents())
+            self._select_document_row(self._document.id)
+        self._on_saved(datetime.now())
+
+    def _on_codebook_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Codebook not changed", message)
 
     def _on_saved(self, moment: datetime) -> None:
         self.saved_label.setText(f"Saved {moment:%H:%M:%S}")

@@ -43,6 +43,18 @@ class UiSettings:
     def set_annotator_name(self, name: str) -> None:
         self._settings.setValue("identity/name", name.strip())
 
+    def snap_to_words(self) -> bool:
+        return str(self._settings.value("labelling/snap_to_words", "false")).lower() == "true"
+
+    def set_snap_to_words(self, on: bool) -> None:
+        self._settings.setValue("labelling/snap_to_words", "true" if on else "false")
+
+    def colour_by(self) -> str:
+        return str(self._settings.value("view/colour_by", "stance"))
+
+    def set_colour_by(self, dimension: str) -> None:
+        self._settings.setValue("view/colour_by", dimension)
+
     def window_state(self) -> tuple[object, object]:
         return self._settings.value("window/geometry"), self._settings.value("window/state")
 

@@ -12,6 +12,8 @@ read back from the widget.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -28,11 +30,14 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 from annotator.domain.model import Claim, Document
 from annotator.domain.offsets import OffsetMap
 from annotator.domain.spans import SpanIndex, assign_lanes
-from annotator.ui.palette import stance_colour
 
 FILL_ALPHA = 60
 CURRENT_FILL_ALPHA = 120
 LANE_SPACING = 3.0
+HANDLE_REACH = 5.0          # pixels around a claim edge where a drag adjusts it
+UNLABELLED = QColor("#8C8C8C")
+
+Colouring = Callable[[Claim], QColor | None]
 
 
 class ClaimTextView(QPlainTextEdit):
@@ -41,9 +46,12 @@ class ClaimTextView(QPlainTextEdit):
     Signals:
         claim_clicked(str): the user clicked a highlight; the id of the claim
             under the pointer (clicking again cycles through nested claims).
+        span_dragged(str, int, int): the user dragged an edge of the current
+            claim; its id and the proposed new code-point span.
     """
 
     claim_clicked = Signal(str)
+    span_dragged = Signal(str, int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,12 +64,16 @@ class ClaimTextView(QPlainTextEdit):
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
         self.setFont(font)
         self.document().setDocumentMargin(12)
+        self.viewport().setMouseTracking(True)
         self._document: Document | None = None
         self._map = OffsetMap("")
         self._index = SpanIndex()
         self._claims: dict[str, Claim] = {}
         self._current: str | None = None
         self._press_pos: QPointF | None = None
+        self._colouring: Colouring = lambda _claim: None
+        self._shown: Callable[[Claim], bool] = lambda _claim: True
+        self._drag: tuple[str, str, int, int] | None = None   # claim id, edge, start, end
 
     # Content -------------------------------------------------------------------
 
@@ -80,6 +92,14 @@ class ClaimTextView(QPlainTextEdit):
         self._index = SpanIndex((c.start, c.end, c.id) for c in claims)
         self._current = None
         self.setPlainText(self._map.display_text)
+
+    def set_claims(self, claims: list[Claim]) -> None:
+        """Replace the claims shown over the same text (after a relabelling)."""
+        self._claims = {claim.id: claim for claim in claims}
+        self._index = SpanIndex((c.start, c.end, c.id) for c in claims)
+        if self._current not in self._claims:
+            self._current = None
+        self.viewport().update()
 
     def add_claim(self, claim: Claim) -> None:
         self._claims[claim.id] = claim
@@ -102,6 +122,20 @@ class ClaimTextView(QPlainTextEdit):
 
     def claim_ids(self) -> list[str]:
         return self._index.keys_in_order()
+
+    def visible_claim_ids(self) -> list[str]:
+        """Claim ids in text order, without those the filter hides."""
+        return [key for key in self._index.keys_in_order() if self._shown(self._claims[key])]
+
+    def set_colouring(self, colouring: Colouring) -> None:
+        """How claims are coloured: a colour per claim, None meaning "not labelled"."""
+        self._colouring = colouring
+        self.viewport().update()
+
+    def set_filter(self, shown: Callable[[Claim], bool] | None) -> None:
+        """Show only claims for which ``shown`` is true (all with None)."""
+        self._shown = shown or (lambda _claim: True)
+        self.viewport().update()
 
     # Selection and current claim -------------------------------------------------
 
@@ -203,7 +237,11 @@ class ClaimTextView(QPlainTextEdit):
         first, last = self._visible_range()
         cp_first = self._map.to_offset(first)
         cp_last = self._map.to_offset(last, round_up=True)
-        spans = self._index.overlapping(cp_first, max(cp_last, cp_first + 1))
+        spans = [span for span in self._index.overlapping(cp_first, max(cp_last, cp_first + 1))
+                 if self._shown(self._claims[span[2]])]
+        if self._drag is not None:
+            claim_id, _edge, start, end = self._drag
+            spans = sorted([s for s in spans if s[2] != claim_id] + [(start, end, claim_id)])
         if not spans:
             return
         lanes = assign_lanes(spans)
@@ -213,19 +251,30 @@ class ClaimTextView(QPlainTextEdit):
             current_rects: list[QRectF] = []
             for start, end, key in spans:
                 claim = self._claims[key]
-                colour = QColor(stance_colour(claim.stance))
+                labelled = self._colouring(claim)
+                colour = QColor(labelled) if labelled is not None else UNLABELLED
                 fill = QColor(colour)
                 is_current = key == self._current
                 fill.setAlpha(CURRENT_FILL_ALPHA if is_current else FILL_ALPHA)
                 lane = lanes[key]
                 rects = self._span_rects(self._map.to_display(start), self._map.to_display(end),
                                          first, last)
-                pen = QPen(colour.darker(120), 2)
-                for rect, _line in rects:
+                # Unlabelled claims are dashed, so they differ by more than colour.
+                pen = QPen(colour.darker(130), 2, Qt.PenStyle.SolidLine if labelled is not None
+                           else Qt.PenStyle.DashLine)
+                for i, (rect, _line) in enumerate(rects):
                     painter.fillRect(rect, fill)
                     y = rect.bottom() - 1 - lane * LANE_SPACING
                     painter.setPen(pen)
                     painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+                    # Brackets mark where a claim starts and ends, so nested and
+                    # overlapping claims stay distinct in any colouring.
+                    bracket = QPen(colour.darker(160), 1.5)
+                    painter.setPen(bracket)
+                    if i == 0 and self._map.to_display(start) >= first:
+                        self._bracket(painter, rect, rect.left(), +1, lane)
+                    if i == len(rects) - 1 and self._map.to_display(end) <= last:
+                        self._bracket(painter, rect, rect.right(), -1, lane)
                 if is_current:
                     current_rects = [rect for rect, _ in rects]
             if current_rects:
@@ -237,7 +286,48 @@ class ClaimTextView(QPlainTextEdit):
         finally:
             painter.end()
 
+    @staticmethod
+    def _bracket(painter: QPainter, rect: QRectF, x: float, facing: int, lane: int) -> None:
+        top, bottom = rect.top() + 1 + lane, rect.bottom() - 1
+        arm = 3.0 * facing
+        painter.drawLine(QPointF(x, top), QPointF(x, bottom))
+        painter.drawLine(QPointF(x, top), QPointF(x + arm, top))
+        painter.drawLine(QPointF(x, bottom), QPointF(x + arm, bottom))
+
     # Mouse -------------------------------------------------------------------------
+
+    def _edge_at(self, point: QPointF) -> str | None:
+        """"start" or "end" when ``point`` is on an edge of the current claim."""
+        claim = self._claims.get(self._current) if self._current else None
+        if claim is None:
+            return None
+        for edge, offset in (("start", claim.start), ("end", claim.end)):
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._map.to_display(offset))
+            rect = self.cursorRect(cursor)
+            if abs(point.x() - rect.x()) <= HANDLE_REACH and \
+                    rect.top() - 2 <= point.y() <= rect.bottom() + 2:
+                return edge
+        return None
+
+    def _offset_at(self, point: QPointF) -> int:
+        return self._map.to_offset(self.cursorForPosition(point.toPoint()).position())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag is not None:
+            claim_id, edge, start, end = self._drag
+            offset = self._offset_at(event.position())
+            if edge == "start" and offset < end:
+                start = offset
+            elif edge == "end" and offset > start:
+                end = offset
+            self._drag = (claim_id, edge, start, end)
+            self.viewport().update()
+            return
+        edge = self._edge_at(event.position())
+        self.viewport().setCursor(Qt.CursorShape.SizeHorCursor if edge
+                                  else Qt.CursorShape.IBeamCursor)
+        super().mouseMoveEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_pos = event.position()

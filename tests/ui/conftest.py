@@ -34,8 +34,8 @@ def window(qtbot, seeded_project: Path, ui_settings: UiSettings) -> Iterator[Mai
 def open_document_containing(window: MainWindow, needle: str) -> str:
     """Select, in the document list, the document whose text contains ``needle``;
     return its text."""
-    for row in range(window.documents.rowCount()):
-        window.document_list.setCurrentIndex(window.documents.index(row, 0))
+    for row in range(window.document_proxy.rowCount()):
+        window.document_list.setCurrentIndex(window.document_proxy.index(row, 0))
         document = window.current_document
         assert document is not None
         if needle in document.text:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from annotator.domain.codebook import Dimension
 from annotator.domain.labels import Stance
 from annotator.services.project import ProjectService
 from annotator.ui.main_window import MainWindow
@@ -41,11 +42,10 @@ def test_mark_label_and_undo_redo_with_keys(qtbot, window: MainWindow) -> None:
     assert window.view.current_claim_id == claim_id
     assert window.claims.rowCount() == 1
 
-    qtbot.keyClick(window.view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # refutes
-    window.editor.source_reliability.setCurrentIndex(
-        window.editor.source_reliability.findData("B"))
-    window.editor.source_reliability.activated.emit(
-        window.editor.source_reliability.currentIndex())
+    qtbot.keyClick(window.view, Qt.Key.Key_2)          # stance mode: 2 = refutes
+    combo = window.editor.combos[Dimension.SOURCE_RELIABILITY]
+    combo.setCurrentIndex(combo.findData("B"))
+    combo.activated.emit(combo.currentIndex())
     stored = _on_disk(window)[claim_id]
     assert stored.stance == Stance.REFUTES and stored.source_reliability == "B"
 
@@ -124,7 +124,8 @@ def test_clicking_a_table_row_jumps_to_the_span(qtbot, window: MainWindow) -> No
     window.view.verticalScrollBar().setValue(0)
     row = window.claims.row_of(far_id)
     assert row is not None
-    rect = window.claim_table.visualRect(window.claims.index(row, 0))
+    rect = window.claim_table.visualRect(
+        window.claim_proxy.mapFromSource(window.claims.index(row, 0)))
     qtbot.mouseClick(window.claim_table.viewport(), Qt.MouseButton.LeftButton,
                      pos=rect.center())
     assert window.view.current_claim_id == far_id
