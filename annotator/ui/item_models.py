@@ -121,6 +121,18 @@ class DocumentListModel(QAbstractTableModel):
         return sum(1 for d in self._rows if d.status == "done")
 
 
+def _refilter(proxy: QSortFilterProxyModel, change: Callable[[], None]) -> None:
+    """Apply ``change`` to a proxy's filter. Qt 6.9 replaced invalidateFilter()
+    (now deprecated) by beginFilterChange()/endFilterChange()."""
+    if hasattr(proxy, "beginFilterChange"):
+        proxy.beginFilterChange()
+        change()
+        proxy.endFilterChange()
+    else:
+        change()
+        proxy.invalidateFilter()
+
+
 class DocumentFilterModel(QSortFilterProxyModel):
     """Sorts the document list by any column and filters it by status."""
 
@@ -130,8 +142,7 @@ class DocumentFilterModel(QSortFilterProxyModel):
         self._status: str | None = None
 
     def set_status_filter(self, status: str | None) -> None:
-        self._status = status
-        self.invalidateFilter()
+        _refilter(self, lambda: setattr(self, "_status", status))
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         if self._status is None:
@@ -225,10 +236,14 @@ class ClaimTableModel(QAbstractTableModel):
             return self._TEXT[column](claim)
         if role == SORT_ROLE:
             if column == "Reliability":
-                return (self._codebook.sort_key(Dimension.SOURCE_RELIABILITY,
-                                                claim.source_reliability),
-                        self._codebook.sort_key(Dimension.INFO_CREDIBILITY,
-                                                claim.info_credibility), claim.start)
+                # One integer (Qt compares it): grades best first, then "cannot be
+                # judged", then none; credibility breaks ties the same way.
+                source = self._codebook.sort_key(Dimension.SOURCE_RELIABILITY,
+                                                 claim.source_reliability)
+                info = self._codebook.sort_key(Dimension.INFO_CREDIBILITY,
+                                               claim.info_credibility)
+                return ((source[0] * 100 + source[1]) * 1000
+                        + info[0] * 100 + info[1])
             if column == "Start":
                 return claim.start
             return str(self.data(index, _DISPLAY)).lower()
@@ -302,8 +317,7 @@ class ClaimFilterModel(QSortFilterProxyModel):
         self._shown: Callable[[Claim], bool] | None = None
 
     def set_filter(self, shown: Callable[[Claim], bool] | None) -> None:
-        self._shown = shown
-        self.invalidateFilter()
+        _refilter(self, lambda: setattr(self, "_shown", shown))
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         if self._shown is None:

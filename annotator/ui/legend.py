@@ -108,7 +108,7 @@ class LegendPanel(QWidget):
         for label in self._codebook.of(dimension):
             name = label.name if not dimension.fixed_keys else f"{label.key} — {label.name}"
             if not label.judgeable:
-                name += "  (cannot be judged: not on the scale)"
+                name += "  (not on the scale)"
             if label.retired:
                 name += "  (retired)"
             self._add(name, label.key, label.colour, label.description, hidden)

@@ -331,9 +331,24 @@ class ClaimTextView(QPlainTextEdit):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_pos = event.position()
+        edge = self._edge_at(event.position()) \
+            if event.button() == Qt.MouseButton.LeftButton else None
+        if edge is not None and self._current is not None:
+            claim = self._claims[self._current]
+            self._drag = (claim.id, edge, claim.start, claim.end)
+            return
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag is not None:
+            claim_id, _edge, start, end = self._drag
+            self._drag = None
+            self._press_pos = None
+            self.viewport().update()
+            claim = self._claims.get(claim_id)
+            if claim is not None and (start, end) != (claim.start, claim.end):
+                self.span_dragged.emit(claim_id, start, end)
+            return
         super().mouseReleaseEvent(event)
         press, self._press_pos = self._press_pos, None
         if event.button() != Qt.MouseButton.LeftButton or press is None:
