@@ -139,3 +139,34 @@ def test_codebook_rename_relabels_the_open_document(qtbot, window: MainWindow) -
     assert window.editor.combos[Dimension.STANCE].findData("contradicts") >= 0
     window.undo_action.trigger()
     assert window.claims.claim_at(window.claims.row_of(claim.id)).stance == "refutes"  # type: ignore[arg-type]
+
+
+def test_a_claim_across_paragraphs_is_highlighted_in_both(qtbot, window: MainWindow) -> None:
+    from PySide6.QtGui import QColor, QTextCursor
+
+    text = open_document_containing(window, "Nasdaq plummeted")
+    start = text.index("cutting-edge hardware")
+    end = text.index("less advanced than")            # two lines further on
+    assert "\n" in text[start:end]
+    window.view.select_span(start, end)
+    claim = window.mark_claim()
+    assert claim is not None
+    window.select_claim(None)
+    window.view.verticalScrollBar().setValue(0)
+    image = window.view.viewport().grab().toImage()
+    base = window.view.palette().base().color()
+
+    def highlighted(offset: int) -> bool:
+        cursor = QTextCursor(window.view.document())
+        cursor.setPosition(window.view.offsets.to_display(offset))
+        rect = window.view.cursorRect(cursor)
+        pixel = QColor(image.pixel(rect.x() + 3, rect.top() + 2))
+        return pixel != base
+
+    first_line = start + 2
+    last_line = end - 3
+    blank_between = text.index("\n", start) + 1        # an empty paragraph inside the span
+    assert highlighted(first_line)
+    assert highlighted(last_line)
+    assert not highlighted(text.index("Faced with restricted"))   # same line, before it
+    assert blank_between < end

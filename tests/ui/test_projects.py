@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
+from annotator.domain.codebook import Dimension, from_dict
 from annotator.paths import default_project_path
 from annotator.services.project import ProjectService
 from annotator.ui.app import first_project
@@ -107,3 +108,8 @@ def test_export_from_the_window_writes_jsonl_and_csv(qtbot, window: MainWindow,
     with (tmp_path / "claims.csv").open(encoding="utf-8-sig", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
     assert row["quote"] == record["quote"] and row["id"] == claim.id
+    # The codebook travels with the export, so the labels can be read without the app.
+    for name in ("claims.codebook.json",):
+        codebook = from_dict(json.loads((tmp_path / name).read_text(encoding="utf-8")))
+        assert codebook == window.codebook
+        assert codebook.label(Dimension.STANCE, "supports") is not None
