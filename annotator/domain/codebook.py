@@ -167,8 +167,13 @@ def validate(codebook: Codebook) -> None:
                 raise CodebookError(f"{dimension.title}: shortcut {label.shortcut!r} must be "
                                     "one key")
     texts = [p.text.strip() for p in codebook.propositions]
+    if any(not text for text in texts):
+        raise CodebookError("a proposition needs some text")
     if len(set(texts)) != len(texts):
         raise CodebookError("a proposition is listed twice")
+    ids = [p.id for p in codebook.propositions]
+    if len(set(ids)) != len(ids):
+        raise CodebookError("two propositions share one id")
 
 
 # Presets -----------------------------------------------------------------------------
@@ -223,6 +228,9 @@ CLAIM_TYPES = [   # after Full Fact's claim-type schema
     ("not_a_claim", "Not a claim", "Not a checkable claim: opinion, question, rhetoric."),
 ]
 CLAIM_TYPE_SHORTCUTS = "1234567"
+#: Okabe–Ito without black (a black fill would hide the text), grey for "not a claim".
+CLAIM_TYPE_COLOURS = ("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00",
+                      "#9E9E9E")
 
 LIKELIHOOD = [   # ICD 203, Analytic Standards, estimative language
     ("almost_no_chance", "Almost no chance", "Remote: 1–5 %."),
@@ -268,7 +276,7 @@ def default_codebook() -> Codebook:
     return Codebook(version=1, labels=(
         *_labels(Dimension.STANCE, STANCE_PRESETS["default"]),
         *admiralty_labels(),
-        *_labels(Dimension.CLAIM_TYPE, CLAIM_TYPES, OKABE_ITO[::-1], CLAIM_TYPE_SHORTCUTS),
+        *_labels(Dimension.CLAIM_TYPE, CLAIM_TYPES, CLAIM_TYPE_COLOURS, CLAIM_TYPE_SHORTCUTS),
     ))
 
 

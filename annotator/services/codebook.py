@@ -93,6 +93,16 @@ class CodebookService:
         validate(new)
         renames = renames or {}
         proposition_renames = proposition_renames or {}
+        for dimension, mapping in renames.items():
+            chained = {old for old, new_key in mapping.items() if old != new_key} & set(
+                new_key for old, new_key in mapping.items() if old != new_key)
+            if chained:
+                # Updates run one after another: a swap (a→b, b→a) would merge claims.
+                raise CodebookError(f"{dimension.title}: rename {sorted(chained)[0]!r} in a "
+                                    "separate step (a key cannot be renamed and reused at once)")
+        if set(proposition_renames) & set(proposition_renames.values()):
+            raise CodebookError("reword one proposition at a time (a chain of rewordings "
+                                "would merge claims)")
         with self.database.writing() as session:
             old = self._load(session)
             for dimension in Dimension:

@@ -160,10 +160,27 @@ def _migrate(database: Database) -> None:
     if set(current) == {head}:
         return
     write_engine = database.engine.execution_options(**{_WRITE: True})
-    with translated(database.where), write_engine.begin() as connection:
-        # Another process may have migrated while we waited for the lock.
-        if set(_check_revisions(connection, script, database.where)) != {head}:
-            command.upgrade(_migrations_config(connection), "head")
+    with translated(database.where), write_engine.connect() as connection:
+        # SQLite changes a table by copying it (Alembic's batch mode), which fails
+        # or cascades while foreign keys are enforced; the pragma only takes effect
+        # outside a transaction. Integrity is checked before committing instead.
+        raw = connection.connection.driver_connection if database.is_sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                # Another process may have migrated while we waited for the lock.
+                if set(_check_revisions(connection, script, database.where)) != {head}:
+                    command.upgrade(_migrations_config(connection), "head")
+                if raw is not None:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise errors.CorruptProjectError(
+                            f"{database.where}: upgrading the project would break "
+                            f"{len(broken)} references; nothing was changed")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def _check_revisions(connection: Any, script: ScriptDirectory, where: str) -> tuple[str, ...]:

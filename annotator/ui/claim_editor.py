@@ -251,7 +251,8 @@ class ClaimEditor(QWidget):
             self.quote.setText(f"“{quote if len(quote) < 400 else quote[:399] + '…'}”")
             missing = missing_fields(claim)
             self.missing.setText("Still to label: " + ", ".join(
-                Dimension(m).title.lower() for m in missing) if missing else "Complete")
+                Dimension(m).title.lower() for m in missing) if missing else "Complete ✓")
+            self.missing.setStyleSheet("color: #B35C00;" if missing else "color: #007A55;")
             if not (same and self.proposition.hasFocus()):
                 self.proposition.setCurrentText(claim.proposition)
                 self.proposition.lineEdit().setCursorPosition(0)

@@ -146,3 +146,6 @@ class CodebookController(QObject):
 
     def usage(self, dimension: Dimension, key: str) -> int:
         return self.service.usage(dimension, key)
+
+    def proposition_usage(self, text: str) -> int:
+        return self.service.proposition_usage(text)

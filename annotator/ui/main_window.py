@@ -865,7 +865,9 @@ class MainWindow(QMainWindow):
         self._on_saved(datetime.now())
 
     def _on_codebook_failed(self, message: str) -> None:
-        QMessageBox.warning(self, "Codebook not changed", message)
+        # The codebook dialog shows its own refusals; here a line is enough (a
+        # proposition typed in the claim panel that could not be added).
+        self.statusBar().showMessage(f"Codebook not changed: {message}", 8000)
 
     def _on_saved(self, moment: datetime) -> None:
         self.saved_label.setText(f"Saved {moment:%H:%M:%S}")

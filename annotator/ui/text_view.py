@@ -35,7 +35,7 @@ FILL_ALPHA = 60
 CURRENT_FILL_ALPHA = 120
 LANE_SPACING = 3.0
 HANDLE_REACH = 5.0          # pixels around a claim edge where a drag adjusts it
-UNLABELLED = QColor("#8C8C8C")
+UNLABELLED = QColor("#E8D52A")   # Okabe–Ito yellow, darkened: "still to label"
 
 Colouring = Callable[[Claim], QColor | None]
 

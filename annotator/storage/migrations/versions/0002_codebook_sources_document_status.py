@@ -142,13 +142,13 @@ DEFAULT_LABELS = {
         ('6', 'Truth cannot be judged', 'no basis exists for evaluating the validity of the information.', '#9E9E9E', '', False),
     ],
     'claim_type': [
-        ('quantity', 'Quantity', 'A claim about a quantity: numbers, amounts, rankings, comparisons in size.', '#000000', '1', True),
-        ('correlation_causation', 'Correlation or causation', 'A claim that one thing is linked to, or causes, another.', '#F0E442', '2', True),
-        ('laws_rules', 'Current laws or rules', 'A claim about what the law, a rule or a policy is.', '#56B4E9', '3', True),
-        ('prediction', 'Prediction', 'A claim about what will happen in the future.', '#E69F00', '4', True),
-        ('personal_experience', 'Personal experience', "A claim about the speaker's own experience; usually not checkable.", '#CC79A7', '5', True),
-        ('other', 'Other', 'A checkable claim of another kind.', '#0072B2', '6', True),
-        ('not_a_claim', 'Not a claim', 'Not a checkable claim: opinion, question, rhetoric.', '#D55E00', '7', True),
+        ('quantity', 'Quantity', 'A claim about a quantity: numbers, amounts, rankings, comparisons in size.', '#56B4E9', '1', True),
+        ('correlation_causation', 'Correlation or causation', 'A claim that one thing is linked to, or causes, another.', '#E69F00', '2', True),
+        ('laws_rules', 'Current laws or rules', 'A claim about what the law, a rule or a policy is.', '#009E73', '3', True),
+        ('prediction', 'Prediction', 'A claim about what will happen in the future.', '#CC79A7', '4', True),
+        ('personal_experience', 'Personal experience', "A claim about the speaker's own experience; usually not checkable.", '#0072B2', '5', True),
+        ('other', 'Other', 'A checkable claim of another kind.', '#D55E00', '6', True),
+        ('not_a_claim', 'Not a claim', 'Not a checkable claim: opinion, question, rhetoric.', '#9E9E9E', '7', True),
     ],
 }
 
