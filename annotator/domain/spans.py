@@ -8,7 +8,7 @@ one seen), so the viewer can ask it on every paint.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 
 def _start(item: tuple[int, int, str]) -> int:
@@ -64,6 +64,26 @@ class SpanIndex:
 
     def keys_in_order(self) -> list[str]:
         return [key for _, _, key in self._items]
+
+    def walk(self, key: str | None, direction: int, *, offset: int = 0,
+             accept: Callable[[str], bool] = lambda _key: True) -> str | None:
+        """The first key after (``direction`` +1) or before (-1) ``key`` in text
+        order that ``accept`` takes, wrapping round; with no ``key``, start from
+        code point ``offset``. Costs a binary search plus the distance walked."""
+        n = len(self._items)
+        if n == 0:
+            return None
+        item = self._keys.get(key) if key is not None else None
+        if item is not None:
+            i = bisect_left(self._items, item)
+        else:
+            # Start between the spans before and after ``offset``.
+            i = bisect_left(self._items, offset, key=_start) - (1 if direction > 0 else 0)
+        for step in range(1, n + 1):
+            candidate = self._items[(i + direction * step) % n][2]
+            if accept(candidate):
+                return candidate
+        return None
 
     def next_after(self, offset: int) -> str | None:
         i = bisect_right(self._items, offset, key=_start)

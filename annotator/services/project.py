@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import String, case, func, or_, select, type_coerce
+from sqlalchemy import String, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from annotator.domain.model import (
+    CONTEXT_CHARS,
     DOCUMENT_STATUSES,
     Claim,
     Document,
@@ -73,10 +74,17 @@ _FAST_COLUMNS = ("id", "document_id", "start", "end", "quote", "prefix", "suffix
 _RAW = frozenset({"tags", "created_at", "updated_at"})
 
 
-def _claim_from_values(v: tuple, source_name: str | None) -> Claim:  # type: ignore[type-arg]
+_CONTEXT = frozenset({"quote", "prefix", "suffix"})
+
+
+def _claim_from_values(v: tuple, source_name: str | None,  # type: ignore[type-arg]
+                       quote: str | None = None, prefix: str | None = None,
+                       suffix: str | None = None) -> Claim:
     tags = v[12]
     return Claim(
-        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11],
+        v[0], v[1], v[2], v[3], v[4] if quote is None else quote,
+        v[5] if prefix is None else prefix, v[6] if suffix is None else suffix,
+        v[7], v[8], v[9], v[10], v[11],
         () if tags == "[]" else tuple(json.loads(tags) if isinstance(tags, str) else tags),
         v[13],
         _timestamp(v[14]), _timestamp(v[15]), v[16], v[17], source_name or "", v[18], v[19],
@@ -212,19 +220,28 @@ class ProjectService:
 
     # Claims ------------------------------------------------------------------
 
-    def claims(self, document_id: str) -> list[Claim]:
+    def claims(self, document_id: str, text: str | None = None) -> list[Claim]:
         """A document's claims in text order. Read with Core rather than the ORM:
-        opening a document with 10,000 claims must stay quick."""
+        opening a document with 10,000 claims must stay quick. Given the document's
+        ``text``, quotes and context are cut from it instead of read (they are
+        equal by construction: every write checks the quote against the text)."""
         table = ClaimRow.__table__
+        cut = text is not None
         columns = [type_coerce(table.c[name], String) if name in _RAW and self.database.is_sqlite
-                   else table.c[name] for name in _FAST_COLUMNS]
+                   else (literal("") if cut and name in _CONTEXT else table.c[name])
+                   for name in _FAST_COLUMNS]
         query = (select(*columns, SourceRow.name)
                  .outerjoin(SourceRow, SourceRow.id == table.c.source_id)
                  .where(table.c.document_id == document_id)
                  .order_by(table.c.start, table.c.end, table.c.id))
         with self.database.reading() as session:
             rows = session.connection().execute(query).all()   # Core: no ORM row loading
+        if text is None:
             return [_claim_from_values(row, row[-1]) for row in rows]
+        n = CONTEXT_CHARS
+        return [_claim_from_values(row, row[-1], text[row[2]:row[3]],
+                                   text[max(0, row[2] - n):row[2]], text[row[3]:row[3] + n])
+                for row in rows]
 
     def claim(self, claim_id: str) -> Claim:
         with self.database.reading() as session:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -82,6 +83,10 @@ class ClaimEditor(QWidget):
         self.quote.setTextFormat(Qt.TextFormat.PlainText)
         self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.quote.setObjectName("claimQuote")
+        # A fixed height: showing another claim must not lay the panel out again.
+        self.quote.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.quote.setFixedHeight(self.quote.fontMetrics().lineSpacing() * 3 + 4)
+        self.quote.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.missing = QLabel()
         self.missing.setObjectName("claimMissing")
         self.missing.setStyleSheet("color: #B35C00;")
@@ -248,7 +253,7 @@ class ClaimEditor(QWidget):
                 self.note.setPlainText("")
                 return
             quote = " ".join(claim.quote.split())
-            self.quote.setText(f"“{quote if len(quote) < 400 else quote[:399] + '…'}”")
+            self.quote.setText(f"“{quote if len(quote) < 240 else quote[:239] + '…'}”")
             missing = missing_fields(claim)
             self.missing.setText("Still to label: " + ", ".join(
                 Dimension(m).title.lower() for m in missing) if missing else "Complete ✓")

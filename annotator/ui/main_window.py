@@ -491,7 +491,7 @@ class MainWindow(QMainWindow):
             self._update_actions()
             return
         document = self.service.document(document_id)
-        claims = self.service.claims(document_id)
+        claims = self.service.claims(document_id, document.text)
         self._document = document
         self.view.set_document(document, claims)
         self.claims.set_claims(claims)
@@ -660,34 +660,15 @@ class MainWindow(QMainWindow):
             self.editor.note.setFocus()
 
     def step_claim(self, direction: int) -> None:
-        ids = self.view.visible_claim_ids()
-        if not ids:
-            return
-        current = self.view.current_claim_id
-        if current in ids:
-            index = (ids.index(current) + direction) % len(ids)
-        else:
-            position = self.view.offsets.to_offset(self.view.textCursor().position())
-            after = [i for i, key in enumerate(ids)
-                     if (self._claim_by_id(key) or Claim("", "", 0, 1, "")).start >= position]
-            index = (after[0] if after else 0) if direction > 0 else \
-                ((after[0] - 1) if after else len(ids) - 1)
-        self.select_claim(ids[index], reveal=True)
+        target = self.view.step_claim_id(direction)
+        if target is not None:
+            self.select_claim(target, reveal=True)
 
     def step_incomplete_claim(self, direction: int) -> None:
-        ids = self.view.visible_claim_ids()
-        todo = [key for key in ids if not is_complete(self._claim_by_id(key))]  # type: ignore[arg-type]
-        if not todo:
+        target = self.view.step_claim_id(direction, accept=lambda c: not is_complete(c))
+        if target is None:
             self.statusBar().showMessage("Every claim here is complete.", 4000)
             return
-        current = self.view.current_claim_id
-        order = ids.index(current) if current in ids else -1
-        if direction > 0:
-            later = [key for key in todo if ids.index(key) > order]
-            target = later[0] if later else todo[0]
-        else:
-            earlier = [key for key in todo if order < 0 or ids.index(key) < order]
-            target = earlier[-1] if earlier else todo[-1]
         self.select_claim(target, reveal=True)
 
     def next_undone_document(self) -> None:

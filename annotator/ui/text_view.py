@@ -123,6 +123,16 @@ class ClaimTextView(QPlainTextEdit):
     def claim_ids(self) -> list[str]:
         return self._index.keys_in_order()
 
+    def step_claim_id(self, direction: int, *,
+                      accept: Callable[[Claim], bool] = lambda _claim: True) -> str | None:
+        """The next (+1) or previous (-1) shown claim after the current one that
+        ``accept`` takes, in text order, wrapping round; from the cursor when no
+        claim is current."""
+        offset = self._map.to_offset(self.textCursor().position())
+        return self._index.walk(
+            self._current, direction, offset=offset,
+            accept=lambda key: self._shown(self._claims[key]) and accept(self._claims[key]))
+
     def visible_claim_ids(self) -> list[str]:
         """Claim ids in text order, without those the filter hides."""
         return [key for key in self._index.keys_in_order() if self._shown(self._claims[key])]

@@ -1,4 +1,5 @@
-"""Viewer benchmark: opening a large annotated document, and marking claims in it.
+"""Viewer benchmark: opening a large annotated document, marking claims in it, and
+moving between its claims and to another document.
 
 Run with ``python -m tests.bench`` (``--quick`` for a small smoke run). Machines
 are shared and noisy, so every figure that has a target is also given as a
@@ -23,6 +24,14 @@ What is measured (all wall-clock, ``time.perf_counter``):
   Baseline: ``viewport().repaint()`` of a bare ``QPlainTextEdit`` of the same
   size and font, holding the same text, scrolled to the same place. Every added
   claim is then looked up through a second, fresh connection to the project.
+* **navigate** -- Tab (next claim) and J (next unlabelled or incomplete claim)
+  pressed on the viewer, each press timed from the key event through
+  ``processEvents()`` and a synchronous viewport repaint; every press must move
+  the current claim to the expected one, later in the text and on screen. Half
+  the stored claims carry every required label, so J has claims to skip.
+* **switch documents** -- Ctrl+J on the viewer, alternately to the small and the
+  big document, until the viewer's first paint; switching to the big document is
+  compared with the open baseline. See :mod:`tests.bench.navigation`.
 * **memory** -- ``getrusage(RUSAGE_SELF).ru_maxrss`` (peak RSS of the whole
   process, which also held the baseline widgets) at checkpoints and at the end.
 """
@@ -62,6 +71,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
+from annotator.domain.codebook import CLAIM_TYPES
+from annotator.domain.editing import is_complete
 from annotator.domain.labels import Stance
 from annotator.domain.model import Claim, Document
 from annotator.paths import seeds_dir
@@ -92,10 +103,17 @@ class Config:
     claims: int
     additions: int
     open_repeats: int
+    presses: int          # per navigation key
+    switch_rounds: int    # switches to the small and back to the big document
 
 
-FULL = Config("full", 5_000_000, 10_000, 200, 3)
-QUICK = Config("quick", 500_000, 1_000, 20, 3)
+FULL = Config("full", 5_000_000, 10_000, 200, 3, 200, 3)
+QUICK = Config("quick", 500_000, 1_000, 20, 3, 40, 2)
+#: Share of the stored claims given every required label (the rest stay incomplete).
+COMPLETE_FRACTION = 0.5
+#: A navigation key series stops after this many seconds (0: never), so a
+#: pathologically slow key cannot hold up the run; the report says so.
+NAV_BUDGET_S = 60.0
 
 
 # Small helpers -------------------------------------------------------------------------
@@ -325,6 +343,18 @@ def make_claims(document: Document, spans: list[tuple[int, int]],
             for start, end in spans]
 
 
+def complete_some(claims: list[Claim], fraction: float, rng: random.Random) -> list[Claim]:
+    """Give about ``fraction`` of the claims every required label (own generator, so
+    the spans, stances and additions stay those of earlier runs)."""
+    types = [key for key, _, _ in CLAIM_TYPES]
+    return [dataclasses.replace(claim, stance=claim.stance or Stance.UNCLEAR.value,
+                                source_reliability=rng.choice("ABCDEF"),
+                                info_credibility=rng.randint(1, 6),
+                                claim_type=rng.choice(types))
+            if rng.random() < fraction else claim
+            for claim in claims]
+
+
 # Measurements --------------------------------------------------------------------------
 
 def time_plain_open(text: str) -> float:
@@ -396,7 +426,10 @@ def _quiet_qt_messages() -> None:
 
 # The run ---------------------------------------------------------------------------------
 
-def run(config: Config, workdir: Path) -> dict[str, Any]:
+def run(config: Config, workdir: Path, nav_budget_s: float = NAV_BUDGET_S) -> dict[str, Any]:
+    # Imported here: the navigation module imports this one.
+    from tests.bench import navigation
+
     started = now()
     _quiet_qt_messages()
     app = app_instance()
@@ -416,7 +449,8 @@ def run(config: Config, workdir: Path) -> dict[str, Any]:
     text = build_text(seeds, config.target_chars)
     big = Document.from_text(text, title=f"Benchmark ({len(text):,} characters)")
     plan = plan_spans(text, config.claims, config.additions, rng)
-    claims = make_claims(big, plan.claims, rng)
+    claims = complete_some(make_claims(big, plan.claims, rng), COMPLETE_FRACTION,
+                           random.Random(SEED + 1))
     setup["build text + claims"] = now() - t
     t = now()
     service = ProjectService.open(workdir / "bench.sqlite", create=True)
@@ -438,6 +472,7 @@ def run(config: Config, workdir: Path) -> dict[str, Any]:
         "has_cyrillic": any("\u0400" <= c <= "\u04ff" for c in text[:60000]),
         "claims": config.claims, "nested_pairs": plan.nested,
         "overlapping_pairs": plan.overlapping, "small_doc_chars": len(small.text),
+        "complete_claims": sum(1 for c in claims if is_complete(c)),
     }
     rss_after_data = max_rss_mb()
 
@@ -549,7 +584,8 @@ def run(config: Config, workdir: Path) -> dict[str, Any]:
     checker = ProjectService.open(workdir / "bench.sqlite")   # a second, fresh connection
     try:
         after = checker.claim_count()
-        stored_ids = {c.id for c in checker.claims(big.id)}
+        stored_claims = checker.claims(big.id)
+        stored_ids = {c.id for c in stored_claims}
     finally:
         checker.close()
     missing = [claim_id for claim_id in added if claim_id not in stored_ids]
@@ -583,7 +619,19 @@ def run(config: Config, workdir: Path) -> dict[str, Any]:
                               and not missing and mismatched == 0)
     result["add_claim"] = add_result
 
-    # 4. Memory.
+    # 4. Moving between claims (Tab, J), then between documents (Ctrl+J).
+    drain()
+    result["navigate"] = navigation.measure_navigation(window, stored_claims, config.presses,
+                                                       nav_budget_s)
+    rss_after_navigation = current_rss_mb()
+    result["switch"] = navigation.measure_switching(
+        window, small.id, big.id, text, {small.id: 0, big.id: len(stored_claims)},
+        config.switch_rounds, phases, open_result["baseline_median_ms"])
+    if window.current_document is None or window.current_document.id != big.id:
+        window.show_document(big.id)   # a failed switch is reported; memory wants the big one
+        drain()
+
+    # 5. Memory.
     result["memory"] = {
         "peak_rss_mb": max_rss_mb(),
         "peak_rss_after_data_mb": rss_after_data,
@@ -592,6 +640,7 @@ def run(config: Config, workdir: Path) -> dict[str, Any]:
         "current_rss_before_adds_mb": rss_before_adds,
         "current_rss_with_baseline_widget_mb": rss_with_plain,
         "current_rss_after_adds_mb": rss_after_adds,
+        "current_rss_after_navigation_mb": rss_after_navigation,
         "current_rss_mb": current_rss_mb(),
         "text_utf8_mb": len(text.encode("utf-8")) / 1e6,
         "viewer_blocks": view.document().blockCount(),
@@ -602,7 +651,8 @@ def run(config: Config, workdir: Path) -> dict[str, Any]:
     app.processEvents()
     result["setup_s"] = setup
     result["wall_s"] = now() - started
-    result["ok"] = bool(add_result["verified"])
+    result["ok"] = bool(add_result["verified"] and result["switch"]["verified"]
+                        and all(r["verified"] for r in result["navigate"].values()))
     return result
 
 
@@ -631,6 +681,7 @@ def _row(label: str, value: str, note: str = "") -> str:
 
 
 def print_table(r: dict[str, Any]) -> None:
+    from tests.bench.navigation import print_navigation, print_switching
     d, o, a, m = r["data"], r["open"], r["add_claim"], r["memory"]
     verdict = {True: "PASS", False: "FAIL"}
     print(f"Viewer benchmark ({r['mode']}) -- Python {r['env']['python']}, "
@@ -639,7 +690,8 @@ def print_table(r: dict[str, Any]) -> None:
                f"{d['text_utf8_bytes'] / 1e6:.2f} MB UTF-8, {d['astral_chars']} astral, "
                f"{m['viewer_blocks']:,} blocks"))
     print(_row("claims stored", f"{d['claims']:,}",
-               f"{d['nested_pairs']} nested + {d['overlapping_pairs']} overlapping pairs"))
+               f"{d['nested_pairs']} nested + {d['overlapping_pairs']} overlapping pairs, "
+               f"{d['complete_claims']:,} fully labelled"))
     print(_row("setup", ", ".join(f"{k} {v:.2f}s" for k, v in r["setup_s"].items())))
     print()
     print(f"Open (window {o['window_size'][0]}x{o['window_size'][1]}, "
@@ -668,6 +720,8 @@ def print_table(r: dict[str, Any]) -> None:
                f"visible {a['visible_when_marked']}/{a['count']}, "
                f"undo steps {a['undo_steps']}"))
     print()
+    print_navigation(r["navigate"], _row)
+    print_switching(r["switch"], _row)
     print("Memory:")
     print(_row("peak RSS (ru_maxrss)", f"{m['peak_rss_mb']:.0f} MB",
                f"after data {m['peak_rss_after_data_mb']:.0f} MB, after open phase "
@@ -679,6 +733,8 @@ def print_table(r: dict[str, Any]) -> None:
                f"{m['current_rss_with_baseline_widget_mb'] or math.nan:.0f} MB with the "
                f"baseline QPlainTextEdit, {m['current_rss_after_adds_mb'] or math.nan:.0f} MB "
                "after the marks"))
+    print(_row("", "", f"after navigating {m['current_rss_after_navigation_mb'] or math.nan:.0f}"
+               " MB, at the end after switching documents"))
     print(_row("text size", f"{m['text_utf8_mb']:.2f} MB", "UTF-8"))
     print()
     errors = r.get("python_errors", {})
@@ -693,7 +749,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
                         help="smaller run for a smoke test (500k chars, 1,000 claims, "
-                             "20 additions)")
+                             "20 additions, 40 presses per navigation key)")
     parser.add_argument("--json", metavar="PATH",
                         help="also write the figures as JSON to PATH")
     parser.add_argument("--dir", metavar="DIR",
@@ -701,8 +757,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary project")
     parser.add_argument("--repeats", type=int, metavar="N",
                         help="open-time repetitions (default 3); the median is reported")
+    parser.add_argument("--nav-budget", type=float, metavar="SECONDS", default=NAV_BUDGET_S,
+                        help="stop a navigation key series after this long, reporting the "
+                             f"presses made (default {NAV_BUDGET_S:.0f}; 0: never)")
     parser.add_argument("--strict", action="store_true",
-                        help="exit 2 when a target (open ratio, p95) is missed")
+                        help="exit 2 when a target (open ratio, p95s, switch ratio) is missed")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     config = QUICK if args.quick else FULL
@@ -713,7 +772,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="annotator-bench-", dir=args.dir))
     try:
         with ErrorCounter() as errors:
-            result = run(config, workdir)
+            result = run(config, workdir, args.nav_budget)
         result["python_errors"] = {"count": errors.count, "first": errors.first}
         result["ok"] = bool(result["ok"] and errors.count == 0)
     except BaseException as error:
@@ -737,6 +796,8 @@ def main(argv: list[str] | None = None) -> int:
     print(line)
     if not result["ok"]:
         return 1
-    if args.strict and not (result["open"]["pass"] and result["add_claim"]["pass"]):
+    targets = [result["open"]["pass"], result["add_claim"]["pass"], result["switch"]["pass"],
+               *(r["pass"] for r in result["navigate"].values())]
+    if args.strict and not all(targets):
         return 2
     return 0

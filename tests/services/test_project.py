@@ -195,3 +195,24 @@ def test_foreign_keys_are_enforced(service):
     with pytest.raises(sa_exc.IntegrityError):
         service.add_claims([orphan])
     assert service.claim_count() == 0
+
+
+def test_claims_cut_from_the_text_equal_the_stored_ones(tmp_path):
+    """The viewer reads claims with their quotes cut from the document text (faster);
+    they must equal what is stored, emoji and CJK included."""
+    from annotator.domain.model import Claim, Document
+    from annotator.services.project import ProjectService
+
+    text = "Intro 👇 then 深度求素 and more text, " * 30
+    service = ProjectService.open(tmp_path / "p.sqlite", create=True)
+    try:
+        document = service.add_document(Document.from_text(text, title="t")).document
+        for start in range(0, len(text) - 12, 37):
+            service.add_claim(Claim.new(document, start, start + 11, annotator="a",
+                                        tags=("x",), note="n"))
+        stored = service.claims(document.id)
+        assert len(stored) > 10
+        assert service.claims(document.id, document.text) == stored
+        assert all(text[c.start:c.end] == c.quote for c in stored)
+    finally:
+        service.close()
