@@ -7,12 +7,14 @@ are printed to stderr as one line and give exit code 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
 from annotator.formats.problems import ImportProblem
+from annotator.formats.registry import ImportOptions
 from annotator.services.project import ProjectService
 from annotator.services.transfer import (
     EXPORT_FORMATS,
@@ -51,9 +53,15 @@ def _parser() -> argparse.ArgumentParser:
                          required=False, help="project file" +
                          (" (created if missing)" if create else ""))
 
-    imp = commands.add_parser("import", help="import .txt and .md documents (files or folders)")
+    imp = commands.add_parser(
+        "import", help="import documents (.txt .md .html .htm .pdf .docx; files or folders)")
     with_project(imp, create=True)
     imp.add_argument("paths", nargs="+", metavar="FILE_OR_FOLDER")
+    imp.add_argument("--reflow", choices=("auto", "on", "off"), default="auto",
+                     help="join lines broken by PDF extraction in plain text: auto (when the "
+                          "text looks PDF-extracted), on, off (store text as read)")
+    imp.add_argument("--encoding", metavar="CODEC",
+                     help="decode text files with this encoding instead of detecting it")
 
     ann = commands.add_parser("import-annotations",
                               help="import claims from a canonical JSONL export")
@@ -79,18 +87,29 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> ProjectService:
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    if args.encoding:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise UserError(f"unknown encoding {args.encoding!r}") from None
+    options = ImportOptions(encoding=args.encoding,
+                            reflow={"auto": None, "on": True, "off": False}[args.reflow])
     service = _open(args, create=True)
     try:
-        report = import_files(service, args.paths)
+        report = import_files(service, args.paths, options=options)
     finally:
         service.close()
     for result in report.results:
-        if result.status.value in ("failed", "skipped"):
+        if result.status in (FileStatus.FAILED, FileStatus.SKIPPED):
             print(f"annotator: {result.path}: {result.reason}", file=sys.stderr)
         else:
             print(f"{result.status.value}: {result.path} ({result.title})")
+    for claim in report.unplaced:
+        print(f"annotator: claim {claim.id} (“{' '.join(claim.quote.split())[:60]}”) could not "
+              "be placed in the new version; place it in the app (Document › Claims to "
+              "Place)", file=sys.stderr)
     print(report.summary())
-    return EXIT_PARTIAL if report.count(FileStatus.FAILED) else 0
+    return EXIT_PARTIAL if report.count(FileStatus.FAILED) or report.unplaced else 0
 
 
 def _run_import_annotations(args: argparse.Namespace) -> int:

@@ -45,6 +45,9 @@ class DocumentInfo:
     status: str = "new"
     #: Claims that still lack a stance or a reliability grade.
     incomplete_count: int = 0
+    #: The version this document replaces, and whether a newer version replaces it.
+    previous_id: str | None = None
+    superseded: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +60,18 @@ class Document:
     published: str = ""
     metadata: dict = field(default_factory=dict)
     created_at: datetime = field(default_factory=utc_now)
+    #: The file path or canonical URL the text came from ("" when unknown).
+    origin: str = ""
+    #: The earlier version of this document, whose claims were carried over.
+    previous_id: str | None = None
 
     @classmethod
     def from_text(cls, text: str, *, title: str, source: str = "", published: str = "",
-                  metadata: dict | None = None) -> Document:
+                  metadata: dict | None = None, origin: str = "") -> Document:
         sha = text_sha256(text)
         return cls(id=document_id_for(sha), sha256=sha, title=title, text=text,
-                   source=source, published=published, metadata=dict(metadata or {}))
+                   source=source, published=published, metadata=dict(metadata or {}),
+                   origin=origin)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,13 @@ The record is what ``annotator export --format jsonl`` writes and
 
     id, document_id, document_sha256, document_title, start, end, quote,
     prefix, suffix, proposition, stance, source_reliability, info_credibility,
-    note, tags, annotator, created_at, updated_at
+    note, tags, annotator, created_at, updated_at, claim_type, claim_source,
+    likelihood, confidence, codebook_version, page_start, page_end
 
 ``start``/``end`` are Unicode code-point offsets: ``text[start:end] == quote``
-in Python. Timestamps are ISO 8601 in UTC with a ``Z``.
+in Python. Timestamps are ISO 8601 in UTC with a ``Z``. ``page_start`` and
+``page_end`` are the 1-based pages the span starts and ends on, for documents
+whose importer recorded page starts (``metadata["pages"]``, e.g. PDFs), else null.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from __future__ import annotations
 import csv
 import json
 import uuid
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +35,7 @@ CLAIM_FIELDS = (
     "prefix", "suffix", "proposition", "stance", "source_reliability", "info_credibility",
     "note", "tags", "annotator", "created_at", "updated_at",
     "claim_type", "claim_source", "likelihood", "confidence", "codebook_version",
+    "page_start", "page_end",
 )
 DOCUMENT_FIELDS = ("id", "sha256", "title", "source", "published", "metadata", "text")
 
@@ -57,7 +62,26 @@ def parse_timestamp(value: object) -> datetime:
     return moment.astimezone(UTC)
 
 
-def claim_record(claim: Claim, document_sha256: str, document_title: str) -> dict[str, Any]:
+def page_starts(metadata: object) -> list[int] | None:
+    """The code-point offsets where a document's pages start (``metadata["pages"]``,
+    recorded by paged importers), or None when the document has no pages."""
+    pages = metadata.get("pages") if isinstance(metadata, dict) else None
+    if (not isinstance(pages, list) or not pages or pages[0] != 0
+            or not all(isinstance(p, int) and not isinstance(p, bool) for p in pages)):
+        return None
+    return pages
+
+
+def page_span(pages: Sequence[int] | None, start: int, end: int) -> tuple[int | None, int | None]:
+    """The 1-based pages on which ``[start, end)`` starts and ends."""
+    if not pages:
+        return None, None
+    return bisect_right(pages, start), bisect_right(pages, max(start, end - 1))
+
+
+def claim_record(claim: Claim, document_sha256: str, document_title: str,
+                 pages: Sequence[int] | None = None) -> dict[str, Any]:
+    page_start, page_end = page_span(pages, claim.start, claim.end)
     return {
         "id": claim.id,
         "document_id": claim.document_id,
@@ -82,6 +106,8 @@ def claim_record(claim: Claim, document_sha256: str, document_title: str) -> dic
         "likelihood": claim.likelihood,
         "confidence": claim.confidence,
         "codebook_version": claim.codebook_version,
+        "page_start": page_start,
+        "page_end": page_end,
     }
 
 

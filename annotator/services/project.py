@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -11,8 +12,9 @@ from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import String, case, func, literal, or_, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from annotator.domain.anchoring import reanchor
 from annotator.domain.model import (
     CONTEXT_CHARS,
     DOCUMENT_STATUSES,
@@ -22,6 +24,7 @@ from annotator.domain.model import (
     Source,
     SourceSummary,
     SpanError,
+    span_context,
 )
 from annotator.storage.database import Database, open_database
 from annotator.storage.models import ClaimRow, DocumentRow, SourceRow
@@ -40,7 +43,8 @@ class MergeResult(StrEnum):
 def _document(row: DocumentRow) -> Document:
     return Document(id=row.id, sha256=row.sha256, title=row.title, text=row.text,
                     source=row.source, published=row.published, metadata=dict(row.meta),
-                    created_at=row.created_at)
+                    created_at=row.created_at, origin=row.origin,
+                    previous_id=row.previous_id)
 
 
 def _claim(row: ClaimRow, source_name: str | None = None) -> Claim:
@@ -122,6 +126,16 @@ INCOMPLETE = or_(ClaimRow.stance.is_(None), ClaimRow.source_reliability.is_(None
 
 
 @dataclass(frozen=True, slots=True)
+class VersionReport:
+    """A new version: its claims moved over (before, after, how) and those that
+    could not be placed (left on the old version)."""
+
+    document: Document
+    moved: list[tuple[Claim, Claim, str]]
+    unplaced: list[Claim]
+
+
+@dataclass(frozen=True, slots=True)
 class AddedDocument:
     document: Document
     created: bool
@@ -159,13 +173,16 @@ class ProjectService:
     # Documents ---------------------------------------------------------------
 
     def documents(self) -> list[DocumentInfo]:
+        successor = aliased(DocumentRow)
         counts = (select(ClaimRow.document_id, func.count().label("n"),
                          func.sum(case((INCOMPLETE, 1), else_=0)).label("incomplete"))
                   .group_by(ClaimRow.document_id).subquery())
         query = (select(DocumentRow.id, DocumentRow.sha256, DocumentRow.title,
                         DocumentRow.source, DocumentRow.published,
                         func.coalesce(counts.c.n, 0), DocumentRow.status,
-                        func.coalesce(counts.c.incomplete, 0))
+                        func.coalesce(counts.c.incomplete, 0), DocumentRow.previous_id,
+                        DocumentRow.id.in_(select(successor.previous_id).where(
+                            successor.previous_id.is_not(None))))
                  .outerjoin(counts, counts.c.document_id == DocumentRow.id)
                  .order_by(DocumentRow.created_at, DocumentRow.title))
         with self.database.reading() as session:
@@ -196,9 +213,98 @@ class ProjectService:
                 id=document.id, sha256=document.sha256, title=document.title,
                 source=document.source, published=document.published,
                 meta=dict(document.metadata), text=document.text,
-                length=len(document.text), created_at=document.created_at))
+                length=len(document.text), created_at=document.created_at,
+                origin=document.origin, previous_id=document.previous_id))
         self._remember(document)
         return AddedDocument(document, created=True)
+
+    def current_version(self, origin: str) -> Document | None:
+        """The newest version of the document imported from ``origin``."""
+        if not origin:
+            return None
+        successor = aliased(DocumentRow)
+        query = (select(DocumentRow).where(DocumentRow.origin == origin)
+                 .where(~DocumentRow.id.in_(select(successor.previous_id).where(
+                     successor.previous_id.is_not(None))))
+                 .order_by(DocumentRow.created_at.desc()))
+        with self.database.reading() as session:
+            row = session.scalars(query).first()
+            return None if row is None else _document(row)
+
+    def add_version(self, previous_id: str, document: Document) -> VersionReport:
+        """Store ``document`` as the new version of ``previous_id`` and carry the old
+        version's claims over, re-anchored on quote and context (exact, then fuzzy).
+        Claims that cannot be placed stay on the old version, listed in the report
+        for the analyst: nothing is dropped. One transaction."""
+        document = dataclasses.replace(document, previous_id=previous_id)
+        with self.database.writing() as session:
+            old = session.get(DocumentRow, previous_id)
+            if old is None:
+                raise NotFoundError(f"no document {previous_id}")
+            if session.scalar(select(DocumentRow.id).where(
+                    DocumentRow.sha256 == document.sha256)) is not None:
+                raise ValueError("that text is already in the project")
+            session.add(DocumentRow(
+                id=document.id, sha256=document.sha256, title=document.title,
+                source=document.source, published=document.published,
+                meta=dict(document.metadata), text=document.text,
+                length=len(document.text), created_at=document.created_at,
+                origin=document.origin, previous_id=previous_id, status=old.status))
+            session.flush()
+            rows = list(session.scalars(select(ClaimRow).where(
+                ClaimRow.document_id == previous_id).order_by(ClaimRow.start)))
+            placements = reanchor([_claim(r) for r in rows], document.text, old.text)
+            moved, unplaced = [], []
+            for row, placement in zip(rows, placements, strict=True):
+                before = _claim(row, self._source_name(session, row.source_id))
+                if placement.start is None or placement.end is None:
+                    unplaced.append(before)
+                    continue
+                after = dataclasses.replace(
+                    before, document_id=document.id, start=placement.start,
+                    end=placement.end,
+                    **span_context(document.text, placement.start, placement.end))
+                _fill(row, after)
+                moved.append((before, after, placement.method.value))
+        self._remember(document)
+        return VersionReport(document, moved, unplaced)
+
+    def unplaced_claims(self) -> list[tuple[Claim, str]]:
+        """Claims left on a document that a newer version replaced (re-anchoring
+        could not place them), each with the id of the newest version."""
+        successor = aliased(DocumentRow)
+        query = (_claims_query().join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+                 .join(successor, successor.previous_id == DocumentRow.id)
+                 .add_columns(successor.id).order_by(DocumentRow.created_at, ClaimRow.start))
+        with self.database.reading() as session:
+            found = [(_claim(row, name), newer) for row, name, newer in session.execute(query)]
+        result = []
+        for claim, newer in found:
+            while True:   # follow the chain to the newest version
+                with self.database.reading() as session:
+                    nxt = session.scalar(select(DocumentRow.id).where(
+                        DocumentRow.previous_id == newer))
+                if nxt is None:
+                    break
+                newer = nxt
+            result.append((claim, newer))
+        return result
+
+    def update_document_details(self, document_id: str, *, title: str, source: str,
+                                published: str, publisher: str) -> Document:
+        """Edit what the analyst may edit about a document (never its text)."""
+        with self.database.writing() as session:
+            row = session.get(DocumentRow, document_id)
+            if row is None:
+                raise NotFoundError(f"no document {document_id}")
+            row.title, row.source, row.published = title.strip() or row.title, source, published
+            meta = dict(row.meta)
+            if publisher:
+                meta["publisher"] = publisher
+            else:
+                meta.pop("publisher", None)
+            row.meta = meta
+            return _document(row)
 
     def set_document_status(self, document_id: str, status: str) -> str:
         """Set a document's status (new, in_progress, done); return the previous one."""

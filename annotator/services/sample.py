@@ -7,7 +7,7 @@ from pathlib import Path
 
 from annotator.paths import seeds_dir
 from annotator.services.project import ProjectService
-from annotator.services.transfer import ImportReport, import_files
+from annotator.services.transfer import AS_READ, ImportReport, import_files
 
 
 def import_sample_corpus(service: ProjectService, folder: Path | None = None) -> ImportReport:
@@ -22,4 +22,7 @@ def import_sample_corpus(service: ProjectService, folder: Path | None = None) ->
                 "published": entry["published"],
                 "metadata": {"sample_corpus": True, "notes": entry.get("notes", "")}}
 
-    return import_files(service, [folder / name for name in entries], overrides=details)
+    # The seeds are stored byte for byte (seed 000 is PDF-extracted text that
+    # would otherwise be reflowed): the sample claims and tests quote them as is.
+    return import_files(service, [folder / name for name in entries], overrides=details,
+                        options=AS_READ)

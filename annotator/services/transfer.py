@@ -5,20 +5,28 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
-from annotator.domain.model import Document, Source
+from annotator.domain.codebook import to_dict as codebook_to_dict
+from annotator.domain.model import Claim, Document, Source
 from annotator.formats import claims as claim_format
+from annotator.formats.atomic import atomic_write
 from annotator.formats.problems import ImportProblem
-from annotator.formats.text import SUFFIXES, read_text_file
+from annotator.formats.registry import (
+    ImportCancelled,
+    ImportOptions,
+    Registry,
+    default_registry,
+)
 from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
 
 
 class FileStatus(StrEnum):
     IMPORTED = "imported"
+    NEW_VERSION = "new version"
     DUPLICATE = "duplicate"
     FAILED = "failed"
     SKIPPED = "skipped"
@@ -31,11 +39,16 @@ class FileResult:
     reason: str = ""
     document_id: str | None = None
     title: str = ""
+    importer: str = ""
 
 
 @dataclass
 class ImportReport:
     results: list[FileResult] = field(default_factory=list)
+    #: True when the import was cancelled; the files not read are listed as skipped.
+    cancelled: bool = False
+    #: Claims of replaced versions that re-anchoring could not place.
+    unplaced: list[Claim] = field(default_factory=list)
 
     def count(self, status: FileStatus) -> int:
         return sum(1 for result in self.results if result.status is status)
@@ -45,10 +58,14 @@ class ImportReport:
         return [r for r in self.results if r.status in (FileStatus.FAILED, FileStatus.SKIPPED)]
 
     def summary(self) -> str:
-        return (f"{self.count(FileStatus.IMPORTED)} imported, "
+        versions = self.count(FileStatus.NEW_VERSION)
+        text = (f"{self.count(FileStatus.IMPORTED)} imported, "
+                + (f"{versions} new versions ({len(self.unplaced)} claims to place), "
+                   if versions else "") +
                 f"{self.count(FileStatus.DUPLICATE)} already in the project, "
                 f"{self.count(FileStatus.FAILED)} failed, "
                 f"{self.count(FileStatus.SKIPPED)} skipped")
+        return f"{text} (cancelled)" if self.cancelled else text
 
 
 def _expand(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
@@ -64,24 +81,58 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
             yield path, True
 
 
+#: Options that store plain text exactly as read (no reflow): what
+#: :func:`import_files` uses when given no options.
+AS_READ = ImportOptions(reflow=False)
+
+#: ``progress(path, index, total)``: called before each file is read; ``index``
+#: counts from 0, ``total`` is the number of files found.
+ProgressCallback = Callable[[Path, int, int], None]
+
+
 def import_files(service: ProjectService, paths: Iterable[str | Path],
                  overrides: Callable[[Path], dict] | None = None,
-                 progress: Callable[[Path], None] | None = None) -> ImportReport:
-    """Import text and Markdown files and folders. Each file succeeds or fails on
-    its own; a failure names the file and the reason and the rest go on.
+                 progress: ProgressCallback | None = None, *,
+                 options: ImportOptions | None = None,
+                 cancel: Callable[[], bool] | None = None,
+                 registry: Registry | None = None) -> ImportReport:
+    """Import files and folders (every type in the importer registry: text,
+    Markdown, HTML, PDF, DOCX). Each file succeeds, is a duplicate of a document
+    already in the project, or fails with a reason naming it; the rest go on.
+    Nothing already in the project is changed. In a folder, files of unknown
+    types are skipped; a file named directly with an unknown type fails.
 
-    ``overrides(path)`` may give a title, source, published date and extra metadata.
+    ``overrides(path)`` may give a title, source, published date and extra
+    metadata, and ``"options"``: an :class:`ImportOptions` for that file.
+    ``options`` apply to every file (encoding, reflow, PDF limits). Without
+    them, text is stored exactly as read, as before reflow existed
+    (:data:`AS_READ`); pass ``ImportOptions()`` for the app's defaults, which
+    reflow plain text detected as extracted from a PDF.
+    ``cancel()`` is polled before each file and while a PDF is parsed; once it
+    returns true the import stops, and the files not read are reported as
+    skipped with ``report.cancelled`` set. Call from a worker thread to keep a
+    window responsive; ``progress`` is then called on that thread.
     """
+    registry = registry or default_registry()
+    options = options or AS_READ
+    if cancel is not None:
+        options = replace(options, cancel=cancel)
     report = ImportReport()
-    for path, named in _expand(paths):
+    files = list(_expand(paths))
+    for index, (path, named) in enumerate(files):
+        if options.cancelled():
+            report.cancelled = True
+            report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
+                                             "not imported: the import was cancelled")
+                                  for p, _ in files[index:])
+            break
         if progress is not None:
-            progress(path)
-        if path.suffix.lower() not in SUFFIXES:
+            progress(path, index, len(files))
+        importer = registry.importer_for(path)
+        if importer is None:
             if named and path.exists():
-                report.results.append(FileResult(
-                    str(path), FileStatus.FAILED,
-                    f"unsupported file type {path.suffix or '(none)'!r}; "
-                    f"supported: {', '.join(SUFFIXES)}"))
+                report.results.append(FileResult(str(path), FileStatus.FAILED,
+                                                 registry.unsupported_reason(path)))
             elif named:
                 report.results.append(FileResult(str(path), FileStatus.FAILED,
                                                  "no such file or folder"))
@@ -89,21 +140,52 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
                 report.results.append(FileResult(str(path), FileStatus.SKIPPED,
                                                  f"unsupported file type {path.suffix!r}"))
             continue
-        try:
-            read = read_text_file(path)
-        except ImportProblem as problem:
-            report.results.append(FileResult(str(path), FileStatus.FAILED, problem.reason))
-            continue
         extra = overrides(path) if overrides else {}
+        file_options = extra.get("options") or options
+        if cancel is not None and file_options.cancel is None:
+            file_options = replace(file_options, cancel=cancel)
+        try:
+            read = registry.extract_file(path, file_options)
+        except ImportCancelled:
+            report.cancelled = True
+            report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
+                                             "not imported: the import was cancelled")
+                                  for p, _ in files[index:])
+            break
+        except ImportProblem as problem:
+            report.results.append(FileResult(str(path), FileStatus.FAILED, problem.reason,
+                                             importer=importer.name))
+            continue
+        except Exception as error:     # one bad file never stops an import
+            report.results.append(FileResult(
+                str(path), FileStatus.FAILED,
+                f"could not be read ({type(error).__name__}: {error})"[:500],
+                importer=importer.name))
+            continue
+        origin = str(read.metadata.get("canonical_url") or read.metadata.get("original_path")
+                     or "")
         document = Document.from_text(
             read.text, title=extra.get("title") or read.title,
-            source=extra.get("source", ""), published=extra.get("published", ""),
-            metadata={**read.metadata, **extra.get("metadata", {})})
+            source=extra.get("source") or read.source,
+            published=extra.get("published") or read.published,
+            metadata={**read.metadata, **extra.get("metadata", {})}, origin=origin)
+        previous = service.current_version(origin)
+        if previous is not None and previous.sha256 != document.sha256 \
+                and service.document_by_sha256(document.sha256) is None:
+            # Changed text from the same file or page: a new version, claims carried over.
+            version = service.add_version(previous.id, document)
+            report.unplaced.extend(version.unplaced)
+            report.results.append(FileResult(
+                str(path), FileStatus.NEW_VERSION,
+                f"new version of “{previous.title}”: {len(version.moved)} claims carried "
+                f"over, {len(version.unplaced)} to place by hand",
+                document.id, document.title, importer.name))
+            continue
         added = service.add_document(document)
         report.results.append(FileResult(
             str(path), FileStatus.IMPORTED if added.created else FileStatus.DUPLICATE,
             "" if added.created else f"same text as “{added.document.title}”",
-            added.document.id, added.document.title))
+            added.document.id, added.document.title, importer.name))
     return report
 
 
@@ -194,12 +276,30 @@ def claim_records(service: ProjectService) -> Iterator[dict]:
         yield claim_format.claim_record(claim, info.sha256, info.title)
 
 
+def codebook_path_for(out: str | Path) -> Path:
+    """Where the codebook travels with an export: ``claims.jsonl`` →
+    ``claims.codebook.json`` beside it."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}.codebook.json")
+
+
+def write_codebook(service: ProjectService, path: str | Path) -> None:
+    """Write the project's codebook (labels with their meanings, propositions,
+    version) as JSON, so a dataset can be read without the app."""
+    codebook = CodebookService(service.database).codebook()
+    with atomic_write(path, newline="\n") as handle:
+        json.dump(codebook_to_dict(codebook), handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+
+
 def export(service: ProjectService, fmt: str, out: str | Path) -> int:
-    """Write the project's claims (``jsonl``, ``csv``) or documents (``documents``)."""
-    if fmt == "jsonl":
-        return claim_format.write_jsonl(claim_records(service), out)
-    if fmt == "csv":
-        return claim_format.write_csv(claim_records(service), out)
+    """Write the project's claims (``jsonl``, ``csv``, with the codebook beside them
+    as ``<name>.codebook.json``) or documents (``documents``)."""
+    if fmt in ("jsonl", "csv"):
+        write = claim_format.write_jsonl if fmt == "jsonl" else claim_format.write_csv
+        count = write(claim_records(service), out)
+        write_codebook(service, codebook_path_for(out))
+        return count
     if fmt == "documents":
         return claim_format.write_jsonl(
             (claim_format.document_record(d) for d in service.iter_documents()), out)

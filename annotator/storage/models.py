@@ -71,9 +71,17 @@ class DocumentRow(Base):
     length: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16), default="new", server_default="new")
+    #: Where the text came from (a file's absolute path or a page's canonical URL):
+    #: importing changed text from the same origin makes a new version.
+    origin: Mapped[str] = mapped_column(String(2000), default="", server_default="")
+    #: The version this one replaces (its claims were carried over to this one).
+    previous_id: Mapped[str | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="RESTRICT"))
 
     __table_args__ = (
         CheckConstraint("status IN ('new', 'in_progress', 'done')", name="status"),
+        Index("ix_documents_origin", "origin"),
+        Index("ix_documents_previous_id", "previous_id"),
     )
 
 

@@ -84,8 +84,9 @@ def work(tmp_path_factory):
     binary.write_bytes(bytes(rng.randrange(256) for _ in range(2048)) + b"\x00" * 16)
     project = root / "corpus.annotator.sqlite"
 
-    first_import = annotator("import", "--project", project, *seed_paths(), empty, binary,
-                             cwd=root)
+    # --reflow off: these tests check offsets against the seed files byte for byte.
+    first_import = annotator("import", "--project", project, "--reflow", "off", *seed_paths(),
+                             empty, binary, cwd=root)
 
     service = ProjectService.open(project)
     claims = []
@@ -134,7 +135,8 @@ def test_import_keeps_good_files_and_names_bad_ones(work):
 
 def test_importing_the_same_files_again_adds_nothing(work):
     before = {d["id"] for d in read_jsonl(work["documents"])}
-    result = annotator("import", "--project", work["project"], *seed_paths(), cwd=work["root"])
+    result = annotator("import", "--project", work["project"], "--reflow", "off", *seed_paths(),
+                       cwd=work["root"])
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("duplicate") == len(seed_paths())
     assert "imported:" not in result.stdout
@@ -174,7 +176,8 @@ def test_cjk_and_emoji_offsets_are_code_points(work):
 
 def test_jsonl_round_trips_through_a_fresh_project(work, tmp_path):
     fresh = tmp_path / "fresh.annotator.sqlite"
-    assert annotator("import", "--project", fresh, *seed_paths(), cwd=tmp_path).returncode == 0
+    assert annotator("import", "--project", fresh, "--reflow", "off", *seed_paths(),
+                     cwd=tmp_path).returncode == 0
 
     result = annotator("import-annotations", "--project", fresh, work["jsonl"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -1,0 +1,390 @@
+"""The dataset package: a folder (or a zip of one) that stands on its own.
+
+::
+
+    <name>/
+      documents.jsonl   one document a line: id, sha256, title, source, published,
+                        metadata, text, created_at, status
+      claims.jsonl      one canonical claim record a line (annotator.formats.claims)
+      codebook.json     the labels' keys and meanings (annotator.domain.codebook)
+      README.md         the data card: what is in it, counts, how to load it
+
+A zip holds the same four files under one folder named after the zip
+(``corpus.zip`` → ``corpus/…``), so unpacking it gives the folder.
+``README.md`` starts with the YAML block of a Hugging Face dataset card, so
+``datasets.load_dataset("path/to/<name>")`` finds the claims (and the
+documents as a second configuration).
+
+:func:`write_package` streams both JSONL files and counts as it goes; the data
+card, written last, reports the counts. :class:`PackageReader` opens a package
+(folder or zip) for import.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from annotator.domain.codebook import Codebook, Dimension
+from annotator.formats.claims import CLAIM_FIELDS
+from annotator.formats.problems import ImportProblem
+
+DOCUMENTS = "documents.jsonl"
+CLAIMS = "claims.jsonl"
+CODEBOOK = "codebook.json"
+CARD = "README.md"
+PACKAGE_FILES = (DOCUMENTS, CLAIMS, CODEBOOK, CARD)
+#: Documents listed by name in the data card; the rest are counted.
+CARD_DOCUMENTS = 50
+
+PACKAGE_DOCUMENT_FIELDS = ("id", "sha256", "title", "source", "published", "metadata", "text",
+                           "created_at", "status")
+
+FIELD_MEANINGS = {
+    "id": "UUID of the claim",
+    "document_id": "the document's `id` in documents.jsonl",
+    "document_sha256": "SHA-256 of the document's text (UTF-8)",
+    "document_title": "the document's title",
+    "start": "start of the span, in Unicode code points",
+    "end": "end of the span (exclusive), in Unicode code points",
+    "quote": "the span's text: `text[start:end]`",
+    "prefix": "up to 32 code points before the span",
+    "suffix": "up to 32 code points after the span",
+    "proposition": "the proposition the stance is judged against",
+    "stance": "stance key (codebook.json), or null",
+    "source_reliability": "Admiralty source reliability A–F, or null",
+    "info_credibility": "Admiralty information credibility 1–6, or null",
+    "note": "the annotator's note",
+    "tags": "list of tags",
+    "annotator": "who made the claim",
+    "created_at": "when the claim was made (ISO 8601, UTC)",
+    "updated_at": "when it was last changed (ISO 8601, UTC)",
+    "claim_type": "claim-type key, or null",
+    "claim_source": "who makes the claim in the text, or null",
+    "likelihood": "ICD 203 likelihood key, or null",
+    "confidence": "ICD 203 confidence key, or null",
+    "codebook_version": "the codebook version the claim was made under",
+    "page_start": "1-based page the span starts on (paged documents), or null",
+    "page_end": "1-based page the span ends on (paged documents), or null",
+}
+
+
+def _yaml_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)   # a JSON string is a YAML string
+
+
+def _cell(text: object) -> str:
+    """Markdown table cell text: no line breaks, pipes escaped."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+@dataclass
+class PackageStats:
+    """What a package holds, counted while it is written; the data card reports it."""
+
+    name: str
+    app_version: str
+    exported_at: str
+    scope: list[str] = field(default_factory=list)
+    documents: int = 0
+    claims: int = 0
+    #: (id, title, status) of the first :data:`CARD_DOCUMENTS` documents.
+    listed: list[tuple[str, str, str]] = field(default_factory=list)
+    per_document: Counter[str] = field(default_factory=Counter)
+    per_annotator: Counter[str] = field(default_factory=Counter)
+    per_label: dict[str, Counter[str]] = field(default_factory=dict)
+    codebook_version: int = 1
+
+    def count_document(self, record: dict[str, Any]) -> None:
+        self.documents += 1
+        if len(self.listed) < CARD_DOCUMENTS:
+            self.listed.append((record["id"], record["title"], record.get("status", "")))
+
+    def count_claim(self, record: dict[str, Any]) -> None:
+        self.claims += 1
+        self.per_document[record["document_id"]] += 1
+        self.per_annotator[record.get("annotator") or ""] += 1
+        for dimension in Dimension:
+            value = record.get(dimension.value)
+            self.per_label.setdefault(dimension.value, Counter())[
+                "" if value is None else str(value)] += 1
+
+
+def data_card(stats: PackageStats, codebook: Codebook) -> str:
+    """The package's README.md."""
+    lines = [
+        "---",
+        f"pretty_name: {_yaml_string(stats.name)}",
+        "configs:",
+        "- config_name: claims",
+        f"  data_files: {CLAIMS}",
+        "  default: true",
+        "- config_name: documents",
+        f"  data_files: {DOCUMENTS}",
+        "---",
+        "",
+        f"# {stats.name}: labelled claims",
+        "",
+        f"Exported on {stats.exported_at} by Annotator {stats.app_version}: "
+        f"{stats.claims} claim{'s' if stats.claims != 1 else ''} in "
+        f"{stats.documents} document{'s' if stats.documents != 1 else ''}, labelled with "
+        f"codebook version {stats.codebook_version}.",
+        "",
+        "## Files",
+        "",
+        "| file | contents |",
+        "| --- | --- |",
+        f"| `{DOCUMENTS}` | {stats.documents} documents, one JSON object a line: "
+        f"{', '.join(f'`{name}`' for name in PACKAGE_DOCUMENT_FIELDS)} |",
+        f"| `{CLAIMS}` | {stats.claims} claims, one JSON object a line (fields below) |",
+        f"| `{CODEBOOK}` | the codebook: every label's key, name and description |",
+        f"| `{CARD}` | this data card |",
+        "",
+        "## Scope",
+        "",
+        *(f"- {line}" for line in (stats.scope or ["all documents and claims"])),
+        "",
+        "## Claim fields",
+        "",
+        "| field | meaning |",
+        "| --- | --- |",
+        *(f"| `{name}` | {FIELD_MEANINGS.get(name, '')} |" for name in CLAIM_FIELDS),
+        "",
+        "Offsets are Unicode code points into the document's `text`, as Python "
+        "indexes strings: `text[start:end] == quote` for every claim. Tools that "
+        "count UTF-16 code units (JavaScript) must convert: a character outside the "
+        "Basic Multilingual Plane, such as an emoji, is one code point but two units.",
+        "",
+        "## Counts",
+        "",
+        "### Per annotator",
+        "",
+        "| annotator | claims |",
+        "| --- | ---: |",
+        *(f"| {_cell(name) or '(unnamed)'} | {count} |"
+          for name, count in sorted(stats.per_annotator.items(), key=lambda i: (-i[1], i[0]))),
+        "",
+        "### Per label",
+        "",
+    ]
+    for dimension in Dimension:
+        counts = stats.per_label.get(dimension.value, Counter())
+        labels = codebook.of(dimension)
+        if not labels and not any(key for key in counts):
+            continue
+        lines += [f"#### {dimension.title} (`{dimension.value}`)", "",
+                  "| key | label | claims |", "| --- | --- | ---: |"]
+        known = set()
+        for label in labels:
+            known.add(label.key)
+            retired = " (retired)" if label.retired else ""
+            lines.append(f"| `{label.key}` | {_cell(label.name)}{retired} | "
+                         f"{counts.get(label.key, 0)} |")
+        for key, count in sorted(counts.items()):
+            if key and key not in known:
+                lines.append(f"| `{key}` | (not in the codebook) | {count} |")
+        lines += [f"| (none) | unlabelled | {counts.get('', 0)} |", ""]
+    lines += ["### Documents", "", "| document | id | status | claims |",
+              "| --- | --- | --- | ---: |"]
+    lines += [f"| {_cell(title)} | `{doc_id}` | {status} | {stats.per_document.get(doc_id, 0)} |"
+              for doc_id, title, status in stats.listed]
+    if stats.documents > len(stats.listed):
+        lines.append(f"| … and {stats.documents - len(stats.listed)} more | | | |")
+    annotators = sorted(name or "(unnamed)" for name in stats.per_annotator)
+    lines += ["", "## Agreement", ""]
+    if len(annotators) <= 1:
+        lines.append(f"One annotator ({_cell(annotators[0]) if annotators else 'none'}): "
+                     "there is no inter-annotator agreement to report.")
+    else:
+        lines.append(f"{len(annotators)} annotators ({', '.join(_cell(a) for a in annotators)}). "
+                     "Agreement figures are not computed by this version of Annotator; "
+                     "claims by different annotators on the same text are separate "
+                     "records (see `annotator`).")
+    lines += [
+        "",
+        "## Loading",
+        "",
+        "With pandas:",
+        "",
+        "```python",
+        "import pandas as pd",
+        "",
+        f'claims = pd.read_json("{CLAIMS}", lines=True, dtype={{"info_credibility": "Int64"}})',
+        f'documents = pd.read_json("{DOCUMENTS}", lines=True)',
+        'texts = documents.set_index("id")["text"]',
+        'row = claims.iloc[0]',
+        'assert texts[row.document_id][row.start:row.end] == row.quote',
+        "```",
+        "",
+        "With Hugging Face `datasets`:",
+        "",
+        "```python",
+        "from datasets import load_dataset",
+        "",
+        f'claims = load_dataset("json", data_files="{CLAIMS}", split="train")',
+        f'documents = load_dataset("json", data_files="{DOCUMENTS}", split="train")',
+        "# or, from the folder that holds this card:",
+        '# load_dataset("path/to/this/folder")                  # the claims',
+        '# load_dataset("path/to/this/folder", "documents")     # the documents',
+        "```",
+        "",
+        "To continue labelling, import the package into Annotator: "
+        "`annotator import --project PROJECT PACKAGE` (the folder or the zip) "
+        "restores the documents, the labels of the codebook the claims use, and the claims.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _json_lines(handle: IO[str], records: Iterable[dict[str, Any]],
+                counter: Callable[[dict[str, Any]], None]) -> None:
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    for record in records:
+        handle.write(encode(record))
+        handle.write("\n")
+        counter(record)
+
+
+Opener = Callable[[str], AbstractContextManager[IO[str]]]
+
+
+def _folder_opener(folder: Path) -> Opener:
+    def opener(name: str) -> AbstractContextManager[IO[str]]:
+        return open(folder / name, "w", encoding="utf-8", newline="\n")
+    return opener
+
+
+def _zip_opener(archive: zipfile.ZipFile, prefix: str) -> Opener:
+    @contextmanager
+    def opener(name: str) -> Iterator[IO[str]]:
+        with archive.open(f"{prefix}/{name}", "w", force_zip64=True) as raw, \
+                io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as text:
+            yield text
+    return opener
+
+
+def write_package_files(opener: Opener, documents: Iterable[dict[str, Any]],
+                        claims: Iterable[dict[str, Any]], codebook: Codebook,
+                        codebook_dict: dict[str, Any], stats: PackageStats) -> PackageStats:
+    """Write the four files through ``opener(name)``: documents, claims (both
+    streamed), codebook, then the data card with the counts."""
+    with opener(DOCUMENTS) as handle:
+        _json_lines(handle, documents, stats.count_document)
+    with opener(CLAIMS) as handle:
+        _json_lines(handle, claims, stats.count_claim)
+    with opener(CODEBOOK) as handle:
+        json.dump(codebook_dict, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+    stats.codebook_version = codebook.version
+    with opener(CARD) as handle:
+        handle.write(data_card(stats, codebook))
+    return stats
+
+
+def write_folder(folder: Path, *args: Any) -> PackageStats:
+    return write_package_files(_folder_opener(folder), *args)
+
+
+def write_zip(handle: IO[bytes], name: str, *args: Any) -> PackageStats:
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        return write_package_files(_zip_opener(archive, name), *args)
+
+
+# Reading -------------------------------------------------------------------------------
+
+def _zip_prefix(names: Iterable[str]) -> str | None:
+    """The folder inside a zip that holds a package ("" for the root), or None."""
+    names = set(names)
+    if CLAIMS in names and DOCUMENTS in names:
+        return ""
+    tops = {name.split("/", 1)[0] for name in names if "/" in name}
+    candidates = [top for top in tops
+                  if f"{top}/{CLAIMS}" in names and f"{top}/{DOCUMENTS}" in names]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def is_package(path: str | Path) -> bool:
+    """Whether ``path`` is a dataset package: a folder, or a ``.zip``, holding
+    ``documents.jsonl`` and ``claims.jsonl``."""
+    path = Path(path)
+    if path.is_dir():
+        return (path / CLAIMS).is_file() and (path / DOCUMENTS).is_file()
+    if path.suffix.lower() == ".zip" and path.is_file():
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return _zip_prefix(archive.namelist()) is not None
+        except (OSError, zipfile.BadZipFile):
+            return False
+    return False
+
+
+class PackageReader:
+    """A package opened for reading, folder or zip."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._zip: zipfile.ZipFile | None = None
+        self._prefix = ""
+        if self.path.is_dir():
+            missing = [name for name in (DOCUMENTS, CLAIMS) if not (self.path / name).is_file()]
+        else:
+            try:
+                self._zip = zipfile.ZipFile(self.path)
+            except (OSError, zipfile.BadZipFile) as error:
+                raise ImportProblem(self.path, f"is not a readable zip file ({error})") from None
+            prefix = _zip_prefix(self._zip.namelist())
+            missing = [] if prefix is not None else [DOCUMENTS, CLAIMS]
+            self._prefix = f"{prefix}/" if prefix else ""
+        if missing:
+            self.close()
+            raise ImportProblem(self.path, "is not a dataset package (no "
+                                f"{' or '.join(missing)})")
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    def __enter__(self) -> PackageReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def where(self, name: str) -> str:
+        """How problems name a file of the package."""
+        return f"{self.path}/{self._prefix}{name}" if self._zip else str(self.path / name)
+
+    def has(self, name: str) -> bool:
+        if self._zip is not None:
+            return f"{self._prefix}{name}" in self._zip.NameToInfo
+        return (self.path / name).is_file()
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[IO[str]]:
+        if self._zip is not None:
+            with self._zip.open(f"{self._prefix}{name}") as raw, \
+                    io.TextIOWrapper(raw, encoding="utf-8-sig", newline="\n") as text:
+                yield text
+        else:
+            with open(self.path / name, encoding="utf-8-sig", newline="\n") as text:
+                yield text
+
+    def lines(self, name: str) -> Iterator[tuple[int, str]]:
+        """(line number, line) of a JSONL file, blank lines skipped. Lines end only
+        at ``\\n`` (JSON escapes line breaks inside strings)."""
+        with self.open(name) as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield number, line
+
+    def read_text(self, name: str) -> str:
+        with self.open(name) as handle:
+            return handle.read()
+

@@ -1,0 +1,603 @@
+"""Saved web pages (``.html``, ``.htm``): the article's text, its reader comments
+and its metadata, without the page's furniture.
+
+The page is parsed with lxml's HTML parser with network access off; nothing it
+references (scripts, frames, images, style sheets, links) is loaded or run: the
+only output is text. Steps:
+
+1. Metadata from ``<meta>``, ``<link rel=canonical>``, ``<time>`` and JSON-LD
+   (read as data, never run): title, author, published and modified dates,
+   site name, canonical URL, description, language.
+2. Reader comments (WordPress, Disqus-style and similar markup: an element
+   whose id or class names comments) are taken out of the page, each with its
+   author and date; comment forms ("Leave a Reply") are dropped.
+3. Furniture is dropped: scripts, styles, forms, buttons, frames, media,
+   ``nav``/``aside``/``footer``, hidden elements, ARIA navigation/banner/search
+   regions, and small elements whose class or id says share, social, related,
+   sidebar, menu, cookie, newsletter, advert, breadcrumb and the like.
+4. The article is the smallest element holding most of the page's paragraph
+   text (starting from ``<article>``/``<main>``/``itemprop=articleBody`` when
+   the page has one); link-heavy lists inside it (related links) are dropped.
+5. Text: one paragraph per block (headings, paragraphs, list items with a
+   bullet, table rows with ``|`` between cells), separated by blank lines.
+
+The stored text is the article, then (when there are comments) a line
+``Reader comments`` and one paragraph per comment (``Author · date:`` and its
+text). ``metadata["sections"]`` gives each part's code-point range, and
+``metadata["comments"]`` each comment's author, date and range.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lxml import etree, html
+
+from annotator.formats.problems import ImportProblem
+from annotator.formats.registry import Extracted, Importer, ImportOptions
+from annotator.formats.text import decode, decode_as
+
+COMMENTS_HEADING = "Reader comments"
+
+_DROP_TAGS = {
+    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
+    "embed", "applet", "svg", "canvas", "math", "form", "input", "button", "select",
+    "textarea", "option", "label", "nav", "aside", "footer", "menu", "dialog", "audio",
+    "video", "picture", "source", "track", "img", "map", "link", "meta", "head", "title",
+    "base", "param",
+}
+_DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog",
+               "alertdialog", "menu", "menubar", "toolbar", "tablist"}
+#: Parts of class and id names (split at ``-`` and ``_``) that mark furniture.
+_BOILERPLATE = {
+    "share", "sharing", "sharedaddy", "addthis", "social", "socials", "related", "recommended",
+    "sidebar", "widget", "widgets", "breadcrumb", "breadcrumbs", "cookie", "cookies",
+    "consent", "gdpr", "newsletter", "subscribe", "subscription", "signup", "advert",
+    "advertisement", "ads", "ad", "adsense", "sponsor", "sponsored", "promo", "banner",
+    "menu", "navbar", "nav", "navigation", "footer", "masthead", "popup", "modal", "tags",
+    "tagcloud", "pagination", "pager", "print", "skip", "login", "search", "toolbar",
+    "follow", "connect", "bio", "authorbox", "jp", "outbrain", "taboola", "byline",
+    "rating", "likes", "reactions", "screen", "offscreen", "hidden", "sr",
+}
+_KEEP_TAGS = {"html", "body", "main", "article"}
+#: Class or id names of the element holding a page's reader comments.
+_COMMENT_AREA = {"comments", "comment-list", "commentlist", "comments-area", "comments-section",
+                 "comment-section", "disqus_thread", "reader-comments", "comments-container",
+                 "comments-wrapper", "responses", "commentary"}
+_COMMENT_FORM = re.compile(r"respond|reply|comment-?form|leave|add-comment|comment-count|"
+                           r"comments-link|no-comments|comment-navigation|comments-title",
+                           re.IGNORECASE)
+_COMMENT_ITEM_CLASSES = {"comment", "comment-body", "single-comment", "media-comment",
+                         "comment-item", "commentbody", "post-comment"}
+_COMMENT_AUTHOR_CLASSES = {"fn", "comment-author", "author", "username", "user-name",
+                           "commenter", "comment-author-name", "author-name", "name"}
+_COMMENT_TEXT_CLASSES = {"comment-content", "comment-text", "comment-body-text",
+                         "commenttext", "comment-message", "text", "content", "message"}
+_COMMENT_DATE_CLASSES = {"comment-date", "comment-metadata", "comment-time", "date",
+                         "published", "commentmetadata"}
+_MAIN_CLASSES = {"entry-content", "post-content", "article-content", "article-body",
+                 "story-body", "post-body", "articlebody", "article__body", "content-body",
+                 "post-entry", "entry-body", "story-content", "td-post-content"}
+_BLOCKS = {
+    "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody",
+    "tfoot", "tr", "td", "th", "figure", "figcaption", "address", "hr", "br", "center",
+    "details", "summary", "caption", "body", "html", "hgroup",
+}
+_SPACE = re.compile(r"\s+")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""",
+                           re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+# Decoding -----------------------------------------------------------------------------
+
+
+def decode_html(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """The page's text and its encoding: an explicit ``encoding`` wins, then a
+    byte-order mark, then the page's ``<meta charset>``, then detection."""
+    if encoding:
+        return decode_as(data, encoding, path), codecs.lookup(encoding).name
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode(data, path)
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii", "replace")
+        try:
+            codec = codecs.lookup(name).name
+        except LookupError:
+            codec = None
+        if codec is not None:
+            # Pages declared Latin-1 are Windows-1252 in every browser (WHATWG).
+            codec = "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                pass      # a wrong declaration: detect instead
+    return decode(data, path)
+
+
+# Parsing ------------------------------------------------------------------------------
+
+
+def _parse(text: str, path: Path) -> Any:
+    parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
+                             default_doctype=False)
+    text = _XML_DECLARATION.sub("", text, count=1)
+    try:
+        root = html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as error:
+        raise ImportProblem(path, f"is not a readable web page ({error})") from None
+    if root is None:
+        raise ImportProblem(path, "is not a readable web page")
+    return root
+
+
+def _classes(element: Any) -> str:
+    return f"{element.get('id') or ''} {element.get('class') or ''}".strip()
+
+
+def _parts(element: Any) -> set[str]:
+    return {part for name in _classes(element).lower().split()
+            for part in re.split(r"[-_]", name) if part}
+
+
+def _tokens(element: Any) -> set[str]:
+    return set(_classes(element).lower().split())
+
+
+def _text(element: Any) -> str:
+    return _SPACE.sub(" ", element.text_content()).strip()
+
+
+def _remove(element: Any) -> None:
+    """Take ``element`` out of the tree, keeping its tail text in place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+# Metadata -----------------------------------------------------------------------------
+
+
+def _meta(root: Any) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for element in root.iter("meta"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop")
+               or "").strip().lower()
+        content = (element.get("content") or "").strip()
+        if key and content and key not in values:
+            values[key] = content[:2000]
+    return values
+
+
+def _json_ld(root: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, list):
+            for item in value[:100]:
+                collect(item)
+        elif isinstance(value, dict):
+            found.append(value)
+            if "@graph" in value:
+                collect(value["@graph"])
+
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            collect(json.loads(script.text or ""))
+        except (ValueError, RecursionError):
+            continue
+    return found
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value[:20] for name in _names(item)]
+    return []
+
+
+def _first(*values: Any) -> str:
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return _SPACE.sub(" ", value).strip()[:1000]
+    return ""
+
+
+def page_metadata(root: Any) -> dict[str, str]:
+    """Title, author, dates, site, canonical URL, description and language of a page."""
+    meta = _meta(root)
+    ld = [item for item in _json_ld(root)
+          if any(key in item for key in ("headline", "datePublished", "author"))]
+    article = ld[0] if ld else {}
+    publisher = article.get("publisher") if isinstance(article.get("publisher"), dict) else {}
+    canonical = ""
+    for link in root.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            canonical = (link.get("href") or "").strip()
+            break
+    titles = [_text(h) for h in root.iter("h1")]
+    title_tag = next((_text(t) for t in root.iter("title")), "")
+    author_elements = [element for element in root.iter()
+                       if isinstance(element.tag, str)
+                       and (element.get("rel") == "author" or element.get("itemprop") == "author"
+                            or element.get("class") in ("author", "byline", "author-name"))]
+    time_element = next((t for t in root.iter("time") if t.get("datetime")), None)
+    author = _first(meta.get("author"), meta.get("article:author")
+                    if not (meta.get("article:author") or "").startswith("http") else "",
+                    ", ".join(_names(article.get("author"))), meta.get("dc.creator"),
+                    meta.get("citation_author"), meta.get("parsely-author"),
+                    _text(author_elements[0]) if author_elements else "")
+    result = {
+        "title": _first(meta.get("og:title"), article.get("headline"), meta.get("twitter:title"),
+                        titles[0] if len(titles) == 1 else "", title_tag),
+        "author": author[:300],
+        "published": _first(meta.get("article:published_time"), article.get("datePublished"),
+                             meta.get("datepublished"), meta.get("date"),
+                             meta.get("pubdate"), meta.get("publish-date"),
+                             meta.get("dc.date"), meta.get("dcterms.created"),
+                             meta.get("citation_publication_date"),
+                             meta.get("parsely-pub-date"), meta.get("sailthru.date"),
+                             time_element.get("datetime") if time_element is not None else ""),
+        "modified": _first(meta.get("article:modified_time"), article.get("dateModified"),
+                           meta.get("og:updated_time"), meta.get("datemodified")),
+        "site": _first(meta.get("og:site_name"), _names(publisher)[0] if _names(publisher)
+                       else "", meta.get("application-name")),
+        "canonical_url": _first(canonical, meta.get("og:url")),
+        "description": _first(meta.get("og:description"), meta.get("description")),
+        "language": _first(root.get("lang"), root.get("xml:lang"),
+                           meta.get("og:locale"), meta.get("content-language")),
+    }
+    return {key: value for key, value in result.items() if value}
+
+
+# Comments -----------------------------------------------------------------------------
+
+
+def _comment_areas(root: Any) -> list[Any]:
+    areas = []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag in ("html", "body"):
+            continue
+        if not _tokens(element) & _COMMENT_AREA or _COMMENT_FORM.search(_classes(element)):
+            continue
+        if any(area in element.iterancestors() for area in areas):
+            continue
+        if next(element.iter("h1"), None) is not None:
+            continue        # holds the article's headline: not (only) comments
+        areas.append(element)
+    return areas
+
+
+def _descendants(element: Any, skip: set[Any] | frozenset[Any]) -> Iterator[Any]:
+    """``element``'s descendant elements in document order, not entering ``skip``."""
+    stack = [child for child in reversed(element) if isinstance(child.tag, str)]
+    while stack:
+        node = stack.pop()
+        if node in skip:
+            continue
+        yield node
+        stack.extend(child for child in reversed(node) if isinstance(child.tag, str))
+
+
+def _find(element: Any, classes: set[str], skip: set[Any]) -> Any | None:
+    for child in _descendants(element, skip):
+        if _tokens(child) & classes:
+            return child
+    return None
+
+
+def _comments(area: Any) -> list[dict[str, str]]:
+    for element in list(area.iter()):
+        if isinstance(element.tag, str) and element is not area and element.getparent() is not None:
+            names = _classes(element)
+            if element.tag in ("form", "button", "textarea", "input") or (
+                    names and _COMMENT_FORM.search(names)):
+                _remove(element)
+    items = [element for element in area.iterdescendants()
+             if isinstance(element.tag, str)
+             and (_tokens(element) & _COMMENT_ITEM_CLASSES
+                  or re.match(r"^(?:comment|li-comment|div-comment)-\d+$",
+                              element.get("id") or ""))]
+    # Keep the outermost element of each comment (li.comment > article.comment-body),
+    # and replies (nested in a list inside it) as comments of their own.
+    item_set = set(items)
+    outer = []
+    for item in items:
+        ancestor = next((a for a in item.iterancestors() if a in item_set), None)
+        if ancestor is None or _nested_reply(ancestor, item):
+            outer.append(item)
+    outer_set = set(outer)
+    replies: dict[Any, set[Any]] = {item: set() for item in outer}
+    for item in outer:
+        for ancestor in item.iterancestors():
+            if ancestor in outer_set:
+                replies[ancestor].add(item)
+    comments = []
+    for item in outer:
+        nested = replies[item]
+        author_element = _find(item, _COMMENT_AUTHOR_CLASSES, nested)
+        date_element = _find(item, _COMMENT_DATE_CLASSES, nested)
+        text_element = _find(item, _COMMENT_TEXT_CLASSES, nested)
+        author = _text(author_element) if author_element is not None else ""
+        author = re.sub(r"\s*(says|said|wrote)\s*:?\s*$", "", author, flags=re.IGNORECASE)
+        date = ""
+        if date_element is not None:
+            stamp = next((t for t in date_element.iter("time") if t.get("datetime")), None)
+            date = stamp.get("datetime") if stamp is not None else _text(date_element)
+            if stamp is None and not (re.search(r"\d", date) and len(date) < 60):
+                date = ""
+        if text_element is not None:
+            body = _render(text_element, skip=nested)
+        else:
+            skip = nested | {e for e in (author_element, date_element) if e is not None}
+            body = _render(item, skip=skip)
+        if body:
+            comments.append({"author": author[:200], "date": date[:100], "text": body})
+    if not comments and not items:
+        body = _render(area)
+        if body:
+            comments.append({"author": "", "date": "", "text": body})
+    return comments
+
+
+def _nested_reply(ancestor: Any, item: Any) -> bool:
+    """Whether ``item`` is a reply nested in comment ``ancestor`` (its own comment),
+    rather than a part of it (``li.comment > article.comment-body``)."""
+    for element in item.iterancestors():
+        if element is ancestor:
+            return False
+        if element.tag in ("ol", "ul") or "children" in _tokens(element):
+            return True
+    return False
+
+
+# Furniture and the article ------------------------------------------------------------
+
+
+def _is_hidden(element: Any) -> bool:
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return (element.get("hidden") is not None or element.get("aria-hidden") == "true"
+            or "display:none" in style or "visibility:hidden" in style)
+
+
+def _strip(root: Any) -> None:
+    body_text = max(len(_text(root)), 1)
+    for element in list(root.iter()):
+        if element.getparent() is None and element is not root:
+            continue      # already removed with an ancestor
+        if not isinstance(element.tag, str):
+            _remove(element)
+            continue
+        tag = element.tag.lower()
+        if tag in _KEEP_TAGS:
+            continue
+        if tag in _DROP_TAGS or _is_hidden(element) or \
+                (element.get("role") or "").lower() in _DROP_ROLES:
+            _remove(element)
+            continue
+        if tag == "header" and not any(a.tag in ("article", "main") for a in
+                                       element.iterancestors()):
+            _remove(element)
+            continue
+        if _parts(element) & _BOILERPLATE and not _tokens(element) & _MAIN_CLASSES:
+            text = _text(element)
+            long_paragraphs = sum(1 for p in element.iter("p") if len(_text(p)) > 150)
+            if len(text) < 0.3 * body_text and long_paragraphs < 2:
+                _remove(element)
+
+
+def _weights(root: Any) -> dict[Any, int]:
+    """Each element's paragraph text (link-heavy blocks count for nothing), summed
+    over its subtree."""
+    totals: dict[Any, int] = {}
+    for element in root.iter("p", "pre", "blockquote", "li", "td", "dd", "h2", "h3", "h4",
+                             "figcaption"):
+        text = len(_text(element))
+        links = sum(len(_text(a)) for a in element.iter("a"))
+        weight = text if text and links / text < 0.5 else 0
+        if weight:
+            for ancestor in [element, *element.iterancestors()]:
+                totals[ancestor] = totals.get(ancestor, 0) + weight
+    for element in root.iter("div", "section", "article", "main", "td"):
+        own = _SPACE.sub(" ", (element.text or "") + "".join(
+            (child.tail or "") for child in element)).strip()
+        if len(own) >= 40:
+            for ancestor in [element, *element.iterancestors()]:
+                totals[ancestor] = totals.get(ancestor, 0) + len(own)
+    return totals
+
+
+def _main(root: Any) -> Any:
+    body = root.find("body")
+    body = body if body is not None else root
+    totals = _weights(body)
+    total = totals.get(body, 0)
+    if not total:
+        return body
+    semantic = [element for element in body.iter()
+                if isinstance(element.tag, str)
+                and (element.tag in ("article", "main") or element.get("role") == "main"
+                     or element.get("itemprop") == "articleBody"
+                     or _tokens(element) & _MAIN_CLASSES)]
+    node = body
+    if semantic:
+        best = max(semantic, key=lambda element: totals.get(element, 0))
+        if totals.get(best, 0) >= 0.5 * total:
+            node = best
+    while True:
+        children = [child for child in node if isinstance(child.tag, str)]
+        heavy = [child for child in children if totals.get(child, 0) >= 0.8 * totals.get(node, 0)]
+        if not heavy or heavy[0].tag in ("p", "li", "blockquote", "pre"):
+            return node
+        node = heavy[0]
+
+
+def _drop_link_lists(node: Any) -> None:
+    for element in list(node.iter("ul", "ol", "div", "section", "p")):
+        if element.getparent() is None or element is node:
+            continue
+        text = _text(element)
+        anchors = list(element.iter("a"))
+        links = sum(len(_text(a)) for a in anchors)
+        if len(anchors) >= 3 and text and links / len(text) > 0.8:
+            _remove(element)
+
+
+# Rendering ----------------------------------------------------------------------------
+
+
+def _render(element: Any, skip: set[Any] | frozenset[Any] = frozenset()) -> str:
+    """The text of ``element``: blocks as paragraphs separated by blank lines."""
+    paragraphs: list[str] = []
+    line: list[str] = []
+
+    def flush() -> None:
+        text = _SPACE.sub(" ", "".join(line)).strip()
+        line.clear()
+        if text:
+            paragraphs.append(text)
+
+    def walk(node: Any) -> None:
+        if node in skip or not isinstance(node.tag, str):
+            if node.tail:
+                line.append(node.tail)
+            return
+        tag = node.tag.lower()
+        if tag in _DROP_TAGS:
+            if node.tail:
+                line.append(node.tail)
+            return
+        block = tag in _BLOCKS
+        if tag == "br":
+            line.append("\u2028")
+        elif tag == "pre":
+            flush()
+            paragraphs.append(node.text_content().strip("\n"))
+        elif tag == "tr":
+            flush()
+            cells = [_SPACE.sub(" ", _render(cell)).strip() for cell in node
+                     if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
+            if any(cells):
+                paragraphs.append(" | ".join(cells))
+        else:
+            if block:
+                flush()
+                if tag == "li" and node is not element:
+                    line.append("• ")
+            if node.text:
+                line.append(node.text)
+            for child in node:
+                walk(child)
+            if block:
+                flush()
+        if node.tail:
+            line.append(node.tail)
+
+    walk(element)
+    flush()
+    return "\n\n".join(p.replace("\u2028", "\n").replace(" \n", "\n").replace("\n ", "\n")
+                       for p in paragraphs)
+
+
+# The importer ---------------------------------------------------------------------------
+
+
+def _headline(root: Any, title: str) -> str:
+    """The article's ``<h1>``: one inside ``<article>``/``<main>``, else one the
+    page's title contains, else the first outside the page's header and navigation."""
+    headings = [(h, _text(h)) for h in root.iter("h1") if not _is_hidden(h)]
+    headings = [(h, text) for h, text in headings if text]
+    for element, text in headings:
+        if any(a.tag in ("article", "main") for a in element.iterancestors()):
+            return text
+    for _, text in headings:
+        if title and (text in title or title in text):
+            return text
+    for element, text in headings:
+        if not any(a.tag in ("header", "nav", "footer", "aside")
+                   for a in element.iterancestors()):
+            return text
+    return ""
+
+
+def extract_page(text: str, path: Path) -> tuple[str, dict[str, Any]]:
+    """The stored text of a page (article, then reader comments) and its metadata."""
+    root = _parse(text, path)
+    metadata: dict[str, Any] = page_metadata(root)
+    comments: list[dict[str, str]] = []
+    for area in _comment_areas(root):
+        comments += _comments(area)
+        _remove(area)
+    title = metadata.get("title", "")
+    headline = _headline(root, title)
+    _strip(root)
+    main = _main(root)
+    _drop_link_lists(main)
+    article = _render(main)
+    if headline and headline not in article[:len(headline) + 200]:
+        article = f"{headline}\n\n{article}" if article else headline
+    sections = [{"kind": "article", "start": 0, "end": len(article)}]
+    text = article
+    if comments:
+        if text:
+            text += "\n\n"
+        start = len(text)
+        text += COMMENTS_HEADING
+        listed = []
+        for comment in comments:
+            label = " · ".join(value for value in (comment["author"], comment["date"]) if value)
+            entry = f"{label}:\n{comment['text']}" if label else comment["text"]
+            text += "\n\n"
+            listed.append({"author": comment["author"], "date": comment["date"],
+                           "start": len(text), "end": len(text) + len(entry)})
+            text += entry
+        sections.append({"kind": "comments", "start": start, "end": len(text)})
+        metadata["comments"] = listed
+    metadata["sections"] = sections
+    if not title and headline:
+        metadata["title"] = headline
+    return text, metadata
+
+
+class HtmlImporter(Importer):
+    name = "html"
+    version = "1"
+    suffixes = (".html", ".htm", ".xhtml")
+    label = "Web page"
+
+    def extract(self, data: bytes, path: Path, options: ImportOptions) -> Extracted:
+        if not data.strip():
+            raise ImportProblem(path, "the file is empty")
+        source, encoding = decode_html(data, path, options.encoding)
+        try:
+            text, metadata = extract_page(source, path)
+        except RecursionError:
+            raise ImportProblem(path, "is nested too deeply to be read") from None
+        if not text.strip():
+            raise ImportProblem(path, "holds no readable text (the page may be built by "
+                                      "scripts, which are never run; save it from the "
+                                      "browser as “Web page, complete” or as text)")
+        metadata["encoding"] = encoding
+        return Extracted(title=metadata.get("title") or path.stem, text=text,
+                         metadata=metadata, source=metadata.get("canonical_url", ""),
+                         published=metadata.get("published", "")[:10])
