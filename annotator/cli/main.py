@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.domain.codebook import Dimension
+from annotator.formats.export.package import is_package
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import ImportOptions
+from annotator.services import exports, packages
 from annotator.services.project import ProjectService
 from annotator.services.transfer import (
-    EXPORT_FORMATS,
     FileStatus,
-    export,
     import_annotations,
     import_files,
 )
@@ -54,7 +55,9 @@ def _parser() -> argparse.ArgumentParser:
                          (" (created if missing)" if create else ""))
 
     imp = commands.add_parser(
-        "import", help="import documents (.txt .md .html .htm .pdf .docx; files or folders)")
+        "import", help="import documents (.txt .md .html .htm .pdf .docx; files or folders), "
+                       "dataset packages (folder or .zip) and JSONL exports of documents "
+                       "or claims")
     with_project(imp, create=True)
     imp.add_argument("paths", nargs="+", metavar="FILE_OR_FOLDER")
     imp.add_argument("--reflow", choices=("auto", "on", "off"), default="auto",
@@ -68,10 +71,41 @@ def _parser() -> argparse.ArgumentParser:
     with_project(ann)
     ann.add_argument("file", metavar="FILE.jsonl")
 
-    exp = commands.add_parser("export", help="export claims (jsonl, csv) or documents")
+    exp = commands.add_parser(
+        "export", help="export claims as a dataset (jsonl, csv, w3c, label-studio, doccano, "
+                       "parquet), a dataset package (folder or .zip), or the documents",
+        epilog="Scope options combine: a claim is exported when it passes all of them. "
+               "Label options keep claims whose key in that dimension is listed "
+               "(e.g. --stance supports,refutes); unlabelled claims are then left out.")
     with_project(exp)
-    exp.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl")
+    exp.add_argument("--format", choices=exports.EXPORT_FORMATS, default="jsonl",
+                     help="jsonl (default; re-imports exactly), csv, w3c (Web Annotation "
+                          "JSON-LD), label-studio, doccano, parquet (needs pyarrow), package "
+                          "(folder, or zip when OUT ends in .zip), documents")
     exp.add_argument("-o", "--output", required=True, metavar="OUT")
+    scope = exp.add_argument_group("scope")
+    scope.add_argument("--documents", nargs="+", action="extend", default=[], metavar="ID",
+                       help="only these documents (ids or SHA-256 of their texts)")
+    scope.add_argument("--annotators", action="append", default=[], metavar="A,B",
+                       help="only claims by these annotators (comma-separated)")
+    scope.add_argument("--done-only", action="store_true",
+                       help="only documents marked done")
+    scope.add_argument("--gold-only", action="store_true",
+                       help="only adjudicated claims (needs review, not available yet)")
+    scope.add_argument("--labels", action="append", default=[], metavar="DIMENSION=K1,K2",
+                       help="only claims whose DIMENSION key is listed (repeatable)")
+    for dimension in Dimension:
+        scope.add_argument(f"--{dimension.value.replace('_', '-')}", action="append",
+                           default=[], metavar="K1,K2", dest=f"keep_{dimension.value}",
+                           help=f"same as --labels {dimension.value}=K1,K2")
+    shape = exp.add_argument_group("format options")
+    shape.add_argument("--no-bom", action="store_true",
+                       help="csv: no UTF-8 byte-order mark (Excel needs one to read UTF-8)")
+    shape.add_argument("--span-label", choices=[d.value for d in Dimension], default="stance",
+                       help="label-studio, doccano: the dimension that labels spans "
+                            "(default stance)")
+    shape.add_argument("--offsets", choices=("utf-16", "codepoint"), default="utf-16",
+                       help="doccano: offset unit (default utf-16, what doccano counts)")
     return parser
 
 
@@ -94,11 +128,22 @@ def _run_import(args: argparse.Namespace) -> int:
             raise UserError(f"unknown encoding {args.encoding!r}") from None
     options = ImportOptions(encoding=args.encoding,
                             reflow={"auto": None, "on": True, "off": False}[args.reflow])
+    files, datasets = _sort_imports(args.paths)
     service = _open(args, create=True)
     try:
-        report = import_files(service, args.paths, options=options)
+        failed = False
+        if files or not datasets:
+            failed = _import_files(service, files, options)
+        for kind, path in datasets:
+            failed = _import_dataset(service, kind, path) or failed
     finally:
         service.close()
+    return EXIT_PARTIAL if failed else 0
+
+
+def _import_files(service: ProjectService, paths: Sequence[str], options: ImportOptions) -> bool:
+    """Import documents; True when some failed or left claims unplaced."""
+    report = import_files(service, paths, options=options)
     for result in report.results:
         if result.status in (FileStatus.FAILED, FileStatus.SKIPPED):
             print(f"annotator: {result.path}: {result.reason}", file=sys.stderr)
@@ -109,7 +154,41 @@ def _run_import(args: argparse.Namespace) -> int:
               "be placed in the new version; place it in the app (Document › Claims to "
               "Place)", file=sys.stderr)
     print(report.summary())
-    return EXIT_PARTIAL if report.count(FileStatus.FAILED) or report.unplaced else 0
+    return bool(report.count(FileStatus.FAILED) or report.unplaced)
+
+
+def _sort_imports(paths: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Files and folders of documents, and (kind, path) of dataset packages and
+    JSONL exports in the order they import: documents before the claims on them."""
+    files: list[str] = []
+    datasets: list[tuple[str, str]] = []
+    for item in paths:
+        path = Path(item)
+        if is_package(path):
+            datasets.append(("package", item))
+        elif path.suffix.lower() == ".jsonl" and path.is_file():
+            kind = packages.jsonl_kind(path)
+            if kind is None:
+                files.append(item)
+            else:
+                datasets.append((kind, item))
+        else:
+            files.append(item)
+    order = {"documents": 0, "package": 1, "claims": 2}
+    datasets.sort(key=lambda entry: order[entry[0]])
+    return files, datasets
+
+
+def _import_dataset(service: ProjectService, kind: str, path: str) -> bool:
+    """Import a dataset package or a JSONL export; True when records were skipped."""
+    importer = {"package": packages.import_package,
+                "documents": packages.import_documents_jsonl,
+                "claims": packages.import_claims_jsonl}[kind]
+    report = importer(service, path)
+    for problem in report.problems:
+        print(f"annotator: {problem}", file=sys.stderr)
+    print(f"{'dataset package' if kind == 'package' else kind}: {path}: {report.summary()}")
+    return bool(report.problems)
 
 
 def _run_import_annotations(args: argparse.Namespace) -> int:
@@ -124,18 +203,46 @@ def _run_import_annotations(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if report.problems else 0
 
 
+def _split(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _scope(args: argparse.Namespace) -> exports.ExportScope:
+    labels: dict[str, list[str]] = {}
+    for item in args.labels:
+        dimension, equals, keys = item.partition("=")
+        if not equals:
+            raise UserError(f"--labels {item!r}: write DIMENSION=KEY,KEY (e.g. "
+                            "stance=supports,refutes)")
+        labels.setdefault(dimension.strip().replace("-", "_"), []).extend(_split([keys]))
+    for dimension in Dimension:
+        keys = _split(getattr(args, f"keep_{dimension.value}"))
+        if keys:
+            labels.setdefault(dimension.value, []).extend(keys)
+    return exports.ExportScope.of(documents=_split(args.documents),
+                                  annotators=_split(args.annotators),
+                                  done_only=args.done_only, labels=labels,
+                                  gold_only=args.gold_only)
+
+
 def _run_export(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if not out.parent.is_dir():
         raise UserError(f"{out}: the folder {out.parent} does not exist")
+    options = exports.ExportOptions(bom=not args.no_bom, span_label=args.span_label,
+                                    offset_unit=args.offsets)
     service = _open(args)
     try:
-        count = export(service, args.format, out)
+        result = exports.export(service, args.format, out, _scope(args), options)
+    except exports.ExportError as error:
+        raise UserError(str(error)) from None
     except OSError as error:
         raise UserError(f"{out}: cannot write: {error.strerror or error}") from None
     finally:
         service.close()
-    print(f"wrote {count} {'documents' if args.format == 'documents' else 'claims'} to {out}")
+    print(result.summary())
+    for extra in result.files[1:]:
+        print(f"wrote {extra}")
     return 0
 
 

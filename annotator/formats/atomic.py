@@ -10,6 +10,23 @@ from pathlib import Path
 from typing import IO
 
 
+def creation_mode(directory: bool = False) -> int:
+    """The permissions a new file (or folder) gets from the process's umask:
+    ``mkstemp``/``mkdtemp`` make private ones, but an export is meant to be shared."""
+    try:   # Linux: read the umask without changing it (os.umask is process-wide)
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    mask = int(line.split()[1], 8)
+                    break
+            else:
+                raise OSError
+    except (OSError, ValueError):
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return (0o777 if directory else 0o666) & ~mask
+
+
 @contextmanager
 def atomic_write(path: str | Path, *, newline: str | None = None,
                  encoding: str = "utf-8") -> Iterator[IO[str]]:
@@ -19,6 +36,7 @@ def atomic_write(path: str | Path, *, newline: str | None = None,
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
                                      dir=target.parent)
     try:
+        os.chmod(temp_name, creation_mode())
         with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
             yield handle
             handle.flush()

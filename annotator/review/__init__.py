@@ -30,6 +30,7 @@ from annotator.review.agreement import (
     document_span_scores,
     krippendorff_alpha,
     label_agreement,
+    overlap_matching,
     report_dimensions,
     span_scores,
 )
@@ -63,5 +64,5 @@ __all__ = [
     "LabelValues", "Matching", "SpanScores", "Unit", "agreement_report", "analyst_pairs",
     "analysts_of", "average_span_scores", "cohen_kappa", "compare", "compare_document",
     "count_matches", "document_span_scores", "krippendorff_alpha", "label_agreement",
-    "match_pairs", "report_dimensions", "span_score", "span_scores",
+    "match_pairs", "overlap_matching", "report_dimensions", "span_score", "span_scores",
 ]

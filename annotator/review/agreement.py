@@ -317,7 +317,7 @@ def average_span_scores(scores: Sequence[SpanScores]) -> dict[str, Any]:
     result["matched"] = sum(s.matched for s in scores)
     result["reference_spans"] = sum(s.reference for s in scores)
     result["compared_spans"] = sum(s.compared for s in scores)
-    result["pairs"] = len(scores)
+    result["analyst_pairs"] = len(scores)
     result["reasons"] = reasons
     return result
 
@@ -495,7 +495,7 @@ def _span_section(by_pair: dict[tuple[str, str], dict[str, SpanScores]],
         scores = [pair[kind] for pair in by_pair.values()]
         if len(scores) == 1:
             figures = scores[0].as_dict()
-            figures["pairs"] = 1
+            figures["analyst_pairs"] = 1
         else:
             figures = average_span_scores(scores)
         if kind == "overlap":

@@ -188,3 +188,18 @@ class UpdateSourceCommand(_ClaimCommand):
 
     def undo(self) -> None:
         self._try(self._controller.update_source, self.before)
+
+
+class EditDocumentDetailsCommand(_ClaimCommand):
+    """Title, source, date or publisher of a document (never its text)."""
+
+    def __init__(self, controller: ProjectController, document_id: str, before: dict,
+                 after: dict) -> None:
+        super().__init__(controller, "Edit document details")
+        self.document_id, self.before, self.after = document_id, before, after
+
+    def redo(self) -> None:
+        self._try(self._controller.update_document_details, self.document_id, self.after)
+
+    def undo(self) -> None:
+        self._try(self._controller.update_document_details, self.document_id, self.before)

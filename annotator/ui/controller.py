@@ -8,7 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, Signal
 
 from annotator.domain.codebook import Codebook, CodebookError, Dimension
-from annotator.domain.model import Claim, Source
+from annotator.domain.model import Claim, Document, Source
 from annotator.services.codebook import CodebookService
 from annotator.services.project import NotFoundError, ProjectService
 from annotator.storage.errors import ProjectError
@@ -33,6 +33,7 @@ class ProjectController(QObject):
         failed(str): a change could not be saved; the message is for the user.
     """
 
+    document_changed = Signal(object)
     claim_added = Signal(object)
     claim_changed = Signal(object, object)
     claim_removed = Signal(object)
@@ -70,6 +71,13 @@ class ProjectController(QObject):
         self.claim_removed.emit(removed)
         self.saved.emit(datetime.now())
         return removed
+
+    def update_document_details(self, document_id: str, details: dict) -> Document:
+        document = self._guard(lambda: self.service.update_document_details(document_id,
+                                                                            **details))
+        self.document_changed.emit(document)
+        self.saved.emit(datetime.now())
+        return document
 
     def set_document_status(self, document_id: str, status: str) -> str:
         previous = self._guard(self.service.set_document_status, document_id, status)

@@ -74,7 +74,8 @@ class DocumentListModel(QAbstractTableModel):
         column = index.column()
         if role in (_DISPLAY, SORT_ROLE):
             if column == 0:
-                return doc.title if role == _DISPLAY else doc.title.lower()
+                title = f"{doc.title} (old version)" if doc.superseded else doc.title
+                return title if role == _DISPLAY else title.lower()
             if column == 1:
                 return (STATUS_NAMES.get(doc.status, doc.status) if role == _DISPLAY
                         else ("new", "in_progress", "done").index(doc.status))
@@ -84,6 +85,8 @@ class DocumentListModel(QAbstractTableModel):
             return "\n".join(d for d in details if d)
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and doc.superseded:
+            return QColor("#808080")
         if role == self.ID_ROLE:
             return doc.id
         if role == self.STATUS_ROLE:

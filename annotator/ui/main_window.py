@@ -7,10 +7,20 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QHeaderView,
@@ -19,6 +29,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QSplitter,
     QTableView,
     QToolBar,
@@ -31,22 +42,26 @@ from annotator.domain.codebook import Codebook, Dimension, Proposition
 from annotator.domain.editing import adjust_span, is_complete, snap_to_words, with_span
 from annotator.domain.model import Claim, Document, normalise_tags
 from annotator.formats.problems import ImportProblem
+from annotator.formats.registry import ImportOptions, default_registry
 from annotator.paths import PROJECT_SUFFIX
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
-from annotator.services.transfer import export, import_annotations, import_files
+from annotator.services.transfer import FileStatus, ImportReport, export, import_annotations
 from annotator.storage.errors import ProjectError
 from annotator.ui.claim_editor import ClaimEditor
 from annotator.ui.commands import (
     ChangeCodebookCommand,
     DeleteClaimCommand,
     EditClaimCommand,
+    EditDocumentDetailsCommand,
     GradeSourceCommand,
     MarkClaimCommand,
     SetDocumentStatusCommand,
     UpdateSourceCommand,
 )
 from annotator.ui.controller import CodebookController, ProjectController
+from annotator.ui.document_panel import DocumentPanel
+from annotator.ui.import_flow import EncodingDialog, ImportJob, files_to_review
 from annotator.ui.item_models import (
     STATUS_NAMES,
     ClaimFilterModel,
@@ -60,6 +75,7 @@ from annotator.ui.settings import UiSettings
 from annotator.ui.shortcuts_dialog import ShortcutsDialog, action_rows
 from annotator.ui.source_panel import SourcePanel
 from annotator.ui.text_view import ClaimTextView
+from annotator.ui.unplaced_dialog import UnplacedDialog
 
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX} *.sqlite *.db);;All files (*)"
 
@@ -79,6 +95,7 @@ class MainWindow(QMainWindow):
     """
 
     project_opened = Signal(str)
+    import_finished = Signal(object)
 
     def __init__(self, settings: UiSettings | None = None) -> None:
         super().__init__()
@@ -159,6 +176,11 @@ class MainWindow(QMainWindow):
         self.legend.setObjectName("legend")
         self.sources = SourcePanel()
         self.sources.setObjectName("sources")
+        self.details = DocumentPanel()
+        self.details.setObjectName("documentDetails")
+        self._import: tuple[ImportJob, QProgressDialog] | None = None
+        self.unplaced_dialog: UnplacedDialog | None = None
+        self.setAcceptDrops(True)
 
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(self.view)
@@ -169,6 +191,10 @@ class MainWindow(QMainWindow):
         self.documents_dock = self._dock("Documents", documents_panel,
                                          Qt.DockWidgetArea.LeftDockWidgetArea)
         self.legend_dock = self._dock("Legend", self.legend, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.details_dock = self._dock("Document", self.details,
+                                       Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.legend_dock, self.details_dock)
+        self.legend_dock.raise_()
         self.claim_dock = self._dock("Claim", self.editor, Qt.DockWidgetArea.RightDockWidgetArea)
         self.sources_dock = self._dock("Sources", self.sources,
                                        Qt.DockWidgetArea.RightDockWidgetArea)
@@ -225,8 +251,12 @@ class MainWindow(QMainWindow):
                                                QKeySequence.StandardKey.New)
         self.open_project_action = self._action("&Open Project…", self._on_open_project,
                                                 QKeySequence.StandardKey.Open)
-        self.import_action = self._action("&Import Documents…", self._on_import_documents,
-                                          "Ctrl+I", "Import .txt and .md files")
+        self.import_action = self._action(
+            "&Import Documents…", self._on_import_documents, "Ctrl+I",
+            "Import text, Markdown, web pages (HTML), PDF and Word (DOCX) files "
+            "(or drop them on the window)")
+        self.import_folder_action = self._action("Import &Folder…", self._on_import_folder)
+        self.unplaced_action = self._action("Claims to &Place…", self.show_unplaced)
         self.import_claims_action = self._action("Import &Annotations (JSONL)…",
                                                  self._on_import_annotations)
         self.export_jsonl_action = self._action("Export Claims as &JSONL…",
@@ -284,7 +314,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
-        file_menu.addActions([self.import_action, self.import_claims_action])
+        file_menu.addActions([self.import_action, self.import_folder_action,
+                              self.import_claims_action])
         file_menu.addSeparator()
         file_menu.addActions([self.export_jsonl_action, self.export_csv_action,
                               self.export_documents_action])
@@ -302,11 +333,13 @@ class MainWindow(QMainWindow):
         self.document_menu.addActions(list(self.status_action.values()))
         self.document_menu.addSeparator()
         self.document_menu.addAction(self.next_document_action)
+        self.document_menu.addAction(self.unplaced_action)
 
         self.view_menu = self.menuBar().addMenu("&View")
         self.colour_menu = self.view_menu.addMenu("&Colour Claims By")
         self.view_menu.addSeparator()
-        for dock in (self.documents_dock, self.legend_dock, self.claim_dock, self.sources_dock):
+        for dock in (self.documents_dock, self.legend_dock, self.details_dock, self.claim_dock,
+                     self.sources_dock):
             self.view_menu.addAction(dock.toggleViewAction())
 
         project_menu = self.menuBar().addMenu("&Project")
@@ -356,6 +389,7 @@ class MainWindow(QMainWindow):
         self.sources.grade_requested.connect(self._on_sources_grade_requested)
         self.sources.kind_requested.connect(self._on_sources_kind_requested)
         self.sources.claim_activated.connect(self.reveal_claim)
+        self.details.details_edited.connect(self._on_details_edited)
         self._update_actions()
 
     # Project -----------------------------------------------------------------------
@@ -387,6 +421,7 @@ class MainWindow(QMainWindow):
         self.controller.claim_removed.connect(self._on_claim_removed)
         self.controller.document_status_changed.connect(self._on_document_status_changed)
         self.controller.sources_changed.connect(self._on_sources_changed)
+        self.controller.document_changed.connect(self._on_document_changed)
         self.controller.saved.connect(self._on_saved)
         self.controller.failed.connect(self._on_failed)
         self.codebook_controller = CodebookController(CodebookService(service.database), self)
@@ -485,6 +520,7 @@ class MainWindow(QMainWindow):
         self.editor.commit_note()
         if document_id is None or self.service is None:
             self._document = None
+            self.details.set_document(None)
             self.view.set_document(None, [])
             self.claims.set_claims([])
             self.editor.set_claim(None)
@@ -496,6 +532,7 @@ class MainWindow(QMainWindow):
         self.view.set_document(document, claims)
         self.claims.set_claims(claims)
         self.legend.update_counts(claims)
+        self.details.set_document(document, version=self._version_text(document))
         self.editor.set_claim(None)
         self.view.setFocus()
         self._update_actions()
@@ -787,8 +824,15 @@ class MainWindow(QMainWindow):
             self._update_actions()
 
     def _on_claim_changed(self, before: Claim, after: Claim) -> None:
-        self.documents.update(after.document_id,
-                              incomplete=int(not is_complete(after)) - int(not is_complete(before)))
+        if before.document_id != after.document_id:      # placed in a new version
+            self._count_change(before, -1)
+            self._count_change(after, +1)
+            if self._document is not None and before.document_id == self._document.id:
+                self.view.remove_claim(before.id)
+                self.claims.remove(before)
+        else:
+            self.documents.update(after.document_id, incomplete=int(not is_complete(after))
+                                  - int(not is_complete(before)))
         if before.source_id or after.source_id:
             self._sources_stale()
         if self._document is not None and after.document_id == self._document.id:
@@ -897,26 +941,153 @@ class MainWindow(QMainWindow):
         if self.service is None:
             return
         paths, _ = QFileDialog.getOpenFileNames(self, "Import Documents", str(Path.home()),
-                                                "Text and Markdown (*.txt *.md *.markdown);;"
-                                                "All files (*)")
+                                                default_registry().file_filter())
         if paths:
             self.import_documents(paths)
 
-    def import_documents(self, paths: list[str]) -> None:
-        assert self.service is not None
-        try:
-            report = import_files(self.service, paths)
-        except ProjectError as error:
-            QMessageBox.critical(self, "Import failed", str(error))
+    def _on_import_folder(self) -> None:
+        if self.service is None:
             return
-        imported = [r.document_id for r in report.results if r.document_id]
-        self._reload_documents(select=imported[0] if imported else None)
-        details = "\n".join(f"{Path(r.path).name}: {r.reason}" for r in report.failed)
+        folder = QFileDialog.getExistingDirectory(self, "Import Folder", str(Path.home()))
+        if folder:
+            self.import_documents([folder])
+
+    def import_documents(self, paths: list[str], *, review_encodings: bool = True,
+                         options: ImportOptions | None = None) -> bool:
+        """Import files and folders on a worker thread with a progress dialog;
+        ``import_finished(report)`` is emitted when done. Text files whose encoding
+        was guessed are shown for checking first. Returns False if nothing started."""
+        if self.service is None or self._import is not None:
+            return False
+        files = [Path(p) for p in paths]
+        encodings: dict[Path, str] = {}
+        review = files_to_review(files) if review_encodings else {}
+        if review:
+            dialog = EncodingDialog(review, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            encodings = dialog.chosen()
+        progress = QProgressDialog("Importing…", "Cancel", 0, 0, self)
+        progress.setWindowTitle("Import")
+        progress.setMinimumDuration(400)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        job = ImportJob(self, self.service.location, files, options or ImportOptions(),
+                        encodings)
+        self._import = (job, progress)
+        progress.canceled.connect(job.cancel)
+        job.progressed.connect(self._on_import_progressed)
+        job.finished.connect(self._on_import_finished)
+        job.failed.connect(self._on_import_failed)
+        job.start()
+        return True
+
+    def _on_import_progressed(self, path: str, index: int, total: int) -> None:
+        if self._import is not None:
+            progress = self._import[1]
+            progress.setMaximum(total)
+            progress.setValue(index)
+            progress.setLabelText(f"Importing {Path(path).name} ({index + 1} of {total})")
+
+    def _end_import(self) -> None:
+        """The worker has reported (or must stop): wait for its thread to end (it
+        has reported, or stops at the next file), then let the job go."""
+        if self._import is not None:
+            job, progress = self._import
+            progress.reset()
+            progress.deleteLater()
+            job.wait()
+            job.deleteLater()
+            self._import = None
+
+    def _on_import_failed(self, message: str) -> None:
+        self._end_import()
+        QMessageBox.critical(self, "Import failed", message)
+
+    def _on_import_finished(self, report: ImportReport) -> None:
+        self._end_import()
+        changed = [r.document_id for r in report.results if r.document_id
+                   and r.status in (FileStatus.IMPORTED, FileStatus.NEW_VERSION)]
+        if self.service is not None:
+            self._reload_documents(select=changed[0] if changed else None)
+            if self._document is not None:
+                self.show_document(self._document.id)
+        details = "\n".join(f"{Path(r.path).name}: {r.reason}" for r in report.results
+                            if r.reason and r.status is not FileStatus.DUPLICATE)
         message = report.summary() + (f"\n\n{details}" if details else "")
-        if report.failed:
-            QMessageBox.warning(self, "Import finished with problems", message)
+        self.import_finished.emit(report)
+        if report.count(FileStatus.FAILED) or report.unplaced:
+            QMessageBox.warning(self, "Import finished", message)
+            if report.unplaced:
+                self.show_unplaced()
         else:
-            self.statusBar().showMessage(message, 6000)
+            self.statusBar().showMessage(message, 8000)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_documents(paths)
+
+    def show_unplaced(self) -> None:
+        if self.service is None:
+            return
+        if self.unplaced_dialog is None:
+            self.unplaced_dialog = UnplacedDialog(self)
+            self.unplaced_dialog.show_requested.connect(self.reveal_document)
+            self.unplaced_dialog.place_requested.connect(self.place_claim)
+        self.unplaced_dialog.set_claims(self.service.unplaced_claims())
+        self.unplaced_dialog.show()
+        self.unplaced_dialog.raise_()
+
+    def reveal_document(self, document_id: str) -> None:
+        self.status_filter.setCurrentIndex(0)
+        self._select_document_row(document_id)
+
+    def place_claim(self, claim: Claim, document_id: str) -> bool:
+        """Move an unplaced claim to the viewer's selection in ``document_id``."""
+        span = self.view.selected_span()
+        if self._document is None or self._document.id != document_id or span is None \
+                or self.controller is None:
+            QMessageBox.information(self, "Place Claim", "Open the new version and select "
+                                    "the text the claim belongs to first.")
+            return False
+        start, end = span
+        after = dataclasses.replace(with_span(claim, self._document.text, start, end),
+                                    document_id=document_id)
+        self.undo_stack.push(EditClaimCommand(self.controller, claim, after, "placement"))
+        if self.unplaced_dialog is not None:
+            self.unplaced_dialog.set_claims(self.controller.service.unplaced_claims())
+        self.show_document(document_id)
+        self.select_claim(claim.id, reveal=True)
+        return True
+
+    def _version_text(self, document: Document) -> str:
+        row = self.documents.row_of(document.id)
+        info = self.documents.info(row) if row is not None else None
+        if info is not None and info.superseded:
+            return "replaced by a newer version"
+        return "newer version of an earlier import" if document.previous_id else "first version"
+
+    def _on_details_edited(self, values: dict) -> None:
+        if self._document is None or self.controller is None:
+            return
+        before = {"title": self._document.title, "source": self._document.source,
+                  "published": self._document.published,
+                  "publisher": str(self._document.metadata.get("publisher", ""))}
+        self.undo_stack.push(EditDocumentDetailsCommand(self.controller, self._document.id,
+                                                        before, values))
+
+    def _on_document_changed(self, document: Document) -> None:
+        if self._document is not None and self._document.id == document.id:
+            self._document = document
+            self.details.set_document(document, version=self._version_text(document))
+        if self.service is not None:
+            self.documents.set_documents(self.service.documents())
+            self._update_progress()
 
     def _on_import_annotations(self) -> None:
         if self.service is None:
@@ -972,6 +1143,9 @@ class MainWindow(QMainWindow):
                           "<br>Apache License 2.0")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._import is not None:        # let the worker stop cleanly first
+            self._import[0].cancel()
+            self._end_import()
         self.editor.commit_note()
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self._close_project()

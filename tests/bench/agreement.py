@@ -25,6 +25,7 @@ import random
 import statistics
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from annotator.domain.model import Claim
 from annotator.review import Matching, agreement_report, compare
 
 TARGET_SECONDS = 1.0
+WHEN = datetime(2025, 1, 1, tzinfo=UTC)
 STANCES = ("supports", "refutes", "neutral", "unclear")
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
 CREDIBILITY = (1, 2, 3, 4, 5, 6)
@@ -87,7 +89,8 @@ def make_claims(docs: int = 20, analysts: int = 3, claims: int = 500,
                     source_reliability=_maybe(rng, labels["source_reliability"],
                                               RELIABILITY, 0.8),
                     info_credibility=_maybe(rng, labels["info_credibility"], CREDIBILITY, 0.75),
-                    claim_type=_maybe(rng, labels["claim_type"], CLAIM_TYPES, 0.8)))
+                    claim_type=_maybe(rng, labels["claim_type"], CLAIM_TYPES, 0.8),
+                    created_at=WHEN, updated_at=WHEN))
     rng.shuffle(result)
     return result
 

@@ -86,7 +86,8 @@ def test_crlf_document_offsets_match_stored_text(qtbot, window: MainWindow,
                                                   tmp_path: Path) -> None:
     source = tmp_path / "memo.txt"
     source.write_bytes("Line one 😀\r\nLine two, 深度\r\n\r\nLine four.\r\n".encode())
-    window.import_documents([str(source)])
+    with qtbot.waitSignal(window.import_finished, timeout=30_000):
+        assert window.import_documents([str(source)])
     document = window.current_document
     assert document is not None and "\r\n" in document.text
     text = document.text

@@ -16,6 +16,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
+from annotator.formats.atomic import creation_mode
+
 
 def _fsync_directory(path: Path) -> None:
     """Make a rename in ``path`` durable (a no-op where directories cannot be opened)."""
@@ -39,6 +41,7 @@ def atomic_binary(path: str | Path) -> Iterator[IO[bytes]]:
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
                                      dir=target.parent)
     try:
+        os.chmod(temp_name, creation_mode())
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
@@ -60,6 +63,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
                                      dir=target.parent)
     os.close(fd)
     try:
+        os.chmod(temp_name, creation_mode())
         yield Path(temp_name)
         with open(temp_name, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -98,6 +102,7 @@ def atomic_directory(path: str | Path, *, replaceable: Collection[str]) -> Itera
                                  f"{', …' if len(extra) > 3 else ''}); choose a new folder")
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     try:
+        os.chmod(temp, creation_mode(directory=True))
         yield temp
         for child in temp.iterdir():
             with open(child, "rb+") as handle:

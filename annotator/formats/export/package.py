@@ -4,7 +4,7 @@
 
     <name>/
       documents.jsonl   one document a line: id, sha256, title, source, published,
-                        metadata, text, created_at, status
+                        metadata, text, created_at, status, origin, previous_id
       claims.jsonl      one canonical claim record a line (annotator.formats.claims)
       codebook.json     the labels' keys and meanings (annotator.domain.codebook)
       README.md         the data card: what is in it, counts, how to load it
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -44,8 +45,11 @@ PACKAGE_FILES = (DOCUMENTS, CLAIMS, CODEBOOK, CARD)
 #: Documents listed by name in the data card; the rest are counted.
 CARD_DOCUMENTS = 50
 
+#: The fields of a documents.jsonl record (and of ``export --format documents``):
+#: :data:`annotator.formats.claims.DOCUMENT_FIELDS`, then when the document was
+#: imported, its status, where it came from and the version it replaces.
 PACKAGE_DOCUMENT_FIELDS = ("id", "sha256", "title", "source", "published", "metadata", "text",
-                           "created_at", "status")
+                           "created_at", "status", "origin", "previous_id")
 
 FIELD_MEANINGS = {
     "id": "UUID of the claim",
@@ -264,7 +268,10 @@ def _folder_opener(folder: Path) -> Opener:
 def _zip_opener(archive: zipfile.ZipFile, prefix: str) -> Opener:
     @contextmanager
     def opener(name: str) -> Iterator[IO[str]]:
-        with archive.open(f"{prefix}/{name}", "w", force_zip64=True) as raw, \
+        info = zipfile.ZipInfo(f"{prefix}/{name}", time.localtime()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        with archive.open(info, "w", force_zip64=True) as raw, \
                 io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as text:
             yield text
     return opener
@@ -298,6 +305,28 @@ def write_zip(handle: IO[bytes], name: str, *args: Any) -> PackageStats:
 
 
 # Reading -------------------------------------------------------------------------------
+
+#: Longest JSONL line read (characters): a document of the largest size an
+#: import accepts (64 Mi code points), every one escaped. A longer line is
+#: refused rather than read into memory.
+MAX_LINE_CHARS = 2 * 64 * 1024 * 1024 + 1024 * 1024
+
+
+def jsonl_lines(handle: IO[str], where: str | Path,
+                limit: int = MAX_LINE_CHARS) -> Iterator[tuple[int, str]]:
+    """(line number, line) of a JSONL handle opened with ``newline="\\n"``,
+    blank lines skipped; a line longer than ``limit`` raises :class:`ImportProblem`."""
+    number = 0
+    while True:
+        line = handle.readline(limit + 2)
+        if not line:
+            return
+        number += 1
+        if len(line) - line.endswith("\n") > limit:
+            raise ImportProblem(where, f"line {number} is longer than {limit} characters; "
+                                "not an Annotator export")
+        if line.strip():
+            yield number, line
 
 def _zip_prefix(names: Iterable[str]) -> str | None:
     """The folder inside a zip that holds a package ("" for the root), or None."""
@@ -380,9 +409,7 @@ class PackageReader:
         """(line number, line) of a JSONL file, blank lines skipped. Lines end only
         at ``\\n`` (JSON escapes line breaks inside strings)."""
         with self.open(name) as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    yield number, line
+            yield from jsonl_lines(handle, self.where(name))
 
     def read_text(self, name: str) -> str:
         with self.open(name) as handle:

@@ -1,0 +1,690 @@
+"""Exporting a project as a dataset: which claims (scope), in which format,
+streamed from one consistent snapshot of the project, written atomically.
+
+Formats (:data:`FORMATS`): ``jsonl`` (the canonical claim record, which
+round-trips), ``csv`` (the same columns, safe for spreadsheets), ``w3c``
+(Web Annotation JSON-LD), ``label-studio`` (tasks JSON), ``doccano`` (JSONL),
+``parquet`` (needs pyarrow), ``package`` (a folder or zip with documents,
+claims, codebook and a data card) and ``documents`` (the documents as JSONL).
+Claim files carry the codebook beside them as ``<name>.codebook.json``;
+Label Studio tasks also get ``<name>.label-config.xml``.
+
+Scope (:class:`ExportScope`): all claims, or only those of some documents, of
+some annotators, of documents marked done, and with labels in a given set
+(e.g. stance ``supports`` or ``refutes``). Formats that list documents (the
+package, Label Studio, doccano) list every document in the document scope
+(documents and done-only), with or without claims.
+
+Memory stays flat as the project grows: claims are read with SQLAlchemy Core
+in batches (no ORM objects) and turned straight into records; only formats
+whose structure groups claims by document hold one document's claims at a
+time. Everything is read inside one read transaction, so an export is a
+consistent snapshot even while the app goes on writing. Nothing is written in
+place: each file goes to a temporary name and is renamed over the target when
+complete, so a failed or cancelled export leaves any earlier file untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Connection, String, func, select, type_coerce
+
+from annotator import __version__
+from annotator.domain.codebook import Codebook, Dimension
+from annotator.domain.codebook import to_dict as codebook_to_dict
+from annotator.formats import claims as claim_format
+from annotator.formats.atomic import atomic_write
+from annotator.formats.export import doccano, label_studio, package, parquet, w3c
+from annotator.formats.export.files import (
+    FolderInTheWay,
+    atomic_binary,
+    atomic_directory,
+    atomic_path,
+)
+from annotator.services.codebook import CodebookService
+from annotator.services.project import ProjectService
+from annotator.storage.models import ClaimRow, DocumentRow, SourceRow
+
+
+@dataclass(frozen=True, slots=True)
+class FormatInfo:
+    name: str
+    title: str
+    #: The usual file suffix ("" for a folder).
+    suffix: str
+    #: Whether the format holds claims (and so gets the codebook beside it).
+    claims: bool = True
+
+
+FORMATS: dict[str, FormatInfo] = {info.name: info for info in (
+    FormatInfo("jsonl", "Claims as JSONL (canonical; re-imports exactly)", ".jsonl"),
+    FormatInfo("csv", "Claims as CSV (Excel, LibreOffice)", ".csv"),
+    FormatInfo("w3c", "W3C Web Annotation (JSON-LD)", ".jsonld"),
+    FormatInfo("label-studio", "Label Studio tasks (JSON)", ".json"),
+    FormatInfo("doccano", "doccano sequence labelling (JSONL)", ".jsonl"),
+    FormatInfo("parquet", "Claims as Apache Parquet", ".parquet"),
+    FormatInfo("package", "Dataset package (folder, or .zip)", "", claims=False),
+    FormatInfo("documents", "Documents as JSONL", ".jsonl", claims=False),
+)}
+EXPORT_FORMATS = tuple(FORMATS)
+
+
+class ExportError(Exception):
+    """An export that cannot be done as asked; the message says why, for the user."""
+
+
+class ScopeError(ExportError):
+    """A scope naming documents, annotators or labels the project does not have,
+    or asking for what this version cannot do yet."""
+
+
+class ExportCancelled(ExportError):
+    """The export was cancelled; nothing was written in place of the target."""
+
+
+#: Scope filters per dimension: which codebook dimensions ``labels`` may restrict.
+LABEL_DIMENSIONS = tuple(Dimension)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportScope:
+    """Which claims (and documents) an export holds. Empty tuples mean "all".
+
+    ``documents``: document ids (or SHA-256 of their texts).
+    ``annotators``: annotator names, exactly as recorded on the claims.
+    ``done_only``: only documents whose status is done.
+    ``labels``: per dimension (``stance``, ``claim_type``, …), the keys a claim
+    must have in it to be exported; a claim with no key in a restricted
+    dimension is left out.
+    ``gold_only``: only adjudicated claims. Needs the review feature, which
+    does not exist yet: asking for it raises :class:`ScopeError`.
+    """
+
+    documents: tuple[str, ...] = ()
+    annotators: tuple[str, ...] = ()
+    done_only: bool = False
+    labels: tuple[tuple[Dimension, tuple[str, ...]], ...] = ()
+    gold_only: bool = False
+
+    @classmethod
+    def of(cls, *, documents: Iterable[str] = (), annotators: Iterable[str] = (),
+           done_only: bool = False,
+           labels: Mapping[str | Dimension, Iterable[str | int]] | None = None,
+           gold_only: bool = False) -> ExportScope:
+        """A scope from plain values (``labels={"stance": ["supports", "refutes"]}``)."""
+        restricted: dict[Dimension, tuple[str, ...]] = {}
+        for name, keys in (labels or {}).items():
+            try:
+                dimension = Dimension(str(name))
+            except ValueError:
+                raise ScopeError(f"unknown label dimension {str(name)!r}; choose one of "
+                                 f"{', '.join(d.value for d in Dimension)}") from None
+            values = tuple(dict.fromkeys(str(key).strip() for key in keys if str(key).strip()))
+            if not values:
+                raise ScopeError(f"no {dimension.value} labels given to keep")
+            restricted[dimension] = values
+        return cls(documents=tuple(dict.fromkeys(documents)),
+                   annotators=tuple(dict.fromkeys(annotators)), done_only=done_only,
+                   labels=tuple(sorted(restricted.items())), gold_only=gold_only)
+
+    @property
+    def everything(self) -> bool:
+        return not (self.documents or self.annotators or self.done_only or self.labels
+                    or self.gold_only)
+
+    def describe(self) -> list[str]:
+        """The scope in words, one restriction a line (empty: everything)."""
+        lines = []
+        if self.documents:
+            lines.append(f"documents: {', '.join(self.documents)}")
+        if self.done_only:
+            lines.append("only documents marked done")
+        if self.annotators:
+            lines.append(f"annotators: {', '.join(self.annotators)}")
+        for dimension, keys in self.labels:
+            lines.append(f"{dimension.title.lower()} ({dimension.value}) in: {', '.join(keys)}")
+        if self.gold_only:
+            lines.append("only adjudicated (gold) claims")
+        return lines
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    #: CSV: start with a UTF-8 byte-order mark (what Excel needs to read UTF-8).
+    bom: bool = True
+    #: Label Studio and doccano: the dimension whose key labels each span.
+    span_label: str = "stance"
+    #: doccano: ``utf-16`` (what doccano's editor counts) or ``codepoint``.
+    offset_unit: str = "utf-16"
+    #: Write ``<name>.codebook.json`` beside claim files.
+    codebook_sidecar: bool = True
+
+
+@dataclass
+class ExportResult:
+    format: str
+    path: Path
+    claims: int = 0
+    documents: int = 0
+    #: Every file or folder written, the main one first.
+    files: list[Path] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = []
+        if self.format != "documents":
+            parts.append(f"{self.claims} claim{'s' if self.claims != 1 else ''}")
+        if self.format in ("documents", "package", "label-studio", "doccano"):
+            parts.append(f"{self.documents} document{'s' if self.documents != 1 else ''}")
+        return f"wrote {' and '.join(parts)} to {self.path}"
+
+
+#: ``progress(done, total)``: claims (documents for ``documents``) written so far.
+ProgressCallback = Callable[[int, int], None]
+
+# Reading ------------------------------------------------------------------------------
+
+_CLAIMS = ClaimRow.__table__
+_DOCUMENTS = DocumentRow.__table__
+_SOURCES = SourceRow.__table__
+
+#: The claim columns read, in the order :func:`_claim_rows_to_records` unpacks them.
+_CLAIM_COLUMNS = ("id", "document_id", "start", "end", "quote", "prefix", "suffix",
+                  "proposition", "stance", "source_reliability", "info_credibility", "note",
+                  "tags", "annotator", "created_at", "updated_at", "claim_type", "likelihood",
+                  "confidence", "codebook_version")
+#: Read as the stored text on SQLite and converted here, much faster than
+#: SQLAlchemy's per-value result processing.
+_RAW = frozenset({"tags", "created_at", "updated_at"})
+
+
+def _iso(value: object) -> str:
+    """A stored timestamp as the record's ISO 8601 UTC form (``…T…Z``)."""
+    if isinstance(value, str):
+        if len(value) == 26 and value[10] == " ":      # SQLite: "YYYY-MM-DD HH:MM:SS.ffffff"
+            return f"{value[:10]}T{value[11:]}Z"
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return claim_format.format_timestamp(value)
+
+
+def _tags(value: object) -> list[str]:
+    if value == "[]" or value is None:
+        return []
+    if isinstance(value, str):
+        return json.loads(value)
+    return list(value)    # type: ignore[call-overload]
+
+
+def _claim_filters(scope: ExportScope) -> list[Any]:
+    filters: list[Any] = []
+    if scope.documents:
+        filters.append(_CLAIMS.c.document_id.in_(scope.documents))
+    if scope.done_only:
+        filters.append(_DOCUMENTS.c.status == "done")
+    if scope.annotators:
+        filters.append(_CLAIMS.c.annotator.in_(scope.annotators))
+    for dimension, keys in scope.labels:
+        column = _CLAIMS.c[dimension.value]
+        if dimension is Dimension.INFO_CREDIBILITY:
+            filters.append(column.in_([int(key) for key in keys]))
+        else:
+            filters.append(column.in_(keys))
+    return filters
+
+
+def _document_filters(scope: ExportScope) -> list[Any]:
+    filters: list[Any] = []
+    if scope.documents:
+        filters.append(_DOCUMENTS.c.id.in_(scope.documents))
+    if scope.done_only:
+        filters.append(_DOCUMENTS.c.status == "done")
+    return filters
+
+
+def _claims_query(conn: Connection, scope: ExportScope):  # type: ignore[no-untyped-def]
+    raw = conn.dialect.name == "sqlite"
+    columns = [type_coerce(_CLAIMS.c[name], String) if raw and name in _RAW else _CLAIMS.c[name]
+               for name in _CLAIM_COLUMNS]
+    return (select(*columns, _SOURCES.c.name, _DOCUMENTS.c.sha256, _DOCUMENTS.c.title)
+            .select_from(_CLAIMS.join(_DOCUMENTS, _DOCUMENTS.c.id == _CLAIMS.c.document_id)
+                         .outerjoin(_SOURCES, _SOURCES.c.id == _CLAIMS.c.source_id))
+            .where(*_claim_filters(scope))
+            .order_by(_DOCUMENTS.c.created_at, _DOCUMENTS.c.id, _CLAIMS.c.start,
+                      _CLAIMS.c.end, _CLAIMS.c.id))
+
+
+def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000) -> Iterator[dict]:
+    """Canonical claim records in document order, straight from Core rows."""
+    result = conn.execution_options(yield_per=batch).execute(_claims_query(conn, scope))
+    pages_query = select(_DOCUMENTS.c.metadata)
+    current: str | None = None
+    pages: list[int] | None = None
+    page_span = claim_format.page_span
+    for (claim_id, document_id, start, end, quote, prefix, suffix, proposition, stance,
+         reliability, credibility, note, tags, annotator, created, updated, claim_type,
+         likelihood, confidence, version, source_name, sha256, title) in result:
+        if document_id != current:
+            current = document_id
+            metadata = conn.execute(pages_query.where(_DOCUMENTS.c.id == document_id)).scalar()
+            pages = claim_format.page_starts(metadata)
+        page_start, page_end = page_span(pages, start, end) if pages else (None, None)
+        yield {
+            "id": claim_id, "document_id": document_id, "document_sha256": sha256,
+            "document_title": title, "start": start, "end": end, "quote": quote,
+            "prefix": prefix, "suffix": suffix, "proposition": proposition, "stance": stance,
+            "source_reliability": reliability, "info_credibility": credibility, "note": note,
+            "tags": _tags(tags), "annotator": annotator, "created_at": _iso(created),
+            "updated_at": _iso(updated), "claim_type": claim_type,
+            "claim_source": source_name or None, "likelihood": likelihood,
+            "confidence": confidence, "codebook_version": version,
+            "page_start": page_start, "page_end": page_end,
+        }
+
+
+def _document_records(conn: Connection, scope: ExportScope) -> Iterator[dict]:
+    """Documents in scope, in document order, each with its text (read a few at a time)."""
+    raw = conn.dialect.name == "sqlite"
+    created = (type_coerce(_DOCUMENTS.c.created_at, String) if raw
+               else _DOCUMENTS.c.created_at)
+    query = (select(_DOCUMENTS.c.id, _DOCUMENTS.c.sha256, _DOCUMENTS.c.title,
+                    _DOCUMENTS.c.source, _DOCUMENTS.c.published, _DOCUMENTS.c.metadata,
+                    _DOCUMENTS.c.text, created, _DOCUMENTS.c.status, _DOCUMENTS.c.origin,
+                    _DOCUMENTS.c.previous_id)
+             .where(*_document_filters(scope))
+             .order_by(_DOCUMENTS.c.created_at, _DOCUMENTS.c.id))
+    for (doc_id, sha256, title, source, published, metadata, text, created_at,
+         status, origin, previous_id) in conn.execution_options(yield_per=4).execute(query):
+        yield {"id": doc_id, "sha256": sha256, "title": title, "source": source,
+               "published": published, "metadata": metadata, "text": text,
+               "created_at": _iso(created_at), "status": status, "origin": origin,
+               "previous_id": previous_id}
+
+
+def _groups(documents: Iterator[dict], claims: Iterator[dict]) -> Iterator[
+        tuple[dict, list[dict]]]:
+    """Merge the document and claim streams (both in document order): each
+    document with its claims, one document at a time."""
+    grouped = itertools.groupby(claims, key=lambda record: record["document_id"])
+    pending = next(grouped, None)
+    for document in documents:
+        if pending is not None and pending[0] == document["id"]:
+            yield document, list(pending[1])
+            pending = next(grouped, None)
+        else:
+            yield document, []
+    if pending is not None:    # the two queries disagree on document order: a bug
+        raise RuntimeError(f"claims of document {pending[0]} were not matched to it")
+
+
+@contextmanager
+def _snapshot(service: ProjectService) -> Iterator[Connection]:
+    """One read transaction: everything read through it is one consistent state."""
+    with service.database.reading() as session:
+        yield session.connection()
+
+
+def iter_claim_records(service: ProjectService,
+                       scope: ExportScope | None = None) -> Iterator[dict]:
+    """The canonical records of the claims in scope, streamed in document order
+    (documents by import time, claims by position)."""
+    scope = resolve_scope(service, scope or ExportScope())
+    with _snapshot(service) as conn:
+        yield from _claim_records(conn, scope)
+
+
+def iter_document_records(service: ProjectService,
+                          scope: ExportScope | None = None) -> Iterator[dict]:
+    """The documents in scope (with text, ``created_at`` and ``status``), streamed."""
+    scope = resolve_scope(service, scope or ExportScope())
+    with _snapshot(service) as conn:
+        yield from _document_records(conn, scope)
+
+
+def iter_document_groups(service: ProjectService, scope: ExportScope | None = None
+                         ) -> Iterator[tuple[dict, list[dict]]]:
+    """Every document in the document scope with its claims in scope."""
+    scope = resolve_scope(service, scope or ExportScope())
+    with _snapshot(service) as conn:
+        yield from _groups(_document_records(conn, scope), _claim_records(conn, scope))
+
+
+def count(service: ProjectService, scope: ExportScope | None = None) -> tuple[int, int]:
+    """(claims, documents) in scope: for a progress bar or a confirmation."""
+    scope = resolve_scope(service, scope or ExportScope())
+    with _snapshot(service) as conn:
+        return _count(conn, scope)
+
+
+def _count(conn: Connection, scope: ExportScope) -> tuple[int, int]:
+    claims = conn.execute(
+        select(func.count()).select_from(
+            _CLAIMS.join(_DOCUMENTS, _DOCUMENTS.c.id == _CLAIMS.c.document_id))
+        .where(*_claim_filters(scope))).scalar() or 0
+    documents = conn.execute(select(func.count()).select_from(_DOCUMENTS)
+                             .where(*_document_filters(scope))).scalar() or 0
+    return claims, documents
+
+
+def annotators(service: ProjectService) -> list[tuple[str, int]]:
+    """Every annotator with their number of claims, most claims first."""
+    query = (select(_CLAIMS.c.annotator, func.count()).group_by(_CLAIMS.c.annotator)
+             .order_by(func.count().desc(), _CLAIMS.c.annotator))
+    with _snapshot(service) as conn:
+        return [(name, n) for name, n in conn.execute(query)]
+
+
+def resolve_scope(service: ProjectService, scope: ExportScope) -> ExportScope:
+    """Check a scope against the project: documents (by id or SHA-256) that
+    exist, annotators who made claims, label keys in the codebook. Returns the
+    scope with document ids; raises :class:`ScopeError` naming what is wrong."""
+    if scope.gold_only:
+        raise ScopeError("only adjudicated (gold) claims can be exported once claims are "
+                         "reviewed, which this version of Annotator cannot do yet")
+    with _snapshot(service) as conn:
+        ids = []
+        for wanted in scope.documents:
+            found = conn.execute(select(_DOCUMENTS.c.id).where(
+                (_DOCUMENTS.c.id == wanted) | (_DOCUMENTS.c.sha256 == wanted.lower()))).scalar()
+            if found is None:
+                raise ScopeError(f"no document {wanted!r} in this project (give a document "
+                                 "id or the SHA-256 of its text)")
+            ids.append(found)
+        if scope.annotators:
+            known = set(conn.execute(select(_CLAIMS.c.annotator).distinct()).scalars())
+            unknown = [name for name in scope.annotators if name not in known]
+            if unknown:
+                listed = ", ".join(sorted(repr(name) for name in known)) or "(none)"
+                raise ScopeError(f"no claims by {', '.join(map(repr, unknown))} in this "
+                                 f"project; annotators: {listed}")
+    if scope.labels:
+        codebook = CodebookService(service.database).codebook()
+        for dimension, keys in scope.labels:
+            available = [label.key for label in codebook.of(dimension)]
+            unknown = [key for key in keys if key not in available]
+            if unknown:
+                raise ScopeError(f"{dimension.value}: {', '.join(map(repr, unknown))} "
+                                 f"{'is' if len(unknown) == 1 else 'are'} not in the codebook; "
+                                 f"keys: {', '.join(available) or '(none)'}")
+    return replace(scope, documents=tuple(dict.fromkeys(ids)))
+
+
+# Writing ------------------------------------------------------------------------------
+
+def _watched(records: Iterator[dict], total: int, progress: ProgressCallback | None,
+             cancel: Callable[[], bool] | None, every: int = 256) -> Iterator[dict]:
+    """Pass records through, reporting progress and stopping when cancelled
+    (polled every ``every`` records and once more after the last one, before
+    anything is renamed into place)."""
+    if progress is None and cancel is None:
+        yield from records
+        return
+
+    def check() -> None:
+        if cancel is not None and cancel():
+            raise ExportCancelled("the export was cancelled; nothing was written")
+
+    done = 0
+    for record in records:
+        if done % every == 0:
+            check()
+            if progress is not None:
+                progress(done, total)
+        yield record
+        done += 1
+    check()
+    if progress is not None:
+        progress(done, total)
+
+
+def write_jsonl(handle: IO[str], records: Iterable[dict]) -> int:
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    count = 0
+    write = handle.write
+    for record in records:
+        write(encode(record))
+        write("\n")
+        count += 1
+    return count
+
+
+_INTEGER_FIELDS = frozenset({"start", "end", "info_credibility", "codebook_version",
+                             "page_start", "page_end"})
+#: First characters that make a spreadsheet run a cell as a formula (OWASP).
+_FORMULA = frozenset("=+-@\t\r")
+
+
+def write_csv(handle: IO[str], records: Iterable[dict],
+              fields: tuple[str, ...] = claim_format.CLAIM_FIELDS) -> int:
+    """CSV (RFC 4180, CRLF) with a header; text cells that a spreadsheet would run
+    as a formula get a leading ``'``, as :func:`annotator.formats.claims.csv_cell`
+    does (the same rule, unrolled for speed: integers are never neutralised,
+    ``None`` is an empty cell, lists are joined with ``"; "``)."""
+    writer = csv.writer(handle, lineterminator="\r\n")
+    writer.writerow(fields)
+    separator = claim_format.CSV_TAG_SEPARATOR
+    texts = [i for i, name in enumerate(fields) if name not in _INTEGER_FIELDS]
+    count = 0
+    for record in records:
+        cells = [record.get(name) for name in fields]
+        for i in texts:
+            value = cells[i]
+            if value is None:
+                continue
+            if type(value) is not str:
+                value = separator.join(value) if isinstance(value, list) else str(value)
+                cells[i] = value
+            if value and value[0] in _FORMULA:
+                cells[i] = "'" + value
+        writer.writerow(cells)
+        count += 1
+    return count
+
+
+def _codebook(service: ProjectService) -> Codebook:
+    return CodebookService(service.database).codebook()
+
+
+def _write_codebook(codebook: Codebook, path: Path) -> None:
+    with atomic_write(path, newline="\n") as handle:
+        json.dump(codebook_to_dict(codebook), handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+
+
+def sidecar_path(out: str | Path, kind: str = "codebook", suffix: str = ".json") -> Path:
+    """``claims.jsonl`` → ``claims.codebook.json`` (the codebook beside an export)."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}.{kind}{suffix}")
+
+
+def normalise_format(fmt: str) -> str:
+    name = fmt.strip().lower().replace("_", "-")
+    name = {"labelstudio": "label-studio", "ls": "label-studio", "w3c-json-ld": "w3c",
+            "jsonld": "w3c", "zip": "package"}.get(name, name)
+    if name not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of "
+                          f"{', '.join(EXPORT_FORMATS)}")
+    return name
+
+
+def _check_options(options: ExportOptions) -> None:
+    try:
+        Dimension(options.span_label)
+    except ValueError:
+        raise ExportError(f"the span label must be a dimension: "
+                          f"{', '.join(d.value for d in Dimension)}") from None
+    if options.offset_unit not in doccano.OFFSET_UNITS:
+        raise ExportError(f"offsets must be one of {', '.join(doccano.OFFSET_UNITS)}")
+
+
+def generator_agent() -> dict[str, str]:
+    return {"type": "Software", "name": f"Annotator {__version__}"}
+
+
+def export(service: ProjectService, fmt: str, out: str | Path,
+           scope: ExportScope | None = None, options: ExportOptions | None = None, *,
+           progress: ProgressCallback | None = None,
+           cancel: Callable[[], bool] | None = None) -> ExportResult:
+    """Export the claims (or documents) in ``scope`` as ``fmt`` to ``out``.
+
+    ``package`` writes a folder, or a zip when ``out`` ends in ``.zip``; an
+    existing folder is replaced only if it is an earlier package. ``progress``
+    and ``cancel`` (polled every few hundred records) are for a window's
+    progress bar; a cancelled export raises :class:`ExportCancelled` and leaves
+    the target as it was. Raises :class:`ExportError` for what the user can fix
+    (scope, options, pyarrow missing) and ``OSError`` for files that cannot be
+    written.
+    """
+    fmt = normalise_format(fmt)
+    out = Path(out)
+    options = options or ExportOptions()
+    scope = resolve_scope(service, scope or ExportScope())
+    codebook = _codebook(service)
+    _check_options(options)
+    if fmt == "parquet" and not parquet.available():
+        raise ExportError(parquet.INSTALL_HINT)
+    result = ExportResult(fmt, out, files=[out])
+    with _snapshot(service) as conn:
+        claims_total, documents_total = (_count(conn, scope) if progress is not None
+                                         else (0, 0))
+        if fmt == "documents":
+            documents = _watched(_document_records(conn, scope), documents_total, progress,
+                                 cancel)
+            with atomic_write(out, newline="\n") as handle:
+                result.documents = write_jsonl(handle, documents)
+            return result
+        claims = _watched(_claim_records(conn, scope), claims_total, progress, cancel)
+        if fmt == "package":
+            stats = _write_package(service, conn, scope, claims, codebook, out)
+            result.claims, result.documents = stats.claims, stats.documents
+            return result
+        if fmt in ("label-studio", "doccano"):
+            groups = _counting(_groups(_document_records(conn, scope), claims), result)
+            with atomic_write(out, newline="\n") as handle:
+                if fmt == "label-studio":
+                    result.claims = label_studio.write_tasks(handle, groups,
+                                                             span_label=options.span_label)
+                else:
+                    result.claims = doccano.write_doccano(
+                        handle, groups, span_label=options.span_label,
+                        offset_unit=options.offset_unit)
+        elif fmt == "jsonl":
+            with atomic_write(out, newline="\n") as handle:
+                result.claims = write_jsonl(handle, claims)
+        elif fmt == "csv":
+            with atomic_write(out, newline="",
+                              encoding="utf-8-sig" if options.bom else "utf-8") as handle:
+                result.claims = write_csv(handle, claims)
+        elif fmt == "w3c":
+            with atomic_write(out, newline="\n") as handle:
+                result.claims = w3c.write_w3c(handle, claims, generator=generator_agent(),
+                                              generated=_now())
+        elif fmt == "parquet":
+            with atomic_path(out) as temp:
+                result.claims = parquet.write_parquet(temp, claims, metadata={
+                    "generator": f"Annotator {__version__}", "exported_at": _now()})
+    if options.codebook_sidecar:
+        codebook_file = sidecar_path(out)
+        _write_codebook(codebook, codebook_file)
+        result.files.append(codebook_file)
+    if fmt == "label-studio":
+        config_file = sidecar_path(out, "label-config", ".xml")
+        with atomic_write(config_file, newline="\n") as handle:
+            handle.write(label_studio.label_config(codebook, options.span_label))
+        result.files.append(config_file)
+    return result
+
+
+def _counting(groups: Iterator[tuple[dict, list[dict]]],
+              result: ExportResult) -> Iterator[tuple[dict, list[dict]]]:
+    for group in groups:
+        result.documents += 1
+        yield group
+
+
+def _now() -> str:
+    return claim_format.format_timestamp(datetime.now(UTC))
+
+
+def _project_name(service: ProjectService) -> str:
+    name = Path(service.location).name
+    for suffix in (".sqlite", ".annotator", ".db"):
+        name = name.removesuffix(suffix)
+    return name or "Annotator project"
+
+
+def _write_package(service: ProjectService, conn: Connection, scope: ExportScope,
+                   claims: Iterator[dict], codebook: Codebook, out: Path) -> package.PackageStats:
+    stats = package.PackageStats(name=_project_name(service), app_version=__version__,
+                                 exported_at=_now(), scope=scope.describe())
+    args = (_document_records(conn, scope), claims, codebook, codebook_to_dict(codebook), stats)
+    if out.suffix.lower() == ".zip":
+        with atomic_binary(out) as handle:
+            return package.write_zip(handle, out.stem, *args)
+    try:
+        with atomic_directory(out, replaceable=package.PACKAGE_FILES) as folder:
+            return package.write_folder(folder, *args)
+    except FolderInTheWay as error:
+        raise ExportError(str(error)) from None
+
+
+# Preview -------------------------------------------------------------------------------
+
+#: Document text longer than this is cut in a preview (never in an export).
+PREVIEW_TEXT = 400
+
+
+def _cut(document: dict) -> dict:
+    text = document["text"]
+    if len(text) <= PREVIEW_TEXT:
+        return document
+    return {**document, "text": text[:PREVIEW_TEXT] + f"… ({len(text)} characters)"}
+
+
+def preview(service: ProjectService, fmt: str, scope: ExportScope | None = None,
+            options: ExportOptions | None = None, limit: int = 3) -> str:
+    """The first ``limit`` records of an export as text, for a dialog to show
+    before exporting (document texts cut to :data:`PREVIEW_TEXT` characters).
+    Parquet is previewed as its rows in JSON; a package as its claims."""
+    fmt = normalise_format(fmt)
+    options = options or ExportOptions()
+    scope = resolve_scope(service, scope or ExportScope())
+    buffer = io.StringIO()
+    with _snapshot(service) as conn:
+        claims = itertools.islice(_claim_records(conn, scope), limit)
+        if fmt == "documents":
+            write_jsonl(buffer, (_cut(d) for d in
+                                 itertools.islice(_document_records(conn, scope), limit)))
+        elif fmt == "csv":
+            write_csv(buffer, claims)
+        elif fmt == "w3c":
+            annotations = [w3c.annotation(r, generator=generator_agent(), generated=_now())
+                           for r in claims]
+            buffer.write(json.dumps(annotations, ensure_ascii=False, indent=2))
+        elif fmt in ("label-studio", "doccano"):
+            groups = itertools.islice(_groups(_document_records(conn, scope),
+                                              _claim_records(conn, scope)), 1)
+            for document, records in groups:
+                records = records[:limit]
+                if fmt == "label-studio":
+                    item = label_studio.task(document, records, options.span_label)
+                    item["data"] = _cut(item["data"])
+                    buffer.write(json.dumps([item], ensure_ascii=False, indent=2))
+                else:
+                    item = doccano.line(document, records, span_label=options.span_label,
+                                        offset_unit=options.offset_unit)
+                    buffer.write(json.dumps(_cut(item), ensure_ascii=False))
+        else:
+            write_jsonl(buffer, claims)
+    return buffer.getvalue()

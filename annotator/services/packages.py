@@ -1,0 +1,402 @@
+"""Importing what :mod:`annotator.services.exports` writes: dataset packages
+(folder or zip), document JSONL exports and claim JSONL exports.
+
+Importing into an empty project reproduces the exported documents and claims
+exactly: document ids, texts, titles, sources, dates, metadata, import times
+and statuses; claim ids, offsets, labels, claim sources, notes, tags,
+annotators and timestamps. Importing again adds nothing; a claim whose
+incoming ``updated_at`` is newer replaces the stored one (as
+``import-annotations`` does).
+
+The codebook comes too: a project that is still as new (no claims, codebook
+never changed) takes the package's codebook whole; any other project keeps
+its own and gains only the labels (and propositions) the imported claims use
+that it lacks, as one new codebook version. Claims whose labels are in
+neither are reported and skipped.
+
+Each bad record is reported with its file and line number, and the others
+still import. Claims are stored in one transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+import zipfile
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from annotator.domain.codebook import Codebook, CodebookError, Dimension, Proposition
+from annotator.domain.codebook import from_dict as codebook_from_dict
+from annotator.domain.model import DOCUMENT_STATUSES, Claim, Document, Source, text_sha256
+from annotator.formats import claims as claim_format
+from annotator.formats.export import package
+from annotator.formats.problems import ImportProblem
+from annotator.services.codebook import CodebookService
+from annotator.services.project import MergeResult, ProjectService
+from annotator.storage.models import DocumentRow
+
+#: Longest document text accepted from a JSONL record (as for imported files).
+MAX_TEXT_CHARS = 64 * 1024 * 1024
+
+Lines = Callable[[], Iterator[tuple[int, str]]]
+
+
+@dataclass
+class DatasetImportReport:
+    documents_added: int = 0
+    documents_present: int = 0
+    claims_added: int = 0
+    claims_updated: int = 0
+    claims_unchanged: int = 0
+    #: "stance: maybe", … labels added to the codebook for the imported claims.
+    labels_added: list[str] = field(default_factory=list)
+    #: True when the project took the imported codebook whole.
+    codebook_adopted: bool = False
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{self.documents_added} documents added, "
+                 f"{self.documents_present} already in the project",
+                 f"{self.claims_added} claims added, {self.claims_updated} updated, "
+                 f"{self.claims_unchanged} already present"]
+        if self.codebook_adopted:
+            parts.append("codebook imported")
+        elif self.labels_added:
+            parts.append(f"codebook labels added: {', '.join(self.labels_added)}")
+        parts.append(f"{len(self.problems)} skipped")
+        return "; ".join(parts)
+
+
+def _lines_of(path: Path) -> Lines:
+    def lines() -> Iterator[tuple[int, str]]:
+        try:
+            handle = path.open(encoding="utf-8-sig", newline="\n")
+        except OSError as error:
+            raise ImportProblem(path, f"cannot be read: {error.strerror or error}") from None
+        with handle:
+            try:
+                yield from package.jsonl_lines(handle, path)
+            except UnicodeDecodeError as error:
+                raise ImportProblem(path, f"is not UTF-8 text ({error.reason})") from None
+    return lines
+
+
+def jsonl_kind(path: str | Path) -> str | None:
+    """``"documents"`` or ``"claims"`` for a JSONL file exported by Annotator
+    (judged by its first record), else None."""
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="\n") as handle:
+            for line in handle:
+                if line.strip():
+                    record = json.loads(line)
+                    break
+            else:
+                return None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict):
+        return None
+    if isinstance(record.get("text"), str) and "sha256" in record:
+        return "documents"
+    if {"id", "start", "end", "quote"} <= record.keys() and (
+            "document_sha256" in record or "document_id" in record):
+        return "claims"
+    return None
+
+
+# Documents ---------------------------------------------------------------------------
+
+def _document(record: Any) -> tuple[Document, str]:
+    """The document a documents.jsonl record describes, and its status."""
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str) or not text:
+        raise ValueError("text must be a non-empty string")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValueError(f"text is longer than {MAX_TEXT_CHARS} characters")
+    sha = text_sha256(text)
+    if record.get("sha256") not in (None, sha):
+        raise ValueError("sha256 does not match the text (the text was changed)")
+    raw_id = record.get("id")
+    try:
+        document_id = str(uuid.UUID(str(raw_id))) if raw_id is not None else None
+    except ValueError:
+        raise ValueError(f"id must be a UUID, not {raw_id!r}") from None
+    fields = {}
+    for name in ("title", "source", "published", "origin"):
+        value = record.get(name) or ""
+        if not isinstance(value, str):
+            raise ValueError(f"{name} must be a string, not {value!r}")
+        fields[name] = value
+    metadata = record.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise ValueError("metadata must be a JSON object")
+    status = record.get("status") or "new"
+    if status not in DOCUMENT_STATUSES:
+        raise ValueError(f"status must be one of {', '.join(DOCUMENT_STATUSES)}, not {status!r}")
+    previous_id = record.get("previous_id")
+    if previous_id is not None and not isinstance(previous_id, str):
+        raise ValueError(f"previous_id must be a document id, not {previous_id!r}")
+    document = Document.from_text(text, title=fields["title"] or "Untitled",
+                                  source=fields["source"], published=fields["published"],
+                                  metadata=metadata, origin=fields["origin"])
+    document = dataclasses.replace(document, id=document_id or document.id,
+                                   previous_id=previous_id or None)
+    if record.get("created_at") is not None:
+        document = dataclasses.replace(
+            document, created_at=claim_format.parse_timestamp(record["created_at"]))
+    return document, status
+
+
+def _import_documents(service: ProjectService, lines: Lines, where: str,
+                      report: DatasetImportReport) -> None:
+    for number, line in lines():
+        try:
+            document, status = _document(json.loads(line))
+            with service.database.reading() as session:
+                stored_sha = session.scalar(select(DocumentRow.sha256).where(
+                    DocumentRow.id == document.id))
+                if document.previous_id is not None and session.scalar(
+                        select(DocumentRow.id).where(
+                            DocumentRow.id == document.previous_id)) is None:
+                    # The earlier version was not exported with it: a version of its own.
+                    document = dataclasses.replace(document, previous_id=None)
+            if stored_sha is not None and stored_sha != document.sha256:
+                raise ValueError(f"another document with id {document.id} is already in "
+                                 "this project")
+            added = service.add_document(document)
+        except ValueError as error:
+            report.problems.append(ImportProblem(where, str(error), line=number))
+            continue
+        if added.created:
+            report.documents_added += 1
+            if status != "new":
+                service.set_document_status(document.id, status)
+        else:
+            report.documents_present += 1
+
+
+def import_documents_jsonl(service: ProjectService, path: str | Path) -> DatasetImportReport:
+    """Import a documents JSONL export (``annotator export --format documents``)
+    keeping each document's id, import time and status."""
+    report = DatasetImportReport()
+    _import_documents(service, _lines_of(Path(path)), str(path), report)
+    return report
+
+
+# Codebook ----------------------------------------------------------------------------
+
+def _used_labels(lines: Lines) -> tuple[dict[Dimension, set[str]], set[str]]:
+    """The label keys (per dimension) and propositions the claim records use."""
+    used: dict[Dimension, set[str]] = {dimension: set() for dimension in Dimension}
+    propositions: set[str] = set()
+    for _number, line in lines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(record, dict):
+            continue
+        for dimension in Dimension:
+            value = record.get(dimension.value)
+            if value is not None and value != "":
+                used[dimension].add(str(value))
+        if isinstance(record.get("proposition"), str) and record["proposition"]:
+            propositions.add(record["proposition"])
+    return used, propositions
+
+
+def _is_pristine(service: ProjectService, codebook: Codebook) -> bool:
+    return codebook.version == 1 and service.claim_count() == 0
+
+
+def merge_codebook(service: ProjectService, incoming: Codebook,
+                   used: Mapping[Dimension, set[str]], propositions: Iterable[str] = (),
+                   *, origin: str = "an import") -> tuple[bool, list[str]]:
+    """Bring in what imported claims need from ``incoming``. A project still as
+    new takes ``incoming`` whole; any other gains the missing labels in ``used``
+    (a dimension it has no labels in at all gets all of ``incoming``'s, to keep
+    a graded scale whole) and the used propositions, as one codebook version.
+    Returns (adopted whole, labels added as ``"dimension: key"``)."""
+    books = CodebookService(service.database)
+    current = books.codebook()
+    if _is_pristine(service, current):
+        labels = list(incoming.labels)
+        for dimension in Dimension:     # the Admiralty scales are always there
+            if dimension.fixed_keys and not incoming.of(dimension):
+                labels.extend(current.of(dimension))
+        new = Codebook(current.version, tuple(labels), incoming.propositions, incoming.tags)
+        if (new.labels, new.propositions, new.tags) == (
+                current.labels, current.propositions, current.tags):
+            return False, []
+        books.apply(new, f"Codebook of {origin}")
+        return True, []
+    labels = list(current.labels)
+    added: list[str] = []
+    for dimension in Dimension:
+        if dimension.fixed_keys:
+            continue
+        have = {label.key for label in current.of(dimension)}
+        missing = used.get(dimension, set()) - have
+        if not missing:
+            continue
+        offered = incoming.of(dimension)
+        # A dimension the project has no labels in takes the whole scale.
+        chosen = [label for label in offered if not have or label.key in missing]
+        shortcuts = {label.shortcut.upper() for label in current.of(dimension)
+                     if label.shortcut and not label.retired}
+        for label in chosen:
+            if label.shortcut.upper() in shortcuts:
+                label = dataclasses.replace(label, shortcut="")
+            elif label.shortcut and not label.retired:
+                shortcuts.add(label.shortcut.upper())
+            labels.append(label)
+            added.append(f"{dimension.value}: {label.key}")
+    texts = {p.text for p in current.propositions}
+    ids = {p.id for p in current.propositions}
+    new_propositions = list(current.propositions)
+    for proposition in incoming.propositions:
+        if proposition.text in propositions and proposition.text not in texts:
+            if proposition.id in ids:
+                proposition = Proposition(str(uuid.uuid4()), proposition.text,
+                                          proposition.description, proposition.retired)
+            new_propositions.append(proposition)
+            texts.add(proposition.text)
+    if not added and len(new_propositions) == len(current.propositions):
+        return False, []
+    books.apply(Codebook(current.version, tuple(labels), tuple(new_propositions), current.tags),
+                f"Labels used by claims from {origin}")
+    return False, added
+
+
+def _read_codebook(text: str, where: str, report: DatasetImportReport) -> Codebook | None:
+    try:
+        return codebook_from_dict(json.loads(text))
+    except (ValueError, CodebookError) as error:   # JSONDecodeError is a ValueError
+        report.problems.append(ImportProblem(where, f"codebook not used: {error}"))
+        return None
+
+
+# Claims ------------------------------------------------------------------------------
+
+class _Documents:
+    """Finds a record's document (by text SHA-256, then id), keeping a few texts."""
+
+    def __init__(self, service: ProjectService, size: int = 4) -> None:
+        self.service = service
+        self.size = size
+        self._cache: OrderedDict[str, Document | None] = OrderedDict()
+
+    def find(self, record: dict[str, Any]) -> Document | None:
+        sha = record.get("document_sha256")
+        doc_id = record.get("document_id")
+        key = sha if isinstance(sha, str) and sha else f"id:{doc_id}"
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        document = self.service.document_by_sha256(sha) if key == sha else None
+        if document is None and isinstance(doc_id, str):
+            try:
+                document = self.service.document(doc_id)
+            except LookupError:
+                document = None
+        self._cache[key] = document
+        while len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        return document
+
+
+def _import_claims(service: ProjectService, lines: Lines, where: str,
+                   report: DatasetImportReport, incoming: Codebook | None,
+                   origin: str) -> None:
+    if incoming is not None:
+        used, propositions = _used_labels(lines)
+        adopted, added = merge_codebook(service, incoming, used, propositions, origin=origin)
+        report.codebook_adopted = report.codebook_adopted or adopted
+        report.labels_added.extend(added)
+    codebook = CodebookService(service.database).codebook()
+    documents = _Documents(service)
+    claims: dict[str, Claim] = {}
+    for number, line in lines():
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
+            document = documents.find(record)
+            if document is None:
+                raise ValueError("its document is not in this project (sha256 "
+                                 f"{record.get('document_sha256')!r})")
+            claim = claim_format.claim_from_record(record, document, codebook)
+        except ValueError as error:
+            report.problems.append(ImportProblem(where, str(error), line=number))
+            continue
+        claims.setdefault(claim.id, claim)
+    sources: dict[str, str] = {}
+    resolved = []
+    for claim in claims.values():
+        if claim.source_name:
+            key = claim.source_name.lower()
+            if key not in sources:
+                sources[key] = service.add_source(Source.new(claim.source_name)).id
+            claim = dataclasses.replace(claim, source_id=sources[key])
+        resolved.append(claim)
+    for result in service.merge_claims(resolved):
+        if result is MergeResult.ADDED:
+            report.claims_added += 1
+        elif result is MergeResult.UPDATED:
+            report.claims_updated += 1
+        else:
+            report.claims_unchanged += 1
+
+
+def import_claims_jsonl(service: ProjectService, path: str | Path, *,
+                        codebook: str | Path | None = None) -> DatasetImportReport:
+    """Import a claims JSONL export whose documents are in the project. The
+    codebook beside it (``<name>.codebook.json``, or ``codebook``) brings the
+    labels the claims use that the project lacks."""
+    path = Path(path)
+    report = DatasetImportReport()
+    codebook_file = Path(codebook) if codebook else path.with_name(f"{path.stem}.codebook.json")
+    incoming = None
+    if codebook_file.is_file():
+        try:
+            text = codebook_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            report.problems.append(ImportProblem(codebook_file, f"cannot be read: {error}"))
+        else:
+            incoming = _read_codebook(text, str(codebook_file), report)
+    _import_claims(service, _lines_of(path), str(path), report, incoming, path.name)
+    return report
+
+
+def import_package(service: ProjectService, path: str | Path) -> DatasetImportReport:
+    """Import a dataset package (folder or zip): its documents, the codebook its
+    claims need, and its claims. Raises :class:`ImportProblem` if ``path`` is
+    not a readable package."""
+    report = DatasetImportReport()
+    with package.PackageReader(path) as reader:
+        def lines_of(name: str) -> Lines:
+            return lambda: reader.lines(name)
+        try:
+            _import_documents(service, lines_of(package.DOCUMENTS),
+                              reader.where(package.DOCUMENTS), report)
+            incoming = None
+            if reader.has(package.CODEBOOK):
+                incoming = _read_codebook(reader.read_text(package.CODEBOOK),
+                                          reader.where(package.CODEBOOK), report)
+            _import_claims(service, lines_of(package.CLAIMS), reader.where(package.CLAIMS),
+                           report, incoming, f"dataset package {Path(path).name}")
+        except UnicodeDecodeError as error:
+            raise ImportProblem(path, f"holds a file that is not UTF-8 ({error.reason})") \
+                from None
+        except (zipfile.BadZipFile, OSError) as error:
+            raise ImportProblem(path, f"cannot be read ({error})") from None
+    return report

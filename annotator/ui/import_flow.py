@@ -1,0 +1,200 @@
+"""Importing files from the window: encoding preview, a worker thread with a
+progress dialog that can be cancelled, and a summary.
+
+The worker opens its own connection to the project (SQLite serialises the
+writes), so the window stays responsive while a large folder or a PDF imports.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.formats.problems import ImportProblem
+from annotator.formats.registry import ImportOptions
+from annotator.formats.text import EncodingCandidate, encoding_candidates_for
+from annotator.services.project import ProjectService
+from annotator.services.transfer import ImportReport, import_files
+from annotator.storage.errors import ProjectError
+
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
+_UNICODE = ("utf-8", "utf_8", "utf-8-sig", "utf_8_sig", "utf-16", "utf_16", "utf-32",
+            "utf_32", "ascii")
+
+
+def needs_encoding_review(candidates: list[EncodingCandidate]) -> bool:
+    """A text file whose encoding was guessed (a legacy single-byte code page),
+    or could not be found: the analyst should see a preview and may override."""
+    if not candidates or not candidates[0].detected:
+        return True
+    return candidates[0].encoding.lower().replace("-", "_") not in {
+        name.replace("-", "_") for name in _UNICODE}
+
+
+def files_to_review(paths: list[Path]) -> dict[Path, list[EncodingCandidate]]:
+    found: dict[Path, list[EncodingCandidate]] = {}
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if file.suffix.lower() not in TEXT_SUFFIXES:
+                continue
+            try:
+                candidates = encoding_candidates_for(file)
+            except ImportProblem:
+                continue          # the import itself reports why
+            if candidates and needs_encoding_review(candidates):
+                found[file] = candidates
+    return found
+
+
+class EncodingDialog(QDialog):
+    """Shows each guessed text file decoded several ways; the analyst picks one."""
+
+    def __init__(self, files: dict[Path, list[EncodingCandidate]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Check Text Encodings")
+        self._files = files
+        self._chosen: dict[Path, str] = {
+            path: (next((c for c in cands if c.detected), cands[0])).encoding
+            for path, cands in files.items()}
+        self.list = QListWidget()
+        self.list.addItems([path.name for path in files])
+        self.encoding = QComboBox()
+        self.encoding.setObjectName("encodingChoice")
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setObjectName("encodingPreview")
+        explain = QLabel("These files are not Unicode, so their encoding was guessed. Short "
+                         "texts are easy to misread (Western cp1252 often looks like Central "
+                         "European cp1250). Check the preview and pick another encoding if "
+                         "letters look wrong.")
+        explain.setWordWrap(True)
+        right = QVBoxLayout()
+        right.addWidget(self.encoding)
+        right.addWidget(self.preview, 1)
+        body = QHBoxLayout()
+        body.addWidget(self.list, 1)
+        body.addLayout(right, 3)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explain)
+        layout.addLayout(body, 1)
+        layout.addWidget(buttons)
+        self.list.currentRowChanged.connect(self._on_file_changed)
+        self.encoding.currentIndexChanged.connect(self._on_encoding_changed)
+        self.list.setCurrentRow(0)
+        self.resize(820, 480)
+
+    def _path(self) -> Path:
+        return list(self._files)[max(0, self.list.currentRow())]
+
+    def _on_file_changed(self, _row: int) -> None:
+        path = self._path()
+        self.encoding.blockSignals(True)
+        self.encoding.clear()
+        for candidate in self._files[path]:
+            note = " (detected)" if candidate.detected else ""
+            if candidate.errors:
+                note += f" ({candidate.errors} bad bytes)"
+            self.encoding.addItem(f"{candidate.label}{note}", candidate.encoding)
+        self.encoding.setCurrentIndex(max(0, self.encoding.findData(self._chosen[path])))
+        self.encoding.blockSignals(False)
+        self._show_preview()
+
+    def _on_encoding_changed(self, _index: int) -> None:
+        self._chosen[self._path()] = self.encoding.currentData()
+        self._show_preview()
+
+    def _show_preview(self) -> None:
+        encoding = self.encoding.currentData()
+        for candidate in self._files[self._path()]:
+            if candidate.encoding == encoding:
+                self.preview.setPlainText(candidate.preview)
+
+    def choose(self, path: Path, encoding: str) -> None:
+        self._chosen[path] = encoding
+        if path == self._path():
+            self._on_file_changed(self.list.currentRow())
+
+    def chosen(self) -> dict[Path, str]:
+        return dict(self._chosen)
+
+
+class ImportJob(QObject):
+    """Runs :func:`import_files` on a Python worker thread. The job object itself
+    lives in the GUI thread (parented to the window), and the worker thread only
+    emits its signals, which Qt queues to the GUI thread: no Qt object ever
+    changes threads, so none can be freed twice.
+
+    Signals:
+        progressed(str, int, int): the file being read, its index, the total.
+        finished(object): the :class:`ImportReport`.
+        failed(str): the project could not be written (message for the user).
+    """
+
+    progressed = Signal(str, int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject, location: str, paths: list[Path],
+                 options: ImportOptions, encodings: dict[Path, str]) -> None:
+        super().__init__(parent)
+        self._location, self._paths, self._options = location, paths, options
+        self._encodings = encodings
+        self._cancelled = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="annotator-import",
+                                        daemon=True)
+
+    def start(self) -> None:
+        """Start after connecting the signals (a small import finishes at once)."""
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the worker thread to end; True when it has."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _overrides(self, path: Path) -> dict:
+        encoding = self._encodings.get(path)
+        return {"options": replace(self._options, encoding=encoding)} if encoding else {}
+
+    def _run(self) -> None:
+        try:
+            service = ProjectService.open(self._location)
+        except ProjectError as error:
+            self.failed.emit(str(error))
+            return
+        try:
+            report: ImportReport = import_files(
+                service, self._paths, overrides=self._overrides,
+                progress=lambda path, index, total: self.progressed.emit(str(path), index,
+                                                                         total),
+                options=self._options, cancel=self._cancelled.is_set)
+        except ProjectError as error:
+            self.failed.emit(str(error))
+            return
+        finally:
+            service.close()
+        self.finished.emit(report)
