@@ -33,25 +33,16 @@ def _one_line(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-STATUS_NAMES = {"new": "New", "in_progress": "In progress", "done": "Done"}
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+class RowTableModel(QAbstractTableModel):
+    """A flat table over ``self._rows`` with one column per entry of ``HEADERS``
+    (tooltips from ``HEADER_TIPS``): the shared part of the app's table models."""
 
-
-class DocumentListModel(QAbstractTableModel):
-    """The project's documents with their status and claim counts."""
-
-    HEADERS = ("Title", "Status", "Claims", "To do")
-    ID_ROLE = Qt.ItemDataRole.UserRole + 1
-    STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
+    HEADERS: tuple[str, ...] = ()
+    HEADER_TIPS: tuple[str | None, ...] = ()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[DocumentInfo] = []
-
-    def set_documents(self, documents: list[DocumentInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(documents)
-        self.endResetModel()
+        self._rows: list[Any] = []
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -61,11 +52,32 @@ class DocumentListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = _DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == _DISPLAY:
             return self.HEADERS[section]
-        if orientation == Qt.Orientation.Horizontal and role == _TOOLTIP and section == 3:
-            return "Claims still missing a stance, a grade or a claim type"
+        if role == _TOOLTIP and section < len(self.HEADER_TIPS):
+            return self.HEADER_TIPS[section]
         return None
+
+
+STATUS_NAMES = {"new": "New", "in_progress": "In progress", "done": "Done"}
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class DocumentListModel(RowTableModel):
+    """The project's documents with their status and claim counts."""
+
+    HEADERS = ("Title", "Status", "Claims", "To do")
+    HEADER_TIPS = (None, None, None, "Claims still missing a stance, a grade or a claim type")
+    ID_ROLE = Qt.ItemDataRole.UserRole + 1
+    STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
+    _rows: list[DocumentInfo]
+
+    def set_documents(self, documents: list[DocumentInfo]) -> None:
+        self.beginResetModel()
+        self._rows = list(documents)
+        self.endResetModel()
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         if not index.isValid():

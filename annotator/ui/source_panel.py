@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QItemSelection,
     QItemSelectionModel,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.codebook import Codebook, Dimension, Label, default_codebook
 from annotator.domain.model import Claim, Source, SourceSummary
 from annotator.services.project import ProjectService
+from annotator.ui.item_models import RowTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -118,10 +118,13 @@ def admiralty_code(claim: Claim) -> str:
     return f"{reliability}{credibility}"
 
 
-class SourceTableModel(QAbstractTableModel):
+class SourceTableModel(RowTableModel):
     """The project's sources with their kind, reliability grade and claim count."""
 
     HEADERS = ("Name", "Kind", "Reliability", "Claims")
+    HEADER_TIPS = ("Who makes the claims", "Person or organisation",
+        "Source reliability (Admiralty A–F), the source's own grade",
+        "Claims made by this source, in all documents")
     NAME, KIND, GRADE, CLAIMS = range(4)
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
     #: A value per column that orders rows the way analysts expect.
@@ -142,24 +145,6 @@ class SourceTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(sources)
         self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = _DISPLAY) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == _DISPLAY:
-            return self.HEADERS[section]
-        if role == _TOOLTIP:
-            return ("Who makes the claims", "Person or organisation",
-                    "Source reliability (Admiralty A–F), the source's own grade",
-                    "Claims made by this source, in all documents")[section]
-        return None
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         if not index.isValid():
@@ -275,10 +260,13 @@ class SourceFilterProxy(QSortFilterProxyModel):
         return ln > rn if descending else ln < rn
 
 
-class SourceClaimsModel(QAbstractTableModel):
+class SourceClaimsModel(RowTableModel):
     """One source's claims across all documents, each with the grades it was given."""
 
     HEADERS = ("Document", "Quote", "Grade", "Stance")
+    HEADER_TIPS = ("The document the claim is in", "The claim's text",
+        "Source reliability and information credibility as given to the "
+        "claim (Admiralty code, e.g. B2)", "Stance key")
     DOCUMENT, QUOTE, GRADE, STANCE = range(4)
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
     DOCUMENT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -300,24 +288,6 @@ class SourceClaimsModel(QAbstractTableModel):
         self._source = source
         self._rows = list(claims)
         self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = _DISPLAY) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == _DISPLAY:
-            return self.HEADERS[section]
-        if role == _TOOLTIP:
-            return ("The document the claim is in", "The claim's text",
-                    "Source reliability and information credibility as given to the "
-                    "claim (Admiralty code, e.g. B2)", "Stance key")[section]
-        return None
 
     def _grade_tooltip(self, claim: Claim) -> str:
         lines = [
