@@ -43,14 +43,9 @@ from annotator import __version__
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.codebook import to_dict as codebook_to_dict
 from annotator.formats import claims as claim_format
-from annotator.formats.atomic import atomic_write
+from annotator.formats.atomic import atomic_binary, atomic_path, atomic_write
 from annotator.formats.export import doccano, label_studio, package, parquet, w3c
-from annotator.formats.export.files import (
-    FolderInTheWay,
-    atomic_binary,
-    atomic_directory,
-    atomic_path,
-)
+from annotator.formats.export.files import FolderInTheWay, atomic_directory
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
 from annotator.storage.models import ClaimRow, DocumentRow, SourceRow

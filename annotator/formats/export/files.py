@@ -1,8 +1,8 @@
 """Writing binary files and whole folders so that a crash, a full disk or a
 cancelled export never leaves a partial result in place of a good one.
 
-Text files use :func:`annotator.formats.atomic.atomic_write`; this module adds
-the binary and folder cases: the result is written beside the target under a
+Files use :mod:`annotator.formats.atomic` (text, binary, by path); this module
+adds whole folders: the result is written beside the target under a
 hidden temporary name, flushed to disk, then renamed over the target.
 """
 
@@ -12,67 +12,11 @@ import os
 import shutil
 import tempfile
 from collections.abc import Collection, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 from annotator.formats.atomic import creation_mode
-
-
-def _fsync_directory(path: Path) -> None:
-    """Make a rename in ``path`` durable (a no-op where directories cannot be opened)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def atomic_binary(path: str | Path) -> Iterator[IO[bytes]]:
-    """Yield a binary handle on a temporary file beside ``path``; on success it is
-    flushed to disk and renamed over ``path``; on error it is removed."""
-    target = Path(path)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                     dir=target.parent)
-    try:
-        os.chmod(temp_name, creation_mode())
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
-    _fsync_directory(target.parent)
-
-
-@contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path`` for a library that writes files by
-    name (pyarrow); on success the file is synced and renamed over ``path``."""
-    target = Path(path)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                     dir=target.parent)
-    os.close(fd)
-    try:
-        os.chmod(temp_name, creation_mode())
-        yield Path(temp_name)
-        with open(temp_name, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
-    _fsync_directory(target.parent)
+from annotator.formats.atomic import fsync_directory as _fsync_directory
 
 
 class FolderInTheWay(OSError):
