@@ -5,7 +5,14 @@ pages, sections, versions). The text itself is never editable."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.domain.model import Document
 
@@ -52,6 +59,8 @@ class DocumentPanel(QWidget):
             value = QLabel()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
+            # Hashes and URLs have no spaces to wrap at: never let them widen the dock.
+            value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             value.setObjectName(f"info_{key}")
             self.info_labels[key] = value
             self.info.addRow(label, value)

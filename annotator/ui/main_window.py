@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
             self.resize(1400, 860)
         if state is not None:
             self.restoreState(state)
+        self._default_layout = state is None
 
     # Construction ------------------------------------------------------------------
 
@@ -200,10 +202,6 @@ class MainWindow(QMainWindow):
                                        Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.claim_dock, self.sources_dock)
         self.claim_dock.raise_()
-        self.resizeDocks([self.documents_dock, self.claim_dock], [330, 380],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.documents_dock, self.legend_dock], [420, 260],
-                         Qt.Orientation.Vertical)
 
         self.mode_label = QLabel()
         self.mode_label.setObjectName("modeLabel")
@@ -1141,6 +1139,19 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About Annotator",
                           f"<b>Annotator {__version__}</b><br>Label claims in documents."
                           "<br>Apache License 2.0")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._default_layout:
+            # Dock sizes only hold once the window has its real size.
+            self._default_layout = False
+            QTimer.singleShot(0, self._size_docks)
+
+    def _size_docks(self) -> None:
+        self.resizeDocks([self.documents_dock, self.claim_dock], [330, 380],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.documents_dock, self.legend_dock], [420, 260],
+                         Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._import is not None:        # let the worker stop cleanly first
