@@ -25,9 +25,11 @@ from annotator.domain.model import (
     SourceSummary,
     SpanError,
     span_context,
+    utc_now,
 )
+from annotator.domain.review import claim_values
 from annotator.storage.database import Database, open_database
-from annotator.storage.models import ClaimRow, DocumentRow, SourceRow
+from annotator.storage.models import ClaimHistoryRow, ClaimRow, DocumentRow, SourceRow
 
 
 class NotFoundError(LookupError):
@@ -418,7 +420,11 @@ class ProjectService:
 
     def merge_claims(self, claims: Iterable[Claim]) -> list[MergeResult]:
         """Add claims that are new, update those whose incoming edit is newer, in one
-        transaction. Callers check quotes against the text before."""
+        transaction. Callers check quotes against the text before.
+
+        The version that loses (the stored one when the incoming edit is newer, the
+        incoming one when it is older) is kept in the claim's history, once: merging
+        the same claims again changes nothing."""
         results = []
         with self.database.writing() as session:
             for claim in claims:
@@ -427,12 +433,25 @@ class ProjectService:
                     session.add(_fill(ClaimRow(id=claim.id), claim))
                     results.append(MergeResult.ADDED)
                 elif claim.updated_at > row.updated_at:
+                    self._keep_in_history(session, _claim(row, self._source_name(
+                        session, row.source_id)))
                     _fill(row, claim)
                     results.append(MergeResult.UPDATED)
                 else:
+                    if claim.updated_at < row.updated_at:
+                        self._keep_in_history(session, claim)
                     results.append(MergeResult.UNCHANGED)
                 session.flush()
         return results
+
+    @staticmethod
+    def _keep_in_history(session: Session, claim: Claim) -> None:
+        exists = session.scalar(select(ClaimHistoryRow.id).where(
+            ClaimHistoryRow.claim_id == claim.id,
+            ClaimHistoryRow.updated_at == claim.updated_at))
+        if exists is None:
+            session.add(ClaimHistoryRow(claim_id=claim.id, updated_at=claim.updated_at,
+                                        record=claim_values(claim), recorded_at=utc_now()))
 
     # Sources -------------------------------------------------------------------
 

@@ -74,12 +74,17 @@ class DocumentRow(Base):
     #: Where the text came from (a file's absolute path or a page's canonical URL):
     #: importing changed text from the same origin makes a new version.
     origin: Mapped[str] = mapped_column(String(2000), default="", server_default="")
+    #: Where review of the document stands (see domain/review.py ReviewStatus).
+    review_status: Mapped[str] = mapped_column(String(16), default="unreviewed",
+                                               server_default="unreviewed")
     #: The version this one replaces (its claims were carried over to this one).
     previous_id: Mapped[str | None] = mapped_column(
         ForeignKey("documents.id", ondelete="RESTRICT"))
 
     __table_args__ = (
         CheckConstraint("status IN ('new', 'in_progress', 'done')", name="status"),
+        CheckConstraint("review_status IN ('unreviewed', 'in_review', 'adjudicated')",
+                        name="review_status"),
         Index("ix_documents_origin", "origin"),
         Index("ix_documents_previous_id", "previous_id"),
     )
@@ -150,21 +155,8 @@ class ProjectSettingRow(Base):
     value: Mapped[dict[str, Any]]
 
 
-class ClaimRow(Base):
-    __tablename__ = "claims"
-    __table_args__ = (
-        CheckConstraint('start >= 0 AND "end" > start', name="span"),
-        CheckConstraint(
-            "source_reliability IS NULL OR source_reliability IN ('A', 'B', 'C', 'D', 'E', 'F')",
-            name="source_reliability",
-        ),
-        CheckConstraint(
-            "info_credibility IS NULL OR info_credibility BETWEEN 1 AND 6",
-            name="info_credibility",
-        ),
-        Index("ix_claims_document_start", "document_id", "start"),
-        Index("ix_claims_source_id", "source_id"),
-    )
+class _ClaimColumns:
+    """The columns of a claim, shared by analysts' claims and the gold layer."""
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
@@ -188,3 +180,81 @@ class ClaimRow(Base):
     likelihood: Mapped[str | None] = mapped_column(String(40))
     confidence: Mapped[str | None] = mapped_column(String(40))
     codebook_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+def _claim_constraints(table: str) -> tuple[Any, ...]:
+    return (
+        CheckConstraint('start >= 0 AND "end" > start', name="span"),
+        CheckConstraint(
+            "source_reliability IS NULL OR source_reliability IN ('A', 'B', 'C', 'D', 'E', 'F')",
+            name="source_reliability",
+        ),
+        CheckConstraint(
+            "info_credibility IS NULL OR info_credibility BETWEEN 1 AND 6",
+            name="info_credibility",
+        ),
+        Index(f"ix_{table}_document_start", "document_id", "start"),
+        Index(f"ix_{table}_source_id", "source_id"),
+    )
+
+
+class ClaimRow(_ClaimColumns, Base):
+    """An analyst's claim. Review never changes these."""
+
+    __tablename__ = "claims"
+    __table_args__ = _claim_constraints("claims")
+
+
+class AdjudicationRow(Base):
+    """A reviewer's decision on a unit of analysts' claims (see domain/review.py)."""
+
+    __tablename__ = "adjudications"
+    __table_args__ = (
+        CheckConstraint("decision IN ('accept', 'merge', 'edit', 'reject')", name="decision"),
+        Index("ix_adjudications_document_id", "document_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
+    decision: Mapped[str] = mapped_column(String(16))
+    #: The analysts' claim ids decided on. Plain ids, not foreign keys: the
+    #: provenance outlives an analyst deleting a claim afterwards.
+    considered: Mapped[list[str]] = mapped_column(default=list)
+    span_from: Mapped[str | None] = mapped_column(String(36))
+    labels_from: Mapped[str | None] = mapped_column(String(36))
+    adjudicator: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class GoldClaimRow(_ClaimColumns, Base):
+    """A claim of the gold layer: what review made of analysts' claims."""
+
+    __tablename__ = "gold_claims"
+    __table_args__ = _claim_constraints("gold_claims")
+
+    adjudication_id: Mapped[str] = mapped_column(
+        ForeignKey("adjudications.id", ondelete="CASCADE"), unique=True)
+
+
+class ReviewCommentRow(Base):
+    __tablename__ = "review_comments"
+    __table_args__ = (Index("ix_review_comments_claim_id", "claim_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class ClaimHistoryRow(Base):
+    """Earlier versions of a claim, as canonical records, one per ``updated_at``."""
+
+    __tablename__ = "claim_history"
+    __table_args__ = (UniqueConstraint("claim_id", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    claim_id: Mapped[str] = mapped_column(String(36))
+    updated_at: Mapped[datetime]
+    record: Mapped[dict[str, Any]]
+    recorded_at: Mapped[datetime]

@@ -1,0 +1,294 @@
+"""Review of a project: comparing analysts, agreement, the gold layer, review
+comments, review status and claim history.
+
+Nothing here writes to the analysts' claims (``claims`` table): decisions and
+gold claims live in their own tables (``adjudications``, ``gold_claims``), so
+review can always be undone or redone without touching anyone's work. Each
+change is one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from annotator.domain.codebook import Codebook
+from annotator.domain.model import Claim
+from annotator.domain.review import (
+    Adjudication,
+    Decision,
+    HistoryEntry,
+    ReviewComment,
+    ReviewStatus,
+)
+from annotator.review import Comparison, Matching, agreement_report, compare
+from annotator.services.codebook import CodebookService
+from annotator.services.project import NotFoundError, ProjectService, _claim, _fill
+from annotator.storage.models import (
+    AdjudicationRow,
+    ClaimHistoryRow,
+    ClaimRow,
+    DocumentRow,
+    GoldClaimRow,
+    ReviewCommentRow,
+    SourceRow,
+)
+
+#: Overlap matching at the review core's default measure and threshold.
+DEFAULT_MATCHING = Matching()
+
+
+def _adjudication(row: AdjudicationRow, gold: Claim | None) -> Adjudication:
+    return Adjudication(id=row.id, document_id=row.document_id, decision=Decision(row.decision),
+                        considered=tuple(row.considered), adjudicator=row.adjudicator,
+                        created_at=row.created_at, span_from=row.span_from,
+                        labels_from=row.labels_from, gold=gold)
+
+
+def _comment(row: ReviewCommentRow) -> ReviewComment:
+    return ReviewComment(row.id, row.claim_id, row.author, row.body, row.created_at)
+
+
+class ReviewService:
+    """Review operations on one project (shares its :class:`ProjectService`)."""
+
+    def __init__(self, project: ProjectService) -> None:
+        self.project = project
+        self.database = project.database
+
+    # Analysts' work ------------------------------------------------------------------
+
+    def analysts(self) -> list[tuple[str, int]]:
+        """Every analyst with a claim, and their number of claims, in name order."""
+        query = (select(ClaimRow.annotator, func.count()).group_by(ClaimRow.annotator)
+                 .order_by(ClaimRow.annotator))
+        with self.database.reading() as session:
+            return [(name, count) for name, count in session.execute(query)]
+
+    def analyst_claims(self, document_ids: Iterable[str] | None = None,
+                       analysts: Iterable[str] | None = None) -> list[Claim]:
+        """The analysts' claims (never gold), of some documents and analysts."""
+        if document_ids is not None:
+            wanted = set(analysts) if analysts is not None else None
+            return [claim for document_id in dict.fromkeys(document_ids)
+                    for claim in self.project.claims(document_id)
+                    if wanted is None or claim.annotator in wanted]
+        query = (select(ClaimRow, SourceRow.name)
+                 .outerjoin(SourceRow, SourceRow.id == ClaimRow.source_id)
+                 .order_by(ClaimRow.document_id, ClaimRow.start, ClaimRow.end, ClaimRow.id))
+        if analysts is not None:
+            query = query.where(ClaimRow.annotator.in_(list(analysts)))
+        with self.database.reading() as session:
+            return [_claim(row, name) for row, name in session.execute(query)]
+
+    def compare(self, analysts: Sequence[str], matching: Matching = DEFAULT_MATCHING,
+                document_ids: Iterable[str] | None = None) -> Comparison:
+        ids = list(document_ids) if document_ids is not None else None
+        claims = self.analyst_claims(ids, analysts)
+        return compare(claims, analysts, matching, document_ids=ids)
+
+    def agreement(self, analysts: Sequence[str], matching: Matching = DEFAULT_MATCHING,
+                  document_ids: Iterable[str] | None = None, *,
+                  codebook: Codebook | None = None, per_document: bool = True
+                  ) -> dict[str, Any]:
+        """:func:`annotator.review.agreement_report` for these analysts."""
+        codebook = codebook or CodebookService(self.database).codebook()
+        return agreement_report(self.compare(analysts, matching, document_ids), codebook,
+                                per_document=per_document)
+
+    # Gold layer -----------------------------------------------------------------------
+
+    def gold_claims(self, document_id: str) -> list[Claim]:
+        """The document's gold claims in text order."""
+        query = (select(GoldClaimRow, SourceRow.name)
+                 .outerjoin(SourceRow, SourceRow.id == GoldClaimRow.source_id)
+                 .where(GoldClaimRow.document_id == document_id)
+                 .order_by(GoldClaimRow.start, GoldClaimRow.end, GoldClaimRow.id))
+        with self.database.reading() as session:
+            return [_claim(row, name) for row, name in session.execute(query)]  # type: ignore[arg-type]
+
+    def gold_count(self) -> int:
+        with self.database.reading() as session:
+            return session.scalar(select(func.count()).select_from(GoldClaimRow)) or 0
+
+    def adjudications(self, document_id: str) -> list[Adjudication]:
+        """The document's decisions, oldest first, each with its gold claim."""
+        with self.database.reading() as session:
+            rows = session.scalars(select(AdjudicationRow)
+                                   .where(AdjudicationRow.document_id == document_id)
+                                   .order_by(AdjudicationRow.created_at,
+                                             AdjudicationRow.id)).all()
+            gold = {row.adjudication_id: (row, name) for row, name in session.execute(
+                select(GoldClaimRow, SourceRow.name)
+                .outerjoin(SourceRow, SourceRow.id == GoldClaimRow.source_id)
+                .where(GoldClaimRow.document_id == document_id))}
+            result = []
+            for row in rows:
+                found = gold.get(row.id)
+                result.append(_adjudication(row, _claim(*found) if found else None))  # type: ignore[arg-type]
+            return result
+
+    def adjudication(self, adjudication_id: str) -> Adjudication:
+        with self.database.reading() as session:
+            return self._adjudication(session, adjudication_id)
+
+    def _adjudication(self, session: Session, adjudication_id: str) -> Adjudication:
+        row = session.get(AdjudicationRow, adjudication_id)
+        if row is None:
+            raise NotFoundError(f"no adjudication {adjudication_id}")
+        gold_row = session.scalar(select(GoldClaimRow).where(
+            GoldClaimRow.adjudication_id == adjudication_id))
+        gold = None
+        if gold_row is not None:
+            gold = _claim(gold_row, self.project._source_name(session,  # type: ignore[arg-type]
+                                                              gold_row.source_id))
+        return _adjudication(row, gold)
+
+    def add_adjudication(self, adjudication: Adjudication) -> Adjudication:
+        """Store a decision and its gold claim (also puts back a removed one, ids
+        and times kept, for redo). Refused when one of its claims is already
+        decided on: undo that decision first."""
+        with self.database.writing() as session:
+            decided = self._decided(session, adjudication.document_id)
+            clash = [claim_id for claim_id in adjudication.considered if claim_id in decided]
+            if clash:
+                raise ValueError("a claim of this unit is already adjudicated; undo that "
+                                 "decision first")
+            if adjudication.gold is not None:
+                self.project._check_quote(session, adjudication.gold)
+            session.add(AdjudicationRow(
+                id=adjudication.id, document_id=adjudication.document_id,
+                decision=adjudication.decision.value, considered=list(adjudication.considered),
+                span_from=adjudication.span_from, labels_from=adjudication.labels_from,
+                adjudicator=adjudication.adjudicator, created_at=adjudication.created_at))
+            session.flush()
+            if adjudication.gold is not None:
+                row = GoldClaimRow(id=adjudication.gold.id, adjudication_id=adjudication.id)
+                session.add(_fill(row, adjudication.gold))  # type: ignore[arg-type]
+        return adjudication
+
+    @staticmethod
+    def _decided(session: Session, document_id: str) -> set[str]:
+        decided: set[str] = set()
+        for considered in session.scalars(select(AdjudicationRow.considered).where(
+                AdjudicationRow.document_id == document_id)):
+            decided.update(considered)
+        return decided
+
+    def decided_claims(self, document_id: str) -> set[str]:
+        """Ids of the document's analysts' claims already decided on."""
+        with self.database.reading() as session:
+            return self._decided(session, document_id)
+
+    def remove_adjudication(self, adjudication_id: str) -> Adjudication:
+        """Take a decision back (with its gold claim); returns it, for redo."""
+        with self.database.writing() as session:
+            adjudication = self._adjudication(session, adjudication_id)
+            session.query(GoldClaimRow).filter(
+                GoldClaimRow.adjudication_id == adjudication_id).delete()
+            session.query(AdjudicationRow).filter(AdjudicationRow.id == adjudication_id).delete()
+        return adjudication
+
+    def update_gold(self, claim: Claim) -> Claim:
+        """Replace a gold claim's span or labels (its provenance stays)."""
+        with self.database.writing() as session:
+            row = session.get(GoldClaimRow, claim.id)
+            if row is None:
+                raise NotFoundError(f"no gold claim {claim.id}")
+            if (row.start, row.end, row.document_id) != (claim.start, claim.end,
+                                                          claim.document_id):
+                self.project._check_quote(session, claim)
+            _fill(row, claim)  # type: ignore[arg-type]
+        return claim
+
+    def gold_claim(self, claim_id: str) -> Claim:
+        with self.database.reading() as session:
+            row = session.get(GoldClaimRow, claim_id)
+            if row is None:
+                raise NotFoundError(f"no gold claim {claim_id}")
+            return _claim(row, self.project._source_name(session, row.source_id))  # type: ignore[arg-type]
+
+    # Comments -------------------------------------------------------------------------
+
+    def comments(self, claim_id: str) -> list[ReviewComment]:
+        with self.database.reading() as session:
+            return [_comment(row) for row in session.scalars(
+                select(ReviewCommentRow).where(ReviewCommentRow.claim_id == claim_id)
+                .order_by(ReviewCommentRow.created_at, ReviewCommentRow.id))]
+
+    def comments_for(self, author: str) -> list[tuple[ReviewComment, Claim]]:
+        """Review comments on ``author``'s claims, newest first."""
+        query = (select(ReviewCommentRow, ClaimRow, SourceRow.name)
+                 .join(ClaimRow, ClaimRow.id == ReviewCommentRow.claim_id)
+                 .outerjoin(SourceRow, SourceRow.id == ClaimRow.source_id)
+                 .where(ClaimRow.annotator == author)
+                 .order_by(ReviewCommentRow.created_at.desc(), ReviewCommentRow.id))
+        with self.database.reading() as session:
+            return [(_comment(comment), _claim(claim, name))
+                    for comment, claim, name in session.execute(query)]
+
+    def add_comment(self, comment: ReviewComment) -> ReviewComment:
+        with self.database.writing() as session:
+            if session.get(ClaimRow, comment.claim_id) is None:
+                raise NotFoundError(f"no claim {comment.claim_id}")
+            session.add(ReviewCommentRow(id=comment.id, claim_id=comment.claim_id,
+                                         author=comment.author, body=comment.body,
+                                         created_at=comment.created_at))
+        return comment
+
+    def delete_comment(self, comment_id: str) -> ReviewComment:
+        with self.database.writing() as session:
+            row = session.get(ReviewCommentRow, comment_id)
+            if row is None:
+                raise NotFoundError(f"no review comment {comment_id}")
+            comment = _comment(row)
+            session.delete(row)
+        return comment
+
+    def comment_counts(self, document_id: str) -> dict[str, int]:
+        """Claim id → number of review comments, for a document's claims."""
+        query = (select(ReviewCommentRow.claim_id, func.count())
+                 .join(ClaimRow, ClaimRow.id == ReviewCommentRow.claim_id)
+                 .where(ClaimRow.document_id == document_id)
+                 .group_by(ReviewCommentRow.claim_id))
+        with self.database.reading() as session:
+            return {claim_id: count for claim_id, count in session.execute(query)}
+
+    # Review status ----------------------------------------------------------------------
+
+    def review_status(self, document_id: str) -> ReviewStatus:
+        with self.database.reading() as session:
+            status = session.scalar(select(DocumentRow.review_status)
+                                    .where(DocumentRow.id == document_id))
+        if status is None:
+            raise NotFoundError(f"no document {document_id}")
+        return ReviewStatus(status)
+
+    def review_statuses(self) -> dict[str, ReviewStatus]:
+        with self.database.reading() as session:
+            return {doc_id: ReviewStatus(status) for doc_id, status in session.execute(
+                select(DocumentRow.id, DocumentRow.review_status))}
+
+    def set_review_status(self, document_id: str, status: ReviewStatus | str) -> ReviewStatus:
+        """Set a document's review status; returns the previous one."""
+        status = ReviewStatus(status)
+        with self.database.writing() as session:
+            row = session.get(DocumentRow, document_id)
+            if row is None:
+                raise NotFoundError(f"no document {document_id}")
+            previous, row.review_status = ReviewStatus(row.review_status), status.value
+        return previous
+
+    # History ------------------------------------------------------------------------------
+
+    def history(self, claim_id: str) -> list[HistoryEntry]:
+        """Earlier versions of a claim, oldest first."""
+        with self.database.reading() as session:
+            return [HistoryEntry(row.claim_id, row.updated_at, dict(row.record), row.recorded_at)
+                    for row in session.scalars(
+                        select(ClaimHistoryRow).where(ClaimHistoryRow.claim_id == claim_id)
+                        .order_by(ClaimHistoryRow.updated_at))]
+
