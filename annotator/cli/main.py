@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
 from annotator.domain.codebook import Dimension
+from annotator.formats.atomic import atomic_write
 from annotator.formats.export.package import is_package
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import ImportOptions
+from annotator.review import JACCARD, MEASURES, Matching
+from annotator.review.agreement import MISSING, UNJUDGEABLE_TREATMENTS
+from annotator.review.tables import text_table
 from annotator.services import exports, packages
 from annotator.services.project import ProjectService
+from annotator.services.review import ReviewService
 from annotator.services.transfer import (
     FileStatus,
     import_annotations,
@@ -66,10 +72,36 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--encoding", metavar="CODEC",
                      help="decode text files with this encoding instead of detecting it")
 
-    ann = commands.add_parser("import-annotations",
-                              help="import claims from a canonical JSONL export")
+    ann = commands.add_parser(
+        "import-annotations",
+        help="import a colleague's work: a canonical JSONL export, a dataset package "
+             "(folder or .zip) or their project file; claims match by id, documents by "
+             "the SHA-256 of their text, and a newer edit updates the claim (the older "
+             "version is kept in its history)")
     with_project(ann)
-    ann.add_argument("file", metavar="FILE.jsonl")
+    ann.add_argument("file", metavar="FILE")
+
+    agr = commands.add_parser(
+        "agreement", help="inter-annotator agreement: Cohen's kappa (two analysts), "
+                          "Krippendorff's alpha and span precision/recall/F1",
+        epilog="JSON maps stance, source_reliability, info_credibility, claim_type to "
+               "cohen_kappa and krippendorff_alpha, and spans to exact and overlap "
+               "precision, recall and f1; per-document figures are under documents.")
+    with_project(agr)
+    agr.add_argument("--annotators", action="append", default=[], metavar="A,B",
+                     help="the analysts to compare (default: everyone with claims)")
+    agr.add_argument("--documents", nargs="+", action="extend", default=[], metavar="ID",
+                     help="only these documents (ids or SHA-256 of their texts)")
+    agr.add_argument("--format", choices=("table", "json"), default="table")
+    agr.add_argument("--match", choices=MEASURES, default=JACCARD,
+                     help="how spans are matched (default jaccard)")
+    agr.add_argument("--threshold", type=float, default=0.5,
+                     help="overlap matching: the least score of a match (default 0.5)")
+    agr.add_argument("--unjudgeable", choices=UNJUDGEABLE_TREATMENTS, default=MISSING,
+                     help="F and 6 (cannot be judged): missing values (default) or their "
+                          "own category")
+    agr.add_argument("-o", "--output", metavar="FILE",
+                     help="write to FILE instead of standard output")
 
     exp = commands.add_parser(
         "export", help="export claims as a dataset (jsonl, csv, w3c, label-studio, doccano, "
@@ -91,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     scope.add_argument("--done-only", action="store_true",
                        help="only documents marked done")
     scope.add_argument("--gold-only", action="store_true",
-                       help="only adjudicated claims (needs review, not available yet)")
+                       help="the gold layer: adjudicated claims with their provenance")
     scope.add_argument("--labels", action="append", default=[], metavar="DIMENSION=K1,K2",
                        help="only claims whose DIMENSION key is listed (repeatable)")
     for dimension in Dimension:
@@ -194,7 +226,12 @@ def _import_dataset(service: ProjectService, kind: str, path: str) -> bool:
 def _run_import_annotations(args: argparse.Namespace) -> int:
     service = _open(args)
     try:
-        report = import_annotations(service, args.file)
+        if packages.is_project_file(args.file):
+            report = packages.import_project(service, args.file)
+        elif is_package(args.file):
+            report = packages.import_package(service, args.file)
+        else:
+            report = import_annotations(service, args.file)
     finally:
         service.close()
     for problem in report.problems:
@@ -246,6 +283,51 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_agreement(args: argparse.Namespace) -> int:
+    try:
+        matching = Matching(args.match, args.threshold)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    service = _open(args)
+    try:
+        review = ReviewService(service)
+        everyone = [name for name, _count in review.analysts()]
+        analysts = _split(args.annotators) or everyone
+        unknown = [name for name in analysts if name not in everyone]
+        if unknown:
+            raise UserError(f"no claims by {', '.join(map(repr, unknown))}; analysts: "
+                            f"{', '.join(map(repr, everyone)) or '(none)'}")
+        if len(analysts) < 2:
+            raise UserError("agreement needs two analysts or more; this project has "
+                            f"claims by {', '.join(map(repr, everyone)) or 'nobody'}")
+        documents = None
+        if args.documents:
+            try:
+                documents = exports.resolve_scope(
+                    service, exports.ExportScope.of(documents=args.documents)).documents
+            except exports.ExportError as error:
+                raise UserError(str(error)) from None
+        report = review.agreement(analysts, matching, documents,
+                                  unjudgeable=args.unjudgeable)
+    finally:
+        service.close()
+    if args.format == "json":
+        text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    else:
+        counts = report["counts"]
+        documents_word = "document" if counts["documents"] == 1 else "documents"
+        text = (f"Analysts: {', '.join(analysts)}; {counts['documents']} {documents_word}, "
+                f"{counts['units']} units ({counts['by_all']} by all, {counts['by_some']} by "
+                f"some, {counts['by_one']} by one; {counts['label_disagreements']} with label "
+                f"disagreements)\n\n{text_table(report)}\n")
+    if args.output:
+        with atomic_write(args.output, newline="\n") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -254,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(_project_arg(args))
         runner = {"import": _run_import, "import-annotations": _run_import_annotations,
-                  "export": _run_export}[args.command]
+                  "export": _run_export, "agreement": _run_agreement}[args.command]
         return runner(args)
     except (UserError, ProjectError, ImportProblem) as error:
         print(f"annotator: error: {error}", file=sys.stderr)

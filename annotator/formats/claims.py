@@ -35,8 +35,12 @@ CLAIM_FIELDS = (
     "prefix", "suffix", "proposition", "stance", "source_reliability", "info_credibility",
     "note", "tags", "annotator", "created_at", "updated_at",
     "claim_type", "claim_source", "likelihood", "confidence", "codebook_version",
-    "page_start", "page_end",
+    "page_start", "page_end", "review_status",
 )
+#: ``review_status`` of an analyst's claim: not yet decided on in review, made
+#: (span or labels) into a gold claim, or decided on without being used. Gold
+#: claims (an export of the gold layer) say ``gold`` and carry ``provenance``.
+REVIEW_STATUSES = ("unreviewed", "accepted", "rejected", "gold")
 DOCUMENT_FIELDS = ("id", "sha256", "title", "source", "published", "metadata", "text")
 
 #: CSV cells starting with these are prefixed with ``'`` so spreadsheets do not
@@ -80,7 +84,8 @@ def page_span(pages: Sequence[int] | None, start: int, end: int) -> tuple[int | 
 
 
 def claim_record(claim: Claim, document_sha256: str, document_title: str,
-                 pages: Sequence[int] | None = None) -> dict[str, Any]:
+                 pages: Sequence[int] | None = None,
+                 review_status: str = "unreviewed") -> dict[str, Any]:
     page_start, page_end = page_span(pages, claim.start, claim.end)
     return {
         "id": claim.id,
@@ -108,6 +113,7 @@ def claim_record(claim: Claim, document_sha256: str, document_title: str,
         "codebook_version": claim.codebook_version,
         "page_start": page_start,
         "page_end": page_end,
+        "review_status": review_status,
     }
 
 

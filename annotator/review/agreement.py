@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any
 
@@ -439,8 +439,23 @@ class _Tally:
         else:
             alpha = self.coincidences.alpha(values.level)
         kappa = self.contingency.kappa() if analysts == 2 else None
-        return DimensionAgreement(values.dimension, values.level, alpha, kappa,
-                                  self.unjudgeable, self.unknown)
+        return DimensionAgreement(values.dimension, values.level, _keyed(alpha, values),
+                                  _keyed(kappa, values), self.unjudgeable, self.unknown)
+
+
+def _keyed(coefficient: Coefficient | None, values: LabelValues) -> Coefficient | None:
+    """A reason that names a graded value by its rank names the label key instead
+    (``every value is '2'``, not the rank ``1``)."""
+    if coefficient is None or coefficient.reason is None or not values.ranked:
+        return coefficient
+    reason = coefficient.reason
+    for key, rank in values.ranks.items():
+        for before in (f"is {rank!r}:", f"unit {rank!r}:"):
+            if before in reason:
+                return replace(coefficient,
+                               reason=reason.replace(before, before.replace(repr(rank),
+                                                                            repr(key))))
+    return coefficient
 
 
 def label_agreement(units: Iterable[Unit], analysts: Sequence[str], dimension: Dimension,
@@ -550,10 +565,22 @@ def agreement_report(comparison: Comparison, codebook: Codebook, *,
     analyst pairs (each pair micro-averaged over documents), the earlier analyst in
     the comparison's order being the reference; the ``pairs`` list has each pair.
     """
-    analysts = comparison.analysts
-    documents = list(comparison.documents.values())
+    return streamed_agreement_report(comparison.analysts, comparison.matching,
+                                     comparison.documents.values(), codebook,
+                                     unjudgeable=unjudgeable, graded_level=graded_level,
+                                     dimensions=dimensions, per_document=per_document)
+
+
+def streamed_agreement_report(analysts: Sequence[str], matching: Matching,
+                              documents: Iterable[DocumentComparison], codebook: Codebook, *,
+                              unjudgeable: str = MISSING, graded_level: str = ORDINAL,
+                              dimensions: Iterable[Dimension] | None = None,
+                              per_document: bool = True) -> dict[str, Any]:
+    """:func:`agreement_report` from document comparisons made one at a time (by
+    ``analysts`` with ``matching``): only one document's claims need be in memory."""
+    analysts = tuple(analysts)
     dims = report_dimensions(codebook, dimensions)
-    overlap = overlap_matching(comparison.matching)
+    overlap = overlap_matching(matching)
     pairs = analyst_pairs(analysts)
 
     values = [LabelValues(d, codebook, unjudgeable=unjudgeable, graded_level=graded_level)
@@ -561,7 +588,7 @@ def agreement_report(comparison: Comparison, codebook: Codebook, *,
     corpus_tally = [_Tally() for _ in dims]
     corpus_spans = {pair: {"exact": SpanScores(), "overlap": SpanScores()} for pair in pairs}
     document_reports = []
-    counts = _counts(DocumentComparison("", analysts, comparison.matching, ()), analysts)
+    counts = _counts(DocumentComparison("", analysts, matching, ()), analysts)
     counts["documents"] = 0
     for document in documents:
         entry: dict[str, Any] = {"document_id": document.document_id,
@@ -594,7 +621,7 @@ def agreement_report(comparison: Comparison, codebook: Codebook, *,
 
     report: dict[str, Any] = {
         "analysts": list(analysts),
-        "matching": comparison.matching.as_dict(),
+        "matching": matching.as_dict(),
         "unjudgeable": unjudgeable,
         "counts": counts,
     }

@@ -48,7 +48,14 @@ from annotator.formats.export import doccano, label_studio, package, parquet, w3
 from annotator.formats.export.files import FolderInTheWay, atomic_directory
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
-from annotator.storage.models import ClaimRow, DocumentRow, SourceRow
+from annotator.services.review import ReviewService
+from annotator.storage.models import (
+    AdjudicationRow,
+    ClaimRow,
+    DocumentRow,
+    GoldClaimRow,
+    SourceRow,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +108,9 @@ class ExportScope:
     ``labels``: per dimension (``stance``, ``claim_type``, …), the keys a claim
     must have in it to be exported; a claim with no key in a restricted
     dimension is left out.
-    ``gold_only``: only adjudicated claims. Needs the review feature, which
-    does not exist yet: asking for it raises :class:`ScopeError`.
+    ``gold_only``: the gold layer (adjudicated claims, each with its
+    ``provenance``) instead of the analysts' claims; ``annotators`` then
+    names adjudicators.
     """
 
     documents: tuple[str, ...] = ()
@@ -189,6 +197,8 @@ ProgressCallback = Callable[[int, int], None]
 # Reading ------------------------------------------------------------------------------
 
 _CLAIMS = ClaimRow.__table__
+_GOLD = GoldClaimRow.__table__
+_ADJUDICATIONS = AdjudicationRow.__table__
 _DOCUMENTS = DocumentRow.__table__
 _SOURCES = SourceRow.__table__
 
@@ -222,16 +232,22 @@ def _tags(value: object) -> list[str]:
     return list(value)    # type: ignore[call-overload]
 
 
+def _table(scope: ExportScope) -> Any:
+    """The claims of the scope's layer: the analysts' or the gold layer."""
+    return _GOLD if scope.gold_only else _CLAIMS
+
+
 def _claim_filters(scope: ExportScope) -> list[Any]:
     filters: list[Any] = []
+    claims = _table(scope)
     if scope.documents:
-        filters.append(_CLAIMS.c.document_id.in_(scope.documents))
+        filters.append(claims.c.document_id.in_(scope.documents))
     if scope.done_only:
         filters.append(_DOCUMENTS.c.status == "done")
     if scope.annotators:
-        filters.append(_CLAIMS.c.annotator.in_(scope.annotators))
+        filters.append(claims.c.annotator.in_(scope.annotators))
     for dimension, keys in scope.labels:
-        column = _CLAIMS.c[dimension.value]
+        column = claims.c[dimension.value]
         if dimension is Dimension.INFO_CREDIBILITY:
             filters.append(column.in_([int(key) for key in keys]))
         else:
@@ -250,14 +266,42 @@ def _document_filters(scope: ExportScope) -> list[Any]:
 
 def _claims_query(conn: Connection, scope: ExportScope):  # type: ignore[no-untyped-def]
     raw = conn.dialect.name == "sqlite"
-    columns = [type_coerce(_CLAIMS.c[name], String) if raw and name in _RAW else _CLAIMS.c[name]
+    claims = _table(scope)
+    columns = [type_coerce(claims.c[name], String) if raw and name in _RAW else claims.c[name]
                for name in _CLAIM_COLUMNS]
     return (select(*columns, _SOURCES.c.name, _DOCUMENTS.c.sha256, _DOCUMENTS.c.title)
-            .select_from(_CLAIMS.join(_DOCUMENTS, _DOCUMENTS.c.id == _CLAIMS.c.document_id)
-                         .outerjoin(_SOURCES, _SOURCES.c.id == _CLAIMS.c.source_id))
+            .select_from(claims.join(_DOCUMENTS, _DOCUMENTS.c.id == claims.c.document_id)
+                         .outerjoin(_SOURCES, _SOURCES.c.id == claims.c.source_id))
             .where(*_claim_filters(scope))
-            .order_by(_DOCUMENTS.c.created_at, _DOCUMENTS.c.id, _CLAIMS.c.start,
-                      _CLAIMS.c.end, _CLAIMS.c.id))
+            .order_by(_DOCUMENTS.c.created_at, _DOCUMENTS.c.id, claims.c.start,
+                      claims.c.end, claims.c.id))
+
+
+def _review(conn: Connection, document_id: str, gold: bool) -> dict[str, Any]:
+    """A document's review outcome per claim: for analysts' claims, claim id →
+    ``accepted`` or ``rejected`` (absent: unreviewed); for the gold layer, gold
+    claim id → provenance."""
+    query = select(_ADJUDICATIONS).where(_ADJUDICATIONS.c.document_id == document_id)
+    if gold:
+        query = query.add_columns(_GOLD.c.id.label("gold_id")).join(
+            _GOLD, _GOLD.c.adjudication_id == _ADJUDICATIONS.c.id)
+    outcome: dict[str, Any] = {}
+    for row in conn.execute(query).mappings():
+        considered = row["considered"]
+        if isinstance(considered, str):
+            considered = json.loads(considered)
+        if gold:
+            outcome[row["gold_id"]] = {
+                "adjudication_id": row["id"], "decision": row["decision"],
+                "considered": list(considered), "span_from": row["span_from"],
+                "labels_from": row["labels_from"], "adjudicator": row["adjudicator"],
+                "adjudicated_at": _iso(row["created_at"])}
+            continue
+        used = {row["span_from"], row["labels_from"]}
+        for claim_id in considered:
+            if outcome.get(claim_id) != "accepted":
+                outcome[claim_id] = "accepted" if claim_id in used else "rejected"
+    return outcome
 
 
 def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000) -> Iterator[dict]:
@@ -266,6 +310,8 @@ def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000) -> I
     pages_query = select(_DOCUMENTS.c.metadata)
     current: str | None = None
     pages: list[int] | None = None
+    review: dict[str, Any] = {}
+    gold = scope.gold_only
     page_span = claim_format.page_span
     for (claim_id, document_id, start, end, quote, prefix, suffix, proposition, stance,
          reliability, credibility, note, tags, annotator, created, updated, claim_type,
@@ -274,8 +320,9 @@ def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000) -> I
             current = document_id
             metadata = conn.execute(pages_query.where(_DOCUMENTS.c.id == document_id)).scalar()
             pages = claim_format.page_starts(metadata)
+            review = _review(conn, document_id, gold)
         page_start, page_end = page_span(pages, start, end) if pages else (None, None)
-        yield {
+        record = {
             "id": claim_id, "document_id": document_id, "document_sha256": sha256,
             "document_title": title, "start": start, "end": end, "quote": quote,
             "prefix": prefix, "suffix": suffix, "proposition": proposition, "stance": stance,
@@ -285,7 +332,11 @@ def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000) -> I
             "claim_source": source_name or None, "likelihood": likelihood,
             "confidence": confidence, "codebook_version": version,
             "page_start": page_start, "page_end": page_end,
+            "review_status": "gold" if gold else review.get(claim_id, "unreviewed"),
         }
+        if gold:
+            record["provenance"] = review.get(claim_id)
+        yield record
 
 
 def _document_records(conn: Connection, scope: ExportScope) -> Iterator[dict]:
@@ -363,9 +414,10 @@ def count(service: ProjectService, scope: ExportScope | None = None) -> tuple[in
 
 
 def _count(conn: Connection, scope: ExportScope) -> tuple[int, int]:
+    table = _table(scope)
     claims = conn.execute(
         select(func.count()).select_from(
-            _CLAIMS.join(_DOCUMENTS, _DOCUMENTS.c.id == _CLAIMS.c.document_id))
+            table.join(_DOCUMENTS, _DOCUMENTS.c.id == table.c.document_id))
         .where(*_claim_filters(scope))).scalar() or 0
     documents = conn.execute(select(func.count()).select_from(_DOCUMENTS)
                              .where(*_document_filters(scope))).scalar() or 0
@@ -384,10 +436,11 @@ def resolve_scope(service: ProjectService, scope: ExportScope) -> ExportScope:
     """Check a scope against the project: documents (by id or SHA-256) that
     exist, annotators who made claims, label keys in the codebook. Returns the
     scope with document ids; raises :class:`ScopeError` naming what is wrong."""
-    if scope.gold_only:
-        raise ScopeError("only adjudicated (gold) claims can be exported once claims are "
-                         "reviewed, which this version of Annotator cannot do yet")
     with _snapshot(service) as conn:
+        if scope.gold_only and not conn.execute(select(func.count()).select_from(
+                _GOLD)).scalar():
+            raise ScopeError("no adjudicated (gold) claims in this project yet: compare "
+                             "analysts and adjudicate their claims first (Review menu)")
         ids = []
         for wanted in scope.documents:
             found = conn.execute(select(_DOCUMENTS.c.id).where(
@@ -397,7 +450,7 @@ def resolve_scope(service: ProjectService, scope: ExportScope) -> ExportScope:
                                  "id or the SHA-256 of its text)")
             ids.append(found)
         if scope.annotators:
-            known = set(conn.execute(select(_CLAIMS.c.annotator).distinct()).scalars())
+            known = set(conn.execute(select(_table(scope).c.annotator).distinct()).scalars())
             unknown = [name for name in scope.annotators if name not in known]
             if unknown:
                 listed = ", ".join(sorted(repr(name) for name in known)) or "(none)"
@@ -619,10 +672,29 @@ def _project_name(service: ProjectService) -> str:
     return name or "Annotator project"
 
 
+def _agreement(service: ProjectService, conn: Connection, scope: ExportScope,
+               codebook: Codebook) -> tuple[list[str], dict[str, Any] | None]:
+    """The analysts on the scope's documents and, when there are two or more,
+    their agreement before adjudication (the analysts' layer, whatever the scope's
+    layer; label filters do not apply: agreement is about all their labels)."""
+    documents = [row[0] for row in conn.execute(
+        select(_DOCUMENTS.c.id).where(*_document_filters(scope)))]
+    query = select(_CLAIMS.c.annotator).distinct().where(_CLAIMS.c.document_id.in_(documents))
+    analysts = sorted(conn.execute(query).scalars())
+    if not scope.gold_only and scope.annotators:
+        analysts = [name for name in analysts if name in scope.annotators]
+    if len(analysts) < 2:
+        return analysts, None
+    report = ReviewService(service).agreement(analysts, document_ids=documents,
+                                              codebook=codebook, per_document=False)
+    return analysts, report
+
+
 def _write_package(service: ProjectService, conn: Connection, scope: ExportScope,
                    claims: Iterator[dict], codebook: Codebook, out: Path) -> package.PackageStats:
     stats = package.PackageStats(name=_project_name(service), app_version=__version__,
                                  exported_at=_now(), scope=scope.describe())
+    stats.analysts, stats.agreement = _agreement(service, conn, scope, codebook)
     args = (_document_records(conn, scope), claims, codebook, codebook_to_dict(codebook), stats)
     if out.suffix.lower() == ".zip":
         with atomic_binary(out) as handle:

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
+import tempfile
 import uuid
 import zipfile
 from collections import OrderedDict
@@ -38,8 +40,11 @@ from annotator.domain.model import DOCUMENT_STATUSES, Claim, Document, Source, t
 from annotator.formats import claims as claim_format
 from annotator.formats.export import package
 from annotator.formats.problems import ImportProblem
+from annotator.services import exports
 from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
+from annotator.storage.database import SQLITE_HEADER
+from annotator.storage.errors import ProjectError
 from annotator.storage.models import DocumentRow
 
 #: Longest document text accepted from a JSONL record (as for imported files).
@@ -399,4 +404,58 @@ def import_package(service: ProjectService, path: str | Path) -> DatasetImportRe
                 from None
         except (zipfile.BadZipFile, OSError) as error:
             raise ImportProblem(path, f"cannot be read ({error})") from None
+    return report
+
+
+# A colleague's project ---------------------------------------------------------------
+
+def is_project_file(path: str | Path) -> bool:
+    """Whether ``path`` is a SQLite file (an Annotator project, or another database)."""
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def import_project(service: ProjectService, path: str | Path) -> DatasetImportReport:
+    """Import a colleague's project file: its documents (matched by the SHA-256
+    of their text), the labels its claims need, and its claims (matched by id; a
+    newer edit updates ours, the older version staying in the claim's history).
+
+    Their file is never written: it is copied with SQLite's backup API (which
+    reads a consistent state even while their app is writing), the copy is
+    brought to this version's schema, and it is read as a dataset package."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportProblem(path, "is not a file")
+    if Path(service.location).resolve() == path.resolve():
+        raise ImportProblem(path, "is the project you are working in")
+    if not is_project_file(path):
+        raise ImportProblem(path, "is not an Annotator project (not a SQLite file)")
+    with tempfile.TemporaryDirectory(prefix="annotator-import-") as folder:
+        copy = Path(folder) / "colleague.annotator.sqlite"
+        try:
+            source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                target = sqlite3.connect(copy)
+                try:
+                    source.backup(target)
+                finally:
+                    target.close()
+            finally:
+                source.close()
+        except sqlite3.Error as error:
+            raise ImportProblem(path, f"cannot be read ({error})") from None
+        try:
+            colleague = ProjectService.open(copy)
+        except ProjectError as error:
+            raise ImportProblem(path, str(error).replace(str(copy), "").strip(": ")) from None
+        try:
+            exports.export(colleague, "package", Path(folder) / "package")
+        finally:
+            colleague.close()
+        report = import_package(service, Path(folder) / "package")
+    # Name their file, not the temporary package the records were read from.
+    report.problems = [ImportProblem(path, problem.reason) for problem in report.problems]
     return report

@@ -24,7 +24,8 @@ from annotator.domain.review import (
     ReviewComment,
     ReviewStatus,
 )
-from annotator.review import Comparison, Matching, agreement_report, compare
+from annotator.review import Comparison, Matching, compare, compare_document
+from annotator.review.agreement import MISSING, streamed_agreement_report
 from annotator.services.codebook import CodebookService
 from annotator.services.project import NotFoundError, ProjectService, _claim, _fill
 from annotator.storage.models import (
@@ -92,12 +93,22 @@ class ReviewService:
 
     def agreement(self, analysts: Sequence[str], matching: Matching = DEFAULT_MATCHING,
                   document_ids: Iterable[str] | None = None, *,
-                  codebook: Codebook | None = None, per_document: bool = True
-                  ) -> dict[str, Any]:
-        """:func:`annotator.review.agreement_report` for these analysts."""
+                  codebook: Codebook | None = None, per_document: bool = True,
+                  unjudgeable: str = MISSING) -> dict[str, Any]:
+        """:func:`annotator.review.agreement_report` for these analysts, over every
+        document with claims (or ``document_ids``). Documents are read and compared
+        one at a time, so memory does not grow with the project."""
         codebook = codebook or CodebookService(self.database).codebook()
-        return agreement_report(self.compare(analysts, matching, document_ids), codebook,
-                                per_document=per_document)
+        if document_ids is None:
+            with self.database.reading() as session:
+                document_ids = sorted(session.scalars(
+                    select(ClaimRow.document_id).distinct()
+                    .where(ClaimRow.annotator.in_(list(analysts)))))
+        comparisons = (compare_document(self.analyst_claims([doc], analysts), analysts,
+                                        matching, document_id=doc)
+                       for doc in sorted(set(document_ids)))
+        return streamed_agreement_report(analysts, matching, comparisons, codebook,
+                                         per_document=per_document, unjudgeable=unjudgeable)
 
     # Gold layer -----------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from annotator.formats.registry import (
     Registry,
     default_registry,
 )
+from annotator.services import exports
 from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
 
@@ -294,13 +295,11 @@ def write_codebook(service: ProjectService, path: str | Path) -> None:
 
 def export(service: ProjectService, fmt: str, out: str | Path) -> int:
     """Write the project's claims (``jsonl``, ``csv``, with the codebook beside them
-    as ``<name>.codebook.json``) or documents (``documents``)."""
-    if fmt in ("jsonl", "csv"):
-        write = claim_format.write_jsonl if fmt == "jsonl" else claim_format.write_csv
-        count = write(claim_records(service), out)
-        write_codebook(service, codebook_path_for(out))
-        return count
-    if fmt == "documents":
-        return claim_format.write_jsonl(
-            (claim_format.document_record(d) for d in service.iter_documents()), out)
-    raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    as ``<name>.codebook.json``) or documents (``documents``); returns the number
+    of records. The window's quick exports; :func:`annotator.services.exports.export`
+    has every format and scope."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of "
+                         f"{', '.join(EXPORT_FORMATS)}")
+    result = exports.export(service, fmt, out)
+    return result.documents if fmt == "documents" else result.claims

@@ -51,8 +51,10 @@ class TwoAnalysts:
 FULL = {"claim_type": "quantity", "source_reliability": "B", "info_credibility": 2}
 
 
-def add_two_analysts(service: ProjectService) -> TwoAnalysts:
-    """Store alice's and bob's claims (see the module docstring); return them."""
+def add_two_analysts(service: ProjectService,
+                     only: str | None = None) -> TwoAnalysts:
+    """Store alice's and bob's claims (see the module docstring), or ``only`` one
+    analyst's; return them (all, whichever were stored)."""
     document = merics(service)
     work = TwoAnalysts(document)
     work.alice = {
@@ -70,5 +72,7 @@ def add_two_analysts(service: ProjectService) -> TwoAnalysts:
                       **{**FULL, "source_reliability": "C"}),
         "BOB_ONLY": _claim(document, BOB_ONLY, "bob", stance="refutes", **FULL),
     }
-    service.add_claims([*work.alice.values(), *work.bob.values()])
+    stored = {"alice": work.alice, "bob": work.bob}
+    service.add_claims([claim for name, claims in stored.items()
+                        if only in (None, name) for claim in claims.values()])
     return work

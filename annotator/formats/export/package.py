@@ -36,6 +36,7 @@ from typing import IO, Any
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.formats.claims import CLAIM_FIELDS
 from annotator.formats.problems import ImportProblem
+from annotator.review.tables import markdown_table
 
 DOCUMENTS = "documents.jsonl"
 CLAIMS = "claims.jsonl"
@@ -77,6 +78,9 @@ FIELD_MEANINGS = {
     "codebook_version": "the codebook version the claim was made under",
     "page_start": "1-based page the span starts on (paged documents), or null",
     "page_end": "1-based page the span ends on (paged documents), or null",
+    "review_status": "`unreviewed`, `accepted` (made into a gold claim) or `rejected` "
+                     "(decided on, not used); `gold` for an adjudicated claim, which also "
+                     "has `provenance` (the claims it came from, who decided, when)",
 }
 
 
@@ -105,6 +109,11 @@ class PackageStats:
     per_annotator: Counter[str] = field(default_factory=Counter)
     per_label: dict[str, Counter[str]] = field(default_factory=dict)
     codebook_version: int = 1
+    #: Agreement between the annotators before adjudication
+    #: (:func:`annotator.review.agreement_report`), when there are several.
+    agreement: dict[str, Any] | None = None
+    #: The annotators of the analysts' claims on these documents.
+    analysts: list[str] = field(default_factory=list)
 
     def count_document(self, record: dict[str, Any]) -> None:
         self.documents += 1
@@ -201,16 +210,13 @@ def data_card(stats: PackageStats, codebook: Codebook) -> str:
               for doc_id, title, status in stats.listed]
     if stats.documents > len(stats.listed):
         lines.append(f"| … and {stats.documents - len(stats.listed)} more | | | |")
-    annotators = sorted(name or "(unnamed)" for name in stats.per_annotator)
     lines += ["", "## Agreement", ""]
-    if len(annotators) <= 1:
-        lines.append(f"One annotator ({_cell(annotators[0]) if annotators else 'none'}): "
-                     "there is no inter-annotator agreement to report.")
+    if stats.agreement is not None:
+        lines += _agreement_section(stats.agreement)
     else:
-        lines.append(f"{len(annotators)} annotators ({', '.join(_cell(a) for a in annotators)}). "
-                     "Agreement figures are not computed by this version of Annotator; "
-                     "claims by different annotators on the same text are separate "
-                     "records (see `annotator`).")
+        lines.append(f"Fewer than two annotators labelled these documents "
+                     f"({', '.join(_cell(a) for a in stats.analysts) or 'none'}): there is no "
+                     "inter-annotator agreement to report.")
     lines += [
         "",
         "## Loading",
@@ -245,6 +251,28 @@ def data_card(stats: PackageStats, codebook: Codebook) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _agreement_section(report: dict[str, Any]) -> list[str]:
+    analysts = report["analysts"]
+    matching = report["matching"]
+    counts = report.get("counts", {})
+    rule = ("the same span" if matching.get("measure") == "exact" else
+            f"spans whose {matching.get('measure')} is at least {matching.get('threshold')}")
+    lines = [
+        f"Between the {len(analysts)} annotators ({', '.join(_cell(a) for a in analysts)}), "
+        "before adjudication, over the documents in this package. Claims are matched "
+        f"when they mark {rule}; label agreement is over matched claims "
+        f"({counts.get('units', 0)} units, {counts.get('by_all', 0)} marked by everyone). "
+        "Cohen's κ is given for two annotators; Krippendorff's α (nominal for stance "
+        "and claim type, ordinal for the graded scales, with F and 6, \"cannot be "
+        "judged\", as missing values) for any number. Span precision, recall and F1 take "
+        f"{_cell(analysts[0])} as the reference"
+        + (" (mean over pairs of annotators)." if len(analysts) > 2 else "."),
+        "",
+        *markdown_table(report),
+    ]
+    return lines
 
 
 def _json_lines(handle: IO[str], records: Iterable[dict[str, Any]],
