@@ -8,6 +8,7 @@ the window turns that into an undoable command.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -77,6 +78,8 @@ class ClaimEditor(QWidget):
         self._claim: Claim | None = None
         self._codebook = Codebook()
         self._loading = False
+        #: Why a claim may not be edited here (another analyst's), or None.
+        self.read_only_reason: Callable[[Claim], str | None] = lambda _claim: None
 
         self.quote = QLabel()
         self.quote.setWordWrap(True)
@@ -238,9 +241,10 @@ class ClaimEditor(QWidget):
         self._loading = True
         try:
             enabled = claim is not None
+            locked = self.read_only_reason(claim) if claim is not None else None
             for widget in (self.proposition, self.source, *self.combos.values(), self.tags,
                            self.note):
-                widget.setEnabled(enabled)
+                widget.setEnabled(enabled and locked is None)
             self.empty.setVisible(not enabled)
             self.quote.setVisible(enabled)
             self.missing.setVisible(enabled)
@@ -258,6 +262,9 @@ class ClaimEditor(QWidget):
             self.missing.setText("Still to label: " + ", ".join(
                 Dimension(m).title.lower() for m in missing) if missing else "Complete ✓")
             self.missing.setStyleSheet("color: #B35C00;" if missing else "color: #007A55;")
+            if locked is not None:
+                self.missing.setText(f"🔒 {locked}")
+                self.missing.setStyleSheet("color: #555555;")
             if not (same and self.proposition.hasFocus()):
                 self.proposition.setCurrentText(claim.proposition)
                 self.proposition.lineEdit().setCursorPosition(0)

@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
 
         self.editor = ClaimEditor()
         self.editor.setObjectName("claimEditor")
+        self.editor.read_only_reason = self.read_only_reason
         self.legend = LegendPanel()
         self.legend.setObjectName("legend")
         self.sources = SourcePanel()
@@ -586,9 +587,24 @@ class MainWindow(QMainWindow):
         self.select_claim(claim.id, reveal=False)
         return claim
 
+    def read_only_reason(self, claim: Claim) -> str | None:
+        """Why the analyst may not change ``claim``: another analyst's claims are
+        read-only (review makes gold claims instead of changing them)."""
+        me = self.settings.annotator_name()
+        if not claim.annotator or claim.annotator == me:
+            return None
+        return (f"{claim.annotator}’s claim: read-only for you ({me}). Review it with "
+                "Review › Compare Analysts.")
+
+    def _refused(self, claim: Claim) -> bool:
+        reason = self.read_only_reason(claim)
+        if reason is not None:
+            self.statusBar().showMessage(reason, 6000)
+        return reason is not None
+
     def delete_current_claim(self) -> None:
         claim = self.current_claim()
-        if claim is None or self.controller is None:
+        if claim is None or self.controller is None or self._refused(claim):
             return
         self.undo_stack.push(DeleteClaimCommand(self.controller, claim))
 
@@ -598,6 +614,8 @@ class MainWindow(QMainWindow):
         claim = self.current_claim()
         if claim is None or self.controller is None:
             self.statusBar().showMessage("Select a claim first (click it, or Tab).", 4000)
+            return
+        if self._refused(claim):
             return
         if field == "source":
             self._edit_source(claim, str(value or ""))
@@ -721,7 +739,8 @@ class MainWindow(QMainWindow):
 
     def adjust_span(self, edge: str, direction: int) -> None:
         claim = self.current_claim()
-        if claim is None or self._document is None or self.controller is None:
+        if (claim is None or self._document is None or self.controller is None
+                or self._refused(claim)):
             return
         after = adjust_span(claim, self._document.text, edge, direction, by_word=self.snap)
         if after is not None:
@@ -764,7 +783,10 @@ class MainWindow(QMainWindow):
 
     def _on_view_span_dragged(self, claim_id: str, start: int, end: int) -> None:
         claim = self._claim_by_id(claim_id)
-        if claim is None or self._document is None or self.controller is None:
+        if (claim is None or self._document is None or self.controller is None
+                or self._refused(claim)):
+            if claim is not None:
+                self.view.update_claim(claim)     # put the dragged edge back
             return
         if self.snap:
             start, end = snap_to_words(self._document.text, start, end)
