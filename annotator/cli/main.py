@@ -226,12 +226,7 @@ def _import_dataset(service: ProjectService, kind: str, path: str) -> bool:
 def _run_import_annotations(args: argparse.Namespace) -> int:
     service = _open(args)
     try:
-        if packages.is_project_file(args.file):
-            report = packages.import_project(service, args.file)
-        elif is_package(args.file):
-            report = packages.import_package(service, args.file)
-        else:
-            report = import_annotations(service, args.file)
+        report = packages.import_work(service, args.file)
     finally:
         service.close()
     for problem in report.problems:

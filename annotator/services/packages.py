@@ -43,6 +43,7 @@ from annotator.formats.problems import ImportProblem
 from annotator.services import exports
 from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
+from annotator.services.transfer import AnnotationImportReport, import_annotations
 from annotator.storage.database import SQLITE_HEADER
 from annotator.storage.errors import ProjectError
 from annotator.storage.models import DocumentRow
@@ -459,3 +460,15 @@ def import_project(service: ProjectService, path: str | Path) -> DatasetImportRe
     # Name their file, not the temporary package the records were read from.
     report.problems = [ImportProblem(path, problem.reason) for problem in report.problems]
     return report
+
+
+def import_work(service: ProjectService,
+                path: str | Path) -> DatasetImportReport | AnnotationImportReport:
+    """Import a colleague's work, whatever form it came in: their project file, a
+    dataset package (folder or zip) or a canonical JSONL export. The report has
+    ``summary()`` and ``problems``."""
+    if is_project_file(path):
+        return import_project(service, path)
+    if package.is_package(path):
+        return import_package(service, path)
+    return import_annotations(service, path)

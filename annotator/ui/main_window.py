@@ -46,8 +46,9 @@ from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import ImportOptions, default_registry
 from annotator.paths import PROJECT_SUFFIX
 from annotator.services.codebook import CodebookService
+from annotator.services.packages import import_work
 from annotator.services.project import ProjectService
-from annotator.services.transfer import FileStatus, ImportReport, export, import_annotations
+from annotator.services.transfer import FileStatus, ImportReport, export
 from annotator.storage.errors import ProjectError
 from annotator.ui.claim_editor import ClaimEditor
 from annotator.ui.commands import (
@@ -256,8 +257,10 @@ class MainWindow(QMainWindow):
             "(or drop them on the window)")
         self.import_folder_action = self._action("Import &Folder…", self._on_import_folder)
         self.unplaced_action = self._action("Claims to &Place…", self.show_unplaced)
-        self.import_claims_action = self._action("Import &Annotations (JSONL)…",
-                                                 self._on_import_annotations)
+        self.import_claims_action = self._action(
+            "Import a Colleague's &Work…", self._on_import_annotations, None,
+            "Import claims from a JSONL export, a dataset package or a colleague's project "
+            "file (documents match by text, claims by id; newer edits win)")
         self.export_jsonl_action = self._action("Export Claims as &JSONL…",
                                                 lambda: self._on_export("jsonl"), "Ctrl+E")
         self.export_csv_action = self._action("Export Claims as &CSV…",
@@ -1112,22 +1115,32 @@ class MainWindow(QMainWindow):
     def _on_import_annotations(self) -> None:
         if self.service is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Import Annotations", str(Path.home()),
-                                              "JSON Lines (*.jsonl);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a Colleague's Work", str(Path.home()),
+            "Annotator work (*.jsonl *.zip *.sqlite *.db);;JSON Lines export (*.jsonl);;"
+            "Dataset package (*.zip);;Project file (*.sqlite *.db);;All files (*)")
         if not path:
             return
+        self.import_work(path)
+
+    def import_work(self, path: str) -> object | None:
+        """Import a colleague's JSONL export, dataset package or project file."""
+        if self.service is None:
+            return None
+        self.editor.commit_note()
         try:
-            report = import_annotations(self.service, path)
+            report = import_work(self.service, path)
         except (ProjectError, ImportProblem) as error:
             QMessageBox.critical(self, "Import failed", str(error))
-            return
+            return None
         self.undo_stack.clear()   # imported claims are not undoable one by one
         self._reload_documents()
         if self._document is not None:
             self.show_document(self._document.id)
         details = "\n".join(str(p) for p in report.problems[:20])
-        QMessageBox.information(self, "Annotations imported",
+        QMessageBox.information(self, "Work imported",
                                 report.summary() + (f"\n\n{details}" if details else ""))
+        return report
 
     def _on_export(self, fmt: str) -> None:
         if self.service is None:
