@@ -10,9 +10,10 @@ change is one transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from annotator.domain.codebook import Codebook
@@ -38,8 +39,28 @@ from annotator.storage.models import (
     SourceRow,
 )
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 #: Overlap matching at the review core's default measure and threshold.
 DEFAULT_MATCHING = Matching()
+
+
+def _labels_only(connection: Connection, document_id: str,
+                 analysts: Sequence[str]) -> list[Claim]:
+    """A document's claims by ``analysts`` with only what agreement reads (span,
+    analyst, labels; no quote, note or context), built positionally: the
+    comparison of a large project is mostly this."""
+    table = ClaimRow.__table__
+    query = (select(table.c.id, table.c.start, table.c.end, table.c.stance,
+                    table.c.source_reliability, table.c.info_credibility, table.c.annotator,
+                    table.c.claim_type, table.c.likelihood, table.c.confidence)
+             .where(table.c.document_id == document_id,
+                    table.c.annotator.in_(list(analysts))))
+    return [Claim(i, document_id, start, end, "", "", "", "", stance, reliability, credibility,
+                  "", (), annotator, _EPOCH, _EPOCH, claim_type, None, "", likelihood,
+                  confidence)
+            for (i, start, end, stance, reliability, credibility, annotator, claim_type,
+                 likelihood, confidence) in connection.execute(query)]
 
 
 def _adjudication(row: AdjudicationRow, gold: Claim | None) -> Adjudication:
@@ -104,11 +125,14 @@ class ReviewService:
                 document_ids = sorted(session.scalars(
                     select(ClaimRow.document_id).distinct()
                     .where(ClaimRow.annotator.in_(list(analysts)))))
-        comparisons = (compare_document(self.analyst_claims([doc], analysts), analysts,
-                                        matching, document_id=doc)
-                       for doc in sorted(set(document_ids)))
-        return streamed_agreement_report(analysts, matching, comparisons, codebook,
-                                         per_document=per_document, unjudgeable=unjudgeable)
+        with self.database.reading() as session:     # one snapshot for every document
+            connection = session.connection()
+            comparisons = (compare_document(_labels_only(connection, doc, analysts), analysts,
+                                            matching, document_id=doc)
+                           for doc in sorted(set(document_ids)))
+            return streamed_agreement_report(analysts, matching, comparisons, codebook,
+                                             per_document=per_document,
+                                             unjudgeable=unjudgeable)
 
     # Gold layer -----------------------------------------------------------------------
 
