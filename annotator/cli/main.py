@@ -27,7 +27,6 @@ from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
 from annotator.services.transfer import (
     FileStatus,
-    import_annotations,
     import_files,
 )
 from annotator.storage.errors import ProjectError
