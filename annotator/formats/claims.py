@@ -28,6 +28,7 @@ from typing import Any
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.labels import parse_info_credibility, parse_source_reliability, parse_stance
 from annotator.domain.model import Claim, Document, normalise_tags, span_context
+from annotator.domain.review import ReviewComment
 from annotator.formats.atomic import atomic_write
 
 CLAIM_FIELDS = (
@@ -37,6 +38,9 @@ CLAIM_FIELDS = (
     "claim_type", "claim_source", "likelihood", "confidence", "codebook_version",
     "page_start", "page_end", "review_status",
 )
+#: The JSONL record: the CSV's columns, and the review comments on the claim (a
+#: list of objects, which a spreadsheet cell cannot hold).
+RECORD_FIELDS = (*CLAIM_FIELDS, "review_comments")
 #: ``review_status`` of an analyst's claim: not yet decided on in review, made
 #: (span or labels) into a gold claim, or decided on without being used. Gold
 #: claims (an export of the gold layer) say ``gold`` and carry ``provenance``.
@@ -85,7 +89,8 @@ def page_span(pages: Sequence[int] | None, start: int, end: int) -> tuple[int | 
 
 def claim_record(claim: Claim, document_sha256: str, document_title: str,
                  pages: Sequence[int] | None = None,
-                 review_status: str = "unreviewed") -> dict[str, Any]:
+                 review_status: str = "unreviewed",
+                 comments: Sequence[ReviewComment] = ()) -> dict[str, Any]:
     page_start, page_end = page_span(pages, claim.start, claim.end)
     return {
         "id": claim.id,
@@ -114,7 +119,37 @@ def claim_record(claim: Claim, document_sha256: str, document_title: str,
         "page_start": page_start,
         "page_end": page_end,
         "review_status": review_status,
+        "review_comments": [comment_record(comment) for comment in comments],
     }
+
+
+def comment_record(comment: ReviewComment) -> dict[str, Any]:
+    """A review comment as it travels in its claim's record."""
+    return {"id": comment.id, "author": comment.author, "body": comment.body,
+            "created_at": format_timestamp(comment.created_at)}
+
+
+def comments_from_record(record: dict[str, Any], claim_id: str) -> list[ReviewComment]:
+    """The review comments a claim record carries (``review_comments``, optional).
+    Raises ValueError with a reason a user can act on."""
+    found = record.get("review_comments") or []
+    if not isinstance(found, list):
+        raise ValueError("review_comments must be a list")
+    comments = []
+    for item in found:
+        if not isinstance(item, dict):
+            raise ValueError("each of review_comments must be an object")
+        try:
+            comment_id = str(uuid.UUID(str(item.get("id"))))
+        except ValueError:
+            raise ValueError(f"a review comment's id must be a UUID, not "
+                             f"{item.get('id')!r}") from None
+        body = item.get("body")
+        if not isinstance(body, str) or not body.strip():
+            raise ValueError("a review comment has no text")
+        comments.append(ReviewComment(comment_id, claim_id, _str(item, "author"), body,
+                                      parse_timestamp(item.get("created_at"))))
+    return comments
 
 
 def _int(record: dict[str, Any], name: str) -> int:

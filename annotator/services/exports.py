@@ -54,6 +54,7 @@ from annotator.storage.models import (
     ClaimRow,
     DocumentRow,
     GoldClaimRow,
+    ReviewCommentRow,
     SourceRow,
 )
 
@@ -199,6 +200,7 @@ ProgressCallback = Callable[[int, int], None]
 _CLAIMS = ClaimRow.__table__
 _GOLD = GoldClaimRow.__table__
 _ADJUDICATIONS = AdjudicationRow.__table__
+_COMMENTS = ReviewCommentRow.__table__
 _DOCUMENTS = DocumentRow.__table__
 _SOURCES = SourceRow.__table__
 
@@ -304,6 +306,20 @@ def _review(conn: Connection, document_id: str, gold: bool) -> dict[str, Any]:
     return outcome
 
 
+def _comments(conn: Connection, document_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Review comments on a document's claims, by claim id, oldest first."""
+    query = (select(_COMMENTS.c.claim_id, _COMMENTS.c.id, _COMMENTS.c.author, _COMMENTS.c.body,
+                    _COMMENTS.c.created_at)
+             .join(_CLAIMS, _CLAIMS.c.id == _COMMENTS.c.claim_id)
+             .where(_CLAIMS.c.document_id == document_id)
+             .order_by(_COMMENTS.c.created_at, _COMMENTS.c.id))
+    found: dict[str, list[dict[str, Any]]] = {}
+    for claim_id, comment_id, author, body, created in conn.execute(query):
+        found.setdefault(claim_id, []).append({"id": comment_id, "author": author, "body": body,
+                                               "created_at": _iso(created)})
+    return found
+
+
 def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000) -> Iterator[dict]:
     """Canonical claim records in document order, straight from Core rows."""
     result = conn.execution_options(yield_per=batch).execute(_claims_query(conn, scope))
@@ -311,6 +327,7 @@ def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000) -> I
     current: str | None = None
     pages: list[int] | None = None
     review: dict[str, Any] = {}
+    comments: dict[str, list[dict[str, Any]]] = {}
     gold = scope.gold_only
     page_span = claim_format.page_span
     for (claim_id, document_id, start, end, quote, prefix, suffix, proposition, stance,
@@ -321,6 +338,7 @@ def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000) -> I
             metadata = conn.execute(pages_query.where(_DOCUMENTS.c.id == document_id)).scalar()
             pages = claim_format.page_starts(metadata)
             review = _review(conn, document_id, gold)
+            comments = {} if gold else _comments(conn, document_id)
         page_start, page_end = page_span(pages, start, end) if pages else (None, None)
         record = {
             "id": claim_id, "document_id": document_id, "document_sha256": sha256,
@@ -333,6 +351,7 @@ def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000) -> I
             "confidence": confidence, "codebook_version": version,
             "page_start": page_start, "page_end": page_end,
             "review_status": "gold" if gold else review.get(claim_id, "unreviewed"),
+            "review_comments": comments.get(claim_id, []),
         }
         if gold:
             record["provenance"] = review.get(claim_id)

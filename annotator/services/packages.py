@@ -37,12 +37,14 @@ from sqlalchemy import select
 from annotator.domain.codebook import Codebook, CodebookError, Dimension, Proposition
 from annotator.domain.codebook import from_dict as codebook_from_dict
 from annotator.domain.model import DOCUMENT_STATUSES, Claim, Document, Source, text_sha256
+from annotator.domain.review import ReviewComment
 from annotator.formats import claims as claim_format
 from annotator.formats.export import package
 from annotator.formats.problems import ImportProblem
 from annotator.services import exports
 from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
+from annotator.services.review import ReviewService
 from annotator.services.transfer import AnnotationImportReport, import_annotations
 from annotator.storage.database import SQLITE_HEADER
 from annotator.storage.errors import ProjectError
@@ -65,6 +67,7 @@ class DatasetImportReport:
     labels_added: list[str] = field(default_factory=list)
     #: True when the project took the imported codebook whole.
     codebook_adopted: bool = False
+    comments_added: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -72,6 +75,8 @@ class DatasetImportReport:
                  f"{self.documents_present} already in the project",
                  f"{self.claims_added} claims added, {self.claims_updated} updated, "
                  f"{self.claims_unchanged} already present"]
+        if self.comments_added:
+            parts.append(f"{self.comments_added} review comments added")
         if self.codebook_adopted:
             parts.append("codebook imported")
         elif self.labels_added:
@@ -331,6 +336,7 @@ def _import_claims(service: ProjectService, lines: Lines, where: str,
     codebook = CodebookService(service.database).codebook()
     documents = _Documents(service)
     claims: dict[str, Claim] = {}
+    comments: list[ReviewComment] = []
     for number, line in lines():
         try:
             record = json.loads(line)
@@ -345,6 +351,11 @@ def _import_claims(service: ProjectService, lines: Lines, where: str,
             report.problems.append(ImportProblem(where, str(error), line=number))
             continue
         claims.setdefault(claim.id, claim)
+        try:
+            comments += claim_format.comments_from_record(record, claim.id)
+        except ValueError as error:
+            report.problems.append(ImportProblem(where, f"review comments: {error}",
+                                                 line=number))
     sources: dict[str, str] = {}
     resolved = []
     for claim in claims.values():
@@ -361,6 +372,7 @@ def _import_claims(service: ProjectService, lines: Lines, where: str,
             report.claims_updated += 1
         else:
             report.claims_unchanged += 1
+    report.comments_added = ReviewService(service).merge_comments(comments)
 
 
 def import_claims_jsonl(service: ProjectService, path: str | Path, *,

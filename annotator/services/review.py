@@ -274,6 +274,22 @@ class ReviewService:
                                          created_at=comment.created_at))
         return comment
 
+    def merge_comments(self, comments: Iterable[ReviewComment]) -> int:
+        """Add the comments not yet here (by id) whose claim is here; returns how many
+        were added. One transaction."""
+        added = 0
+        with self.database.writing() as session:
+            for comment in comments:
+                if session.get(ReviewCommentRow, comment.id) is not None:
+                    continue
+                if session.get(ClaimRow, comment.claim_id) is None:
+                    continue
+                session.add(ReviewCommentRow(id=comment.id, claim_id=comment.claim_id,
+                                             author=comment.author, body=comment.body,
+                                             created_at=comment.created_at))
+                added += 1
+        return added
+
     def delete_comment(self, comment_id: str) -> ReviewComment:
         with self.database.writing() as session:
             row = session.get(ReviewCommentRow, comment_id)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from annotator.domain.codebook import to_dict as codebook_to_dict
 from annotator.domain.model import Claim, Document, Source
+from annotator.domain.review import ReviewComment
 from annotator.formats import claims as claim_format
 from annotator.formats.atomic import atomic_write
 from annotator.formats.problems import ImportProblem
@@ -23,6 +24,7 @@ from annotator.formats.registry import (
 from annotator.services import exports
 from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
+from annotator.services.review import ReviewService
 
 
 class FileStatus(StrEnum):
@@ -195,11 +197,14 @@ class AnnotationImportReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    comments_added: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
 
     def summary(self) -> str:
+        comments = (f", {self.comments_added} review comments added" if self.comments_added
+                    else "")
         return (f"{self.added} claims added, {self.updated} updated, "
-                f"{self.unchanged} already present, {len(self.problems)} skipped")
+                f"{self.unchanged} already present{comments}, {len(self.problems)} skipped")
 
 
 def import_annotations(service: ProjectService, path: str | Path) -> AnnotationImportReport:
@@ -228,6 +233,7 @@ def import_annotations(service: ProjectService, path: str | Path) -> AnnotationI
         return documents[key]
 
     valid = []
+    comments: list[ReviewComment] = []
     with handle:
         try:
             for number, line in enumerate(handle, start=1):
@@ -241,7 +247,9 @@ def import_annotations(service: ProjectService, path: str | Path) -> AnnotationI
                     if document is None:
                         raise ValueError("its document is not in this project (sha256 "
                                          f"{record.get('document_sha256')!r})")
-                    valid.append(claim_format.claim_from_record(record, document, codebook))
+                    claim = claim_format.claim_from_record(record, document, codebook)
+                    comments += claim_format.comments_from_record(record, claim.id)
+                    valid.append(claim)
                 except ValueError as error:   # json.JSONDecodeError is a ValueError
                     report.problems.append(ImportProblem(path, str(error), line=number))
         except UnicodeDecodeError as error:
@@ -266,6 +274,7 @@ def import_annotations(service: ProjectService, path: str | Path) -> AnnotationI
             report.updated += 1
         else:
             report.unchanged += 1
+    report.comments_added = ReviewService(service).merge_comments(comments)
     return report
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from annotator.domain.labels import Stance
 from annotator.domain.model import Claim
-from annotator.formats.claims import CLAIM_FIELDS, CSV_TAG_SEPARATOR
+from annotator.formats.claims import CLAIM_FIELDS, CSV_TAG_SEPARATOR, RECORD_FIELDS
 from annotator.paths import seeds_dir
 from annotator.services.project import ProjectService
 from annotator.services.transfer import import_files
@@ -153,7 +153,7 @@ def test_exported_quotes_match_the_exported_texts(work):
     records = read_jsonl(work["jsonl"])
     assert len(records) == len(CLAIMS)
     for record in records:
-        assert list(record) == list(CLAIM_FIELDS)
+        assert list(record) == list(RECORD_FIELDS)
         text = texts[record["document_id"]]
         assert text[record["start"]:record["end"]] == record["quote"]
         assert record["document_sha256"] == shas[record["document_id"]]

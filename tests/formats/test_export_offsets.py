@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.formats.claims import CLAIM_FIELDS
+from annotator.formats.claims import CLAIM_FIELDS, RECORD_FIELDS
 from annotator.services import exports
 from annotator.services.exports import ExportOptions
 from annotator.services.project import ProjectService
@@ -56,7 +56,7 @@ def test_jsonl(corpus: Corpus, written: dict[str, Path]) -> None:
     records = read_jsonl(written["claims.jsonl"])
     assert len(records) == len(corpus.claims)
     for record in records:
-        assert list(record) == list(CLAIM_FIELDS)
+        assert list(record) == list(RECORD_FIELDS)
         text = texts[record["document_id"]]
         assert text[record["start"]:record["end"]] == record["quote"]
         assert text[:record["start"]].endswith(record["prefix"])

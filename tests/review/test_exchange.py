@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from annotator.cli.main import main
-from annotator.domain.review import Decision, adjudicate
+from annotator.domain.review import Decision, ReviewComment, adjudicate
 from annotator.review import Matching
 from annotator.services.packages import import_project
 from annotator.services.project import ProjectService
@@ -182,3 +182,30 @@ def test_importing_something_that_is_not_a_project_names_the_file(
     code, _, err = run(capsys, "import-annotations", "--project", projects["carol"],
                        projects["carol"])
     assert code == 2 and "the project you are working in" in err
+
+
+def test_review_comments_travel_back_to_the_claims_author(
+        projects: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    alice, carol = projects["alice"], projects["carol"]
+    code, _, err = run(capsys, "import-annotations", "--project", carol, alice)
+    assert code == 0, err
+    service = ProjectService.open(carol)
+    try:
+        claim = next(c for c in service.claims(merics(service).id) if c.annotator == "alice")
+        comment = ReviewService(service).add_comment(
+            ReviewComment.new(claim.id, "carol", "Which market index?\nCheck the source."))
+    finally:
+        service.close()
+    for form in ("jsonl", "package"):
+        out = tmp_path / f"reviewed-{form}"
+        code, _, err = run(capsys, "export", "--project", carol, "--format", form, "-o", out)
+        assert code == 0, err
+        code, out_text, err = run(capsys, "import-annotations", "--project", alice, out)
+        assert code == 0, err
+        assert ("1 review comments added" in out_text) == (form == "jsonl"), out_text
+    service = ProjectService.open(alice)
+    try:
+        received = ReviewService(service).comments_for("alice")
+    finally:
+        service.close()
+    assert [(c, cl.id) for c, cl in received] == [(comment, claim.id)]

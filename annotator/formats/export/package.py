@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.domain.codebook import Codebook, Dimension
-from annotator.formats.claims import CLAIM_FIELDS
+from annotator.formats.claims import RECORD_FIELDS
 from annotator.formats.problems import ImportProblem
 from annotator.review.tables import markdown_table
 
@@ -81,6 +81,8 @@ FIELD_MEANINGS = {
     "review_status": "`unreviewed`, `accepted` (made into a gold claim) or `rejected` "
                      "(decided on, not used); `gold` for an adjudicated claim, which also "
                      "has `provenance` (the claims it came from, who decided, when)",
+    "review_comments": "reviewers' comments on the claim: `id`, `author`, `body`, "
+                       "`created_at`",
 }
 
 
@@ -168,7 +170,7 @@ def data_card(stats: PackageStats, codebook: Codebook) -> str:
         "",
         "| field | meaning |",
         "| --- | --- |",
-        *(f"| `{name}` | {FIELD_MEANINGS.get(name, '')} |" for name in CLAIM_FIELDS),
+        *(f"| `{name}` | {FIELD_MEANINGS.get(name, '')} |" for name in RECORD_FIELDS),
         "",
         "Offsets are Unicode code points into the document's `text`, as Python "
         "indexes strings: `text[start:end] == quote` for every claim. Tools that "
