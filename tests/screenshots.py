@@ -19,6 +19,7 @@ from annotator.services.project import ProjectService
 from annotator.services.sample import import_sample_corpus
 from annotator.ui.app import create_application
 from annotator.ui.codebook_dialog import CodebookDialog
+from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
 
@@ -41,6 +42,81 @@ CLAIMS = [  # quote, stance, source reliability, credibility, claim type, source
     ("will not blindly follow the trend", Stance.REFUTES, "F", 6, "prediction",
      "Ding Xuexiang", ""),
 ]
+
+#: bob's work on the MERICS text, against alice's (CLAIMS): the same span and labels,
+#: a stance disagreement, a span boundary disagreement, a reliability disagreement,
+#: and a claim of his own.
+BOB_CLAIMS = [
+    ("The Nasdaq plummeted three percent Monday", Stance.NEUTRAL, "A", 1, "quantity",
+     "MERICS"),
+    ("DeepSeek says it trained its R1 model using only about 2,000 Nvidia H800 chips",
+     Stance.REFUTES, "B", 3, "quantity", "DeepSeek"),
+    ("leading AI chipmaker lost USD 589 billion in market", Stance.UNCLEAR, "A", 1,
+     "quantity", "MERICS"),
+    ("US export controls may be forcing China’s", Stance.REFUTES, "B", 3,
+     "correlation_causation", "Rebecca Arcesati, MERICS"),
+    ("the model outdoes the industry’s best models", Stance.SUPPORTS, "B", 2, "quantity",
+     "MERICS"),
+]
+#: Both analysts on a second text, so the corpus differs from one document:
+#: quote, (alice's stance, grade, credibility), (bob's ...) -- None: not marked.
+SECOND = [
+    ("The Nasdaq index lost approximately 3.15%", ("neutral", "B", 2), ("neutral", "B", 2)),
+    ("This low-cost Chinese innovation triggered a wave of shock in global financial markets",
+     ("supports", "C", 3), ("neutral", "C", 3)),
+    ("a potential burst of the AI bubble", None, ("unclear", "C", 4)),
+]
+
+
+def review_shots(app, window: MainWindow, service: ProjectService,  # type: ignore[no-untyped-def]
+                 settings: UiSettings) -> dict:
+    """bob's claims next to alice's; carol compares them, accepts what they agree on
+    and looks at the stance disagreement: the compare view and the agreement panel."""
+    from annotator.domain.model import Claim
+    from annotator.review import Matching
+
+    assert window.controller is not None and window.current_document is not None
+    merics = window.current_document
+    source = window.controller.source_for
+    claims = []
+    for quote, stance, grade, credibility, claim_type, name in BOB_CLAIMS:
+        start = merics.text.index(quote)
+        found = source(name)
+        claims.append(Claim.new(merics, start, start + len(quote), annotator="bob",
+                                proposition=PROPOSITION, stance=stance,
+                                source_reliability=grade, info_credibility=credibility,
+                                claim_type=claim_type, source_id=found.id,
+                                source_name=found.name))
+    second = next(service.document(d.id) for d in service.documents()
+                  if SECOND[0][0] in service.document(d.id).text)
+    for quote, *labels in SECOND:
+        start = second.text.index(quote)
+        for analyst, values in zip(("alice", "bob"), labels, strict=True):
+            if values is not None:
+                stance, grade, credibility = values
+                claims.append(Claim.new(second, start, start + len(quote), annotator=analyst,
+                                        proposition=PROPOSITION, stance=stance,
+                                        source_reliability=grade,
+                                        info_credibility=credibility, claim_type="quantity"))
+    service.add_claims(claims)
+    settings.set_annotator_name("carol")
+    window._reload_documents(select=merics.id)
+    window.show_document(merics.id)
+    window.review.compare_action.trigger()
+    window.review.set_matching(Matching("jaccard", 0.5))
+    window.review.accept_agreed()
+    unit = next(u for u in window.review.units() if u.disagreements and any(
+        d.dimension == Dimension.STANCE for d in u.disagreements))
+    window.review.select_unit(unit)
+    window.view.verticalScrollBar().setValue(0)
+    app.processEvents()
+    shots = {"compare-view.png": window.grab()}
+    dock = window.review.agreement_dock
+    assert dock is not None and window.review.agreement_panel is not None
+    window.review.agreement_panel.set_scope("corpus")
+    app.processEvents()
+    shots["agreement-panel.png"] = dock.grab()
+    return shots
 
 
 def main() -> int:
@@ -84,6 +160,16 @@ def main() -> int:
         app.processEvents()
         shots["codebook.png"] = dialog.grab()
         dialog.close()
+        settings.set_export_directory(Path(tmp))
+        export = ExportDialog(service, settings, analyst="alice", parent=window)
+        export.label_lists[Dimension.STANCE].check(["supports", "refutes"])
+        export.tabs.setCurrentIndex(2)                      # the label filters
+        export.refresh()
+        export.show()
+        app.processEvents()
+        shots["export-dialog.png"] = export.grab()
+        export.close()
+        shots.update(review_shots(app, window, service, settings))
         for name, pixmap in shots.items():
             pixmap.save(str(OUT / name))
             print(f"wrote {OUT / name}")

@@ -93,6 +93,15 @@ class ClaimEditor(QWidget):
         self.missing = QLabel()
         self.missing.setObjectName("claimMissing")
         self.missing.setStyleSheet("color: #B35C00;")
+        #: Review comments on the claim (read-only), from :meth:`set_comments_source`.
+        self.comments = QLabel()
+        self.comments.setObjectName("claimComments")
+        self.comments.setWordWrap(True)
+        self.comments.setTextFormat(Qt.TextFormat.PlainText)
+        self.comments.setStyleSheet("background: #FFF6DC; border: 1px solid #E0C97A; "
+                                    "padding: 4px;")
+        self.comments.hide()
+        self._comments_for: Callable[[Claim], list[Any]] | None = None
 
         self.proposition = QComboBox()
         self.proposition.setEditable(True)
@@ -137,6 +146,7 @@ class ClaimEditor(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.quote)
         layout.addWidget(self.missing)
+        layout.addWidget(self.comments)
         layout.addLayout(self.form)
         layout.addStretch(1)
 
@@ -238,6 +248,7 @@ class ClaimEditor(QWidget):
             self.commit_note()
         same = claim is not None and self._claim is not None and claim.id == self._claim.id
         self._claim = claim
+        self.refresh_comments()
         self._loading = True
         try:
             enabled = claim is not None
@@ -277,6 +288,18 @@ class ClaimEditor(QWidget):
                 self.note.setPlainText(claim.note)
         finally:
             self._loading = False
+
+    def set_comments_source(self, source: Callable[[Claim], list[Any]] | None) -> None:
+        """Where the review comments on a claim come from (None: none shown)."""
+        self._comments_for = source
+        self.refresh_comments()
+
+    def refresh_comments(self) -> None:
+        """Show the review comments on the current claim, for its author to read."""
+        found = self._comments_for(self._claim) if self._comments_for and self._claim else []
+        self.comments.setText(f"Review comments ({len(found)}):\n" + "\n".join(
+            f"• {c.author}, {c.created_at:%Y-%m-%d}: {c.body}" for c in found))
+        self.comments.setVisible(bool(found))
 
     def _emit(self, field: str, value: object) -> None:
         if self._loading or self._claim is None:

@@ -39,6 +39,7 @@ class FlowTarget(Protocol):
     def toggle_snap(self) -> None: ...
     def clear_current_claim(self) -> None: ...
     def show_shortcuts(self) -> None: ...
+    def step_disagreement(self, direction: int) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,10 @@ BINDINGS: tuple[Binding, ...] = (
        lambda t: t.toggle_snap()),
     _b(K.Key_Escape, _NONE, "Esc", "Deselect the current claim",
        lambda t: t.clear_current_claim()),
+    _b(K.Key_BracketRight, _NONE, "]", "Next disagreement between analysts (review)",
+       lambda t: t.step_disagreement(+1)),
+    _b(K.Key_BracketLeft, _NONE, "[", "Previous disagreement between analysts (review)",
+       lambda t: t.step_disagreement(-1)),
     _b(K.Key_Question, _SHIFT, "?", "This list of keys", lambda t: t.show_shortcuts()),
     _b(K.Key_Question, _NONE, "?", "This list of keys", lambda t: t.show_shortcuts()),
 )

@@ -46,6 +46,7 @@ from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import ImportOptions, default_registry
 from annotator.paths import PROJECT_SUFFIX
 from annotator.services.codebook import CodebookService
+from annotator.services.exports import ExportResult
 from annotator.services.packages import import_work
 from annotator.services.project import ProjectService
 from annotator.services.transfer import FileStatus, ImportReport, export
@@ -63,6 +64,7 @@ from annotator.ui.commands import (
 )
 from annotator.ui.controller import CodebookController, ProjectController
 from annotator.ui.document_panel import DocumentPanel
+from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.import_flow import EncodingDialog, ImportJob, files_to_review
 from annotator.ui.item_models import (
     STATUS_NAMES,
@@ -73,6 +75,7 @@ from annotator.ui.item_models import (
 )
 from annotator.ui.keyboard import KeyboardFlow
 from annotator.ui.legend import LegendPanel, claim_key
+from annotator.ui.review_mode import ReviewMode
 from annotator.ui.settings import UiSettings
 from annotator.ui.shortcuts_dialog import ShortcutsDialog, action_rows
 from annotator.ui.source_panel import SourcePanel
@@ -184,6 +187,7 @@ class MainWindow(QMainWindow):
         self.details.setObjectName("documentDetails")
         self._import: tuple[ImportJob, QProgressDialog] | None = None
         self.unplaced_dialog: UnplacedDialog | None = None
+        self.export_dialog: ExportDialog | None = None
         self.setAcceptDrops(True)
 
         centre = QSplitter(Qt.Orientation.Vertical)
@@ -261,12 +265,9 @@ class MainWindow(QMainWindow):
             "Import a Colleague's &Work…", self._on_import_annotations, None,
             "Import claims from a JSONL export, a dataset package or a colleague's project "
             "file (documents match by text, claims by id; newer edits win)")
-        self.export_jsonl_action = self._action("Export Claims as &JSONL…",
-                                                lambda: self._on_export("jsonl"), "Ctrl+E")
-        self.export_csv_action = self._action("Export Claims as &CSV…",
-                                              lambda: self._on_export("csv"))
-        self.export_documents_action = self._action("Export &Documents as JSONL…",
-                                                    lambda: self._on_export("documents"))
+        self.export_action = self._action(
+            "&Export…", self.show_export_dialog, "Ctrl+E",
+            "Export claims or documents: choose the format and which claims, with a preview")
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
@@ -319,8 +320,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.import_action, self.import_folder_action,
                               self.import_claims_action])
         file_menu.addSeparator()
-        file_menu.addActions([self.export_jsonl_action, self.export_csv_action,
-                              self.export_documents_action])
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
 
@@ -346,6 +346,9 @@ class MainWindow(QMainWindow):
 
         project_menu = self.menuBar().addMenu("&Project")
         project_menu.addAction(self.codebook_action)
+
+        self.review = ReviewMode(self)
+        self.review.build_menu(self.menuBar().addMenu("&Review"))
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
@@ -430,6 +433,7 @@ class MainWindow(QMainWindow):
         self.codebook_controller.codebook_changed.connect(self._on_codebook_changed)
         self.codebook_controller.failed.connect(self._on_codebook_failed)
         self.sources.set_service(service)
+        self.review.set_service(service)
         location = service.location
         if not location.startswith(("postgresql", "sqlite")):
             self.settings.add_recent_project(location)
@@ -458,6 +462,7 @@ class MainWindow(QMainWindow):
         self.claims.set_claims([])
         self.editor.set_claim(None)
         self.sources.set_service(None)
+        self.review.set_service(None)
 
     def _reload_documents(self, select: str | None = None) -> None:
         assert self.service is not None
@@ -500,6 +505,8 @@ class MainWindow(QMainWindow):
             self.keyboard.set_mode(Dimension.STANCE)
 
     def _colouring(self, dimension: Dimension):  # type: ignore[no-untyped-def]
+        if self.review.colours_by_analyst():      # comparing: one colour per analyst
+            return self.review.analyst_colouring()
         codebook = self.codebook
 
         def colour(claim: Claim) -> QColor | None:
@@ -526,6 +533,7 @@ class MainWindow(QMainWindow):
             self.view.set_document(None, [])
             self.claims.set_claims([])
             self.editor.set_claim(None)
+            self.review.document_shown()
             self._update_actions()
             return
         document = self.service.document(document_id)
@@ -536,6 +544,7 @@ class MainWindow(QMainWindow):
         self.legend.update_counts(claims)
         self.details.set_document(document, version=self._version_text(document))
         self.editor.set_claim(None)
+        self.review.document_shown()
         self.view.setFocus()
         self._update_actions()
 
@@ -574,6 +583,8 @@ class MainWindow(QMainWindow):
 
     def mark_claim(self) -> Claim | None:
         """Make the viewer's selection a claim (the Enter key)."""
+        if self.review.mark():      # not while comparing or on the gold layer
+            return None
         span = self.view.selected_span()
         if span is None or self._document is None or self.controller is None:
             self.statusBar().showMessage("Select some text first, then press Enter.", 4000)
@@ -593,6 +604,8 @@ class MainWindow(QMainWindow):
     def read_only_reason(self, claim: Claim) -> str | None:
         """Why the analyst may not change ``claim``: another analyst's claims are
         read-only (review makes gold claims instead of changing them)."""
+        if self.review.handles(claim):      # comparing, or the gold layer
+            return self.review.read_only_reason(claim)
         me = self.settings.annotator_name()
         if not claim.annotator or claim.annotator == me:
             return None
@@ -606,6 +619,8 @@ class MainWindow(QMainWindow):
         return reason is not None
 
     def delete_current_claim(self) -> None:
+        if self.review.delete():    # on the gold layer: take the decision back
+            return
         claim = self.current_claim()
         if claim is None or self.controller is None or self._refused(claim):
             return
@@ -614,6 +629,8 @@ class MainWindow(QMainWindow):
     def edit_current_claim(self, field: str, value: object) -> None:
         """Apply an edit of the current claim as one undo step (the editor, keys and
         scripts all come here)."""
+        if self.review.edit(field, value):      # on the gold layer: edit the gold claim
+            return
         claim = self.current_claim()
         if claim is None or self.controller is None:
             self.statusBar().showMessage("Select a claim first (click it, or Tab).", 4000)
@@ -741,6 +758,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("All documents are done.", 4000)
 
     def adjust_span(self, edge: str, direction: int) -> None:
+        if self.review.adjust(edge, direction):     # on the gold layer
+            return
         claim = self.current_claim()
         if (claim is None or self._document is None or self.controller is None
                 or self._refused(claim)):
@@ -757,6 +776,10 @@ class MainWindow(QMainWindow):
 
     def clear_current_claim(self) -> None:
         self.select_claim(None)
+
+    def step_disagreement(self, direction: int) -> None:
+        """Next (+1) or previous (-1) disagreement between analysts (review)."""
+        self.review.step(direction)
 
     def shortcut_rows(self) -> list[tuple[str, str, str]]:
         return [*self.keyboard.sheet(), *action_rows(self.menu_actions())]
@@ -785,6 +808,8 @@ class MainWindow(QMainWindow):
         self.select_claim(claim_id, reveal=False)
 
     def _on_view_span_dragged(self, claim_id: str, start: int, end: int) -> None:
+        if self.review.drag(claim_id, start, end):      # on the gold layer
+            return
         claim = self._claim_by_id(claim_id)
         if (claim is None or self._document is None or self.controller is None
                 or self._refused(claim)):
@@ -807,6 +832,7 @@ class MainWindow(QMainWindow):
 
     def _on_filter_changed(self) -> None:
         shown = self.legend.shows if self.legend.is_filtering() else None
+        shown = self.review.view_filter(shown)     # comparing: the chosen analysts only
         self.view.set_filter(shown)
         self.claim_proxy.set_filter(shown)
         self.legend.update_counts(self.claims.claims())
@@ -1142,15 +1168,26 @@ class MainWindow(QMainWindow):
                                 report.summary() + (f"\n\n{details}" if details else ""))
         return report
 
-    def _on_export(self, fmt: str) -> None:
+    def show_export_dialog(self) -> ExportDialog | None:
+        """File › Export…: format, scope, preview; the export runs on a worker."""
         if self.service is None:
-            return
-        suffix = {"jsonl": "jsonl", "csv": "csv", "documents": "jsonl"}[fmt]
-        name = "documents" if fmt == "documents" else "claims"
-        path, _ = QFileDialog.getSaveFileName(self, "Export", str(Path.home() / f"{name}.{suffix}"),
-                                              f"{suffix.upper()} (*.{suffix})")
-        if path:
-            self.export_to(fmt, path)
+            return None
+        self.editor.commit_note()
+        if self.export_dialog is not None:
+            if self.export_dialog.isVisible():
+                self.export_dialog.raise_()
+                return self.export_dialog
+            self.export_dialog.deleteLater()
+        dialog = ExportDialog(self.service, self.settings,
+                              analyst=self.settings.annotator_name(), parent=self)
+        dialog.exported.connect(self._on_exported)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_exported(self, result: ExportResult) -> None:
+        summary = result.summary()
+        self.statusBar().showMessage(summary[:1].upper() + summary[1:], 8000)
 
     def export_to(self, fmt: str, path: str) -> int | None:
         assert self.service is not None
@@ -1192,6 +1229,8 @@ class MainWindow(QMainWindow):
         if self._import is not None:        # let the worker stop cleanly first
             self._import[0].cancel()
             self._end_import()
+        if self.export_dialog is not None:
+            self.export_dialog.abort()
         self.editor.commit_note()
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self._close_project()

@@ -55,6 +55,24 @@ class UiSettings:
     def set_colour_by(self, dimension: str) -> None:
         self._settings.setValue("view/colour_by", dimension)
 
+    def export_format(self) -> str:
+        return str(self._settings.value("export/format", "jsonl"))
+
+    def set_export_format(self, name: str) -> None:
+        self._settings.setValue("export/format", name)
+
+    def export_directory(self) -> str:
+        return str(self._settings.value("export/directory", "") or "")
+
+    def set_export_directory(self, folder: str | Path) -> None:
+        self._settings.setValue("export/directory", str(folder))
+
+    def export_bom(self) -> bool:
+        return str(self._settings.value("export/bom", "true")).lower() == "true"
+
+    def set_export_bom(self, on: bool) -> None:
+        self._settings.setValue("export/bom", "true" if on else "false")
+
     def window_state(self) -> tuple[object, object]:
         return self._settings.value("window/geometry"), self._settings.value("window/state")
 

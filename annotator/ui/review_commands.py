@@ -1,0 +1,155 @@
+"""Undo commands for review: decisions, gold edits, review comments and review
+status. They go on the main window's undo stack next to the labelling commands.
+
+As there, a command whose change cannot be saved marks itself obsolete and the
+stack drops it, so the stack never holds work that is not in the database.
+None of them touches an analyst's claim.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from annotator.domain.model import Claim
+from annotator.domain.review import Adjudication, Decision, ReviewComment, ReviewStatus
+from annotator.ui.controller import ChangeFailed
+from annotator.ui.review_controller import ReviewController
+
+_EDIT_GOLD_ID = 2001
+
+_VERBS = {Decision.ACCEPT: "Accept", Decision.MERGE: "Merge", Decision.EDIT: "Edit",
+          Decision.REJECT: "Reject"}
+
+
+def _short(text: str, limit: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def decision_text(adjudication: Adjudication, quote: str = "") -> str:
+    what = _VERBS[adjudication.decision]
+    return f"{what} “{_short(quote)}”" if quote else f"{what} claim"
+
+
+class _ReviewCommand(QUndoCommand):
+    def __init__(self, controller: ReviewController, text: str) -> None:
+        super().__init__(text)
+        self._controller = controller
+
+    def _try(self, action, *args):  # type: ignore[no-untyped-def]
+        try:
+            return action(*args)
+        except ChangeFailed:
+            self.setObsolete(True)
+            return None
+
+
+class AdjudicateCommand(_ReviewCommand):
+    """Store a decision and its gold claim; undo takes it back. A document still
+    "unreviewed" becomes "in review" with its first decision (and back on undo)."""
+
+    def __init__(self, controller: ReviewController, adjudication: Adjudication, *,
+                 quote: str = "", document_status: ReviewStatus | None = None) -> None:
+        super().__init__(controller, decision_text(adjudication, quote))
+        self.adjudication = adjudication
+        self._starts_review = document_status is ReviewStatus.UNREVIEWED
+
+    def redo(self) -> None:
+        try:
+            self._controller.add_adjudication(self.adjudication)
+            if self._starts_review:
+                self._controller.set_review_status(self.adjudication.document_id,
+                                                   ReviewStatus.IN_REVIEW)
+        except ChangeFailed:
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        try:
+            if self._starts_review:
+                self._controller.set_review_status(self.adjudication.document_id,
+                                                   ReviewStatus.UNREVIEWED)
+            # Redo puts back exactly what was stored (gold edits made since included).
+            self.adjudication = self._controller.remove_adjudication(self.adjudication.id)
+        except ChangeFailed:
+            self.setObsolete(True)
+
+
+class TakeBackDecisionCommand(_ReviewCommand):
+    """Remove a decision (and its gold claim) so the unit can be decided again."""
+
+    def __init__(self, controller: ReviewController, adjudication: Adjudication,
+                 quote: str = "") -> None:
+        super().__init__(controller, f"Take back decision on “{_short(quote)}”" if quote
+                         else "Take back decision")
+        self.adjudication = adjudication
+
+    def redo(self) -> None:
+        removed = self._try(self._controller.remove_adjudication, self.adjudication.id)
+        if removed is not None:
+            self.adjudication = removed
+
+    def undo(self) -> None:
+        self._try(self._controller.add_adjudication, self.adjudication)
+
+
+class EditGoldCommand(_ReviewCommand):
+    """Replace a gold claim by an edited copy. Consecutive edits of the same field
+    of the same gold claim (typing a note) merge into one undo step."""
+
+    def __init__(self, controller: ReviewController, before: Claim, after: Claim,
+                 field: str = "gold claim") -> None:
+        super().__init__(controller, f"Edit gold {field.replace('_', ' ')}")
+        self.before, self.after, self.field = before, after, field
+
+    def id(self) -> int:
+        return _EDIT_GOLD_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditGoldCommand) or other.after.id != self.after.id \
+                or other.field != self.field or self.field not in ("note", "span", "tags"):
+            return False
+        self.after = other.after
+        return True
+
+    def redo(self) -> None:
+        self._try(self._controller.update_gold, self.after)
+
+    def undo(self) -> None:
+        self._try(self._controller.update_gold, self.before)
+
+
+class AddCommentCommand(_ReviewCommand):
+    def __init__(self, controller: ReviewController, comment: ReviewComment) -> None:
+        super().__init__(controller, f"Comment “{_short(comment.body)}”")
+        self.comment = comment
+
+    def redo(self) -> None:
+        self._try(self._controller.add_comment, self.comment)
+
+    def undo(self) -> None:
+        self._try(self._controller.delete_comment, self.comment.id)
+
+
+class DeleteCommentCommand(_ReviewCommand):
+    def __init__(self, controller: ReviewController, comment: ReviewComment) -> None:
+        super().__init__(controller, f"Delete comment “{_short(comment.body)}”")
+        self.comment = comment
+
+    def redo(self) -> None:
+        self._try(self._controller.delete_comment, self.comment.id)
+
+    def undo(self) -> None:
+        self._try(self._controller.add_comment, self.comment)
+
+
+class SetReviewStatusCommand(_ReviewCommand):
+    def __init__(self, controller: ReviewController, document_id: str, before: ReviewStatus,
+                 after: ReviewStatus) -> None:
+        super().__init__(controller, f"Mark document {after.title.lower()}")
+        self.document_id, self.before, self.after = document_id, before, after
+
+    def redo(self) -> None:
+        self._try(self._controller.set_review_status, self.document_id, self.after)
+
+    def undo(self) -> None:
+        self._try(self._controller.set_review_status, self.document_id, self.before)
