@@ -286,7 +286,7 @@ def _run_agreement(args: argparse.Namespace) -> int:
     try:
         review = ReviewService(service)
         everyone = [name for name, _count in review.analysts()]
-        analysts = _split(args.annotators) or everyone
+        analysts = list(dict.fromkeys(_split(args.annotators))) or everyone
         unknown = [name for name in analysts if name not in everyone]
         if unknown:
             raise UserError(f"no claims by {', '.join(map(repr, unknown))}; analysts: "

@@ -508,10 +508,12 @@ class ProjectService:
                 source.name, source.kind, source.reliability, source.note)
         return source
 
-    def grade_source(self, source_id: str, grade: str | None) -> list[tuple[Claim, Claim]]:
+    def grade_source(self, source_id: str, grade: str | None, *,
+                     analyst: str | None = None) -> list[tuple[Claim, Claim]]:
         """Set a source's reliability and pre-fill it on the source's claims that have
-        no grade yet (claims already graded keep theirs). Returns the changed claims
-        as (before, after) pairs, in one transaction."""
+        no grade yet (claims already graded keep theirs) -- only ``analyst``'s claims
+        when given, so grading never changes a colleague's work. Returns the changed
+        claims as (before, after) pairs, in one transaction."""
         changed: list[tuple[Claim, Claim]] = []
         with self.database.writing() as session:
             row = session.get(SourceRow, source_id)
@@ -519,9 +521,11 @@ class ProjectService:
                 raise NotFoundError(f"no source {source_id}")
             row.reliability = grade
             if grade is not None:
-                for claim_row in session.scalars(select(ClaimRow).where(
-                        ClaimRow.source_id == source_id,
-                        ClaimRow.source_reliability.is_(None))):
+                query = select(ClaimRow).where(ClaimRow.source_id == source_id,
+                                               ClaimRow.source_reliability.is_(None))
+                if analyst is not None:
+                    query = query.where(ClaimRow.annotator.in_([analyst, ""]))
+                for claim_row in session.scalars(query):
                     before = _claim(claim_row, row.name)
                     after = before.edited(source_reliability=grade)
                     _fill(claim_row, after)

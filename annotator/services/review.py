@@ -98,13 +98,13 @@ class ReviewService:
             return [claim for document_id in dict.fromkeys(document_ids)
                     for claim in self.project.claims(document_id)
                     if wanted is None or claim.annotator in wanted]
-        query = (select(ClaimRow, SourceRow.name)
-                 .outerjoin(SourceRow, SourceRow.id == ClaimRow.source_id)
-                 .order_by(ClaimRow.document_id, ClaimRow.start, ClaimRow.end, ClaimRow.id))
+        query = select(ClaimRow.document_id).distinct().order_by(ClaimRow.document_id)
         if analysts is not None:
             query = query.where(ClaimRow.annotator.in_(list(analysts)))
         with self.database.reading() as session:
-            return [_claim(row, name) for row, name in session.execute(query)]
+            documents = list(session.scalars(query))
+        # Document by document through the fast Core reader (no ORM objects).
+        return self.analyst_claims(documents, analysts)
 
     def compare(self, analysts: Sequence[str], matching: Matching = DEFAULT_MATCHING,
                 document_ids: Iterable[str] | None = None) -> Comparison:
@@ -186,24 +186,36 @@ class ReviewService:
         """Store a decision and its gold claim (also puts back a removed one, ids
         and times kept, for redo). Refused when one of its claims is already
         decided on: undo that decision first."""
-        with self.database.writing() as session:
-            decided = self._decided(session, adjudication.document_id)
-            clash = [claim_id for claim_id in adjudication.considered if claim_id in decided]
-            if clash:
-                raise ValueError("a claim of this unit is already adjudicated; undo that "
-                                 "decision first")
-            if adjudication.gold is not None:
-                self.project._check_quote(session, adjudication.gold)
-            session.add(AdjudicationRow(
-                id=adjudication.id, document_id=adjudication.document_id,
-                decision=adjudication.decision.value, considered=list(adjudication.considered),
-                span_from=adjudication.span_from, labels_from=adjudication.labels_from,
-                adjudicator=adjudication.adjudicator, created_at=adjudication.created_at))
-            session.flush()
-            if adjudication.gold is not None:
-                row = GoldClaimRow(id=adjudication.gold.id, adjudication_id=adjudication.id)
-                session.add(_fill(row, adjudication.gold))  # type: ignore[arg-type]
+        self.add_adjudications([adjudication])
         return adjudication
+
+    def add_adjudications(self, adjudications: Sequence[Adjudication]) -> None:
+        """Store many decisions in one transaction: all or none."""
+        with self.database.writing() as session:
+            decided: dict[str, set[str]] = {}
+            for adjudication in adjudications:
+                self._add(session, adjudication, decided)
+
+    def _add(self, session: Session, adjudication: Adjudication,
+             decided: dict[str, set[str]]) -> None:
+        if adjudication.document_id not in decided:
+            decided[adjudication.document_id] = self._decided(session, adjudication.document_id)
+        taken = decided[adjudication.document_id]
+        if any(claim_id in taken for claim_id in adjudication.considered):
+            raise ValueError("a claim of this unit is already adjudicated; undo that "
+                             "decision first")
+        taken.update(adjudication.considered)
+        if adjudication.gold is not None:
+            self.project._check_quote(session, adjudication.gold)
+        session.add(AdjudicationRow(
+            id=adjudication.id, document_id=adjudication.document_id,
+            decision=adjudication.decision.value, considered=list(adjudication.considered),
+            span_from=adjudication.span_from, labels_from=adjudication.labels_from,
+            adjudicator=adjudication.adjudicator, created_at=adjudication.created_at))
+        session.flush()
+        if adjudication.gold is not None:
+            row = GoldClaimRow(id=adjudication.gold.id, adjudication_id=adjudication.id)
+            session.add(_fill(row, adjudication.gold))  # type: ignore[arg-type]
 
     @staticmethod
     def _decided(session: Session, document_id: str) -> set[str]:
@@ -220,12 +232,20 @@ class ReviewService:
 
     def remove_adjudication(self, adjudication_id: str) -> Adjudication:
         """Take a decision back (with its gold claim); returns it, for redo."""
-        with self.database.writing() as session:
-            adjudication = self._adjudication(session, adjudication_id)
-            session.query(GoldClaimRow).filter(
-                GoldClaimRow.adjudication_id == adjudication_id).delete()
-            session.query(AdjudicationRow).filter(AdjudicationRow.id == adjudication_id).delete()
+        (adjudication,) = self.remove_adjudications([adjudication_id])
         return adjudication
+
+    def remove_adjudications(self, adjudication_ids: Sequence[str]) -> list[Adjudication]:
+        """Take decisions back in one transaction; returns them as stored, for redo."""
+        removed = []
+        with self.database.writing() as session:
+            for adjudication_id in adjudication_ids:
+                removed.append(self._adjudication(session, adjudication_id))
+                session.query(GoldClaimRow).filter(
+                    GoldClaimRow.adjudication_id == adjudication_id).delete()
+                session.query(AdjudicationRow).filter(
+                    AdjudicationRow.id == adjudication_id).delete()
+        return removed
 
     def update_gold(self, claim: Claim) -> Claim:
         """Replace a gold claim's span or labels (its provenance stays)."""

@@ -248,8 +248,8 @@ def import_annotations(service: ProjectService, path: str | Path) -> AnnotationI
                         raise ValueError("its document is not in this project (sha256 "
                                          f"{record.get('document_sha256')!r})")
                     claim = claim_format.claim_from_record(record, document, codebook)
-                    comments += claim_format.comments_from_record(record, claim.id)
                     valid.append(claim)
+                    comments += claim_format.comments_from_record(record, claim.id)
                 except ValueError as error:   # json.JSONDecodeError is a ValueError
                     report.problems.append(ImportProblem(path, str(error), line=number))
         except UnicodeDecodeError as error:

@@ -241,7 +241,9 @@ class ReviewCommentRow(Base):
     __table_args__ = (Index("ix_review_comments_claim_id", "claim_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    #: A plain id, not a foreign key: deleting a claim must not delete reviewers'
+    #: comments on it (undoing the deletion brings the claim back with them).
+    claim_id: Mapped[str] = mapped_column(String(36))
     author: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]

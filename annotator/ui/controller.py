@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal
@@ -45,6 +45,8 @@ class ProjectController(QObject):
     def __init__(self, service: ProjectService, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
+        #: The analyst working (``None``: anyone): whose claims grading pre-fills.
+        self.analyst: Callable[[], str] | None = None
 
     def _guard(self, action, *args):  # type: ignore[no-untyped-def]
         try:
@@ -102,7 +104,9 @@ class ProjectController(QObject):
         return stored
 
     def grade_source(self, source_id: str, grade: str | None) -> list[tuple[Claim, Claim]]:
-        changed = self._guard(self.service.grade_source, source_id, grade)
+        analyst = self.analyst() if self.analyst is not None else None
+        changed = self._guard(lambda: self.service.grade_source(source_id, grade,
+                                                                analyst=analyst))
         for before, after in changed:
             self.claim_changed.emit(before, after)
         self.sources_changed.emit()
@@ -150,6 +154,15 @@ class CodebookController(QObject):
             raise ChangeFailed(str(error)) from error
         self._codebook = stored
         self.codebook_changed.emit(stored)
+        return stored
+
+    def reload(self) -> Codebook:
+        """Read the stored codebook again (after an import changed it) and announce
+        it if it differs from the one shown."""
+        stored = self.service.codebook()
+        if stored != self._codebook:
+            self._codebook = stored
+            self.codebook_changed.emit(stored)
         return stored
 
     def usage(self, dimension: Dimension, key: str) -> int:

@@ -421,6 +421,7 @@ class MainWindow(QMainWindow):
     def set_service(self, service: ProjectService) -> None:
         self._close_project()
         self.controller = ProjectController(service, self)
+        self.controller.analyst = self.settings.annotator_name
         self.controller.claim_added.connect(self._on_claim_added)
         self.controller.claim_changed.connect(self._on_claim_changed)
         self.controller.claim_removed.connect(self._on_claim_removed)
@@ -1160,9 +1161,13 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, "Import failed", str(error))
             return None
         self.undo_stack.clear()   # imported claims are not undoable one by one
+        if self.codebook_controller is not None:
+            self.codebook_controller.reload()      # the import may have added labels
+        self._on_sources_changed()
         self._reload_documents()
         if self._document is not None:
             self.show_document(self._document.id)
+        self.review.refresh()       # new or newer analysts' claims: compare them
         details = "\n".join(str(p) for p in report.problems[:20])
         QMessageBox.information(self, "Work imported",
                                 report.summary() + (f"\n\n{details}" if details else ""))
@@ -1232,6 +1237,7 @@ class MainWindow(QMainWindow):
         if self.export_dialog is not None:
             self.export_dialog.abort()
         self.editor.commit_note()
+        self.review.leave()     # review mode rearranges the docks: save the usual layout
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self._close_project()
         super().closeEvent(event)

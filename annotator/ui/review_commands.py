@@ -74,6 +74,36 @@ class AdjudicateCommand(_ReviewCommand):
             self.setObsolete(True)
 
 
+class AdjudicateManyCommand(_ReviewCommand):
+    """Store many decisions in one transaction (Accept All Agreed Units); undo takes
+    them all back in one. The document's first decision starts its review."""
+
+    def __init__(self, controller: ReviewController, adjudications: list[Adjudication],
+                 text: str, *, document_status: ReviewStatus | None = None) -> None:
+        super().__init__(controller, text)
+        self.adjudications = adjudications
+        self._starts_review = document_status is ReviewStatus.UNREVIEWED
+
+    def redo(self) -> None:
+        try:
+            self._controller.add_adjudications(self.adjudications)
+            if self._starts_review:
+                self._controller.set_review_status(self.adjudications[0].document_id,
+                                                   ReviewStatus.IN_REVIEW)
+        except ChangeFailed:
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        try:
+            if self._starts_review:
+                self._controller.set_review_status(self.adjudications[0].document_id,
+                                                   ReviewStatus.UNREVIEWED)
+            self.adjudications = self._controller.remove_adjudications(
+                [a.id for a in self.adjudications])
+        except ChangeFailed:
+            self.setObsolete(True)
+
+
 class TakeBackDecisionCommand(_ReviewCommand):
     """Remove a decision (and its gold claim) so the unit can be decided again."""
 

@@ -28,6 +28,8 @@ class ReviewController(QObject):
     """Signals:
         adjudication_added(Adjudication): a decision (and its gold claim) was stored.
         adjudication_removed(Adjudication): a decision was taken back.
+        adjudications_changed(list, list): many decisions stored and taken back at
+            once (added, removed), as one change.
         gold_changed(Claim, Claim): a gold claim changed from the first to the second.
         comment_added(ReviewComment) / comment_removed(ReviewComment).
         review_status_changed(str, ReviewStatus): a document's id and its new status.
@@ -37,6 +39,7 @@ class ReviewController(QObject):
 
     adjudication_added = Signal(object)
     adjudication_removed = Signal(object)
+    adjudications_changed = Signal(object, object)
     gold_changed = Signal(object, object)
     comment_added = Signal(object)
     comment_removed = Signal(object)
@@ -97,6 +100,18 @@ class ReviewController(QObject):
         self.adjudication_added.emit(stored)
         self.saved.emit(datetime.now())
         return stored
+
+    def add_adjudications(self, adjudications: list[Adjudication]) -> None:
+        """Many decisions in one transaction (one announcement)."""
+        self._guard(self.service.add_adjudications, adjudications)
+        self.adjudications_changed.emit(list(adjudications), [])
+        self.saved.emit(datetime.now())
+
+    def remove_adjudications(self, adjudication_ids: list[str]) -> list[Adjudication]:
+        removed = self._guard(self.service.remove_adjudications, adjudication_ids)
+        self.adjudications_changed.emit([], removed)
+        self.saved.emit(datetime.now())
+        return removed
 
     def remove_adjudication(self, adjudication_id: str) -> Adjudication:
         removed = self._guard(self.service.remove_adjudication, adjudication_id)

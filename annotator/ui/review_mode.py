@@ -43,6 +43,7 @@ from annotator.ui.controller import ChangeFailed
 from annotator.ui.review_commands import (
     AddCommentCommand,
     AdjudicateCommand,
+    AdjudicateManyCommand,
     DeleteCommentCommand,
     EditGoldCommand,
     SetReviewStatusCommand,
@@ -267,6 +268,7 @@ class ReviewMode(QObject):
         controller = self.controller = ReviewController(ReviewService(service), self)
         controller.adjudication_added.connect(self._on_adjudication_added)
         controller.adjudication_removed.connect(self._on_adjudication_removed)
+        controller.adjudications_changed.connect(self._on_adjudications_changed)
         controller.gold_changed.connect(self._on_gold_changed)
         controller.comment_added.connect(self._on_comments_changed)
         controller.comment_removed.connect(self._on_comments_changed)
@@ -280,6 +282,8 @@ class ReviewMode(QObject):
             project.claim_removed.connect(self._on_analyst_claims_changed)
         if self.window.codebook_controller is not None:
             self.window.codebook_controller.codebook_changed.connect(self._on_codebook_changed)
+        if self.compare_panel is not None:
+            self.compare_panel.set_codebook(self.codebook)
         # Claims without comments (nearly all) cost a look-up, not a query.
         self.window.editor.set_comments_source(
             lambda claim: controller.comments(claim.id)
@@ -329,6 +333,12 @@ class ReviewMode(QObject):
         self._restyle()
         window.mode_label.setText("Review: highlight colours are analysts · F8 / ] next "
                                   "disagreement · Ctrl+1… accept · Ctrl+0 reject")
+
+    def leave(self) -> None:
+        """Back to the usual window: compare mode off, the gold layer hidden."""
+        self._leave()
+        if self.gold_shown:
+            self.gold_action.setChecked(False)
 
     def _leave(self) -> None:
         if not self.active:
@@ -886,17 +896,14 @@ class ReviewMode(QObject):
         units = self._agreed_undecided()
         if not units or self.controller is None:
             return 0
-        stack = self.window.undo_stack
-        stack.beginMacro(f"Accept {len(units)} agreed unit{'s' if len(units) != 1 else ''}")
-        status = self._status
-        for unit in units:
-            first = next(iter(unit.claims.values()))
-            stack.push(AdjudicateCommand(
-                self.controller, adjudicate(Decision.ACCEPT, list(unit.claims.values()),
-                                            adjudicator=self._adjudicator(), span_from=first),
-                quote=first.quote, document_status=status))
-            status = None           # only the first decision starts the review
-        stack.endMacro()
+        decisions = [adjudicate(Decision.ACCEPT, list(unit.claims.values()),
+                                adjudicator=self._adjudicator(),
+                                span_from=next(iter(unit.claims.values())))
+                     for unit in units]
+        self.window.undo_stack.push(AdjudicateManyCommand(
+            self.controller, decisions,
+            f"Accept {len(units)} agreed unit{'s' if len(units) != 1 else ''}",
+            document_status=self._status))
         return len(units)
 
     def take_back(self) -> None:
@@ -1015,21 +1022,31 @@ class ReviewMode(QObject):
         self._update_actions()
 
     def _on_adjudication_added(self, adjudication: Adjudication) -> None:
-        document = self.window.current_document
-        if document is None or adjudication.document_id != document.id:
-            return
-        self._refresh_document_state()
-        gold = adjudication.gold
-        if self.gold_shown and gold is not None:
-            self.window.view.add_claim(gold)
-            self.window.claims.add(gold)
-            self.window.legend.adjust_counts(None, gold)
+        self._on_adjudications_changed([adjudication], [])
 
     def _on_adjudication_removed(self, adjudication: Adjudication) -> None:
+        self._on_adjudications_changed([], [adjudication])
+
+    def _on_adjudications_changed(self, added: list[Adjudication],
+                                  removed: list[Adjudication]) -> None:
         document = self.window.current_document
-        if document is None or adjudication.document_id != document.id:
+        if document is None:
             return
-        self._refresh_document_state()
+        added = [a for a in added if a.document_id == document.id]
+        removed = [a for a in removed if a.document_id == document.id]
+        if not (added or removed):
+            return
+        self._refresh_document_state()      # once, however many decisions
+        for adjudication in removed:
+            self._unshow_gold(adjudication)
+        for adjudication in added:
+            gold = adjudication.gold
+            if self.gold_shown and gold is not None:
+                self.window.view.add_claim(gold)
+                self.window.claims.add(gold)
+                self.window.legend.adjust_counts(None, gold)
+
+    def _unshow_gold(self, adjudication: Adjudication) -> None:
         gold = adjudication.gold
         if self.gold_shown and gold is not None:
             window = self.window

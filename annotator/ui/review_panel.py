@@ -501,6 +501,11 @@ class ComparePanel(QWidget):
 
     # Choices ------------------------------------------------------------------------------
 
+    @property
+    def codebook(self) -> Codebook:
+        """The codebook the panel names labels with."""
+        return self._codebook
+
     def set_codebook(self, codebook: Codebook) -> None:
         self._codebook = codebook
 

@@ -209,3 +209,15 @@ def test_review_comments_travel_back_to_the_claims_author(
     finally:
         service.close()
     assert [(c, cl.id) for c, cl in received] == [(comment, claim.id)]
+
+
+def test_agreement_names_each_analyst_once(projects: dict[str, Path],
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    carol = projects["carol"]
+    for source in (projects["alice"], projects["bob"]):
+        assert run(capsys, "import-annotations", "--project", carol, source)[0] == 0
+    code, out, err = run(capsys, "agreement", "--project", carol,
+                         "--annotators", "alice,alice,bob")
+    assert (code, err) == (0, "") and "Analysts: alice, bob;" in out
+    code, _, err = run(capsys, "agreement", "--project", carol, "--annotators", "alice,alice")
+    assert code == 2 and err.count("\n") == 1 and "two analysts" in err

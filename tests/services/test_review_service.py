@@ -166,3 +166,26 @@ def test_merging_keeps_the_losing_version_in_history_once(project, work):
     history = review.history(original.id)
     assert [entry.record["stance"] for entry in history] == ["neutral", "supports"]
     assert [entry.updated_at for entry in history] == [older.updated_at, original.updated_at]
+
+
+def test_deleting_a_claim_keeps_its_review_comments_for_undo(project, work):
+    review = ReviewService(project)
+    claim = work.alice["H800"]
+    comment = review.add_comment(ReviewComment.new(claim.id, "bob", "Check the chip count"))
+    project.delete_claim(claim.id)
+    assert review.comments_for("alice") == []          # the claim is gone for now
+    project.add_claim(claim)                           # what undoing the deletion does
+    assert review.comments_for("alice") == [(comment, project.claim(claim.id))]
+
+
+def test_grading_a_source_prefills_only_the_analysts_own_claims(project, work):
+    from annotator.domain.model import Source
+
+    source = project.add_source(Source.new("MERICS"))
+    for claim in (work.alice["NASDAQ"], work.bob["NASDAQ"]):
+        project.update_claim(dataclasses.replace(claim, source_id=source.id,
+                                                 source_reliability=None))
+    changed = project.grade_source(source.id, "A", analyst="alice")
+    assert [after.annotator for _before, after in changed] == ["alice"]
+    assert project.claim(work.alice["NASDAQ"].id).source_reliability == "A"
+    assert project.claim(work.bob["NASDAQ"].id).source_reliability is None

@@ -88,7 +88,6 @@ def upgrade() -> None:
     sa.Column('author', sa.String(length=200), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['claim_id'], ['claims.id'], name=op.f('fk_review_comments_claim_id_claims'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_review_comments'))
     )
     with op.batch_alter_table('review_comments', schema=None) as batch_op:
