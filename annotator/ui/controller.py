@@ -18,7 +18,27 @@ class ChangeFailed(Exception):
     """A change was not saved; the user has been told why (``failed`` was emitted)."""
 
 
-class ProjectController(QObject):
+class GuardedController(QObject):
+    """A door to a service whose changes are committed before they are announced.
+    Subclasses declare ``saved(datetime)`` and ``failed(str)`` signals."""
+
+    saved: Signal
+    failed: Signal
+
+    def _guard(self, action, *args):  # type: ignore[no-untyped-def]
+        """Run a service call; a change that could not be saved emits ``failed``
+        (with the reason, for the user) and raises :class:`ChangeFailed`."""
+        try:
+            return action(*args)
+        except (ProjectError, NotFoundError, ValueError) as error:
+            self.failed.emit(f"Not saved: {error}")
+            raise ChangeFailed(str(error)) from error
+
+    def _announce_saved(self) -> None:
+        self.saved.emit(datetime.now())
+
+
+class ProjectController(GuardedController):
     """Wraps a :class:`ProjectService` for the widgets.
 
     Each method commits before it announces: a signal means "saved".
@@ -48,43 +68,36 @@ class ProjectController(QObject):
         #: The analyst working (``None``: anyone): whose claims grading pre-fills.
         self.analyst: Callable[[], str] | None = None
 
-    def _guard(self, action, *args):  # type: ignore[no-untyped-def]
-        try:
-            return action(*args)
-        except (ProjectError, NotFoundError, ValueError) as error:
-            self.failed.emit(f"Not saved: {error}")
-            raise ChangeFailed(str(error)) from error
-
     def add_claim(self, claim: Claim) -> Claim:
         stored = self._guard(self.service.add_claim, claim)
         self.claim_added.emit(stored)
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return stored
 
     def update_claim(self, claim: Claim) -> Claim:
         before = self._guard(self.service.claim, claim.id)
         stored = self._guard(self.service.update_claim, claim)
         self.claim_changed.emit(before, stored)
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return stored
 
     def delete_claim(self, claim_id: str) -> Claim:
         removed = self._guard(self.service.delete_claim, claim_id)
         self.claim_removed.emit(removed)
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return removed
 
     def update_document_details(self, document_id: str, details: dict) -> Document:
         document = self._guard(lambda: self.service.update_document_details(document_id,
                                                                             **details))
         self.document_changed.emit(document)
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return document
 
     def set_document_status(self, document_id: str, status: str) -> str:
         previous = self._guard(self.service.set_document_status, document_id, status)
         self.document_status_changed.emit(document_id, status)
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return previous
 
     def source_for(self, name: str) -> Source:
@@ -100,7 +113,7 @@ class ProjectController(QObject):
     def update_source(self, source: Source) -> Source:
         stored = self._guard(self.service.update_source, source)
         self.sources_changed.emit()
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return stored
 
     def grade_source(self, source_id: str, grade: str | None) -> list[tuple[Claim, Claim]]:
@@ -110,7 +123,7 @@ class ProjectController(QObject):
         for before, after in changed:
             self.claim_changed.emit(before, after)
         self.sources_changed.emit()
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return changed
 
     def restore_source_grade(self, source: Source, claims: list[Claim]) -> None:
@@ -120,7 +133,7 @@ class ProjectController(QObject):
         for before in replaced:
             self.claim_changed.emit(before, restored[before.id])
         self.sources_changed.emit()
-        self.saved.emit(datetime.now())
+        self._announce_saved()
 
 
 class CodebookController(QObject):

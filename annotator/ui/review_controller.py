@@ -9,7 +9,6 @@ writes decisions, gold claims, comments and review status.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -18,13 +17,11 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.model import Claim
 from annotator.domain.review import Adjudication, ReviewComment, ReviewStatus
 from annotator.review import Comparison, Matching, agreement_report
-from annotator.services.project import NotFoundError
 from annotator.services.review import ReviewService
-from annotator.storage.errors import ProjectError
-from annotator.ui.controller import ChangeFailed
+from annotator.ui.controller import GuardedController
 
 
-class ReviewController(QObject):
+class ReviewController(GuardedController):
     """Signals:
         adjudication_added(Adjudication): a decision (and its gold claim) was stored.
         adjudication_removed(Adjudication): a decision was taken back.
@@ -50,13 +47,6 @@ class ReviewController(QObject):
     def __init__(self, service: ReviewService, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
-
-    def _guard(self, action, *args):  # type: ignore[no-untyped-def]
-        try:
-            return action(*args)
-        except (ProjectError, NotFoundError, ValueError) as error:
-            self.failed.emit(f"Not saved: {error}")
-            raise ChangeFailed(str(error)) from error
 
     # Reads ------------------------------------------------------------------------------
 
@@ -98,48 +88,48 @@ class ReviewController(QObject):
     def add_adjudication(self, adjudication: Adjudication) -> Adjudication:
         stored = self._guard(self.service.add_adjudication, adjudication)
         self.adjudication_added.emit(stored)
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return stored
 
     def add_adjudications(self, adjudications: list[Adjudication]) -> None:
         """Many decisions in one transaction (one announcement)."""
         self._guard(self.service.add_adjudications, adjudications)
         self.adjudications_changed.emit(list(adjudications), [])
-        self.saved.emit(datetime.now())
+        self._announce_saved()
 
     def remove_adjudications(self, adjudication_ids: list[str]) -> list[Adjudication]:
         removed = self._guard(self.service.remove_adjudications, adjudication_ids)
         self.adjudications_changed.emit([], removed)
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return removed
 
     def remove_adjudication(self, adjudication_id: str) -> Adjudication:
         removed = self._guard(self.service.remove_adjudication, adjudication_id)
         self.adjudication_removed.emit(removed)
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return removed
 
     def update_gold(self, claim: Claim) -> Claim:
         before = self._guard(self.service.gold_claim, claim.id)
         stored = self._guard(self.service.update_gold, claim)
         self.gold_changed.emit(before, stored)
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return stored
 
     def add_comment(self, comment: ReviewComment) -> ReviewComment:
         stored = self._guard(self.service.add_comment, comment)
         self.comment_added.emit(stored)
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return stored
 
     def delete_comment(self, comment_id: str) -> ReviewComment:
         removed = self._guard(self.service.delete_comment, comment_id)
         self.comment_removed.emit(removed)
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return removed
 
     def set_review_status(self, document_id: str, status: ReviewStatus) -> ReviewStatus:
         previous = self._guard(self.service.set_review_status, document_id, status)
         self.review_status_changed.emit(document_id, ReviewStatus(status))
-        self.saved.emit(datetime.now())
+        self._announce_saved()
         return previous
