@@ -48,6 +48,8 @@ class DocumentInfo:
     #: The version this document replaces, and whether a newer version replaces it.
     previous_id: str | None = None
     superseded: bool = False
+    #: Where review of the document stands: unreviewed, in_review, adjudicated.
+    review_status: str = "unreviewed"
 
 
 @dataclass(frozen=True, slots=True)

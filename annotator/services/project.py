@@ -184,7 +184,8 @@ class ProjectService:
                         func.coalesce(counts.c.n, 0), DocumentRow.status,
                         func.coalesce(counts.c.incomplete, 0), DocumentRow.previous_id,
                         DocumentRow.id.in_(select(successor.previous_id).where(
-                            successor.previous_id.is_not(None))))
+                            successor.previous_id.is_not(None))),
+                        DocumentRow.review_status)
                  .outerjoin(counts, counts.c.document_id == DocumentRow.id)
                  .order_by(DocumentRow.created_at, DocumentRow.title))
         with self.database.reading() as session:

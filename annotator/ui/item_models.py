@@ -68,8 +68,11 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 class DocumentListModel(RowTableModel):
     """The project's documents with their status and claim counts."""
 
-    HEADERS = ("Title", "Status", "Claims", "To do")
-    HEADER_TIPS = (None, None, None, "Claims still missing a stance, a grade or a claim type")
+    HEADERS = ("Title", "Status", "Claims", "To do", "Review")
+    HEADER_TIPS = (None, None, None, "Claims still missing a stance, a grade or a claim type",
+                   "Review of the analysts' claims: unreviewed (—), in review, adjudicated")
+    REVIEW_NAMES: ClassVar[dict[str, str]] = {
+        "unreviewed": "—", "in_review": "In review", "adjudicated": "Adjudicated"}
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
     STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
     _rows: list[DocumentInfo]
@@ -91,11 +94,15 @@ class DocumentListModel(RowTableModel):
             if column == 1:
                 return (STATUS_NAMES.get(doc.status, doc.status) if role == _DISPLAY
                         else ("new", "in_progress", "done").index(doc.status))
+            if column == 4:
+                names = self.REVIEW_NAMES
+                return (names.get(doc.review_status, doc.review_status) if role == _DISPLAY
+                        else list(names).index(doc.review_status))
             return doc.claim_count if column == 2 else doc.incomplete_count
         if role == _TOOLTIP:
             details = [doc.title, doc.source, doc.published and f"Published {doc.published}"]
             return "\n".join(d for d in details if d)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and doc.superseded:
             return QColor("#808080")
@@ -118,7 +125,7 @@ class DocumentListModel(RowTableModel):
         return None
 
     def update(self, document_id: str, *, claims: int = 0, incomplete: int = 0,
-               status: str | None = None) -> None:
+               status: str | None = None, review_status: str | None = None) -> None:
         row = self.row_of(document_id)
         if row is None:
             return
@@ -126,7 +133,7 @@ class DocumentListModel(RowTableModel):
         self._rows[row] = dataclasses.replace(
             doc, claim_count=doc.claim_count + claims,
             incomplete_count=doc.incomplete_count + incomplete,
-            status=status or doc.status)
+            status=status or doc.status, review_status=review_status or doc.review_status)
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def total_claims(self) -> int:
@@ -134,6 +141,9 @@ class DocumentListModel(RowTableModel):
 
     def done_count(self) -> int:
         return sum(1 for d in self._rows if d.status == "done")
+
+    def any_reviewed(self) -> bool:
+        return any(d.review_status != "unreviewed" for d in self._rows)
 
 
 def _refilter(proxy: QSortFilterProxyModel, change: Callable[[], None]) -> None:

@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.document_list.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         header = self.document_list.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
+        for column in (1, 2, 3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
@@ -172,7 +172,10 @@ class MainWindow(QMainWindow):
         self.claim_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header = self.claim_table.horizontalHeader()
         header.setDefaultSectionSize(105)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The quote gets real room (the labels' columns are short); the last column
+        # takes what is left over.
+        header.resizeSection(0, 300)
+        header.setStretchLastSection(True)
         header.resizeSection(ClaimTableModel.HEADERS.index("Start"), 60)
         header.resizeSection(ClaimTableModel.HEADERS.index("Reliability"), 80)
 
@@ -469,6 +472,7 @@ class MainWindow(QMainWindow):
         assert self.service is not None
         self.documents.set_documents(self.service.documents())
         self._update_progress()
+        self.update_review_column()
         if self.documents.rowCount() == 0:
             self.show_document(None)
             return
@@ -487,6 +491,12 @@ class MainWindow(QMainWindow):
                     self.document_proxy.mapToSource(proxy).row()) != self._document.id:
                 self.show_document(self.documents.document_id(
                     self.document_proxy.mapToSource(proxy).row()))
+
+    def update_review_column(self) -> None:
+        """The document list's Review column shows while comparing analysts, or once
+        a document is under review; otherwise it would only take the titles' room."""
+        shown = self.review.active or self.documents.any_reviewed()
+        self.document_list.setColumnHidden(DocumentListModel.HEADERS.index("Review"), not shown)
 
     def _update_progress(self) -> None:
         total = self.documents.rowCount()

@@ -331,6 +331,7 @@ class ReviewMode(QObject):
         self._load_document()
         self.refresh()
         self._restyle()
+        window.update_review_column()
         window.mode_label.setText("Review: highlight colours are analysts · F8 / ] next "
                                   "disagreement · Ctrl+1… accept · Ctrl+0 reject")
 
@@ -365,6 +366,7 @@ class ReviewMode(QObject):
                                    [documents, legend], Qt.Orientation.Vertical)
             self._saved_sizes = None
         window._on_mode_changed(window.keyboard.mode)
+        window.update_review_column()
         self._update_actions()
 
     def _ensure_docks(self) -> None:
@@ -1082,6 +1084,8 @@ class ReviewMode(QObject):
             self.window.editor.refresh_comments()
 
     def _on_review_status_changed(self, document_id: str, status: ReviewStatus) -> None:
+        self.window.documents.update(document_id, review_status=status.value)
+        self.window.update_review_column()
         document = self.window.current_document
         if document is not None and document.id == document_id:
             self._status = status

@@ -127,6 +127,8 @@ def baseline_jsonl(path: Path, out: Path) -> int:
                 _iso(row[16]), _iso(row[17]), row[18], row[19], row[20], row[21], row[22]),
                 strict=True))
             record["page_start"] = record["page_end"] = None
+            record["review_status"] = "unreviewed"      # no review in the benchmark project
+            record["review_comments"] = []
             handle.write(json.dumps(record, ensure_ascii=False))
             handle.write("\n")
             count += 1
@@ -142,7 +144,7 @@ def baseline_csv(path: Path, out: Path) -> int:
             values = list(row)
             values[14] = "; ".join(json.loads(values[14]))
             values[16], values[17] = _iso(values[16]), _iso(values[17])
-            writer.writerow([*values, None, None])
+            writer.writerow([*values, None, None, "unreviewed"])
             count += 1
     return count
 

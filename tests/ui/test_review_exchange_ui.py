@@ -74,7 +74,12 @@ def test_exchange_compare_adjudicate_export_through_the_window(
         analysts_before = connection.execute("SELECT * FROM claims ORDER BY id").fetchall()
     select_unit(window, H800)
     window.view.setFocus()
+    row = window.documents.row_of(document.id)
+    assert row is not None
+    review_cell = window.documents.index(row, window.documents.HEADERS.index("Review"))
+    assert review_cell.data() == "—"
     qtbot.keyClick(window.view, Qt.Key.Key_2, CTRL)       # accept bob's (refutes)
+    assert review_cell.data() == "In review"              # the first decision starts it
     qtbot.keyClick(window.view, Qt.Key.Key_F8)            # on to the next disagreement
     assert window.review.current_unit is not None
     assert window.review.current_unit.claims["alice"].quote != H800
@@ -88,6 +93,8 @@ def test_exchange_compare_adjudicate_export_through_the_window(
     finally:
         check.close()
     assert decision.decision is Decision.ACCEPT and decision.adjudicator == "carol"
+    assert window.service.documents()[window.documents.row_of(document.id) or 0] \
+        .review_status == "in_review"
     assert decision.gold is not None and decision.gold.stance == "refutes"
 
     out = tmp_path / "gold.jsonl"
