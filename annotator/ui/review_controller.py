@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from annotator.domain.codebook import Codebook
 from annotator.domain.model import Claim
-from annotator.domain.review import Adjudication, ReviewComment, ReviewStatus
+from annotator.domain.review import Adjudication, HistoryEntry, ReviewComment, ReviewStatus
 from annotator.review import Comparison, Matching, agreement_report
 from annotator.services.review import ReviewService
 from annotator.ui.controller import GuardedController
@@ -73,6 +73,9 @@ class ReviewController(GuardedController):
 
     def comments(self, claim_id: str) -> list[ReviewComment]:
         return self.service.comments(claim_id)
+
+    def history(self, claim_id: str) -> list[HistoryEntry]:
+        return self.service.history(claim_id)
 
     def comments_for(self, author: str) -> list[tuple[ReviewComment, Claim]]:
         return self.service.comments_for(author)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.editing import with_span
 from annotator.domain.model import Claim, normalise_tags
-from annotator.domain.review import ReviewComment
+from annotator.domain.review import HistoryEntry, ReviewComment, claim_values
 from annotator.review.matching import Unit
 from annotator.ui.claim_editor import swatch
 from annotator.ui.review_panel import label_name
@@ -378,3 +378,57 @@ class MyCommentsDialog(QDialog):
     def _reveal(self, row: int) -> None:
         if 0 <= row < len(self._targets):
             self.reveal_requested.emit(*self._targets[row])
+
+
+#: The history table's columns: (title, the version's value).
+_HISTORY_COLUMNS: tuple[tuple[str, Callable[[dict], object]], ...] = (
+    ("Edited (UTC)", lambda v: str(v.get("updated_at", ""))[:19].replace("T", " ")),
+    ("By", lambda v: v.get("annotator", "")),
+    ("Span", lambda v: f"{v.get('start')}–{v.get('end')}"),
+    ("Stance", lambda v: v.get("stance") or "—"),
+    ("Reliability", lambda v: f"{v.get('source_reliability') or '—'}"
+                              f"{v.get('info_credibility') or '—'}"),
+    ("Type", lambda v: v.get("claim_type") or "—"),
+    ("Note", lambda v: v.get("note", "")),
+)
+
+
+class ClaimHistoryDialog(QDialog):
+    """A claim's versions, newest first: the current one, then the earlier versions
+    kept when a colleague's newer (or older) edit of it was imported. Read-only."""
+
+    def __init__(self, claim: Claim, history: Sequence[HistoryEntry],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"History of “{_one_line(claim.quote, 50)}”")
+        versions = [claim_values(claim), *(entry.record for entry in reversed(history))]
+        self.table = QTableWidget(len(versions), len(_HISTORY_COLUMNS))
+        self.table.setObjectName("claimHistory")
+        self.table.setHorizontalHeaderLabels([title for title, _value in _HISTORY_COLUMNS])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        for row, values in enumerate(versions):
+            for column, (_title, value) in enumerate(_HISTORY_COLUMNS):
+                text = str(value(values))
+                item = QTableWidgetItem(_one_line(text, 80))
+                item.setToolTip(text)
+                if row == 0:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(row, column, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        note = QLabel("The first row is the claim as it is now; below it, earlier versions "
+                      "kept when work was exchanged." if history else
+                      "No earlier versions: this claim was never replaced by an import.")
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.resize(820, 320)

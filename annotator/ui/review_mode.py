@@ -51,6 +51,7 @@ from annotator.ui.review_commands import (
 )
 from annotator.ui.review_controller import ReviewController
 from annotator.ui.review_dialogs import (
+    ClaimHistoryDialog,
     CommentDialog,
     GoldClaimDialog,
     MergeDialog,
@@ -172,6 +173,9 @@ class ReviewMode(QObject):
         self.comment_action = self._action("Comment on Claim…", self.comment, "Ctrl+Shift+C",
                                            "A review comment its author will see")
         self.my_comments_action = self._action("Comments on My Claims…", self.show_my_comments)
+        self.history_action = self._action(
+            "Claim &History…", self.show_history, None,
+            "The current claim's earlier versions, kept when work was exchanged")
         self.status_group = QActionGroup(self.window)
         self.status_actions: dict[ReviewStatus, QAction] = {}
         for status in ReviewStatus:
@@ -193,7 +197,7 @@ class ReviewMode(QObject):
                          self.accept_agreed_action, self.take_back_action,
                          self.edit_gold_action])
         menu.addSeparator()
-        menu.addActions([self.comment_action, self.my_comments_action])
+        menu.addActions([self.comment_action, self.my_comments_action, self.history_action])
         menu.addSeparator()
         status_menu = menu.addMenu("Review &Status")
         status_menu.addActions(list(self.status_actions.values()))
@@ -234,7 +238,8 @@ class ReviewMode(QObject):
         self.edit_gold_action.setEnabled(decision is not None and decision.gold is not None)
         self.accept_agreed_action.setEnabled(self.active and bool(self._agreed_undecided()))
         for action in (self.compare_action, self.gold_action, self.next_action,
-                       self.previous_action, self.comment_action, self.my_comments_action):
+                       self.previous_action, self.comment_action, self.my_comments_action,
+                       self.history_action):
             action.setEnabled(has_project)
         has_document = has_project and self.window.current_document is not None
         for status, action in self.status_actions.items():
@@ -1007,6 +1012,18 @@ class ReviewMode(QObject):
                 for comment, claim in self.controller.comments_for(name)]
         dialog = MyCommentsDialog(name, rows, self.window)
         dialog.reveal_requested.connect(self._reveal_commented)
+        dialog.show()
+        return dialog
+
+    def show_history(self) -> ClaimHistoryDialog | None:
+        """The current analyst claim's versions (Review › Claim History…)."""
+        claim = self.window.current_claim()
+        if self.controller is None or claim is None or self.gold_shown:
+            self.window.statusBar().showMessage(
+                "Select an analyst's claim first (its history is kept when work is "
+                "exchanged).", 4000)
+            return None
+        dialog = ClaimHistoryDialog(claim, self.controller.history(claim.id), self.window)
         dialog.show()
         return dialog
 

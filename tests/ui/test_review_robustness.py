@@ -62,6 +62,17 @@ def test_importing_while_comparing_compares_the_imported_work(
     assert decision is not None and decision.gold is not None
     assert decision.gold.stance == "supports"
 
+    # The version the import replaced is in the claim's history (Review › Claim History…).
+    window.review.leave()
+    window.select_claim(h800["id"])
+    dialog = window.review.show_history()
+    assert dialog is not None
+    stance = [dialog.table.horizontalHeaderItem(c).text()
+              for c in range(dialog.table.columnCount())].index("Stance")
+    assert [dialog.table.item(r, stance).text() for r in range(dialog.table.rowCount())] == [
+        "supports", "refutes"]
+    dialog.close()
+
 
 def test_an_import_that_brings_labels_updates_the_windows_codebook(
         window: MainWindow, tmp_path: Path) -> None:
