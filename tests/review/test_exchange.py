@@ -145,6 +145,7 @@ def test_work_exchanged_through_files_is_compared_measured_and_adjudicated(
     card = (tmp_path / "gold-package" / "README.md").read_text(encoding="utf-8")
     assert "before adjudication" in card
     assert f"| Stance | {report['stance']['cohen_kappa']:.3f} |" in card
+    assert "- Claim type, Cohen's κ: both analysts gave every unit 'quantity'" in card
 
 
 def test_a_newer_edit_from_a_colleague_updates_and_keeps_the_older_in_history(

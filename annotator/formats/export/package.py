@@ -36,7 +36,7 @@ from typing import IO, Any
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.formats.claims import RECORD_FIELDS
 from annotator.formats.problems import ImportProblem
-from annotator.review.tables import markdown_table
+from annotator.review.tables import markdown_table, undefined_reasons
 
 DOCUMENTS = "documents.jsonl"
 CLAIMS = "claims.jsonl"
@@ -274,6 +274,9 @@ def _agreement_section(report: dict[str, Any]) -> list[str]:
         "",
         *markdown_table(report),
     ]
+    notes = undefined_reasons(report)
+    if notes:
+        lines += ["", "Undefined figures (—):", "", *(f"- {_cell(note)}" for note in notes)]
     return lines
 
 
