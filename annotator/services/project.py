@@ -400,10 +400,16 @@ class ProjectService:
 
     def update_claim(self, claim: Claim) -> Claim:
         """Replace the stored claim with the same id by ``claim``."""
+        return self.replace_row(ClaimRow, claim, "claim")
+
+    def replace_row(self, table: type[ClaimRow], claim: Claim, kind: str) -> Claim:
+        """Replace the row of ``table`` (analysts' claims, or the gold layer's, which
+        have the same columns) with ``claim``'s id by ``claim``; a moved span is
+        checked against the text first."""
         with self.database.writing() as session:
-            row = session.get(ClaimRow, claim.id)
+            row = session.get(table, claim.id)
             if row is None:
-                raise NotFoundError(f"no claim {claim.id}")
+                raise NotFoundError(f"no {kind} {claim.id}")
             if (row.start, row.end, row.document_id) != (claim.start, claim.end,
                                                           claim.document_id):
                 self._check_quote(session, claim)

@@ -249,15 +249,7 @@ class ReviewService:
 
     def update_gold(self, claim: Claim) -> Claim:
         """Replace a gold claim's span or labels (its provenance stays)."""
-        with self.database.writing() as session:
-            row = session.get(GoldClaimRow, claim.id)
-            if row is None:
-                raise NotFoundError(f"no gold claim {claim.id}")
-            if (row.start, row.end, row.document_id) != (claim.start, claim.end,
-                                                          claim.document_id):
-                self.project._check_quote(session, claim)
-            _fill(row, claim)  # type: ignore[arg-type]
-        return claim
+        return self.project.replace_row(GoldClaimRow, claim, "gold claim")  # type: ignore[arg-type]
 
     def gold_claim(self, claim_id: str) -> Claim:
         with self.database.reading() as session:
