@@ -320,9 +320,14 @@ def _comments(conn: Connection, document_id: str) -> dict[str, list[dict[str, An
     return found
 
 
-def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000) -> Iterator[dict]:
-    """Canonical claim records in document order, straight from Core rows."""
-    result = conn.execution_options(yield_per=batch).execute(_claims_query(conn, scope))
+def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000,
+                   limit: int | None = None) -> Iterator[dict]:
+    """Canonical claim records in document order, straight from Core rows (the
+    first ``limit`` only, when given: SQLite then keeps a top-N, not a full sort)."""
+    query = _claims_query(conn, scope)
+    if limit is not None:
+        query = query.limit(limit)
+    result = conn.execution_options(yield_per=batch).execute(query)
     pages_query = select(_DOCUMENTS.c.metadata)
     current: str | None = None
     pages: list[int] | None = None
@@ -738,6 +743,20 @@ def _cut(document: dict) -> dict:
     return {**document, "text": text[:PREVIEW_TEXT] + f"… ({len(text)} characters)"}
 
 
+def _first_claim_records(conn: Connection, scope: ExportScope, limit: int) -> list[dict]:
+    """The first ``limit`` records of the scope, read document by document (each
+    through the claims' document index) instead of ordering the whole scope."""
+    found: list[dict] = []
+    documents = select(_DOCUMENTS.c.id).where(*_document_filters(scope)).order_by(
+        _DOCUMENTS.c.created_at, _DOCUMENTS.c.id)
+    for document_id in conn.execute(documents).scalars().all():
+        if len(found) >= limit:
+            break
+        found += _claim_records(conn, replace(scope, documents=(document_id,)),
+                                limit=limit - len(found))
+    return found
+
+
 def preview(service: ProjectService, fmt: str, scope: ExportScope | None = None,
             options: ExportOptions | None = None, limit: int = 3) -> str:
     """The first ``limit`` records of an export as text, for a dialog to show
@@ -748,7 +767,7 @@ def preview(service: ProjectService, fmt: str, scope: ExportScope | None = None,
     scope = resolve_scope(service, scope or ExportScope())
     buffer = io.StringIO()
     with _snapshot(service) as conn:
-        claims = itertools.islice(_claim_records(conn, scope), limit)
+        claims = _first_claim_records(conn, scope, limit)
         if fmt == "documents":
             write_jsonl(buffer, (_cut(d) for d in
                                  itertools.islice(_document_records(conn, scope), limit)))
@@ -759,10 +778,10 @@ def preview(service: ProjectService, fmt: str, scope: ExportScope | None = None,
                            for r in claims]
             buffer.write(json.dumps(annotations, ensure_ascii=False, indent=2))
         elif fmt in ("label-studio", "doccano"):
-            groups = itertools.islice(_groups(_document_records(conn, scope),
-                                              _claim_records(conn, scope)), 1)
-            for document, records in groups:
-                records = records[:limit]
+            # The first document with its first claims (not all of its claims).
+            for document in itertools.islice(_document_records(conn, scope), 1):
+                records = _first_claim_records(
+                    conn, replace(scope, documents=(document["id"],)), limit)
                 if fmt == "label-studio":
                     item = label_studio.task(document, records, options.span_label)
                     item["data"] = _cut(item["data"])
