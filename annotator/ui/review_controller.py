@@ -57,6 +57,9 @@ class ReviewController(GuardedController):
                 document_ids: Iterable[str] | None = None) -> Comparison:
         return self.service.compare(analysts, matching, document_ids)
 
+    def compare_labels(self, analysts: Sequence[str], matching: Matching) -> Comparison:
+        return self.service.compare_labels(analysts, matching)
+
     @staticmethod
     def agreement_of(comparison: Comparison, codebook: Codebook) -> dict[str, Any]:
         """:meth:`ReviewService.agreement`'s report, from a comparison already made."""

@@ -95,6 +95,9 @@ class ReviewMode(QObject):
         self.active = False
         self.gold_shown = False
         self.comparison: Comparison | None = None
+        #: Documents of :attr:`comparison` compared from whole claims (the others
+        #: from labels only).
+        self._full_documents: set[str] = set()
         self.report: dict[str, Any] | None = None
         self.compare_panel: ComparePanel | None = None
         self.agreement_panel: AgreementPanel | None = None
@@ -478,8 +481,11 @@ class ReviewMode(QObject):
             self._matching = self.compare_panel.matching()
             if [n for n, _ in previous] != names or len(self._accept_actions) != len(chosen):
                 self._rebuild_accept_actions()
+        self._full_documents = set()
         if len(chosen) >= 2:
-            self.comparison = self.controller.compare(chosen, self._matching)
+            # Every document from labels only (agreement, finding disagreements); the
+            # shown document is compared again from whole claims when it is needed.
+            self.comparison = self.controller.compare_labels(chosen, self._matching)
             self.report = self.controller.agreement_of(self.comparison, self.codebook)
         else:
             self.comparison = self.report = None
@@ -488,10 +494,18 @@ class ReviewMode(QObject):
         self._restyle()
 
     def _document_comparison(self) -> DocumentComparison | None:
+        """The shown document's units, made from whole claims (the quote, note and
+        source the panel shows and a decision copies), compared on first use."""
         document = self.window.current_document
-        if self.comparison is None or document is None:
+        if self.comparison is None or document is None or self.controller is None:
             return None
-        return self.comparison.documents.get(document.id)
+        documents = self.comparison.documents
+        if document.id in documents and document.id not in self._full_documents:
+            whole = self.controller.compare(self.comparison.analysts,
+                                            self.comparison.matching, [document.id])
+            documents[document.id] = whole.documents[document.id]
+            self._full_documents.add(document.id)
+        return documents.get(document.id)
 
     def units(self) -> list[Unit]:
         """The current document's units, all of them, in text order."""

@@ -189,3 +189,21 @@ def test_grading_a_source_prefills_only_the_analysts_own_claims(project, work):
     assert [after.annotator for _before, after in changed] == ["alice"]
     assert project.claim(work.alice["NASDAQ"].id).source_reliability == "A"
     assert project.claim(work.bob["NASDAQ"].id).source_reliability is None
+
+
+def test_comparing_from_labels_only_finds_the_same_units_and_figures(project, work):
+    from annotator.review import agreement_report
+    from annotator.services.codebook import CodebookService
+
+    review = ReviewService(project)
+    matching = Matching("jaccard", 0.5)
+    whole = review.compare(["alice", "bob"], matching)
+    slim = review.compare_labels(["alice", "bob"], matching)
+    assert list(slim.documents) == list(whole.documents)
+    for document_id, compared in whole.documents.items():
+        assert [(u.coverage, u.start, u.end, u.disagreements, sorted(c.id for c in
+                 u.claims.values())) for u in compared.units] == [
+            (u.coverage, u.start, u.end, u.disagreements, sorted(c.id for c in
+             u.claims.values())) for u in slim.documents[document_id].units]
+    codebook = CodebookService(project.database).codebook()
+    assert agreement_report(slim, codebook) == agreement_report(whole, codebook)
