@@ -10,10 +10,9 @@ change is one transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, literal, select
 from sqlalchemy.orm import Session
 
 from annotator.domain.codebook import Codebook
@@ -39,28 +38,43 @@ from annotator.storage.models import (
     SourceRow,
 )
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
 #: Overlap matching at the review core's default measure and threshold.
 DEFAULT_MATCHING = Matching()
+
+
+class ClaimLabels(NamedTuple):
+    """What agreement and span matching read of a claim: its span, analyst and
+    labels. Read-only like a :class:`Claim` and with the same attribute names, but
+    a tuple: building tens of thousands of them costs a fraction of as many
+    frozen dataclasses (whose every field is set through ``object.__setattr__``)."""
+
+    id: str
+    document_id: str
+    start: int
+    end: int
+    annotator: str
+    stance: str | None
+    source_reliability: str | None
+    info_credibility: int | None
+    claim_type: str | None
+    likelihood: str | None
+    confidence: str | None
 
 
 def _labels_only(connection: Connection, document_id: str,
                  analysts: Sequence[str]) -> list[Claim]:
     """A document's claims by ``analysts`` with only what agreement reads (span,
-    analyst, labels; no quote, note or context), built positionally: the
-    comparison of a large project is mostly this."""
+    analyst, labels; no quote, note or context): the comparison of a large
+    project is mostly reading these."""
     table = ClaimRow.__table__
-    query = (select(table.c.id, table.c.start, table.c.end, table.c.stance,
-                    table.c.source_reliability, table.c.info_credibility, table.c.annotator,
-                    table.c.claim_type, table.c.likelihood, table.c.confidence)
+    query = (select(table.c.id, literal(document_id), table.c.start, table.c.end,
+                    table.c.annotator, table.c.stance, table.c.source_reliability,
+                    table.c.info_credibility, table.c.claim_type, table.c.likelihood,
+                    table.c.confidence)
              .where(table.c.document_id == document_id,
                     table.c.annotator.in_(list(analysts))))
-    return [Claim(i, document_id, start, end, "", "", "", "", stance, reliability, credibility,
-                  "", (), annotator, _EPOCH, _EPOCH, claim_type, None, "", likelihood,
-                  confidence)
-            for (i, start, end, stance, reliability, credibility, annotator, claim_type,
-                 likelihood, confidence) in connection.execute(query)]
+    make = ClaimLabels._make
+    return [make(row) for row in connection.execute(query)]  # type: ignore[misc]
 
 
 def _adjudication(row: AdjudicationRow, gold: Claim | None) -> Adjudication:
