@@ -9,7 +9,7 @@ change is one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, func, literal, select
@@ -24,7 +24,13 @@ from annotator.domain.review import (
     ReviewComment,
     ReviewStatus,
 )
-from annotator.review import Comparison, Matching, compare, compare_document
+from annotator.review import (
+    Comparison,
+    DocumentComparison,
+    Matching,
+    compare,
+    compare_document,
+)
 from annotator.review.agreement import MISSING, streamed_agreement_report
 from annotator.services.codebook import CodebookService
 from annotator.services.project import NotFoundError, ProjectService, _claim, _fill
@@ -77,6 +83,26 @@ def _labels_only(connection: Connection, document_id: str,
     return [make(row) for row in connection.execute(query)]  # type: ignore[misc]
 
 
+def _documents_with_claims(connection: Connection,
+                           analysts: Iterable[str] | None) -> list[str]:
+    """Ids of the documents with a claim by one of ``analysts`` (anyone: None)."""
+    query = select(ClaimRow.document_id).distinct().order_by(ClaimRow.document_id)
+    if analysts is not None:
+        query = query.where(ClaimRow.annotator.in_(list(analysts)))
+    return list(connection.execute(query).scalars())
+
+
+def _compared(connection: Connection, analysts: Sequence[str], matching: Matching,
+              document_ids: Iterable[str] | None = None) -> Iterator[DocumentComparison]:
+    """Each document (those with the analysts' claims, or ``document_ids``) compared
+    from labels only, one at a time, in id order."""
+    documents = (sorted(set(document_ids)) if document_ids is not None
+                 else _documents_with_claims(connection, analysts))
+    for document_id in documents:
+        yield compare_document(_labels_only(connection, document_id, analysts), analysts,
+                               matching, document_id=document_id)
+
+
 def _adjudication(row: AdjudicationRow, gold: Claim | None) -> Adjudication:
     return Adjudication(id=row.id, document_id=row.document_id, decision=Decision(row.decision),
                         considered=tuple(row.considered), adjudicator=row.adjudicator,
@@ -112,11 +138,8 @@ class ReviewService:
             return [claim for document_id in dict.fromkeys(document_ids)
                     for claim in self.project.claims(document_id)
                     if wanted is None or claim.annotator in wanted]
-        query = select(ClaimRow.document_id).distinct().order_by(ClaimRow.document_id)
-        if analysts is not None:
-            query = query.where(ClaimRow.annotator.in_(list(analysts)))
         with self.database.reading() as session:
-            documents = list(session.scalars(query))
+            documents = _documents_with_claims(session.connection(), analysts)
         # Document by document through the fast Core reader (no ORM objects).
         return self.analyst_claims(documents, analysts)
 
@@ -134,14 +157,9 @@ class ReviewService:
         Compare a document again with :meth:`compare` to show or decide its units."""
         analysts = tuple(analysts)
         with self.database.reading() as session:
-            connection = session.connection()
-            documents = sorted(connection.execute(
-                select(ClaimRow.document_id).distinct()
-                .where(ClaimRow.annotator.in_(list(analysts)))).scalars())
             return Comparison(analysts, matching, {
-                doc: compare_document(_labels_only(connection, doc, analysts), analysts,
-                                      matching, document_id=doc)
-                for doc in documents})
+                compared.document_id: compared
+                for compared in _compared(session.connection(), analysts, matching)})
 
     def agreement(self, analysts: Sequence[str], matching: Matching = DEFAULT_MATCHING,
                   document_ids: Iterable[str] | None = None, *,
@@ -151,16 +169,8 @@ class ReviewService:
         document with claims (or ``document_ids``). Documents are read and compared
         one at a time, so memory does not grow with the project."""
         codebook = codebook or CodebookService(self.database).codebook()
-        if document_ids is None:
-            with self.database.reading() as session:
-                document_ids = sorted(session.scalars(
-                    select(ClaimRow.document_id).distinct()
-                    .where(ClaimRow.annotator.in_(list(analysts)))))
         with self.database.reading() as session:     # one snapshot for every document
-            connection = session.connection()
-            comparisons = (compare_document(_labels_only(connection, doc, analysts), analysts,
-                                            matching, document_id=doc)
-                           for doc in sorted(set(document_ids)))
+            comparisons = _compared(session.connection(), analysts, matching, document_ids)
             return streamed_agreement_report(analysts, matching, comparisons, codebook,
                                              per_document=per_document,
                                              unjudgeable=unjudgeable)
@@ -175,10 +185,6 @@ class ReviewService:
                  .order_by(GoldClaimRow.start, GoldClaimRow.end, GoldClaimRow.id))
         with self.database.reading() as session:
             return [_claim(row, name) for row, name in session.execute(query)]  # type: ignore[arg-type]
-
-    def gold_count(self) -> int:
-        with self.database.reading() as session:
-            return session.scalar(select(func.count()).select_from(GoldClaimRow)) or 0
 
     def adjudications(self, document_id: str) -> list[Adjudication]:
         """The document's decisions, oldest first, each with its gold claim."""
