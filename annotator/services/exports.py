@@ -48,7 +48,7 @@ from annotator.formats.export import doccano, label_studio, package, parquet, w3
 from annotator.formats.export.files import FolderInTheWay, atomic_directory
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
-from annotator.services.review import ReviewService
+from annotator.services.review import agreement_on
 from annotator.storage.models import (
     AdjudicationRow,
     ClaimRow,
@@ -696,7 +696,7 @@ def _project_name(service: ProjectService) -> str:
     return name or "Annotator project"
 
 
-def _agreement(service: ProjectService, conn: Connection, scope: ExportScope,
+def _agreement(conn: Connection, scope: ExportScope,
                codebook: Codebook) -> tuple[list[str], dict[str, Any] | None]:
     """The analysts on the scope's documents and, when there are two or more,
     their agreement before adjudication (the analysts' layer, whatever the scope's
@@ -709,16 +709,16 @@ def _agreement(service: ProjectService, conn: Connection, scope: ExportScope,
         analysts = [name for name in analysts if name in scope.annotators]
     if len(analysts) < 2:
         return analysts, None
-    report = ReviewService(service).agreement(analysts, document_ids=documents,
-                                              codebook=codebook, per_document=False)
-    return analysts, report
+    # In the export's own snapshot, like everything else the package holds.
+    return analysts, agreement_on(conn, analysts, codebook, document_ids=documents,
+                                  per_document=False)
 
 
 def _write_package(service: ProjectService, conn: Connection, scope: ExportScope,
                    claims: Iterator[dict], codebook: Codebook, out: Path) -> package.PackageStats:
     stats = package.PackageStats(name=_project_name(service), app_version=__version__,
                                  exported_at=_now(), scope=scope.describe())
-    stats.analysts, stats.agreement = _agreement(service, conn, scope, codebook)
+    stats.analysts, stats.agreement = _agreement(conn, scope, codebook)
     args = (_document_records(conn, scope), claims, codebook, codebook_to_dict(codebook), stats)
     if out.suffix.lower() == ".zip":
         with atomic_binary(out) as handle:

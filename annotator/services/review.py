@@ -103,6 +103,18 @@ def _compared(connection: Connection, analysts: Sequence[str], matching: Matchin
                                matching, document_id=document_id)
 
 
+def agreement_on(connection: Connection, analysts: Sequence[str], codebook: Codebook,
+                 matching: Matching = DEFAULT_MATCHING,
+                 document_ids: Iterable[str] | None = None, *, per_document: bool = True,
+                 unjudgeable: str = MISSING) -> dict[str, Any]:
+    """The agreement report read through ``connection`` (inside a caller's read
+    transaction, e.g. an export's snapshot): see :meth:`ReviewService.agreement`."""
+    return streamed_agreement_report(analysts, matching,
+                                     _compared(connection, analysts, matching, document_ids),
+                                     codebook, per_document=per_document,
+                                     unjudgeable=unjudgeable)
+
+
 def _adjudication(row: AdjudicationRow, gold: Claim | None) -> Adjudication:
     return Adjudication(id=row.id, document_id=row.document_id, decision=Decision(row.decision),
                         considered=tuple(row.considered), adjudicator=row.adjudicator,
@@ -170,10 +182,9 @@ class ReviewService:
         one at a time, so memory does not grow with the project."""
         codebook = codebook or CodebookService(self.database).codebook()
         with self.database.reading() as session:     # one snapshot for every document
-            comparisons = _compared(session.connection(), analysts, matching, document_ids)
-            return streamed_agreement_report(analysts, matching, comparisons, codebook,
-                                             per_document=per_document,
-                                             unjudgeable=unjudgeable)
+            return agreement_on(session.connection(), analysts, codebook, matching,
+                                document_ids, per_document=per_document,
+                                unjudgeable=unjudgeable)
 
     # Gold layer -----------------------------------------------------------------------
 
