@@ -36,7 +36,7 @@ from sqlalchemy import select
 
 from annotator.domain.codebook import Codebook, CodebookError, Dimension, Proposition
 from annotator.domain.codebook import from_dict as codebook_from_dict
-from annotator.domain.model import DOCUMENT_STATUSES, Claim, Document, Source, text_sha256
+from annotator.domain.model import DOCUMENT_STATUSES, Claim, Document, text_sha256
 from annotator.domain.review import ReviewComment
 from annotator.formats import claims as claim_format
 from annotator.formats.export import package
@@ -44,8 +44,11 @@ from annotator.formats.problems import ImportProblem
 from annotator.services import exports
 from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
-from annotator.services.review import ReviewService
-from annotator.services.transfer import AnnotationImportReport, import_annotations
+from annotator.services.transfer import (
+    AnnotationImportReport,
+    import_annotations,
+    store_imported,
+)
 from annotator.storage.database import SQLITE_HEADER
 from annotator.storage.errors import ProjectError
 from annotator.storage.models import DocumentRow
@@ -356,23 +359,11 @@ def _import_claims(service: ProjectService, lines: Lines, where: str,
         except ValueError as error:
             report.problems.append(ImportProblem(where, f"review comments: {error}",
                                                  line=number))
-    sources: dict[str, str] = {}
-    resolved = []
-    for claim in claims.values():
-        if claim.source_name:
-            key = claim.source_name.lower()
-            if key not in sources:
-                sources[key] = service.add_source(Source.new(claim.source_name)).id
-            claim = dataclasses.replace(claim, source_id=sources[key])
-        resolved.append(claim)
-    for result in service.merge_claims(resolved):
-        if result is MergeResult.ADDED:
-            report.claims_added += 1
-        elif result is MergeResult.UPDATED:
-            report.claims_updated += 1
-        else:
-            report.claims_unchanged += 1
-    report.comments_added = ReviewService(service).merge_comments(comments)
+    counts = store_imported(service, claims.values(), comments)
+    report.claims_added += counts[MergeResult.ADDED]
+    report.claims_updated += counts[MergeResult.UPDATED]
+    report.claims_unchanged += counts[MergeResult.UNCHANGED]
+    report.comments_added += counts["comments"]
 
 
 def import_claims_jsonl(service: ProjectService, path: str | Path, *,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -254,28 +255,34 @@ def import_annotations(service: ProjectService, path: str | Path) -> AnnotationI
                     report.problems.append(ImportProblem(path, str(error), line=number))
         except UnicodeDecodeError as error:
             raise ImportProblem(path, f"is not UTF-8 text ({error.reason})") from None
-    seen: set[str] = set()
-    unique = []
-    for claim in valid:
-        if claim.id not in seen:
-            seen.add(claim.id)
-            unique.append(claim)
+    first: dict[str, Claim] = {}
+    for claim in valid:                 # a claim listed twice: its first record
+        first.setdefault(claim.id, claim)
+    counts = store_imported(service, first.values(), comments)
+    report.added, report.updated, report.unchanged = (
+        counts[MergeResult.ADDED], counts[MergeResult.UPDATED], counts[MergeResult.UNCHANGED])
+    report.comments_added = counts["comments"]
+    return report
+
+
+def store_imported(service: ProjectService, claims: Iterable[Claim],
+                   comments: Iterable[ReviewComment]) -> Counter[str]:
+    """Store imported claims (each claim source found or added in the registry by
+    name; new claims added, newer edits merged) and then their review comments.
+    Returns how many claims were added, updated and unchanged (by
+    :class:`MergeResult`) and how many ``comments`` were added."""
     sources: dict[str, str] = {}
-    for i, claim in enumerate(unique):
+    resolved = []
+    for claim in claims:
         if claim.source_name:
             key = claim.source_name.lower()
             if key not in sources:
                 sources[key] = service.add_source(Source.new(claim.source_name)).id
-            unique[i] = dataclasses.replace(claim, source_id=sources[key])
-    for result in service.merge_claims(unique):
-        if result is MergeResult.ADDED:
-            report.added += 1
-        elif result is MergeResult.UPDATED:
-            report.updated += 1
-        else:
-            report.unchanged += 1
-    report.comments_added = ReviewService(service).merge_comments(comments)
-    return report
+            claim = dataclasses.replace(claim, source_id=sources[key])
+        resolved.append(claim)
+    counts: Counter[str] = Counter(service.merge_claims(resolved))
+    counts["comments"] = ReviewService(service).merge_comments(comments)
+    return counts
 
 
 EXPORT_FORMATS = ("jsonl", "csv", "documents")

@@ -868,20 +868,30 @@ class MainWindow(QMainWindow):
     def _on_claim_added(self, claim: Claim) -> None:
         self._count_change(claim, +1)
         if self._document is not None and claim.document_id == self._document.id:
-            self.view.add_claim(claim)
-            self.claims.add(claim)
-            self.legend.adjust_counts(None, claim)
+            self.show_claim(claim)
 
     def _on_claim_removed(self, claim: Claim) -> None:
         self._count_change(claim, -1)
         if self._document is not None and claim.document_id == self._document.id:
-            current = self.current_claim()
-            if current is not None and current.id == claim.id:
-                self.editor.set_claim(None)
-            self.view.remove_claim(claim.id)
-            self.claims.remove(claim)
-            self.legend.adjust_counts(claim, None)
-            self._update_actions()
+            self.unshow_claim(claim)
+
+    def show_claim(self, claim: Claim) -> None:
+        """Add a claim of the shown document (an analyst's, or a gold one on the gold
+        layer) to the viewer, the table and the legend's counts."""
+        self.view.add_claim(claim)
+        self.claims.add(claim)
+        self.legend.adjust_counts(None, claim)
+
+    def unshow_claim(self, claim: Claim) -> None:
+        """Take a claim of the shown document out of the viewer, the table, the
+        legend's counts and (when current) the editor."""
+        current = self.current_claim()
+        if current is not None and current.id == claim.id:
+            self.editor.set_claim(None)
+        self.view.remove_claim(claim.id)
+        self.claims.remove(claim)
+        self.legend.adjust_counts(claim, None)
+        self._update_actions()
 
     def _on_claim_changed(self, before: Claim, after: Claim) -> None:
         if before.document_id != after.document_id:      # placed in a new version

@@ -1075,21 +1075,12 @@ class ReviewMode(QObject):
         for adjudication in added:
             gold = adjudication.gold
             if self.gold_shown and gold is not None:
-                self.window.view.add_claim(gold)
-                self.window.claims.add(gold)
-                self.window.legend.adjust_counts(None, gold)
+                self.window.show_claim(gold)
 
     def _unshow_gold(self, adjudication: Adjudication) -> None:
         gold = adjudication.gold
         if self.gold_shown and gold is not None:
-            window = self.window
-            current = window.current_claim()
-            if current is not None and current.id == gold.id:
-                window.editor.set_claim(None)
-            window.view.remove_claim(gold.id)
-            window.claims.remove(gold)
-            window.legend.adjust_counts(gold, None)
-            window._update_actions()
+            self.window.unshow_claim(gold)
 
     def _on_gold_changed(self, before: Claim, after: Claim) -> None:
         document = self.window.current_document
