@@ -100,11 +100,11 @@ def review_shots(app, window: MainWindow, service: ProjectService,  # type: igno
                                         info_credibility=credibility, claim_type="quantity"))
     service.add_claims(claims)
     settings.set_annotator_name("carol")
-    window._reload_documents(select=merics.id)
+    window.reload_documents(select=merics.id)
     window.show_document(merics.id)
     window.review.compare_action.trigger()
     window.review.set_matching(Matching("jaccard", 0.5))
-    window.review.accept_agreed()
+    window.review.decisions.accept_agreed()
     unit = next(u for u in window.review.units() if u.disagreements and any(
         d.dimension == Dimension.STANCE for d in u.disagreements))
     window.review.select_unit(unit)

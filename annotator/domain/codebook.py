@@ -89,12 +89,63 @@ class Proposition:
     retired: bool = False
 
 
+#: The claim fields a completeness rule may require, in the order the claim panel
+#: lists what is still to label.
+REQUIRABLE = ("claim_type", "proposition", "source", "stance", "source_reliability",
+              "info_credibility", "likelihood", "confidence")
+FIELD_TITLES = {"claim_type": "claim type", "proposition": "proposition", "source": "source",
+                "stance": "stance", "source_reliability": "source reliability",
+                "info_credibility": "credibility", "likelihood": "likelihood",
+                "confidence": "confidence"}
+
+
+@dataclass(frozen=True, slots=True)
+class Requirements:
+    """When a claim counts as complete: the fields it needs, except that a claim
+    whose claim type is one of ``exempt_types`` ("not a claim") needs nothing more."""
+
+    required: tuple[str, ...] = ("claim_type", "proposition", "source", "stance",
+                                 "source_reliability", "info_credibility")
+    exempt_types: tuple[str, ...] = ("not_a_claim",)
+
+    def __post_init__(self) -> None:
+        unknown = [f for f in self.required if f not in REQUIRABLE]
+        if unknown:
+            raise CodebookError(f"completeness: unknown field {unknown[0]!r}")
+
+    def missing(self, claim: Any) -> list[str]:
+        """The required fields ``claim`` has not got, in :data:`REQUIRABLE` order."""
+        if claim.claim_type is not None and claim.claim_type in self.exempt_types:
+            return []
+        return [name for name in REQUIRABLE if name in self.required
+                and _unset(claim, name)]
+
+
+def _unset(claim: Any, name: str) -> bool:
+    if name == "source":
+        return not claim.source_id
+    if name == "proposition":
+        return not claim.proposition
+    return getattr(claim, name) is None
+
+
 @dataclass(frozen=True, slots=True)
 class Codebook:
     version: int = 1
     labels: tuple[Label, ...] = ()
     propositions: tuple[Proposition, ...] = ()
     tags: tuple[str, ...] = ()
+    requirements: Requirements = Requirements()
+
+    def missing(self, claim: Any) -> list[str]:
+        """What ``claim`` still needs before it is complete (see :class:`Requirements`);
+        only dimensions this codebook has count."""
+        present = {d.value for d in self.dimensions()}
+        return [name for name in self.requirements.missing(claim)
+                if name in ("proposition", "source") or name in present]
+
+    def is_complete(self, claim: Any) -> bool:
+        return not self.missing(claim)
 
     def of(self, dimension: Dimension, *, include_retired: bool = True) -> list[Label]:
         return [label for label in self.labels if label.dimension == dimension
@@ -313,7 +364,26 @@ def to_dict(codebook: Codebook) -> dict[str, Any]:
         "propositions": [{"id": p.id, "text": p.text, "description": p.description,
                           "retired": p.retired} for p in codebook.propositions],
         "tags": list(codebook.tags),
+        "completeness": requirements_to_dict(codebook.requirements),
     }
+
+
+def requirements_to_dict(requirements: Requirements) -> dict[str, Any]:
+    return {"required": list(requirements.required),
+            "exempt_claim_types": list(requirements.exempt_types)}
+
+
+def requirements_from_dict(data: Any) -> Requirements:
+    """Read a stored or exchanged completeness rule (absent: the default rule)."""
+    if data is None:
+        return Requirements()
+    if not isinstance(data, dict):
+        raise CodebookError("malformed completeness rule")
+    try:
+        return Requirements(tuple(str(f) for f in data.get("required", [])),
+                            tuple(str(t) for t in data.get("exempt_claim_types", [])))
+    except TypeError as error:
+        raise CodebookError(f"malformed completeness rule ({error})") from None
 
 
 def from_dict(data: Any) -> Codebook:
@@ -344,7 +414,7 @@ def from_dict(data: Any) -> Codebook:
     except (KeyError, TypeError, AttributeError) as error:
         raise CodebookError(f"malformed codebook ({error})") from None
     codebook = Codebook(version=version, labels=tuple(labels), propositions=propositions,
-                        tags=tags)
+                        tags=tags, requirements=requirements_from_dict(data.get("completeness")))
     validate(codebook)
     return codebook
 

@@ -1,4 +1,5 @@
-"""Span editing and completeness rules for claims (pure functions)."""
+"""Span editing for claims (pure functions); completeness is the codebook's rule
+(:meth:`annotator.domain.codebook.Codebook.missing`)."""
 
 from __future__ import annotations
 
@@ -69,15 +70,3 @@ def adjust_span(claim: Claim, text: str, edge: str, direction: int, *,
     if not 0 <= start < end <= len(text) or (start, end) == (claim.start, claim.end):
         return None
     return with_span(claim, text, start, end)
-
-
-#: The labels a claim needs before it counts as complete.
-REQUIRED_FIELDS = ("stance", "source_reliability", "info_credibility", "claim_type")
-
-
-def missing_fields(claim: Claim) -> list[str]:
-    return [name for name in REQUIRED_FIELDS if getattr(claim, name) is None]
-
-
-def is_complete(claim: Claim) -> bool:
-    return not missing_fields(claim)

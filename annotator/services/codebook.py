@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select, update
@@ -20,6 +21,9 @@ from annotator.domain.codebook import (
     Dimension,
     Label,
     Proposition,
+    Requirements,
+    requirements_from_dict,
+    requirements_to_dict,
     to_dict,
     validate,
 )
@@ -33,6 +37,7 @@ from annotator.storage.models import (
 )
 
 _TAGS = "codebook_tags"
+_REQUIREMENTS = "codebook_requirements"
 
 
 def _claim_value(dimension: Dimension, key: str | None) -> object:
@@ -41,16 +46,34 @@ def _claim_value(dimension: Dimension, key: str | None) -> object:
     return int(key) if dimension is Dimension.INFO_CREDIBILITY else key
 
 
+def load_requirements(session: Session) -> Requirements:
+    """The project's completeness rule (the default rule until one is saved)."""
+    row = session.get(ProjectSettingRow, _REQUIREMENTS)
+    try:
+        return requirements_from_dict(row.value if row is not None else None)
+    except CodebookError:
+        return Requirements()
+
+
+def _set_setting(session: Session, key: str, value: dict) -> None:
+    row = session.get(ProjectSettingRow, key)
+    if row is None:
+        session.add(ProjectSettingRow(key=key, value=value))
+    else:
+        row.value = value
+
+
 class CodebookService:
     def __init__(self, database: Database) -> None:
         self.database = database
 
     def codebook(self) -> Codebook:
         with self.database.reading() as session:
-            return self._load(session)
+            return self.load(session)
 
     @staticmethod
-    def _load(session: Session) -> Codebook:
+    def load(session: Session) -> Codebook:
+        """The codebook as stored, read in ``session``."""
         order = {d.value: i for i, d in enumerate(Dimension)}
         rows = sorted(session.scalars(select(LabelRow)),
                       key=lambda r: (order.get(r.dimension, 99), r.position))
@@ -62,7 +85,8 @@ class CodebookService:
         tags_row = session.get(ProjectSettingRow, _TAGS)
         tags = tuple(tags_row.value.get("tags", [])) if tags_row else ()
         version = session.scalar(select(func.max(CodebookVersionRow.version))) or 1
-        return Codebook(version=version, labels=labels, propositions=propositions, tags=tags)
+        return Codebook(version=version, labels=labels, propositions=propositions, tags=tags,
+                        requirements=load_requirements(session))
 
     def usage(self, dimension: Dimension, key: str) -> int:
         """How many claims carry ``key`` in ``dimension``."""
@@ -104,7 +128,7 @@ class CodebookService:
             raise CodebookError("reword one proposition at a time (a chain of rewordings "
                                 "would merge claims)")
         with self.database.writing() as session:
-            old = self._load(session)
+            old = self.load(session)
             for dimension in Dimension:
                 mapping = renames.get(dimension, {})
                 old_keys = {label.key for label in old.of(dimension)}
@@ -143,8 +167,7 @@ class CodebookService:
                                         f"{'s' if used != 1 else ''}; retire it instead")
             version = old.version + 1
             self._write(session, new, version, change)
-        return Codebook(version=version, labels=new.labels, propositions=new.propositions,
-                        tags=new.tags)
+        return replace(new, version=version)
 
     @staticmethod
     def _count(session: Session, dimension: Dimension, key: str) -> int:
@@ -170,13 +193,9 @@ class CodebookService:
             session.add(PropositionRow(id=proposition.id, text=proposition.text,
                                        description=proposition.description,
                                        retired=proposition.retired, position=position))
-        tags_row = session.get(ProjectSettingRow, _TAGS)
-        if tags_row is None:
-            session.add(ProjectSettingRow(key=_TAGS, value={"tags": list(codebook.tags)}))
-        else:
-            tags_row.value = {"tags": list(codebook.tags)}
-        snapshot = to_dict(Codebook(version, codebook.labels, codebook.propositions,
-                                    codebook.tags))
+        _set_setting(session, _TAGS, {"tags": list(codebook.tags)})
+        _set_setting(session, _REQUIREMENTS, requirements_to_dict(codebook.requirements))
+        snapshot = to_dict(replace(codebook, version=version))
         session.add(CodebookVersionRow(version=version, created_at=datetime.now(UTC),
                                        change=change, snapshot=snapshot))
 
@@ -186,6 +205,6 @@ class CodebookService:
         current = self.codebook()
         if not text or any(p.text == text for p in current.propositions):
             return current
-        return self.apply(Codebook(current.version, current.labels,
-                                   (*current.propositions, Proposition(str(uuid.uuid4()), text)),
-                                   current.tags), f"Add proposition “{text}”")
+        return self.apply(replace(current, propositions=(
+            *current.propositions, Proposition(str(uuid.uuid4()), text))),
+            f"Add proposition “{text}”")

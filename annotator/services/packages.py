@@ -247,9 +247,10 @@ def merge_codebook(service: ProjectService, incoming: Codebook,
         for dimension in Dimension:     # the Admiralty scales are always there
             if dimension.fixed_keys and not incoming.of(dimension):
                 labels.extend(current.of(dimension))
-        new = Codebook(current.version, tuple(labels), incoming.propositions, incoming.tags)
-        if (new.labels, new.propositions, new.tags) == (
-                current.labels, current.propositions, current.tags):
+        new = Codebook(current.version, tuple(labels), incoming.propositions, incoming.tags,
+                       incoming.requirements)
+        if (new.labels, new.propositions, new.tags, new.requirements) == (
+                current.labels, current.propositions, current.tags, current.requirements):
             return False, []
         books.apply(new, f"Codebook of {origin}")
         return True, []
@@ -286,7 +287,8 @@ def merge_codebook(service: ProjectService, incoming: Codebook,
             texts.add(proposition.text)
     if not added and len(new_propositions) == len(current.propositions):
         return False, []
-    books.apply(Codebook(current.version, tuple(labels), tuple(new_propositions), current.tags),
+    books.apply(dataclasses.replace(current, labels=tuple(labels),
+                                    propositions=tuple(new_propositions)),
                 f"Labels used by claims from {origin}")
     return False, added
 

@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import String, case, func, literal, or_, select, type_coerce
+from sqlalchemy import String, and_, case, false, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from annotator.domain.anchoring import reanchor
+from annotator.domain.codebook import Codebook
 from annotator.domain.model import (
     CONTEXT_CHARS,
     DOCUMENT_STATUSES,
@@ -28,6 +29,7 @@ from annotator.domain.model import (
     utc_now,
 )
 from annotator.domain.review import claim_values
+from annotator.services.codebook import CodebookService
 from annotator.storage.database import Database, open_database
 from annotator.storage.models import ClaimHistoryRow, ClaimRow, DocumentRow, SourceRow
 
@@ -122,9 +124,36 @@ def _claims_query():  # type: ignore[no-untyped-def]
             .outerjoin(SourceRow, SourceRow.id == ClaimRow.source_id))
 
 
-#: A claim is complete when it has a stance, both Admiralty grades and a claim type.
-INCOMPLETE = or_(ClaimRow.stance.is_(None), ClaimRow.source_reliability.is_(None),
-                 ClaimRow.info_credibility.is_(None), ClaimRow.claim_type.is_(None))
+def incomplete_condition(codebook: Codebook):  # type: ignore[no-untyped-def]
+    """SQL true for the claims :meth:`Codebook.missing` finds incomplete (the
+    codebook's completeness rule, evaluated in the database for the counts)."""
+    unset = []
+    for name in codebook.missing(_EVERYTHING_UNSET):
+        if name == "source":
+            unset.append(ClaimRow.source_id.is_(None))
+        elif name == "proposition":
+            unset.append(or_(ClaimRow.proposition.is_(None), ClaimRow.proposition == ""))
+        else:
+            unset.append(getattr(ClaimRow, name).is_(None))
+    if not unset:
+        return false()
+    exempt = codebook.requirements.exempt_types
+    condition = or_(*unset)
+    if exempt:
+        condition = and_(condition, or_(ClaimRow.claim_type.is_(None),
+                                        ClaimRow.claim_type.not_in(exempt)))
+    return condition
+
+
+class _Unset:
+    """A claim with nothing set: what the completeness rule would ask of it."""
+
+    claim_type = stance = source_reliability = info_credibility = None
+    likelihood = confidence = None
+    proposition = source_id = ""
+
+
+_EVERYTHING_UNSET = _Unset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,19 +205,20 @@ class ProjectService:
 
     def documents(self) -> list[DocumentInfo]:
         successor = aliased(DocumentRow)
-        counts = (select(ClaimRow.document_id, func.count().label("n"),
-                         func.sum(case((INCOMPLETE, 1), else_=0)).label("incomplete"))
-                  .group_by(ClaimRow.document_id).subquery())
-        query = (select(DocumentRow.id, DocumentRow.sha256, DocumentRow.title,
-                        DocumentRow.source, DocumentRow.published,
-                        func.coalesce(counts.c.n, 0), DocumentRow.status,
-                        func.coalesce(counts.c.incomplete, 0), DocumentRow.previous_id,
-                        DocumentRow.id.in_(select(successor.previous_id).where(
-                            successor.previous_id.is_not(None))),
-                        DocumentRow.review_status)
-                 .outerjoin(counts, counts.c.document_id == DocumentRow.id)
-                 .order_by(DocumentRow.created_at, DocumentRow.title))
         with self.database.reading() as session:
+            incomplete = incomplete_condition(CodebookService.load(session))
+            counts = (select(ClaimRow.document_id, func.count().label("n"),
+                             func.sum(case((incomplete, 1), else_=0)).label("incomplete"))
+                      .group_by(ClaimRow.document_id).subquery())
+            query = (select(DocumentRow.id, DocumentRow.sha256, DocumentRow.title,
+                            DocumentRow.source, DocumentRow.published,
+                            func.coalesce(counts.c.n, 0), DocumentRow.status,
+                            func.coalesce(counts.c.incomplete, 0), DocumentRow.previous_id,
+                            DocumentRow.id.in_(select(successor.previous_id).where(
+                                successor.previous_id.is_not(None))),
+                            DocumentRow.review_status)
+                     .outerjoin(counts, counts.c.document_id == DocumentRow.id)
+                     .order_by(DocumentRow.created_at, DocumentRow.title))
             return [DocumentInfo(*row) for row in session.execute(query)]
 
     def document(self, document_id: str) -> Document:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.codebook import Codebook, Dimension
-from annotator.domain.editing import missing_fields
+from annotator.domain.labelling import digit_keys, key_range, missing_text
 from annotator.domain.model import Claim, normalise_tags
 
 NOTE_SAVE_DELAY_MS = 600
@@ -40,20 +40,13 @@ def swatch(colour: str | QColor) -> QIcon:
 
 
 class _NoteEdit(QPlainTextEdit):
-    """A note field that reports when it loses focus and gives focus back on Esc."""
+    """A note field that reports when it loses focus."""
 
     focus_lost = Signal()
-    escaped = Signal()
 
     def focusOutEvent(self, event: Any) -> None:
         super().focusOutEvent(event)
         self.focus_lost.emit()
-
-    def keyPressEvent(self, event: Any) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.escaped.emit()
-            return
-        super().keyPressEvent(event)
 
 
 def _claim_key(claim: Claim, dimension: Dimension) -> str | None:
@@ -67,16 +60,18 @@ class ClaimEditor(QWidget):
     Signals:
         edited(str, object): the user changed ``field`` to ``value`` (label fields
             carry the label key as a string, ``source`` the source's name).
-        note_escaped(): Esc was pressed in the note (focus goes back to the text).
+        escaped(): Esc was pressed in one of the fields (what it held is saved
+            first; focus goes back to the text).
     """
 
     edited = Signal(str, object)
-    note_escaped = Signal()
+    escaped = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._claim: Claim | None = None
         self._codebook = Codebook()
+        self._mode = Dimension.STANCE
         self._loading = False
         #: Why a claim may not be edited here (another analyst's), or None.
         self.read_only_reason: Callable[[Claim], str | None] = lambda _claim: None
@@ -158,7 +153,9 @@ class ClaimEditor(QWidget):
         self.note.textChanged.connect(self._on_note_text_changed)
         self._note_timer.timeout.connect(self.commit_note)
         self.note.focus_lost.connect(self.commit_note)
-        self.note.escaped.connect(self._on_note_escaped)
+        for widget in (self.proposition, self.source, *self.combos.values(), self.tags,
+                       self.note):
+            widget.installEventFilter(self)
         self.set_codebook(self._codebook)
 
     # Vocabulary ------------------------------------------------------------------------
@@ -178,6 +175,7 @@ class ClaimEditor(QWidget):
             self._row_labels[dimension].setVisible(visible)
         self._fill_combos()
         self._fill_propositions()
+        self.set_mode(self._mode)
 
     def _fill_combos(self) -> None:
         """Fill the label combos from the codebook (on a codebook change only).
@@ -233,11 +231,13 @@ class ClaimEditor(QWidget):
 
     def set_mode(self, mode: Dimension) -> None:
         """Show which dimension the digit keys label now."""
+        self._mode = mode
         for dimension, label in self._row_labels.items():
             font = QFont(label.font())
             font.setBold(dimension == mode)
             label.setFont(font)
-            label.setText(dimension.title + ("  [1–9]" if dimension == mode else ""))
+            keys = key_range(digit_keys(self._codebook, dimension))
+            label.setText(dimension.title + (f"  [{keys}]" if dimension == mode else ""))
 
     # The claim ---------------------------------------------------------------------
 
@@ -269,9 +269,8 @@ class ClaimEditor(QWidget):
                 return
             quote = " ".join(claim.quote.split())
             self.quote.setText(f"“{quote if len(quote) < 240 else quote[:239] + '…'}”")
-            missing = missing_fields(claim)
-            self.missing.setText("Still to label: " + ", ".join(
-                Dimension(m).title.lower() for m in missing) if missing else "Complete ✓")
+            missing = missing_text(self._codebook, claim)
+            self.missing.setText(missing or "Complete ✓")
             self.missing.setStyleSheet("color: #B35C00;" if missing else "color: #007A55;")
             if locked is not None:
                 self.missing.setText(f"🔒 {locked}")
@@ -326,9 +325,21 @@ class ClaimEditor(QWidget):
         if not self._loading:
             self._note_timer.start()
 
-    def _on_note_escaped(self) -> None:
-        self.commit_note()
-        self.note_escaped.emit()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Esc in any field: keep what it holds (as leaving it would), then hand the
+        keyboard back to the text."""
+        if event.type() == QEvent.Type.KeyPress \
+                and event.key() == Qt.Key.Key_Escape:  # type: ignore[attr-defined]
+            if watched is self.proposition:
+                self._emit_proposition()
+            elif watched is self.source:
+                self._emit_source()
+            elif watched is self.tags:
+                self._emit_tags()
+            self.commit_note()
+            self.escaped.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def commit_note(self) -> None:
         """Save the note now if it was edited (typing saves after a short pause)."""

@@ -4,11 +4,16 @@ controller announces the change, so views never know about undo.
 A command whose change cannot be saved marks itself obsolete, and
 ``QUndoStack.push`` then drops it: the stack never holds work that is not in
 the database.
+
+A command that changes one claim says which claim the analyst should see as
+current once it is done (:meth:`focus_after`) or undone: the window makes that
+claim current, so what an undo changed is what the claim panel shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 from PySide6.QtGui import QUndoCommand
 
@@ -17,6 +22,26 @@ from annotator.domain.model import Claim, Source
 from annotator.ui.controller import ChangeFailed, CodebookController, ProjectController
 
 _EDIT_ID = 1001
+
+
+class Focus(NamedTuple):
+    """Where an analyst looks after a step: a document and its claim (None: the
+    step removed it, so no claim is current)."""
+
+    document_id: str
+    claim_id: str | None
+
+
+def focus_of(command: QUndoCommand, undone: bool) -> Focus | None:
+    """The focus of ``command`` (or of the first child of a macro that has one)."""
+    focus = getattr(command, "focus_after", None)
+    if focus is not None:
+        return focus(undone)
+    for i in range(command.childCount()):
+        found = focus_of(command.child(i), undone)
+        if found is not None:
+            return found
+    return None
 
 
 def _short(text: str, limit: int = 30) -> str:
@@ -34,18 +59,6 @@ class _ClaimCommand(QUndoCommand):
             action(*args)
         except ChangeFailed:
             self.setObsolete(True)
-
-
-class AddClaimCommand(_ClaimCommand):
-    def __init__(self, controller: ProjectController, claim: Claim) -> None:
-        super().__init__(controller, f"Mark claim “{_short(claim.quote)}”")
-        self.claim = claim
-
-    def redo(self) -> None:
-        self._try(self._controller.add_claim, self.claim)
-
-    def undo(self) -> None:
-        self._try(self._controller.delete_claim, self.claim.id)
 
 
 class MarkClaimCommand(_ClaimCommand):
@@ -73,6 +86,9 @@ class MarkClaimCommand(_ClaimCommand):
         except ChangeFailed:
             self.setObsolete(True)
 
+    def focus_after(self, undone: bool) -> Focus:
+        return Focus(self.claim.document_id, None if undone else self.claim.id)
+
 
 class DeleteClaimCommand(_ClaimCommand):
     def __init__(self, controller: ProjectController, claim: Claim) -> None:
@@ -85,14 +101,22 @@ class DeleteClaimCommand(_ClaimCommand):
     def undo(self) -> None:
         self._try(self._controller.add_claim, self.claim)
 
+    def focus_after(self, undone: bool) -> Focus:
+        return Focus(self.claim.document_id, self.claim.id if undone else None)
 
-class EditClaimCommand(_ClaimCommand):
-    """Replace a claim by an edited copy. Consecutive edits of the same field of
-    the same claim (typing a note) merge into one undo step."""
 
-    def __init__(self, controller: ProjectController, before: Claim, after: Claim,
-                 field: str) -> None:
-        super().__init__(controller, f"Edit {field.replace('_', ' ')}")
+class EditClaimCommand(QUndoCommand):
+    """Replace a claim by an edited copy through ``update`` (an analyst's claim
+    through the project, a gold claim through review). Consecutive edits of the
+    same field of the same claim (typing a note, moving a span edge) merge into
+    one undo step."""
+
+    MERGING = frozenset({"note", "proposition", "tags", "span"})
+
+    def __init__(self, update: Callable[[Claim], object], before: Claim, after: Claim,
+                 field: str, *, what: str = "") -> None:
+        super().__init__(f"Edit {what + ' ' if what else ''}{field.replace('_', ' ')}")
+        self._update = update
         self.before, self.after, self.field = before, after, field
 
     def id(self) -> int:
@@ -100,17 +124,27 @@ class EditClaimCommand(_ClaimCommand):
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, EditClaimCommand) or other.after.id != self.after.id \
-                or other.field != self.field \
-                or self.field not in ("note", "proposition", "tags", "span"):
+                or other.field != self.field or self.field not in self.MERGING \
+                or other._update != self._update:
             return False
         self.after = other.after
         return True
 
     def redo(self) -> None:
-        self._try(self._controller.update_claim, self.after)
+        try:
+            self._update(self.after)
+        except ChangeFailed:
+            self.setObsolete(True)
 
     def undo(self) -> None:
-        self._try(self._controller.update_claim, self.before)
+        try:
+            self._update(self.before)
+        except ChangeFailed:
+            self.setObsolete(True)
+
+    def focus_after(self, undone: bool) -> Focus:
+        claim = self.before if undone else self.after
+        return Focus(claim.document_id, claim.id)
 
 
 class ChangeCodebookCommand(QUndoCommand):

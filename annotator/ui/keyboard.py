@@ -3,7 +3,8 @@
 Keys act only while the document viewer has focus, so typing a note never
 triggers them. Digits label the current claim in the current *mode* (stance,
 credibility, claim type, ...; M switches), letters A–F always set source
-reliability, so no key ever means two things. The shortcuts sheet is generated
+reliability, so no key ever means two things. What a key does to which claim
+is decided in one place, :mod:`annotator.domain.labelling`. The shortcuts sheet is generated
 from :data:`BINDINGS` and the codebook, the same tables the event filter uses.
 """
 
@@ -17,6 +18,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 
 from annotator.domain.codebook import Codebook, Dimension
+from annotator.domain.labelling import modes, next_mode
 
 _NONE = Qt.KeyboardModifier.NoModifier
 _SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -24,12 +26,8 @@ _CTRL = Qt.KeyboardModifier.ControlModifier
 _ALT = Qt.KeyboardModifier.AltModifier
 _RELEVANT = _SHIFT | _CTRL | _ALT
 
-#: Label modes, in the order M cycles through them (only those the codebook has).
-MODES = (Dimension.STANCE, Dimension.INFO_CREDIBILITY, Dimension.CLAIM_TYPE,
-         Dimension.LIKELIHOOD, Dimension.CONFIDENCE)
-
-
 class FlowTarget(Protocol):
+    def press_digit(self, digit: str) -> None: ...
     def set_label(self, dimension: Dimension, key: str | None) -> None: ...
     def edit_note(self) -> None: ...
     def step_claim(self, direction: int) -> None: ...
@@ -110,24 +108,14 @@ class KeyboardFlow(QObject):
         self.mode = Dimension.STANCE
 
     def modes(self) -> list[Dimension]:
-        present = set(self._codebook().dimensions())
-        return [mode for mode in MODES if mode in present]
+        return modes(self._codebook())
 
     def set_mode(self, mode: Dimension) -> None:
         self.mode = mode
         self.mode_changed.emit(mode)
 
     def cycle_mode(self) -> None:
-        modes = self.modes() or [Dimension.STANCE]
-        index = modes.index(self.mode) if self.mode in modes else -1
-        self.set_mode(modes[(index + 1) % len(modes)])
-
-    def digit_key(self, dimension: Dimension, digit: str) -> str | None:
-        """The label key a digit picks in ``dimension`` (None: no such label)."""
-        for label in self._codebook().of(dimension, include_retired=False):
-            if label.shortcut == digit or (dimension.fixed_keys and label.key == digit):
-                return label.key
-        return None
+        self.set_mode(next_mode(self._codebook(), self.mode))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress:
@@ -145,12 +133,7 @@ class KeyboardFlow(QObject):
             return True
         digit = _digit(event)
         if digit is not None and modifiers == _NONE:
-            if digit == "0":
-                self._target.set_label(self.mode, None)
-                return True
-            key = self.digit_key(self.mode, digit)
-            if key is not None:
-                self._target.set_label(self.mode, key)
+            self._target.press_digit(digit)
             return True
         letter = event.text().upper()
         if modifiers == _NONE and len(letter) == 1 and letter in "ABCDEF":

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.domain.model import Claim
 from annotator.domain.review import Adjudication, Decision, ReviewComment, ReviewStatus
 from annotator.ui.controller import ChangeFailed
 from annotator.ui.review_controller import ReviewController
-
-_EDIT_GOLD_ID = 2001
 
 _VERBS = {Decision.ACCEPT: "Accept", Decision.MERGE: "Merge", Decision.EDIT: "Edit",
           Decision.REJECT: "Reject"}
@@ -120,32 +117,6 @@ class TakeBackDecisionCommand(_ReviewCommand):
 
     def undo(self) -> None:
         self._try(self._controller.add_adjudication, self.adjudication)
-
-
-class EditGoldCommand(_ReviewCommand):
-    """Replace a gold claim by an edited copy. Consecutive edits of the same field
-    of the same gold claim (typing a note) merge into one undo step."""
-
-    def __init__(self, controller: ReviewController, before: Claim, after: Claim,
-                 field: str = "gold claim") -> None:
-        super().__init__(controller, f"Edit gold {field.replace('_', ' ')}")
-        self.before, self.after, self.field = before, after, field
-
-    def id(self) -> int:
-        return _EDIT_GOLD_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, EditGoldCommand) or other.after.id != self.after.id \
-                or other.field != self.field or self.field not in ("note", "span", "tags"):
-            return False
-        self.after = other.after
-        return True
-
-    def redo(self) -> None:
-        self._try(self._controller.update_gold, self.after)
-
-    def undo(self) -> None:
-        self._try(self._controller.update_gold, self.before)
 
 
 class AddCommentCommand(_ReviewCommand):

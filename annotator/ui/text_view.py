@@ -18,6 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -48,10 +49,13 @@ class ClaimTextView(QPlainTextEdit):
             under the pointer (clicking again cycles through nested claims).
         span_dragged(str, int, int): the user dragged an edge of the current
             claim; its id and the proposed new code-point span.
+        caret_moved(): the user moved the text cursor or changed the selection with
+            a key or the mouse (never emitted for the program's own moves).
     """
 
     claim_clicked = Signal(str)
     span_dragged = Signal(str, int, int)
+    caret_moved = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -323,6 +327,25 @@ class ClaimTextView(QPlainTextEdit):
     def _offset_at(self, point: QPointF) -> int:
         return self._map.to_offset(self.cursorForPosition(point.toPoint()).position())
 
+    def _caret(self) -> tuple[int, int]:
+        cursor = self.textCursor()
+        return cursor.position(), cursor.anchor()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        before = self._caret()
+        super().keyPressEvent(event)
+        if self._caret() != before:
+            self.caret_moved.emit()
+
+    def in_sight(self, claim_id: str) -> bool:
+        """Whether any of the claim's text is in the viewport now."""
+        claim = self._claims.get(claim_id)
+        if claim is None:
+            return False
+        first, last = self._visible_range()
+        return (self._map.to_display(claim.start) < last
+                and self._map.to_display(claim.end) >= first)
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._drag is not None:
             claim_id, edge, start, end = self._drag
@@ -347,7 +370,10 @@ class ClaimTextView(QPlainTextEdit):
             claim = self._claims[self._current]
             self._drag = (claim.id, edge, claim.start, claim.end)
             return
+        before = self._caret()
         super().mousePressEvent(event)
+        if self._caret() != before:
+            self.caret_moved.emit()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._drag is not None:
@@ -359,7 +385,10 @@ class ClaimTextView(QPlainTextEdit):
             if claim is not None and (start, end) != (claim.start, claim.end):
                 self.span_dragged.emit(claim_id, start, end)
             return
+        before = self._caret()
         super().mouseReleaseEvent(event)
+        if self._caret() != before or self.textCursor().hasSelection():
+            self.caret_moved.emit()
         press, self._press_pos = self._press_pos, None
         if event.button() != Qt.MouseButton.LeftButton or press is None:
             return

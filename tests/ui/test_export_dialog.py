@@ -407,7 +407,7 @@ def test_ctrl_e_opens_the_dialog_enter_exports_and_escape_closes(
     assert labelled.export_action in labelled.menu_actions()
     labelled.view.setFocus()
     qtbot.keyClick(labelled.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    dialog = labelled.export_dialog
+    dialog = labelled.files.export_dialog
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.isModal()
@@ -424,7 +424,7 @@ def test_ctrl_e_opens_the_dialog_enter_exports_and_escape_closes(
     qtbot.waitUntil(lambda: QApplication.activeWindow() is labelled)
     labelled.view.setFocus()
     qtbot.keyClick(labelled.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    second = labelled.export_dialog
+    second = labelled.files.export_dialog
     assert second is not None and second is not dialog
     qtbot.waitUntil(second.isVisible)
     qtbot.keyClick(second.format_combo, Qt.Key.Key_Escape)

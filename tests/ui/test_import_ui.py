@@ -51,7 +51,7 @@ def test_a_long_import_can_be_cancelled(qtbot, window: MainWindow, tmp_path: Pat
     for i in range(300):
         (folder / f"doc{i:03}.txt").write_text(f"Document {i}. " * 20, encoding="utf-8")
     assert window.import_documents([str(folder)])
-    job, _progress = window._import  # type: ignore[misc]
+    job, _progress = window.files._import  # type: ignore[misc]
     with qtbot.waitSignal(window.import_finished, timeout=60_000) as finished:
         job.cancel()
     report = finished.args[0]

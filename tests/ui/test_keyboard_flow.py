@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from annotator.domain.codebook import Dimension
+from annotator.domain.labelling import digit_label
 from annotator.services.project import ProjectService
 from annotator.ui.main_window import MainWindow
 from tests.ui.conftest import open_document_containing
@@ -179,4 +180,4 @@ def test_shortcuts_sheet_lists_the_real_bindings(qtbot, window: MainWindow) -> N
     assert any(what == "Undo" for _g, _k, what in rows)
     # Every bound digit in stance mode labels exactly what the sheet says.
     for label in codebook.of(Dimension.STANCE, include_retired=False):
-        assert window.keyboard.digit_key(Dimension.STANCE, label.shortcut) == label.key
+        assert digit_label(window.codebook, Dimension.STANCE, label.shortcut) == label.key

@@ -12,6 +12,7 @@ from annotator.domain.codebook import Dimension, from_dict
 from annotator.paths import default_project_path
 from annotator.services.project import ProjectService
 from annotator.ui.app import first_project
+from annotator.services import exports
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
 from tests.ui.conftest import open_document_containing
@@ -99,12 +100,13 @@ def test_export_from_the_window_writes_jsonl_and_csv(qtbot, window: MainWindow,
     window.view.select_span(start, start + 7)
     claim = window.mark_claim()
     assert claim is not None
-    assert window.export_to("jsonl", str(tmp_path / "claims.jsonl")) == 1
+    assert window.service is not None
+    assert exports.export(window.service, "jsonl", tmp_path / "claims.jsonl").claims == 1
     (record,) = [json.loads(line) for line in
                  (tmp_path / "claims.jsonl").read_text(encoding="utf-8").splitlines()]
     assert text[record["start"]:record["end"]] == record["quote"] == text[start:start + 7]
     assert record["annotator"] == "alice"
-    assert window.export_to("csv", str(tmp_path / "claims.csv")) == 1
+    assert exports.export(window.service, "csv", tmp_path / "claims.csv").claims == 1
     with (tmp_path / "claims.csv").open(encoding="utf-8-sig", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
     assert row["quote"] == record["quote"] and row["id"] == claim.id

@@ -58,14 +58,14 @@ def test_importing_while_comparing_compares_the_imported_work(
                 {c.id for c in u.claims.values()})
     assert unit.claims["bob"].stance == "supports"
     window.review.select_unit(unit)
-    decision = window.review.accept("bob")
+    decision = window.review.decisions.accept("bob")
     assert decision is not None and decision.gold is not None
     assert decision.gold.stance == "supports"
 
     # The version the import replaced is in the claim's history (Review › Claim History…).
     window.review.leave()
     window.select_claim(h800["id"])
-    dialog = window.review.show_history()
+    dialog = window.review.decisions.show_history()
     assert dialog is not None
     stance = [dialog.table.horizontalHeaderItem(c).text()
               for c in range(dialog.table.columnCount())].index("Stance")

@@ -300,7 +300,7 @@ def test_accept_merge_reject_undo_redo(qtbot, review: MainWindow, work: TwoAnaly
     assert window.review.compare_panel.status.currentData() == "in_review"
 
     select_unit(window, LOSS)
-    merged = window.review.merge("bob", "alice")
+    merged = window.review.decisions.merge("bob", "alice")
     assert merged is not None
     stored = {d.id: d for d in decisions(window, doc)}[merged.id]
     assert stored.decision is Decision.MERGE
@@ -319,8 +319,8 @@ def test_accept_merge_reject_undo_redo(qtbot, review: MainWindow, work: TwoAnaly
     assert analysts_rows(window) == before
 
     # A decided unit cannot be decided again until the decision is taken back.
-    assert not window.review.reject_action.isEnabled()
-    assert window.review.take_back_action.isEnabled()
+    assert not window.review.decisions.reject_action.isEnabled()
+    assert window.review.decisions.take_back_action.isEnabled()
 
     snapshots = [decisions(window, doc)]
     for expected in (2, 1, 0):
@@ -344,7 +344,7 @@ def test_edit_decision_and_the_gold_layer(qtbot, review: MainWindow, work: TwoAn
     before = analysts_rows(window)
     select_unit(window, CNY)
     edited = dataclasses.replace(a["CNY"], source_reliability="A", note="checked")
-    made = window.review.edit_decision(edited, span_from="alice", labels_from="bob")
+    made = window.review.decisions.edit_decision(edited, span_from="alice", labels_from="bob")
     assert made is not None
     (stored,) = decisions(window, doc)
     assert stored.decision is Decision.EDIT and stored.span_from == a["CNY"].id
@@ -352,7 +352,7 @@ def test_edit_decision_and_the_gold_layer(qtbot, review: MainWindow, work: TwoAn
     assert stored.gold.source_reliability == "A" and stored.gold.note == "checked"
     assert stored.gold.annotator == "carol" and stored.gold.id != a["CNY"].id
     select_unit(window, NASDAQ)
-    window.review.accept("alice")
+    window.review.decisions.accept("alice")
 
     # The gold layer: the viewer and the claims table show the gold claims only.
     window.review.gold_action.trigger()
@@ -378,7 +378,7 @@ def test_edit_decision_and_the_gold_layer(qtbot, review: MainWindow, work: TwoAn
     with OnDisk(window) as service:
         assert service.gold_claim(stored.gold.id) == stored.gold
     # Edit Gold Claim… (here without its dialog) is one undo step too.
-    window.review.edit_gold(dataclasses.replace(stored.gold, claim_type="prediction"))
+    window.review.decisions.edit_gold(dataclasses.replace(stored.gold, claim_type="prediction"))
     with OnDisk(window) as service:
         assert service.gold_claim(stored.gold.id).claim_type == "prediction"
     window.undo_stack.undo()
@@ -405,7 +405,7 @@ def test_edit_decision_and_the_gold_layer(qtbot, review: MainWindow, work: TwoAn
 def test_accept_agreed_units_is_one_step(qtbot, review: MainWindow, work: TwoAnalysts) -> None:
     window = review
     doc = work.document.id
-    assert window.review.accept_agreed() == 1            # only NASDAQ is agreed
+    assert window.review.decisions.accept_agreed() == 1            # only NASDAQ is agreed
     (made,) = decisions(window, doc)
     assert made.gold.quote == NASDAQ
     assert not window.review.accept_agreed_action.isEnabled()
@@ -453,13 +453,13 @@ def test_review_status_changes_persist(qtbot, review: MainWindow, work: TwoAnaly
     doc = work.document.id
     panel = window.review.compare_panel
     assert panel is not None and panel.status.currentData() == "unreviewed"
-    window.review.status_actions[ReviewStatus.ADJUDICATED].trigger()
+    window.review.decisions.status_actions[ReviewStatus.ADJUDICATED].trigger()
     assert status_on_disk(window, doc) is ReviewStatus.ADJUDICATED
     assert panel.status.currentData() == "adjudicated"
     panel.status.setCurrentIndex(panel.status.findData("in_review"))
     panel.status.activated.emit(panel.status.currentIndex())
     assert status_on_disk(window, doc) is ReviewStatus.IN_REVIEW
-    assert window.review.status_actions[ReviewStatus.IN_REVIEW].isChecked()
+    assert window.review.decisions.status_actions[ReviewStatus.IN_REVIEW].isChecked()
     window.undo_stack.undo()
     assert status_on_disk(window, doc) is ReviewStatus.ADJUDICATED
     window.undo_stack.redo()
@@ -523,7 +523,7 @@ def test_a_comment_by_bob_is_shown_to_alice(qtbot, review: MainWindow,
     target = work.alice["H800"]
     window.settings.set_annotator_name("bob")
     select_unit(window, H800)
-    made = window.review.comment(target.id, "Source says 2,048 chips")
+    made = window.review.decisions.comment(target.id, "Source says 2,048 chips")
     assert made is not None
     with OnDisk(window) as service:
         assert [(c.author, c.body) for c in service.comments(target.id)] == [
@@ -534,7 +534,7 @@ def test_a_comment_by_bob_is_shown_to_alice(qtbot, review: MainWindow,
     with OnDisk(window) as service:
         assert service.comments(target.id) == []
     window.undo_stack.redo()
-    window.review.delete_comment(made)
+    window.review.decisions.delete_comment(made)
     with OnDisk(window) as service:
         assert service.comments(target.id) == []
     window.undo_stack.undo()
@@ -550,7 +550,7 @@ def test_a_comment_by_bob_is_shown_to_alice(qtbot, review: MainWindow,
     assert "Source says 2,048 chips" in window.editor.comments.text()
     window.select_claim(work.alice["NASDAQ"].id)
     assert not window.editor.comments.isVisible()
-    dialog = window.review.show_my_comments()
+    dialog = window.review.decisions.show_my_comments()
     assert dialog is not None
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 1

@@ -1,0 +1,243 @@
+"""The main window's panels, docks and status bar, and how its layout is kept
+between sessions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.ui.claim_editor import ClaimEditor
+from annotator.ui.document_panel import DocumentPanel
+from annotator.ui.find_bar import FindBar
+from annotator.ui.item_models import (
+    STATUS_NAMES,
+    ClaimFilterModel,
+    ClaimTableModel,
+    DocumentFilterModel,
+    DocumentListModel,
+)
+from annotator.ui.keyboard import KeyboardFlow
+from annotator.ui.legend import LegendPanel
+from annotator.ui.source_panel import SourcePanel
+from annotator.ui.text_view import ClaimTextView
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+
+def table_defaults(table: QTableView) -> None:
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
+    table.setWordWrap(False)
+    table.setAlternatingRowColors(True)
+
+
+def build_widgets(window: MainWindow) -> None:
+    """Create the window's panels and docks (as attributes) and its status bar."""
+    window.documents = DocumentListModel(window)
+    window.document_proxy = DocumentFilterModel(window)
+    window.document_proxy.setSourceModel(window.documents)
+    window.document_list = QTableView()
+    window.document_list.setObjectName("documentList")
+    window.document_list.setModel(window.document_proxy)
+    table_defaults(window.document_list)
+    window.document_list.setSortingEnabled(True)
+    window.document_list.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    header = window.document_list.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in (1, 2, 3, 4):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    window.status_filter = QComboBox()
+    window.status_filter.setObjectName("statusFilter")
+    window.status_filter.addItem("All documents", None)
+    for key, name in STATUS_NAMES.items():
+        window.status_filter.addItem(name, key)
+    documents_panel = QWidget()
+    documents_layout = QVBoxLayout(documents_panel)
+    documents_layout.setContentsMargins(0, 0, 0, 0)
+    documents_layout.addWidget(window.status_filter)
+    documents_layout.addWidget(window.document_list)
+
+    window.view = ClaimTextView()
+    window.view.setObjectName("documentView")
+    window.keyboard = KeyboardFlow(window, lambda: window.codebook, window)
+    window.view.installEventFilter(window.keyboard)
+    window.find_bar = FindBar(window.view)
+    window.find_bar.setObjectName("findBar")
+
+    window.claims = ClaimTableModel(window)
+    window.claim_proxy = ClaimFilterModel(window)
+    window.claim_proxy.setSourceModel(window.claims)
+    window.claim_table = QTableView()
+    window.claim_table.setObjectName("claimTable")
+    window.claim_table.setModel(window.claim_proxy)
+    table_defaults(window.claim_table)
+    # Text order until the user clicks a header: sorting 10,000 rows through
+    # the proxy on every document switch would cost more than opening the text.
+    window.claim_table.setSortingEnabled(True)
+    window.claim_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    header = window.claim_table.horizontalHeader()
+    header.setDefaultSectionSize(105)
+    # The quote gets real room (the labels' columns are short); the last column
+    # takes what is left over.
+    header.resizeSection(0, 300)
+    header.setStretchLastSection(True)
+    header.resizeSection(ClaimTableModel.HEADERS.index("Start"), 60)
+    header.resizeSection(ClaimTableModel.HEADERS.index("Reliability"), 80)
+
+    window.editor = ClaimEditor()
+    window.editor.setObjectName("claimEditor")
+    window.editor.read_only_reason = window.read_only_reason
+    window.legend = LegendPanel()
+    window.legend.setObjectName("legend")
+    window.sources = SourcePanel()
+    window.sources.setObjectName("sources")
+    window.details = DocumentPanel()
+    window.details.setObjectName("documentDetails")
+    window.setAcceptDrops(True)
+
+    text_panel = QWidget()
+    text_layout = QVBoxLayout(text_panel)
+    text_layout.setContentsMargins(0, 0, 0, 0)
+    text_layout.setSpacing(0)
+    text_layout.addWidget(window.view, 1)
+    text_layout.addWidget(window.find_bar)
+    centre = QSplitter(Qt.Orientation.Vertical)
+    centre.addWidget(text_panel)
+    centre.addWidget(window.claim_table)
+    centre.setStretchFactor(0, 3)
+    centre.setStretchFactor(1, 1)
+    window.setCentralWidget(centre)
+    window.documents_dock = window.add_dock("Documents", documents_panel,
+                                        Qt.DockWidgetArea.LeftDockWidgetArea)
+    window.legend_dock = window.add_dock("Legend", window.legend,
+                                     Qt.DockWidgetArea.LeftDockWidgetArea)
+    window.details_dock = window.add_dock("Document", window.details,
+                                      Qt.DockWidgetArea.LeftDockWidgetArea)
+    window.tabifyDockWidget(window.legend_dock, window.details_dock)
+    window.legend_dock.raise_()
+    window.claim_dock = window.add_dock("Claim", window.editor,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
+    window.sources_dock = window.add_dock("Sources", window.sources,
+                                      Qt.DockWidgetArea.RightDockWidgetArea)
+    window.tabifyDockWidget(window.claim_dock, window.sources_dock)
+    window.claim_dock.raise_()
+
+    window.mode_label = QLabel()
+    window.mode_label.setObjectName("modeLabel")
+    window.progress = QProgressBar()
+    window.progress.setObjectName("corpusProgress")
+    window.progress.setMaximumWidth(220)
+    window.progress.setFormat("%v of %m documents done")
+    window.progress_label = QLabel()
+    window.saved_label = QLabel()
+    window.saved_label.setObjectName("savedLabel")
+    window.statusBar().addWidget(window.mode_label)
+    window.statusBar().addPermanentWidget(window.progress_label)
+    window.statusBar().addPermanentWidget(window.progress)
+    window.statusBar().addPermanentWidget(window.saved_label)
+
+
+def restore_layout(window: MainWindow) -> bool:
+    """The window's size and docks as the analyst left them; False when there is
+    no saved layout (the default one is applied once the window is shown)."""
+    geometry, state = window.settings.window_state()
+    if geometry is not None:
+        window.restoreGeometry(geometry)
+    else:
+        window.resize(1400, 860)
+    if state is not None:
+        window.restoreState(state)
+    return state is not None
+
+
+def size_docks(window: MainWindow) -> None:
+    """The default dock sizes (they only hold once the window has its real size)."""
+    window.resizeDocks([window.documents_dock, window.claim_dock], [330, 380],
+                       Qt.Orientation.Horizontal)
+    window.resizeDocks([window.documents_dock, window.legend_dock], [420, 260],
+                       Qt.Orientation.Vertical)
+
+
+COMPARE_WIDTH = 600
+AGREEMENT_HEIGHT = 250
+
+
+class ReviewLayout:
+    """How the window makes room for review: the Compare dock beside the claim
+    panel, the Agreement dock under the text, the claims table and the label
+    legend out of the way while comparing; and the layout as it was after."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._saved_sizes: tuple[int, int, int, int] | None = None
+        self._table_shown = True
+        self._legend_docks: dict[QDockWidget, bool] | None = None
+
+    def add_docks(self, compare: QWidget, agreement: QWidget) -> tuple[QDockWidget, QDockWidget]:
+        window = self._window
+        # The Agreement dock runs under the viewer and the left docks; the Compare
+        # dock keeps the right side's full height.
+        window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        compare_dock = window.add_dock("Compare", compare, Qt.DockWidgetArea.RightDockWidgetArea)
+        window.tabifyDockWidget(window.claim_dock, compare_dock)
+        agreement_dock = window.add_dock("Agreement", agreement,
+                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        return compare_dock, agreement_dock
+
+    def enter(self, compare_dock: QDockWidget, agreement_dock: QDockWidget) -> None:
+        window = self._window
+        self._saved_sizes = (window.claim_dock.width(), window.documents_dock.width(),
+                             window.documents_dock.height(), window.legend_dock.height())
+        self._table_shown = not window.claim_table.isHidden()
+        window.claim_table.hide()
+        compare_dock.show()
+        agreement_dock.show()
+        compare_dock.raise_()
+        window.resizeDocks([compare_dock], [COMPARE_WIDTH], Qt.Orientation.Horizontal)
+        window.resizeDocks([agreement_dock], [AGREEMENT_HEIGHT], Qt.Orientation.Vertical)
+
+    def leave(self, docks: list[QDockWidget]) -> None:
+        window = self._window
+        for dock in docks:
+            dock.hide()
+        window.claim_table.setVisible(self._table_shown)
+        window.claim_dock.raise_()
+        if self._saved_sizes is not None:      # the layout as it was before comparing
+            right, left, documents, legend = self._saved_sizes
+            window.resizeDocks([window.claim_dock, window.documents_dock], [right, left],
+                               Qt.Orientation.Horizontal)
+            if legend > 0:
+                window.resizeDocks([window.documents_dock, window.legend_dock],
+                                   [documents, legend], Qt.Orientation.Vertical)
+            self._saved_sizes = None
+
+    def show_label_legend(self, shown: bool) -> None:
+        """While highlights are coloured by analyst, the Compare panel's analyst list
+        is the legend: the label legend (and the dock tabbed with it) step aside."""
+        window = self._window
+        if not shown and self._legend_docks is None:
+            self._legend_docks = {dock: not dock.isHidden()
+                                  for dock in (window.legend_dock, window.details_dock)}
+            for dock in self._legend_docks:
+                dock.hide()
+        elif shown and self._legend_docks is not None:
+            for dock, was_shown in self._legend_docks.items():
+                dock.setVisible(was_shown)
+            self._legend_docks = None
+            window.legend_dock.raise_()
