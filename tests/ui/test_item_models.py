@@ -4,6 +4,7 @@ one claim resets the model."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +16,15 @@ from annotator.domain.codebook import default_codebook
 from annotator.domain.editing import with_span
 from annotator.domain.model import Claim, Document
 from annotator.services.project import ProjectService
-from annotator.ui.item_models import SORT_ROLE, ClaimFilterModel, ClaimTableModel
+from annotator.ui.item_models import (
+    SORT_ROLE,
+    ClaimFilterModel,
+    ClaimTableModel,
+    DocumentFilterModel,
+    DocumentListModel,
+)
 from annotator.ui.main_window import MainWindow
+from tests.review.scenario import add_two_analysts, merics
 from tests.ui.conftest import open_document_containing
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -209,3 +217,94 @@ def test_alt_right_twice_moves_the_same_claims_end(qtbot, window: MainWindow) ->
     others = {c.id: (c.start, c.end) for c in marked if c.id != first.id}
     rows = [window.claims.claim_at(r) for r in range(window.claims.rowCount())]
     assert {c.id: (c.start, c.end) for c in rows if c.id != first.id} == others
+
+
+# Qt's model rules (pytest-qt's model tester), on the project's real data ----------------
+
+@pytest.fixture
+def service(seeded_project: Path) -> Iterator[ProjectService]:
+    """The sample corpus with alice's and bob's claims on the MERICS briefing."""
+    project = ProjectService.open(seeded_project)
+    add_two_analysts(project)
+    yield project
+    project.close()
+
+
+def _every_sort(view: QTableView) -> None:
+    """Sort a view's proxy by every column, both ways (each a layout change)."""
+    view.setSortingEnabled(True)
+    for column in range(view.model().columnCount()):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            view.sortByColumn(column, order)
+
+
+@pytest.mark.parametrize("checked", ["model", "proxy"])
+def test_document_models_follow_qts_rules(qtbot, check_model, service: ProjectService,  # type: ignore[no-untyped-def]
+                                          checked: str) -> None:
+    model = DocumentListModel()
+    proxy = DocumentFilterModel()
+    proxy.setSourceModel(model)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    check_model(model if checked == "model" else proxy)          # empty first
+    documents = service.documents()
+    resets = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.set_documents(documents)
+    assert model.rowCount() == len(documents) == proxy.rowCount() == 4
+    _every_sort(view)
+    merics = next(d for d in documents if d.claim_count)
+    model.update(merics.id, claims=1, incomplete=1, status="in_progress",
+                 review_status="in_review")
+    model.update(merics.id, claims=-1, incomplete=-1, status="done", review_status="adjudicated")
+    model.update("no such document", claims=1)
+    proxy.set_status_filter("done")
+    assert proxy.rowCount() == 1
+    model.update(merics.id, status="in_progress")      # leaves the filtered list
+    assert proxy.rowCount() == 0
+    proxy.set_status_filter(None)
+    model.set_documents([*documents, dataclasses.replace(documents[0], id="old",
+                                                         superseded=True)])
+    assert "(old version)" in model.index(4, 0).data()
+    model.set_documents([])
+    assert proxy.rowCount() == 0
+    assert len(resets) == 3           # only set_documents resets; update never does
+
+
+@pytest.mark.parametrize("checked", ["model", "proxy"])
+def test_claim_models_follow_qts_rules(qtbot, check_model, service: ProjectService,  # type: ignore[no-untyped-def]
+                                       checked: str) -> None:
+    document = merics(service)
+    claims = service.claims(document.id)
+    assert len(claims) == 10
+    table = Table(qtbot, [])
+    check_model(table.model if checked == "model" else table.proxy)    # empty first
+    table.model.set_claims(claims)
+    table.resets = 0
+    _every_sort(table.view)
+    table.sort("Start")
+    first, second, *_rest = table.model.claims()
+    table.make_current(first.id)
+
+    table.model.set_codebook(default_codebook())                  # every row changes
+    added = Claim.new(document, first.start + 1, first.end, annotator="carol", stance="refutes")
+    table.model.add(added)
+    moved = with_span(first, document.text, second.end, second.end + 30)
+    table.model.replace(first, moved)                             # moves down
+    table.model.replace(moved, moved.edited(stance="neutral", note="checked"))   # in place
+    back = with_span(moved, document.text, first.start, first.end)
+    table.model.replace(moved.edited(stance="neutral", note="checked"), back)   # moves up
+    table.model.remove(second)
+    table.model.remove(second)                                    # no longer there: no-op
+    assert table.current_id() == first.id and table.row_changes == []
+    alice = sum(1 for c in table.model.claims() if c.annotator == "alice")
+    table.proxy.set_filter(lambda c: c.annotator == "alice")
+    assert table.proxy.rowCount() == alice < table.model.rowCount()
+    table.model.add(Claim.new(document, 0, 5, annotator="alice"))  # passes the filter
+    table.model.add(Claim.new(document, 0, 6, annotator="bob"))    # filtered out
+    assert table.proxy.rowCount() == alice + 1
+    table.proxy.set_filter(None)
+    assert table.resets == 0           # add, remove, replace, codebook: never a reset
+    table.model.set_claims([])
+    assert table.proxy.rowCount() == 0
