@@ -304,7 +304,19 @@ def test_claim_models_follow_qts_rules(qtbot, check_model, service: ProjectServi
     table.model.add(Claim.new(document, 0, 5, annotator="alice"))  # passes the filter
     table.model.add(Claim.new(document, 0, 6, annotator="bob"))    # filtered out
     assert table.proxy.rowCount() == alice + 1
+    # Edits under the filter: a hidden claim moves, a shown one moves, one is
+    # hidden by its edit and shown again.
+    hidden = next(c for c in table.model.claims() if c.annotator == "bob")
+    table.model.replace(hidden, with_span(hidden, document.text, 1, 3))
+    shown = next(c for c in reversed(table.model.claims()) if c.annotator == "alice")
+    table.model.replace(shown, with_span(shown, document.text, 2, 4))
+    shown = table.model.claim_at(table.model.row_of(shown.id))
+    table.model.replace(shown, dataclasses.replace(shown, annotator="bob"))
+    assert table.proxy.rowCount() == alice
+    table.model.replace(dataclasses.replace(shown, annotator="bob"), shown)
+    assert table.proxy.rowCount() == alice + 1
     table.proxy.set_filter(None)
+    _assert_in_text_order(table.model)
     assert table.resets == 0           # add, remove, replace, codebook: never a reset
     table.model.set_claims([])
     assert table.proxy.rowCount() == 0
