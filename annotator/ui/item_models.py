@@ -322,13 +322,38 @@ class ClaimTableModel(QAbstractTableModel):
         self.endRemoveRows()
 
     def replace(self, before: Claim, after: Claim) -> None:
+        """Put ``after`` in the place of ``before`` (the same claim, edited). A new
+        span that changes the claim's place in text order moves its row rather than
+        removing and inserting it, so the row keeps its identity: persistent
+        indexes (a view's current index and selection, through proxies too) follow
+        the claim."""
         row = self.row_of(before.id)
-        if row is None or self._key(before) != self._key(after):
+        if row is None:
+            self.add(after)
+            return
+        if before.id != after.id:
             self.remove(before)
             self.add(after)
             return
-        self._claims[row] = after
-        self._by_id[after.id] = after
+        key = self._key(after)
+        # The row's place among the others, numbered without it.
+        target = bisect_left(self._keys, key, 0, row)
+        if target == row:
+            target = bisect_left(self._keys, key, row + 1) - 1
+        if target != row:
+            # Qt's destination is the row it goes before, numbered before the move:
+            # one more than the target when moving down.
+            destination = target if target < row else target + 1
+            self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), destination)
+            del self._claims[row], self._keys[row]
+            self._claims.insert(target, after)
+            self._keys.insert(target, key)
+            self._by_id[after.id] = after
+            self.endMoveRows()
+            row = target
+        else:
+            self._claims[row], self._keys[row] = after, key
+            self._by_id[after.id] = after
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QAbstractItemModel, QObject, QSettings
+from PySide6.QtTest import QAbstractItemModelTester
 
 from annotator.services.project import ProjectService
 from annotator.ui.main_window import MainWindow
@@ -16,6 +17,54 @@ def ui_settings(tmp_path: Path) -> UiSettings:
     settings = UiSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     settings.set_annotator_name("alice")
     return settings
+
+
+@pytest.fixture
+def _checked_models() -> Iterator[list[QObject]]:
+    """Keeps each checked model's top-level owner (a panel, a dialog) alive until
+    the model testers are detached: set up before ``qtmodeltester``, torn down
+    after it."""
+    owners: list[QObject] = []
+    yield owners
+    owners.clear()
+
+
+@pytest.fixture
+def check_model(_checked_models: list[QObject], qtmodeltester, capfd,  # type: ignore[no-untyped-def]
+                qtlog) -> Iterator[Callable[[QAbstractItemModel], None]]:
+    """Attach pytest-qt's model tester to a model, which it checks now and after
+    every change the model signals.
+
+    Qt's own ``QAbstractItemModelTester`` goes on every model checked; Qt only
+    prints its failures to stderr ("qt.modeltest: FAIL! ..."), so they fail the
+    test at teardown (``qtmodeltester.check`` without ``force_py`` uses it in that
+    mode and so never fails a test). The first of the app's own models checked
+    also gets ``qtmodeltester``'s Python tester (``force_py``), whose failures
+    raise in the test. Qt's widget models (QListWidget, QTableWidget, QComboBox)
+    get Qt's tester only: the Python tester wants a ``Qt.CheckState`` where they
+    give the check state as an int."""
+    python_checked = False
+    testers: list[QAbstractItemModelTester] = []
+
+    def check(model: QAbstractItemModel) -> None:
+        nonlocal python_checked
+        owner: QObject = model
+        while owner.parent() is not None:
+            owner = owner.parent()
+        _checked_models.append(owner)
+        if not python_checked and type(model).__module__.startswith("annotator."):
+            qtmodeltester.check(model, force_py=True)
+            python_checked = True
+        # Not a child of the model: a widget's model (QListWidget's) signals from
+        # its destructor, which a child tester would answer from a dying model.
+        testers.append(QAbstractItemModelTester(
+            model, QAbstractItemModelTester.FailureReportingMode.Warning))
+
+    yield check
+    testers.clear()                  # deleted before the models' owners are released
+    printed = capfd.readouterr().err
+    logged = "\n".join(r.message for r in qtlog.records if "FAIL!" in r.message)
+    assert "FAIL!" not in printed + logged, "Qt's model tester:\n" + printed + logged
 
 
 @pytest.fixture
