@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.model import Claim, Source
@@ -30,6 +30,27 @@ class Focus(NamedTuple):
 
     document_id: str
     claim_id: str | None
+
+
+class UndoStack(QUndoStack):
+    """A QUndoStack that says whether its index moves because of a new step
+    (``pushing``) rather than an undo or a redo."""
+
+    pushing = False
+
+    def push(self, command: QUndoCommand) -> None:
+        self.pushing = True
+        try:
+            super().push(command)
+        finally:
+            self.pushing = False
+
+    def endMacro(self) -> None:
+        self.pushing = True
+        try:
+            super().endMacro()
+        finally:
+            self.pushing = False
 
 
 def focus_of(command: QUndoCommand, undone: bool) -> Focus | None:

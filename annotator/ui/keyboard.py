@@ -27,6 +27,7 @@ _ALT = Qt.KeyboardModifier.AltModifier
 _RELEVANT = _SHIFT | _CTRL | _ALT
 
 class FlowTarget(Protocol):
+    def mark_claim(self) -> object: ...
     def press_digit(self, digit: str) -> None: ...
     def set_label(self, dimension: Dimension, key: str | None) -> None: ...
     def edit_note(self) -> None: ...
@@ -57,6 +58,10 @@ def _b(key: Qt.Key, modifiers: Qt.KeyboardModifier, label: str, description: str
 K = Qt.Key
 #: Fixed bindings of the viewer (labels by digit and letter are added per codebook).
 BINDINGS: tuple[Binding, ...] = (
+    _b(K.Key_Return, _NONE, "Enter", "Mark the selected text as a claim",
+       lambda t: t.mark_claim()),
+    _b(K.Key_Enter, _NONE, "Enter", "Mark the selected text as a claim",
+       lambda t: t.mark_claim()),
     _b(K.Key_Tab, _NONE, "Tab", "Next claim", lambda t: t.step_claim(+1)),
     _b(K.Key_Backtab, _SHIFT, "Shift+Tab", "Previous claim", lambda t: t.step_claim(-1)),
     _b(K.Key_J, _NONE, "J", "Next unlabelled or incomplete claim",

@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDropEvent,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -44,6 +43,7 @@ from annotator.ui.commands import (
     EditDocumentDetailsCommand,
     GradeSourceCommand,
     SetDocumentStatusCommand,
+    UndoStack,
     UpdateSourceCommand,
     focus_of,
 )
@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or UiSettings()
         self.controller: ProjectController | None = None
         self.codebook_controller: CodebookController | None = None
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = UndoStack(self)
         self._document: Document | None = None
         self._undo_index = 0
         self.snap = self.settings.snap_to_words()
@@ -447,10 +447,12 @@ class MainWindow(QMainWindow):
         return self.loop.layer.read_only_reason(claim) if self.loop.layer else None
 
     def _on_undo_index_changed(self, index: int) -> None:
-        """After an undo, a redo or a new step: the claim it changed is current."""
+        """After an undo or a redo, the claim it changed is current (shown); after a
+        new step, the claim it made or changed (where the analyst already looks)."""
         previous, self._undo_index = self._undo_index, index
         if index == previous:
             return
+        reveal = not self.undo_stack.pushing
         undone = index < previous
         command = self.undo_stack.command(index if undone else index - 1)
         focus = focus_of(command, undone) if command is not None else None
@@ -462,7 +464,7 @@ class MainWindow(QMainWindow):
                 return
             self.reveal_document(focus.document_id)
         if focus.claim_id is None or self.shown.claim(focus.claim_id) is not None:
-            self.select_claim(focus.claim_id, reveal=focus.claim_id is not None)
+            self.select_claim(focus.claim_id, reveal=reveal and focus.claim_id is not None)
 
     # The keyboard flow (see annotator.ui.keyboard) --------------------------------------
 

@@ -21,7 +21,7 @@ def action_rows(actions: list[QAction]) -> list[tuple[str, str, str]]:
         keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText)
                          for s in action.shortcuts() if not s.isEmpty())
         if keys:
-            rows.append(("Menus", keys, action.text().replace("&", "").rstrip("…")))
+            rows.append(("Menus", keys, action.text().split("\t")[0].replace("&", "").rstrip("…")))
     return rows
 
 

@@ -59,11 +59,10 @@ def build(window: MainWindow) -> None:
     w.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
     w.redo_action = w.undo_stack.createRedoAction(w, "&Redo")
     w.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    w.mark_action = a("&Mark Claim", w.mark_claim, None,
+    # Enter marks in the text only (the keyboard flow): as a shortcut it would also
+    # fire in dialogs, whose Enter is their default button. The menu shows the key.
+    w.mark_action = a("&Mark Claim\tEnter", w.mark_claim, None,
                       "Make the selected text a claim (Enter)")
-    w.mark_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
-    w.mark_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    w.view.addAction(w.mark_action)
     w.delete_action = a("&Delete Claim", w.delete_current_claim,
                         QKeySequence.StandardKey.Delete, "Delete the current claim")
     w.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -91,7 +91,8 @@ def test_tab_and_j_move_between_claims_and_documents(qtbot, window: MainWindow) 
         ids.append(window.mark_claim().id)  # type: ignore[union-attr]
     window.edit_current_claim("stance", "supports")           # the last one…
     for field, value in (("source_reliability", "A"), ("info_credibility", "1"),
-                         ("claim_type", "other")):
+                         ("claim_type", "other"), ("proposition", "DeepSeek is cheap"),
+                         ("source", "CNBC")):
         window.edit_current_claim(field, value)               # …is now complete
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_Escape)

@@ -408,7 +408,7 @@ def test_accept_agreed_units_is_one_step(qtbot, review: MainWindow, work: TwoAna
     assert window.review.decisions.accept_agreed() == 1            # only NASDAQ is agreed
     (made,) = decisions(window, doc)
     assert made.gold.quote == NASDAQ
-    assert not window.review.accept_agreed_action.isEnabled()
+    assert not window.review.decisions.accept_agreed_action.isEnabled()
     window.undo_stack.undo()
     assert decisions(window, doc) == []
 
