@@ -1,6 +1,6 @@
 """File › Export…: choose a format, where to save, and which claims (scope); see
-how many and the first records before writing; export on a worker thread with a
-progress bar and Cancel.
+how many and the first records before writing; export as a background task
+(:mod:`annotator.ui.tasks`) with a progress bar and Cancel.
 
 Everything here is :mod:`annotator.services.exports`: the dialog only builds an
 :class:`~annotator.services.exports.ExportScope` and
@@ -14,9 +14,8 @@ cancelled or failed export leaves any earlier file at the target as it was.
 from __future__ import annotations
 
 import itertools
-import threading
-import traceback
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -64,6 +63,14 @@ from annotator.services.project import ProjectService
 from annotator.storage.errors import ProjectError
 from annotator.ui.item_models import STATUS_NAMES
 from annotator.ui.settings import UiSettings
+from annotator.ui.tasks import (
+    USER_ERRORS,
+    BackgroundTask,
+    Cancelled,
+    Progress,
+    TaskCancelled,
+    with_project,
+)
 
 #: Records shown in the preview.
 PREVIEW_RECORDS = 3
@@ -171,76 +178,39 @@ class CheckList(QTreeWidget):
             self.itemChanged.emit(self.topLevelItem(0), 0)
 
 
-class ExportJob(QObject):
-    """Runs :func:`exports.export` on a Python worker thread with its own
+class ExportJob(BackgroundTask):
+    """Runs :func:`exports.export` as a :class:`BackgroundTask`, on its own
     connection to the project (as :class:`annotator.ui.import_flow.ImportJob`
-    does): the job lives in the GUI thread and the worker only emits its
-    signals, which Qt queues to the GUI thread.
+    does). Besides the user's errors every task knows, an :class:`ExportError`
+    (scope, options, pyarrow missing) is one the user can fix.
 
     Signals:
-        progressed(int, int): records written so far, and the total.
+        progressed(int, int): records written so far, and the total (emitted
+            from the worker thread).
         finished(object): the :class:`~annotator.services.exports.ExportResult`.
         cancelled(): the export stopped; nothing was written in place of the target.
         failed(str): why the export could not be done (for the user).
     """
 
-    progressed = Signal(int, int)
-    finished = Signal(object)
-    cancelled = Signal()
-    failed = Signal(str)
-
     def __init__(self, parent: QObject, location: str, fmt: str, out: Path,
                  scope: ExportScope, options: ExportOptions) -> None:
-        super().__init__(parent)
+        super().__init__(with_project(location, partial(_export, fmt, out, scope, options)),
+                         parent, name="annotator-export",
+                         user_errors=(*USER_ERRORS, ExportError))
         self.location, self.format, self.out = location, fmt, out
         self.scope, self.options = scope, options
-        self._cancelled = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="annotator-export",
-                                        daemon=True)
 
-    def start(self) -> None:
-        """Start after connecting the signals (a small export finishes at once)."""
-        self._thread.start()
 
-    def cancel(self) -> None:
-        """Ask the worker to stop (it checks every few hundred records and once
-        more before anything is renamed into place). Safe from any thread."""
-        self._cancelled.set()
-
-    @property
-    def cancel_requested(self) -> bool:
-        return self._cancelled.is_set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Wait for the worker thread to end; True when it has (or never started)."""
-        if self._thread.ident is None:
-            return True
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def _run(self) -> None:
-        try:
-            service = ProjectService.open(self.location)
-        except ProjectError as error:
-            self.failed.emit(str(error))
-            return
-        try:
-            result = exports.export(service, self.format, self.out, self.scope, self.options,
-                                    progress=self.progressed.emit,
-                                    cancel=self._cancelled.is_set)
-        except ExportCancelled:
-            self.cancelled.emit()
-            return
-        except (ExportError, ProjectError, OSError) as error:
-            self.failed.emit(str(error))
-            return
-        except Exception as error:      # a bug: say so rather than hang the dialog
-            traceback.print_exc()
-            self.failed.emit(f"unexpected error ({type(error).__name__}: {error})")
-            return
-        finally:
-            service.close()
-        self.finished.emit(result)
+def _export(fmt: str, out: Path, scope: ExportScope, options: ExportOptions,
+            service: ProjectService, progress: Progress, cancelled: Cancelled
+            ) -> ExportResult:
+    """The export itself, on the worker thread (``cancelled`` is polled every few
+    hundred records and once more before anything is renamed into place)."""
+    try:
+        return exports.export(service, fmt, out, scope, options, progress=progress,
+                              cancel=cancelled)
+    except ExportCancelled as stop:
+        raise TaskCancelled(str(stop)) from stop
 
 
 class ExportDialog(QDialog):
