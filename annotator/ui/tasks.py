@@ -39,6 +39,10 @@ Progress = Callable[..., None]
 Cancelled = Callable[[], bool]
 T = TypeVar("T")
 
+#: The tasks whose thread has started and whose end is not yet announced: held
+#: here so that Python never collects a running task (and its QThread with it).
+_RUNNING: set[BackgroundTask] = set()
+
 
 class TaskCancelled(Exception):
     """Raised by a task's callable that stopped early because it was asked to
@@ -88,8 +92,9 @@ class BackgroundTask(QObject):
     is announced on the GUI thread once the worker thread has ended (a slot may
     delete the task), by exactly one of ``finished``, ``cancelled`` or ``failed``.
 
-    The task must not be deleted while it runs: :meth:`cancel`, then
-    :meth:`wait` (as a window does when it closes).
+    A running task is kept alive until its end is announced, but its parent
+    must not delete it while it runs: :meth:`cancel`, then :meth:`wait` (as a
+    window does when it closes).
 
     Attributes:
         error: the exception that ended the task, if one did (kept whole, with
@@ -127,6 +132,7 @@ class BackgroundTask(QObject):
         if self._started:
             raise RuntimeError("a background task runs only once")
         self._started = True
+        _RUNNING.add(self)
         self._thread.start()
 
     def cancel(self) -> None:
@@ -152,6 +158,7 @@ class BackgroundTask(QObject):
         # QThread.finished comes just before the thread is done: let it end, so
         # that a slot of the signals below may delete the task.
         self._thread.wait()
+        _RUNNING.discard(self)
         error = self.error = self._thread.error
         if error is None:
             self.finished.emit(self._thread.result)

@@ -4,6 +4,7 @@ a message, and a bug becomes a failure whose traceback is reported."""
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import traceback
@@ -150,3 +151,20 @@ def test_with_pythons_own_hook_a_bugs_traceback_goes_to_stderr(
     err = capsys.readouterr().err
     assert err.startswith("Traceback (most recent call last):")
     assert "in _broken" in err and err.rstrip().endswith("KeyError: 'missing'")
+
+
+def test_a_task_nobody_holds_runs_to_its_end(qtbot) -> None:  # type: ignore[no-untyped-def]
+    release = threading.Event()
+    results: list[object] = []
+
+    def slow(_progress: Progress, _cancelled: Cancelled) -> str:
+        release.wait(PATIENCE)
+        return "done"
+
+    task = BackgroundTask(slow)         # no parent: Python owns it
+    task.finished.connect(results.append)
+    task.start()
+    del task
+    gc.collect()                        # a collected QThread would abort the process
+    release.set()
+    qtbot.waitUntil(lambda: results == ["done"], timeout=PATIENCE * 1000)
