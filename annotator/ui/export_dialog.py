@@ -1,6 +1,6 @@
 """File › Export…: choose a format, where to save, and which claims (scope); see
-how many and the first records before writing; export on a worker thread with a
-progress bar and Cancel.
+how many and the first records before writing; export as a background task
+(:mod:`annotator.ui.tasks`) with a progress bar and Cancel.
 
 Everything here is :mod:`annotator.services.exports`: the dialog only builds an
 :class:`~annotator.services.exports.ExportScope` and
@@ -14,13 +14,10 @@ cancelled or failed export leaves any earlier file at the target as it was.
 from __future__ import annotations
 
 import itertools
-import threading
-import traceback
-from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QPalette, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,26 +25,19 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTabWidget,
-    QTextEdit,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from annotator.domain.codebook import Codebook, Dimension, Label
+from annotator.domain.codebook import Codebook, Dimension
 from annotator.formats.export import doccano, package, parquet
 from annotator.services import exports
 from annotator.services.codebook import CodebookService
@@ -62,39 +52,39 @@ from annotator.services.exports import (
 )
 from annotator.services.project import ProjectService
 from annotator.storage.errors import ProjectError
-from annotator.ui.item_models import STATUS_NAMES
+from annotator.ui.export_panes import (
+    _DATA,
+    ERROR_STYLE,
+    LABEL_FILTERS,
+    NOTE_STYLE,
+    CheckList,
+    PreviewPane,
+    ScopePane,
+    plural,
+)
 from annotator.ui.settings import UiSettings
+from annotator.ui.tasks import (
+    USER_ERRORS,
+    BackgroundTask,
+    Cancelled,
+    Progress,
+    TaskCancelled,
+    with_project,
+)
+
+#: The names this module has always offered; the scope and preview widgets now
+#: live in :mod:`annotator.ui.export_panes` (``_DATA``: a CheckList row's value role).
+__all__ = ["LABEL_FILTERS", "PREVIEW_RECORDS", "REFRESH_DELAY", "_DATA", "CheckList",
+           "ExportDialog", "ExportJob", "PreviewPane", "ScopePane"]
 
 #: Records shown in the preview.
 PREVIEW_RECORDS = 3
 #: How long the scope must stay unchanged before the count and preview are redone (ms).
 REFRESH_DELAY = 150
-#: The label filters offered, in this order (more when the codebook has them).
-LABEL_FILTERS = (Dimension.STANCE, Dimension.CLAIM_TYPE, Dimension.SOURCE_RELIABILITY,
-                 Dimension.INFO_CREDIBILITY, Dimension.LIKELIHOOD, Dimension.CONFIDENCE)
 #: The file name each format suggests, after the project's name.
 _NAMES = {"jsonl": "claims", "csv": "claims", "w3c": "annotations", "parquet": "claims",
           "label-studio": "label-studio", "doccano": "doccano", "documents": "documents",
           "package": ""}
-
-#: Formats whose preview is one record a line (JSON Lines).
-_ONE_RECORD_A_LINE = frozenset({"jsonl", "doccano", "documents", "package", "parquet"})
-
-_DATA = Qt.ItemDataRole.UserRole + 1
-_ERROR = "color: #B00020;"
-_NOTE = "color: #5F6368;"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
-def _label_text(label: Label) -> str:
-    """How a label is listed: graded scales with their key (``B — Usually
-    reliable``), categories by name."""
-    text = f"{label.key} — {label.name}" if label.dimension.graded else label.name
-    return f"{text} (retired)" if label.retired else text
-
 
 def _holds_other_files(folder: Path) -> bool:
     """Whether ``folder`` holds anything but an earlier package's files (which
@@ -106,141 +96,39 @@ def _holds_other_files(folder: Path) -> bool:
         return True
 
 
-class CheckList(QTreeWidget):
-    """A flat list of checkable rows, each carrying a value; the first column is
-    checked and elided, the others (counts, status) fit their contents."""
-
-    def __init__(self, headers: Sequence[str] = ("",), parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setColumnCount(len(headers))
-        self.setHeaderLabels(list(headers))
-        self.setHeaderHidden(len(headers) == 1)
-        self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
-        self.setAllColumnsShowFocus(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        header = self.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(headers)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-
-    def add(self, texts: Sequence[str], value: object, *, checked: bool,
-            tip: str = "") -> None:
-        item = QTreeWidgetItem(list(texts))
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        item.setData(0, _DATA, value)
-        for column in range(1, len(texts)):
-            if texts[column][:1].isdigit():
-                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight
-                                      | Qt.AlignmentFlag.AlignVCenter)
-        if tip:
-            item.setToolTip(0, tip)
-        self.addTopLevelItem(item)
-
-    def count(self) -> int:
-        return self.topLevelItemCount()
-
-    def items(self) -> list[QTreeWidgetItem]:
-        return [self.topLevelItem(row) for row in range(self.topLevelItemCount())]
-
-    def values(self) -> list:
-        return [item.data(0, _DATA) for item in self.items()]
-
-    def checked(self) -> list:
-        return [item.data(0, _DATA) for item in self.items()
-                if item.checkState(0) == Qt.CheckState.Checked]
-
-    def all_checked(self) -> bool:
-        return len(self.checked()) == self.count()
-
-    def check(self, values: Iterable[object] | None = None) -> None:
-        """Check the rows whose value is in ``values`` and uncheck the rest
-        (``None``: check all); one ``itemChanged`` at most."""
-        wanted = None if values is None else set(values)
-        self.blockSignals(True)
-        try:
-            for item in self.items():
-                on = wanted is None or item.data(0, _DATA) in wanted
-                item.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-        finally:
-            self.blockSignals(False)
-        if self.count():
-            self.itemChanged.emit(self.topLevelItem(0), 0)
-
-
-class ExportJob(QObject):
-    """Runs :func:`exports.export` on a Python worker thread with its own
+class ExportJob(BackgroundTask):
+    """Runs :func:`exports.export` as a :class:`BackgroundTask`, on its own
     connection to the project (as :class:`annotator.ui.import_flow.ImportJob`
-    does): the job lives in the GUI thread and the worker only emits its
-    signals, which Qt queues to the GUI thread.
+    does). Besides the user's errors every task knows, an :class:`ExportError`
+    (scope, options, pyarrow missing) is one the user can fix.
 
     Signals:
-        progressed(int, int): records written so far, and the total.
+        progressed(int, int): records written so far, and the total (emitted
+            from the worker thread).
         finished(object): the :class:`~annotator.services.exports.ExportResult`.
         cancelled(): the export stopped; nothing was written in place of the target.
         failed(str): why the export could not be done (for the user).
     """
 
-    progressed = Signal(int, int)
-    finished = Signal(object)
-    cancelled = Signal()
-    failed = Signal(str)
-
     def __init__(self, parent: QObject, location: str, fmt: str, out: Path,
                  scope: ExportScope, options: ExportOptions) -> None:
-        super().__init__(parent)
+        super().__init__(with_project(location, partial(_export, fmt, out, scope, options)),
+                         parent, name="annotator-export",
+                         user_errors=(*USER_ERRORS, ExportError))
         self.location, self.format, self.out = location, fmt, out
         self.scope, self.options = scope, options
-        self._cancelled = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="annotator-export",
-                                        daemon=True)
 
-    def start(self) -> None:
-        """Start after connecting the signals (a small export finishes at once)."""
-        self._thread.start()
 
-    def cancel(self) -> None:
-        """Ask the worker to stop (it checks every few hundred records and once
-        more before anything is renamed into place). Safe from any thread."""
-        self._cancelled.set()
-
-    @property
-    def cancel_requested(self) -> bool:
-        return self._cancelled.is_set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Wait for the worker thread to end; True when it has (or never started)."""
-        if self._thread.ident is None:
-            return True
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def _run(self) -> None:
-        try:
-            service = ProjectService.open(self.location)
-        except ProjectError as error:
-            self.failed.emit(str(error))
-            return
-        try:
-            result = exports.export(service, self.format, self.out, self.scope, self.options,
-                                    progress=self.progressed.emit,
-                                    cancel=self._cancelled.is_set)
-        except ExportCancelled:
-            self.cancelled.emit()
-            return
-        except (ExportError, ProjectError, OSError) as error:
-            self.failed.emit(str(error))
-            return
-        except Exception as error:      # a bug: say so rather than hang the dialog
-            traceback.print_exc()
-            self.failed.emit(f"unexpected error ({type(error).__name__}: {error})")
-            return
-        finally:
-            service.close()
-        self.finished.emit(result)
+def _export(fmt: str, out: Path, scope: ExportScope, options: ExportOptions,
+            service: ProjectService, progress: Progress, cancelled: Cancelled
+            ) -> ExportResult:
+    """The export itself, on the worker thread (``cancelled`` is polled every few
+    hundred records and once more before anything is renamed into place)."""
+    try:
+        return exports.export(service, fmt, out, scope, options, progress=progress,
+                              cancel=cancelled)
+    except ExportCancelled as stop:
+        raise TaskCancelled(str(stop)) from stop
 
 
 class ExportDialog(QDialog):
@@ -343,101 +231,31 @@ class ExportDialog(QDialog):
         form.addRow("Package:", self.zip_check)
         form.addRow("Codebook:", self.sidecar_check)
 
-        self.documents_list = CheckList(("Document", "Claims", "Status"))
-        self.documents_list.setObjectName("exportDocuments")
-        self.documents_all = QPushButton("Chec&k All")
-        self.documents_none = QPushButton("Check &None")
-        self.annotators_list = CheckList(("Annotator", "Claims"))
-        self.annotators_list.setObjectName("exportAnnotators")
-        self.annotators_all = QPushButton("Chec&k All")
-        self.annotators_none = QPushButton("Check &None")
-        self.mine_button = QPushButton("Only &My Work")
-        self.label_lists: dict[Dimension, CheckList] = {}
-        self.labels_clear = QPushButton("Check &None")
-        for button in (self.documents_all, self.documents_none, self.annotators_all,
-                       self.annotators_none, self.mine_button, self.labels_clear):
-            button.setAutoDefault(False)
-
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("exportScopeTabs")
-        self.tabs.addTab(self._list_page(self.documents_list, self.documents_all,
-                                         self.documents_none), "")
-        self.tabs.addTab(self._list_page(self.annotators_list, self.annotators_all,
-                                         self.annotators_none, self.mine_button), "")
-        labels_page = QWidget()
-        grid = QGridLayout(labels_page)
-        grid.setContentsMargins(6, 6, 6, 6)
-        explain = QLabel("Keep only claims with one of the checked labels. A dimension "
-                         "with nothing checked is not filtered.")
-        explain.setWordWrap(True)
-        grid.addWidget(explain, 0, 0, 1, 2)
-        present = set(self._codebook.dimensions())
-        dimensions = [d for d in LABEL_FILTERS if d in present or d in LABEL_FILTERS[:4]]
-        for index, dimension in enumerate(dimensions):
-            checks = CheckList()
-            checks.setObjectName(f"exportLabels_{dimension.value}")
-            checks.setMinimumHeight(60)
-            self.label_lists[dimension] = checks
-            box = QVBoxLayout()
-            box.setSpacing(2)
-            heading = QLabel(dimension.title)
-            heading.setBuddy(checks)
-            box.addWidget(heading)
-            box.addWidget(checks, 1)
-            grid.addLayout(box, 1 + index // 2, index % 2)
-        clear_row = QHBoxLayout()
-        clear_row.addStretch(1)
-        clear_row.addWidget(self.labels_clear)
-        grid.addLayout(clear_row, 2 + (len(dimensions) - 1) // 2, 0, 1, 2)
-        self.tabs.addTab(labels_page, "")
-
-        self.done_only = QCheckBox("Only documents marked d&one")
-        self.gold_only = QCheckBox("Only ad&judicated (gold) claims")
-        self.gold_only.setToolTip("The gold layer: the claims adjudicated in review, each "
-                                  "with where its span and labels came from")
-        scope = QGroupBox("What to export")
-        scope_layout = QVBoxLayout(scope)
-        scope_layout.addWidget(self.tabs, 1)
-        scope_layout.addWidget(self.done_only)
-        scope_layout.addWidget(self.gold_only)
-
-        self.count_label = QLabel()
-        self.count_label.setObjectName("exportCount")
-        font = self.count_label.font()
-        font.setBold(True)
-        self.count_label.setFont(font)
-        self.scope_message = QLabel()
-        self.scope_message.setObjectName("exportScopeMessage")
-        self.scope_message.setWordWrap(True)
-        self.scope_message.setStyleSheet(_ERROR)
-        self.scope_message.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.scope_message.hide()
-        self.preview = QPlainTextEdit()
-        self.preview.setObjectName("exportPreview")
-        self.preview.setReadOnly(True)
-        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.preview.setPlaceholderText("Nothing to export in this scope.")
-        self.preview_label = QLabel("Pre&view:")
-        self.preview_label.setBuddy(self.preview)
-        right_pane = QWidget()
-        right = QVBoxLayout(right_pane)
-        right.setContentsMargins(0, 0, 0, 0)
-        right.addWidget(self.count_label)
-        right.addWidget(self.scope_message)
-        right.addWidget(self.preview_label)
-        right.addWidget(self.preview, 1)
+        self.scope_pane = ScopePane(self._codebook)
+        self.preview_pane = PreviewPane()
+        # The panes' controls, by the names the dialog has always given them.
+        scope, preview = self.scope_pane, self.preview_pane
+        self.tabs, self.documents_list, self.annotators_list = (
+            scope.tabs, scope.documents_list, scope.annotators_list)
+        self.label_lists, self.done_only, self.gold_only = (
+            scope.label_lists, scope.done_only, scope.gold_only)
+        self.documents_all, self.documents_none, self.annotators_all = (
+            scope.documents_all, scope.documents_none, scope.annotators_all)
+        self.annotators_none, self.mine_button, self.labels_clear = (
+            scope.annotators_none, scope.mine_button, scope.labels_clear)
+        self.count_label, self.scope_message, self.preview_label, self.preview = (
+            preview.count_label, preview.scope_message, preview.preview_label,
+            preview.preview)
 
         left_pane = QWidget()
         left = QVBoxLayout(left_pane)
         left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(what)
-        left.addWidget(scope, 1)
+        left.addWidget(self.scope_pane, 1)
         self.settings_area = QSplitter(Qt.Orientation.Horizontal)
         self.settings_area.setChildrenCollapsible(False)
         self.settings_area.addWidget(left_pane)
-        self.settings_area.addWidget(right_pane)
+        self.settings_area.addWidget(self.preview_pane)
         self.settings_area.setStretchFactor(0, 5)
         self.settings_area.setStretchFactor(1, 6)
         self.settings_area.setSizes([480, 560])
@@ -467,41 +285,9 @@ class ExportDialog(QDialog):
         layout.addLayout(bottom)
         self._show_progress(False)
 
-    @staticmethod
-    def _list_page(checks: CheckList, *buttons: QPushButton) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(checks, 1)
-        row = QHBoxLayout()
-        for button in buttons:
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        return page
-
     def _fill_lists(self) -> None:
-        for info in self._service.documents():
-            status = STATUS_NAMES.get(info.status, info.status)
-            if info.superseded:
-                status += " (replaced)"
-            tip = "\n".join(line for line in (info.title, info.source, f"id {info.id}") if line)
-            self.documents_list.add((info.title or "(untitled)", f"{info.claim_count:,}",
-                                     status), info.id, checked=True, tip=tip)
-        for name, claims in exports.annotators(self._service):
-            mine = " (you)" if name == self._analyst else ""
-            self.annotators_list.add((f"{name or '(no name)'}{mine}", f"{claims:,}"), name,
-                                     checked=True)
-        for dimension, checks in self.label_lists.items():
-            for label in self._codebook.of(dimension):
-                checks.add((_label_text(label),), label.key, checked=False,
-                           tip=f"{label.key}: {label.description}".rstrip(": "))
-        names = self.annotators_list.values()
-        self.mine_button.setEnabled(self._analyst in names)
-        self.mine_button.setToolTip(
-            f"Export only the claims by {self._analyst}" if self._analyst in names
-            else f"{self._analyst or 'You'} made no claims in this project")
-        self._update_tabs()
+        self.scope_pane.fill(self._service.documents(), exports.annotators(self._service),
+                             self._analyst)
 
     def _connect(self) -> None:
         self.format_combo.currentIndexChanged.connect(
@@ -509,18 +295,11 @@ class ExportDialog(QDialog):
         self.path_edit.textChanged.connect(self._on_path_changed)
         self.browse_button.clicked.connect(self.browse)
         self.zip_check.toggled.connect(self._on_zip_toggled)
-        for widget in (self.bom_check, self.sidecar_check, self.done_only, self.gold_only):
+        for widget in (self.bom_check, self.sidecar_check):
             widget.toggled.connect(self.schedule_refresh)
         for combo in (self.span_combo, self.offset_combo):
             combo.currentIndexChanged.connect(self.schedule_refresh)
-        for checks in (self.documents_list, self.annotators_list, *self.label_lists.values()):
-            checks.itemChanged.connect(self._on_scope_changed)
-        self.documents_all.clicked.connect(lambda: self.documents_list.check(None))
-        self.documents_none.clicked.connect(lambda: self.documents_list.check(()))
-        self.annotators_all.clicked.connect(lambda: self.annotators_list.check(None))
-        self.annotators_none.clicked.connect(lambda: self.annotators_list.check(()))
-        self.mine_button.clicked.connect(self.only_my_work)
-        self.labels_clear.clicked.connect(self._clear_labels)
+        self.scope_pane.changed.connect(self.schedule_refresh)
         self.export_button.clicked.connect(self.start_export)
         self.close_button.clicked.connect(self.reject)
         self.cancel_button.clicked.connect(self.cancel_export)
@@ -646,7 +425,8 @@ class ExportDialog(QDialog):
         self.sidecar_check.setText("Write the &codebook beside it" + (
             f" ({exports.sidecar_path(path).name})" if path is not None else ""))
         self.path_note.setText(problem or note)
-        self.path_note.setStyleSheet(_ERROR if problem and path is not None else _NOTE)
+        self.path_note.setStyleSheet(ERROR_STYLE if problem and path is not None
+                                     else NOTE_STYLE)
         self.path_note.setVisible(bool(problem or note))
         self._update_buttons()
 
@@ -685,46 +465,13 @@ class ExportDialog(QDialog):
 
     # Scope -------------------------------------------------------------------------
 
-    def _on_scope_changed(self, *_changed: object) -> None:
-        self._update_tabs()
-        self.schedule_refresh()
-
-    def _update_tabs(self) -> None:
-        def state(checks: CheckList) -> str:
-            checked = len(checks.checked())
-            return "all" if checked == checks.count() else f"{checked} of {checks.count()}"
-
-        self.tabs.setTabText(0, f"&Documents ({state(self.documents_list)})")
-        self.tabs.setTabText(1, f"&Annotators ({state(self.annotators_list)})")
-        filtered = sum(1 for checks in self.label_lists.values() if checks.checked())
-        self.tabs.setTabText(2, f"&Labels ({filtered} filtered)" if filtered
-                             else "&Labels (any)")
-
     def only_my_work(self) -> None:
         """Check only the analyst's own name among the annotators."""
-        self.annotators_list.check([self._analyst])
-
-    def _clear_labels(self) -> None:
-        for checks in self.label_lists.values():
-            checks.check(())
+        self.scope_pane.only_my_work()
 
     def scope(self) -> ExportScope:
         """The scope the controls describe; :class:`ScopeError` when it cannot be one."""
-        documents = self.documents_list.checked()
-        if not documents:
-            raise ScopeError("No documents are checked: check at least one document.")
-        gold = self.gold_only.isChecked()
-        # The gold layer is the adjudicators' work: the analysts' list does not apply.
-        self.tabs.setTabEnabled(1, not gold)
-        annotators = self.annotators_list.checked()
-        if not gold and self.annotators_list.count() and not annotators:
-            raise ScopeError("No annotators are checked: check at least one annotator.")
-        labels = {dimension.value: keys for dimension, checks in self.label_lists.items()
-                  if (keys := checks.checked())}
-        return ExportScope.of(
-            documents=() if self.documents_list.all_checked() else documents,
-            annotators=() if gold or self.annotators_list.all_checked() else annotators,
-            done_only=self.done_only.isChecked(), labels=labels, gold_only=gold)
+        return self.scope_pane.scope()
 
     def options(self) -> ExportOptions:
         return ExportOptions(bom=self.bom_check.isChecked(),
@@ -753,42 +500,9 @@ class ExportDialog(QDialog):
         if not problem and fmt == "parquet" and not self._parquet_available():
             problem = parquet.INSTALL_HINT
         self._scope_problem = problem
-        self.scope_message.setText(problem[:1].upper() + problem[1:])
-        self.scope_message.setVisible(bool(problem))
-        if problem:
-            self.count_label.setText("Nothing to export")
-        elif fmt == "documents":
-            self.count_label.setText(_plural(documents, "document"))
-        else:
-            self.count_label.setText(f"{_plural(claims, 'claim')} in "
-                                     f"{_plural(documents, 'document')}")
-        what = {"package": "the first claims of claims.jsonl",
-                "parquet": "the first rows, as JSON",
-                "label-studio": "the first task",
-                "doccano": "the first line"}.get(fmt, "the first records")
-        self.preview_label.setText(f"Pre&view ({what}):")
-        self.preview.setPlainText(text)
-        self._stripe_records(fmt in _ONE_RECORD_A_LINE)
+        self.preview_pane.display(fmt, problem, claims, documents, text)
         self._update_buttons()
         self.refreshed.emit()
-
-    def _stripe_records(self, on: bool) -> None:
-        """Shade every other line (one record each) so wrapped records stay apart."""
-        selections = []
-        if on:
-            colour = self.preview.palette().color(QPalette.ColorRole.AlternateBase).darker(106)
-            block = self.preview.document().firstBlock().next()
-            while block.isValid() and block.length() > 1:      # not the empty last line
-                selection = QTextEdit.ExtraSelection()
-                selection.format.setBackground(colour)
-                selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
-                cursor = QTextCursor(block)
-                cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock,
-                                    QTextCursor.MoveMode.KeepAnchor)
-                selection.cursor = cursor
-                selections.append(selection)
-                block = block.next().next()
-        self.preview.setExtraSelections(selections)
 
     def _parquet_available(self) -> bool:
         if self._parquet is None:
@@ -870,7 +584,7 @@ class ExportDialog(QDialog):
         self.progress_bar.setValue(min(done, total) if total else 0)
         word = "document" if self._job.format == "documents" else "claim"
         if not self._job.cancel_requested:
-            self.progress_label.setText(f"Exporting {done:,} of {_plural(total, word)}…")
+            self.progress_label.setText(f"Exporting {done:,} of {plural(total, word)}…")
 
     def _end_job(self) -> ExportJob | None:
         """The worker has reported: wait for its thread to end, let the job go."""

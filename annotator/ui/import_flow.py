@@ -1,14 +1,15 @@
-"""Importing files from the window: encoding preview, a worker thread with a
-progress dialog that can be cancelled, and a summary.
+"""Importing files from the window: encoding preview, and the import as a
+background task (:mod:`annotator.ui.tasks`) with a progress dialog that can be
+cancelled, and a summary.
 
-The worker opens its own connection to the project (SQLite serialises the
+The task opens its own connection to the project (SQLite serialises the
 writes), so the window stays responsive while a large folder or a PDF imports.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -29,7 +30,7 @@ from annotator.formats.registry import ImportOptions
 from annotator.formats.text import EncodingCandidate, encoding_candidates_for
 from annotator.services.project import ProjectService
 from annotator.services.transfer import ImportReport, import_files
-from annotator.storage.errors import ProjectError
+from annotator.ui.tasks import BackgroundTask, Cancelled, Progress, with_project
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 _UNICODE = ("utf-8", "utf_8", "utf-8-sig", "utf_8_sig", "utf-16", "utf_16", "utf-32",
@@ -139,62 +140,37 @@ class EncodingDialog(QDialog):
         return dict(self._chosen)
 
 
-class ImportJob(QObject):
-    """Runs :func:`import_files` on a Python worker thread. The job object itself
-    lives in the GUI thread (parented to the window), and the worker thread only
-    emits its signals, which Qt queues to the GUI thread: no Qt object ever
-    changes threads, so none can be freed twice.
+class ImportJob(BackgroundTask):
+    """Imports files (:func:`import_files`) as a :class:`BackgroundTask`, on its
+    own connection to the project.
 
     Signals:
-        progressed(str, int, int): the file being read, its index, the total.
-        finished(object): the :class:`ImportReport`.
-        failed(str): the project could not be written (message for the user).
+        progressed(str, int, int): the file being read, its index, the total
+            (emitted from the worker thread).
+        finished(object): the :class:`ImportReport`; a cancelled import finishes
+            too, with ``report.cancelled`` set and the files not read skipped.
+        failed(str): the project could not be opened or written, or a bug
+            (message for the user).
     """
 
     progressed = Signal(str, int, int)
-    finished = Signal(object)
-    failed = Signal(str)
 
     def __init__(self, parent: QObject, location: str, paths: list[Path],
                  options: ImportOptions, encodings: dict[Path, str]) -> None:
-        super().__init__(parent)
-        self._location, self._paths, self._options = location, paths, options
-        self._encodings = encodings
-        self._cancelled = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="annotator-import",
-                                        daemon=True)
+        super().__init__(with_project(location, partial(_import, list(paths), options,
+                                                        dict(encodings))),
+                         parent, name="annotator-import")
 
-    def start(self) -> None:
-        """Start after connecting the signals (a small import finishes at once)."""
-        self._thread.start()
 
-    def cancel(self) -> None:
-        self._cancelled.set()
+def _import(paths: list[Path], options: ImportOptions, encodings: dict[Path, str],
+            service: ProjectService, progress: Progress, cancelled: Cancelled
+            ) -> ImportReport:
+    """The import itself, on the worker thread: each text file in the encoding
+    the analyst chose, if any."""
+    def overrides(path: Path) -> dict:
+        encoding = encodings.get(path)
+        return {"options": replace(options, encoding=encoding)} if encoding else {}
 
-    def wait(self, timeout: float | None = None) -> bool:
-        """Wait for the worker thread to end; True when it has."""
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def _overrides(self, path: Path) -> dict:
-        encoding = self._encodings.get(path)
-        return {"options": replace(self._options, encoding=encoding)} if encoding else {}
-
-    def _run(self) -> None:
-        try:
-            service = ProjectService.open(self._location)
-        except ProjectError as error:
-            self.failed.emit(str(error))
-            return
-        try:
-            report: ImportReport = import_files(
-                service, self._paths, overrides=self._overrides,
-                progress=lambda path, index, total: self.progressed.emit(str(path), index,
-                                                                         total),
-                options=self._options, cancel=self._cancelled.is_set)
-        except ProjectError as error:
-            self.failed.emit(str(error))
-            return
-        finally:
-            service.close()
-        self.finished.emit(report)
+    return import_files(service, paths, overrides=overrides,
+                        progress=lambda path, index, total: progress(str(path), index, total),
+                        options=options, cancel=cancelled)

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from annotator.formats.registry import ImportOptions
 from annotator.services.project import ProjectService
 from annotator.services.transfer import FileStatus
-from annotator.ui.import_flow import EncodingDialog, files_to_review
+from annotator.ui import import_flow
+from annotator.ui.import_flow import EncodingDialog, ImportJob, files_to_review
 from annotator.ui.main_window import MainWindow
 
 
@@ -154,3 +156,37 @@ def test_claims_a_new_version_could_not_carry_are_placed_by_hand(
         assert service.unplaced_claims() == []
     finally:
         service.close()
+
+
+def test_an_import_that_cannot_open_its_project_says_so(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    parent = QObject()
+    job = ImportJob(parent, str(tmp_path / "gone.annotator.sqlite"), [tmp_path], ImportOptions(),
+                    {})
+    progress: list[object] = []
+    job.progressed.connect(lambda *args: progress.append(args))
+    with qtbot.waitSignal(job.failed, timeout=30_000) as failed:
+        job.start()
+    assert "gone.annotator.sqlite" in failed.args[0]
+    assert progress == []
+    assert job.wait(0)
+
+
+def test_a_bug_during_an_import_is_reported_not_left_hanging(
+        qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise TypeError("import_files() got an unexpected keyword argument")
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(import_flow, "import_files", broken)
+    monkeypatch.setattr(QMessageBox, "critical",
+                        lambda _parent, title, text: shown.append((title, text)))
+    note = tmp_path / "note.md"
+    note.write_text("# Note\n\nText.\n", encoding="utf-8")
+    with qtbot.captureExceptions() as bugs:
+        assert window.import_documents([str(note)])
+        qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+    assert shown == [("Import failed", "unexpected error (TypeError: import_files() got an "
+                                        "unexpected keyword argument)")]
+    ((kind, _error, _trace),) = bugs
+    assert kind is TypeError
+    assert window._import is None           # the window can import again
