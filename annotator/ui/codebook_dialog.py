@@ -151,7 +151,8 @@ def plan_import(current: Codebook, imported: Codebook, usage: Usage,
             propositions.append(replace(proposition, retired=True))
             lines.append(f"Proposition “{proposition.text}” is not in the file but "
                          f"{claims_text(used)} use it: kept, retired")
-    codebook = Codebook(current.version, tuple(labels), tuple(propositions), imported.tags)
+    codebook = Codebook(current.version, tuple(labels), tuple(propositions), imported.tags,
+                        imported.requirements)
     return Plan(codebook, proposition_renames=renames, lines=lines)
 
 
@@ -363,8 +364,7 @@ class CodebookDialog(QDialog):
         codebook = self.codebook
         present = [d for d in ICD203 if codebook.of(d)]
         if enabled and not present:
-            after = Codebook(codebook.version, (*codebook.labels, *icd203_labels()),
-                             codebook.propositions, codebook.tags)
+            after = replace(codebook, labels=(*codebook.labels, *icd203_labels()))
             return self.push(after, "Enable ICD 203 likelihood and confidence")
         if enabled or not present:
             self.refresh()
@@ -378,9 +378,8 @@ class CodebookDialog(QDialog):
                                + "\n\nRetire the labels to hide them from new work.")
             self.refresh()
             return False
-        after = Codebook(codebook.version,
-                         tuple(lb for lb in codebook.labels if lb.dimension not in ICD203),
-                         codebook.propositions, codebook.tags)
+        after = replace(codebook, labels=tuple(lb for lb in codebook.labels
+                                               if lb.dimension not in ICD203))
         return self.push(after, "Disable ICD 203 likelihood and confidence")
 
     # Propositions and tags -----------------------------------------------------------------

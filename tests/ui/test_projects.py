@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from annotator.domain.codebook import Dimension, from_dict
 from annotator.paths import default_project_path
+from annotator.services import exports
 from annotator.services.project import ProjectService
 from annotator.ui.app import first_project
-from annotator.services import exports
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
 from tests.ui.conftest import open_document_containing
