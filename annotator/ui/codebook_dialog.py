@@ -41,6 +41,7 @@ from annotator.domain.codebook import (
     Dimension,
     Label,
     Proposition,
+    Requirements,
     from_dict,
     icd203_labels,
     stance_preset,
@@ -55,7 +56,13 @@ from annotator.ui.codebook_models import (
     PropositionTableModel,
     claims_text,
 )
-from annotator.ui.codebook_tabs import LabelTab, PropositionTab, TagsTab, add_buttons
+from annotator.ui.codebook_tabs import (
+    CompletenessTab,
+    LabelTab,
+    PropositionTab,
+    TagsTab,
+    add_buttons,
+)
 from annotator.ui.commands import ChangeCodebookCommand
 from annotator.ui.controller import CodebookController
 
@@ -173,6 +180,8 @@ class CodebookDialog(QDialog):
         self.tags = TagsTab(self)
         self.tabs.addTab(self.propositions, "Propositions")
         self.tabs.addTab(self.tags, "Tags")
+        self.completeness = CompletenessTab(self)
+        self.tabs.addTab(self.completeness, "Complete When")
 
         self.icd_checkbox = QCheckBox("Enable ICD 203 likelihood and confidence")
         self.icd_checkbox.setToolTip("Estimative likelihood (almost no chance … almost "
@@ -246,6 +255,7 @@ class CodebookDialog(QDialog):
             tab.refresh(codebook)
         self.propositions.refresh(codebook)
         self.tags.refresh(codebook)
+        self.completeness.refresh(codebook)
         self.icd_checkbox.setChecked(any(d in dimensions for d in ICD203))
         self.version_label.setText(f"Codebook version {codebook.version} · saved")
 
@@ -436,6 +446,14 @@ class CodebookDialog(QDialog):
         return self.push(replace(self.codebook, tags=cleaned), "Change suggested tags")
 
     # Files -------------------------------------------------------------------------------------
+
+    def set_requirements(self, requirements: Requirements) -> bool:
+        """What a complete claim needs (one undoable codebook change)."""
+        codebook = self.codebook
+        if requirements == codebook.requirements:
+            return False
+        return self.push(replace(codebook, requirements=requirements),
+                         "Change what a complete claim needs")
 
     def export_codebook(self, path: str | Path) -> bool:
         try:

@@ -1,5 +1,5 @@
-"""The codebook editor's tabs: the labels of one dimension, the propositions
-and the suggested tags, each a table (or list) and the buttons that change it.
+"""The codebook editor's tabs: the labels of one dimension, the propositions,
+the suggested tags and the completeness rule, each a table (or list) and the buttons that change it.
 A tab only shows its rows and asks the dialog for every change."""
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QColorDialog,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,11 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.codebook import (
+    FIELD_TITLES,
+    REQUIRABLE,
     STANCE_PRESET_TITLES,
     Codebook,
     Dimension,
     Label,
     Proposition,
+    Requirements,
     detect_stance_preset,
 )
 from annotator.ui.codebook_models import (
@@ -275,3 +280,61 @@ class TagsTab(QWidget):
         item = self.list.currentItem()
         if item is not None:
             self.dialog.set_tags([t for t in self.dialog.codebook.tags if t != item.text()])
+
+
+class CompletenessTab(QWidget):
+    """When a claim counts as complete (what J finds, the claim panel asks for and
+    the document list counts as to do): the fields it needs, and the claim types
+    that need nothing more."""
+
+    def __init__(self, dialog: CodebookDialog) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.fields: dict[str, QCheckBox] = {}
+        self.exempt: dict[str, QCheckBox] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("A claim is complete when it has every field checked here "
+                                "(J finds the claims that are not; the document list counts "
+                                "them as to do)."))
+        fields = QGridLayout()
+        for i, name in enumerate(REQUIRABLE):
+            box = QCheckBox(FIELD_TITLES[name].capitalize())
+            box.setObjectName(f"requires_{name}")
+            box.clicked.connect(self._changed)
+            self.fields[name] = box
+            fields.addWidget(box, i // 4, i % 4)
+        layout.addLayout(fields)
+        layout.addWidget(QLabel("Claim types that need nothing more (e.g. “Not a claim”):"))
+        self.exempt_layout = QGridLayout()
+        layout.addLayout(self.exempt_layout)
+        layout.addStretch(1)
+
+    def refresh(self, codebook: Codebook) -> None:
+        rule = codebook.requirements
+        present = {d.value for d in codebook.dimensions()} | {"proposition", "source"}
+        for name, box in self.fields.items():
+            box.setChecked(name in rule.required)
+            box.setEnabled(name in present)
+        types = codebook.of(Dimension.CLAIM_TYPE)
+        if [box.property("key") for box in self.exempt.values()] != [t.key for t in types]:
+            for box in self.exempt.values():
+                self.exempt_layout.removeWidget(box)
+                box.deleteLater()
+            self.exempt = {}
+            for i, label in enumerate(types):
+                box = QCheckBox(label.name)
+                box.setProperty("key", label.key)
+                box.setObjectName(f"exempt_{label.key}")
+                box.clicked.connect(self._changed)
+                self.exempt[label.key] = box
+                self.exempt_layout.addWidget(box, i // 3, i % 3)
+        for key, box in self.exempt.items():
+            box.setChecked(key in rule.exempt_types)
+
+    def requirements(self) -> Requirements:
+        return Requirements(
+            tuple(name for name in REQUIRABLE if self.fields[name].isChecked()),
+            tuple(key for key, box in self.exempt.items() if box.isChecked()))
+
+    def _changed(self) -> None:
+        self.dialog.set_requirements(self.requirements())

@@ -103,7 +103,7 @@ def test_tabs_columns_usage_and_tooltips(setup: Setup) -> None:
     dialog = setup.dialog
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert titles == ["Stance", "Source reliability", "Information credibility", "Claim type",
-                      "Propositions", "Tags"]
+                      "Propositions", "Tags", "Complete When"]
     stance = dialog.label_tabs[Dimension.STANCE].model
     row = row_of(stance, "supports")
     assert stance.index(row, CLAIMS).data() == 2
