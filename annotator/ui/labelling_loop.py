@@ -70,6 +70,8 @@ class LoopHost(Protocol):
     def document_status(self) -> str: ...
     def analyst(self) -> str: ...
     def show_message(self, message: str) -> None: ...
+    def current_in_sight(self) -> bool: ...
+    def reveal_current(self) -> None: ...
     def claim_marked(self, claim: Claim) -> None: ...
 
 
@@ -191,6 +193,13 @@ class LabellingLoop(QObject):
     def _run(self, action: Action) -> bool:
         """Decide and push; True when a change was made (or nothing needed to be)."""
         if self.layer is None or self.controller is None:
+            return False
+        if self._host.current_claim() is not None and not self._host.current_in_sight():
+            # Never change a claim the analyst cannot see: show it, and let the next
+            # press act on it.
+            self._host.reveal_current()
+            self._host.show_message("The current claim was out of sight: it is shown now. "
+                                    "Press the key again to change it.")
             return False
         try:
             outcome = decide(self._state(), action, self._context())

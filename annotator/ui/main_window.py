@@ -441,6 +441,15 @@ class MainWindow(QMainWindow):
     def selected_span(self) -> tuple[int, int] | None:
         return self.view.selected_span()
 
+    def current_in_sight(self) -> bool:
+        claim = self.current_claim()
+        return claim is None or not self.view.isVisible() or self.view.in_sight(claim.id)
+
+    def reveal_current(self) -> None:
+        claim = self.current_claim()
+        if claim is not None:
+            self.view.set_current_claim(claim.id, reveal=True)
+
     def read_only_reason(self, claim: Claim) -> str | None:
         """Why the analyst may not change ``claim`` (another analyst's claim; while
         comparing, any claim; on the gold layer, any but gold claims)."""

@@ -34,6 +34,7 @@ class ShownClaims(QObject):
         self._editor, self._legend, self._changed = editor, legend, changed
         self._current: Claim | None = None
         self._updating = False
+        self._filter: Callable[[Claim], bool] | None = None
         table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         view.claim_clicked.connect(lambda claim_id: self.select(claim_id, reveal=False))
         view.caret_moved.connect(self._on_caret_moved)
@@ -53,7 +54,10 @@ class ShownClaims(QObject):
         """Make ``claim_id`` (a shown claim, or None) the current claim:
         highlighted in the viewer, shown in the panel, selected in the table."""
         claim = self.claim(claim_id) if claim_id else None
-        self._current = claim
+        previous, self._current = self._current, claim
+        if self._filter is not None and (previous is not None) \
+                and (claim is None or claim.id != previous.id):
+            self._apply_filter()      # a claim kept in view while current may go now
         self._view.set_current_claim(claim.id if claim else None, reveal=reveal)
         self._editor.set_claim(claim)
         self._sync_table()
@@ -135,10 +139,21 @@ class ShownClaims(QObject):
             self._editor.set_claim(after)
 
     def set_filter(self, shown: Callable[[Claim], bool] | None) -> None:
-        self._view.set_filter(shown)
-        with self.table_change():
-            self._proxy.set_filter(shown)
+        """Show only the claims ``shown`` lets through (all with None); the current
+        claim stays in view while it is current, even when an edit makes the filter
+        hide it, so the analyst sees what the next key changes."""
+        self._filter = shown
+        self._apply_filter()
         self._legend.update_counts(self._model.claims())
+
+    def _apply_filter(self) -> None:
+        shown = self._filter
+        pinned = None if shown is None else (
+            lambda claim: shown(claim) or (self._current is not None
+                                           and claim.id == self._current.id))
+        self._view.set_filter(pinned)
+        with self.table_change():
+            self._proxy.set_filter(pinned)
 
     # The analyst's moves -------------------------------------------------------------------
 
