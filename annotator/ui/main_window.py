@@ -483,7 +483,9 @@ class MainWindow(QMainWindow):
 
     def claim_marked(self, claim: Claim) -> None:
         self.view.clear_selection()
-        self.select_claim(claim.id, reveal=False)
+        current = self.current_claim()
+        if current is None or current.id != claim.id:
+            self.select_claim(claim.id, reveal=False)
 
     def press_digit(self, digit: str) -> None:
         self.loop.digit(digit)

@@ -71,14 +71,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
-from annotator.domain.codebook import CLAIM_TYPES
-from annotator.domain.editing import is_complete
+from annotator.domain.codebook import CLAIM_TYPES, default_codebook
 from annotator.domain.labels import Stance
 from annotator.domain.model import Claim, Document
 from annotator.paths import seeds_dir
 from annotator.services.project import ProjectService
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
+
+is_complete = default_codebook().is_complete
 
 WINDOW_SIZE = (1280, 800)
 OPEN_RATIO_TARGET = 1.5
