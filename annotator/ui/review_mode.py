@@ -37,6 +37,7 @@ from annotator.ui.labelling_loop import AnalystLayer, LabellingLoop
 from annotator.ui.review_controller import ReviewController
 from annotator.ui.review_decisions import ReviewDecisions, make_action
 from annotator.ui.review_layers import CompareLayer, GoldLayer
+from annotator.ui.review_navigation import step_disagreement, unit_key
 from annotator.ui.review_panel import ComparePanel, analyst_colour, is_difference, unit_passes
 from annotator.ui.text_view import ClaimTextView
 from annotator.ui.window_layout import ReviewLayout
@@ -78,11 +79,6 @@ class ReviewHost(Protocol):
     def set_mode_text(self, text: str | None) -> None: ...
     def update_review_column(self) -> None: ...
     def restyle(self) -> None: ...
-
-
-def _key(unit: Unit) -> str:
-    """A unit's identity across recomputations: its first claim's id."""
-    return next(iter(unit.claims.values())).id
 
 
 class ReviewMode(QObject):
@@ -417,7 +413,7 @@ class ReviewMode(QObject):
         return next((self._decided[c.id] for c in unit.claims.values()
                      if c.id in self._decided), None)
 
-    def _filter_key(self) -> str:
+    def filter_key(self) -> str:
         return self.compare_panel.filter_key() if self.compare_panel else "all"
 
     def _show_units(self) -> None:
@@ -428,14 +424,14 @@ class ReviewMode(QObject):
         chosen = self.chosen_analysts()
         units = self.units()
         if self._unit is not None:      # the same unit after a recomputation
-            key = _key(self._unit)
+            key = unit_key(self._unit)
             self._unit = next((u for u in units if any(c.id == key
                                                        for c in u.claims.values())), None)
         shown = [u for u in units
-                 if unit_passes(u, self._filter_key(), self.decision_of(u) is not None)]
+                 if unit_passes(u, self.filter_key(), self.decision_of(u) is not None)]
         panel.set_units(shown, text=document.text if document else "", decisions=self._decided,
                         analysts=len(chosen),
-                        keep=_key(self._unit) if self._unit is not None else None)
+                        keep=unit_key(self._unit) if self._unit is not None else None)
         if len(self._analysts) < 2:
             panel.set_hint("Comparing needs claims by two or more analysts.")
         elif len(chosen) < 2:
@@ -607,77 +603,10 @@ class ReviewMode(QObject):
         self._show_details()
         self.update_actions()
 
-    def _navigable(self, units: list[Unit], decided: Callable[[Unit], bool]) -> list[Unit]:
-        key = self._filter_key()
-        return [u for u in units if is_difference(u) and unit_passes(u, key, decided(u))]
-
     def step(self, direction: int) -> None:
-        """Go to the next (+1) or previous (-1) disagreement, in text order, on to
-        the next document that has one; wraps round."""
-        host = self.host
-        if not self.active:
-            if self.controller is None:
-                return
-            self.compare_action.setChecked(True)
-            if not self.active:
-                return
-        units = self.units()
-        here = self._navigable(units, lambda u: self.decision_of(u) is not None)
-        index = {_key(u): i for i, u in enumerate(units)}
-        if self._unit is not None and _key(self._unit) in index:
-            position = index[_key(self._unit)]
-            after = [u for u in here if (index[_key(u)] - position) * direction > 0]
-        else:
-            offset = host.view.offsets.to_offset(host.view.textCursor().position())
-            after = [u for u in here if (u.start >= offset if direction > 0
-                                         else u.start < offset)]
-        if after:
-            self._go(after[0] if direction > 0 else after[-1], here)
-            return
-        if self._step_document(direction):
-            return
-        if here:
-            self._go(here[0] if direction > 0 else here[-1], here)
-            host.show_message("No more disagreements: back to the "
-                              + ("first" if direction > 0 else "last"), 4000)
-            return
-        host.show_message("No disagreements to show"
-                          + ("" if self._filter_key() == "all" else " with this filter"), 4000)
-
-    def _go(self, unit: Unit, among: list[Unit]) -> None:
-        self.select_unit(unit)
-        number = next(i for i, u in enumerate(among, start=1) if u is unit)
-        self.host.show_message(f"Disagreement {number} of {len(among)} in this document", 4000)
-
-    def _step_document(self, direction: int) -> bool:
-        """Open the next document (in the list's order) with a disagreement."""
-        host = self.host
-        document = host.current_document
-        if self.comparison is None or document is None or self.controller is None:
-            return False
-        order = host.document_order()
-        if document.id not in order:
-            return False
-        start = order.index(document.id)
-        for step in range(1, len(order)):
-            candidate = order[(start + step * direction) % len(order)]
-            compared = self.comparison.documents.get(candidate)
-            if compared is None:
-                continue
-            decided = (self.controller.decided_claims(candidate)
-                       if self._filter_key() == "undecided" else set())
-            found = self._navigable(list(compared.units), lambda u, d=decided: any(
-                c.id in d for c in u.claims.values()))
-            if found:
-                target = found[0] if direction > 0 else found[-1]
-                host.reveal_document(candidate)
-                unit = next((u for u in self.units() if _key(u) == _key(target)), None)
-                if unit is not None:
-                    here = self._navigable(self.units(),
-                                           lambda u: self.decision_of(u) is not None)
-                    self._go(unit, here)
-                return True
-        return False
+        """Go to the next (+1) or previous (-1) disagreement (see
+        :mod:`annotator.ui.review_navigation`)."""
+        step_disagreement(self, direction)
 
     # Signals from the controllers -----------------------------------------------------------
 
