@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.codebook import Dimension
+from annotator.domain.wording import plural
 from annotator.review import EXACT, JACCARD, OVERLAP_RATIO
 from annotator.ui.item_models import RowTableModel
 
@@ -42,10 +43,6 @@ _MEASURE_NAMES = {EXACT: "exact", JACCARD: "Jaccard", OVERLAP_RATIO: "share of s
 
 def _figure(value: object) -> str:
     return f"{value:.3f}" if isinstance(value, int | float) else UNDEFINED
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class _Cell:
@@ -102,7 +99,7 @@ class AgreementModel(RowTableModel):
             if figures.get("unknown_values"):
                 item_tip.append(f"{figures['unknown_values']} values not in the codebook "
                                 "left out")
-            items = _Cell(_plural(units, "unit"), "\n".join(item_tip))
+            items = _Cell(plural(units, "unit"), "\n".join(item_tip))
             title = dimension.title
             level = figures.get("level", "")
             rows.append((title, f"{title}: {level} level of measurement",
@@ -269,11 +266,11 @@ class AgreementPanel(QWidget):
         counts = section.get("counts", {})
         by_analyst = counts.get("claims_by_analyst", {})
         scope = ("This document" if self.current_scope == DOCUMENT
-                 else f"Corpus ({_plural(counts.get('documents', 0), 'document')})")
+                 else f"Corpus ({plural(counts.get('documents', 0), 'document')})")
         self.summary.setText(
-            f"{scope}: {_plural(counts.get('units', 0), 'unit')} — "
+            f"{scope}: {plural(counts.get('units', 0), 'unit')} — "
             f"{counts.get('by_all', 0)} by all, {counts.get('by_some', 0)} by some, "
             f"{counts.get('by_one', 0)} by one only; "
-            f"{_plural(counts.get('span_differences', 0), 'span difference')}, "
-            f"{_plural(counts.get('label_disagreements', 0), 'label disagreement')}. "
+            f"{plural(counts.get('span_differences', 0), 'span difference')}, "
+            f"{plural(counts.get('label_disagreements', 0), 'label disagreement')}. "
             "Claims: " + ", ".join(f"{a} {n}" for a, n in by_analyst.items()) + ".")

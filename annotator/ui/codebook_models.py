@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
 from annotator.domain.codebook import Dimension, Label, Proposition
+from annotator.domain.wording import plural
 
 Index = QModelIndex | QPersistentModelIndex
 #: The text colour of retired labels and of grades that are not on the scale.
@@ -19,7 +20,7 @@ RETIRED_COLOUR = QColor("#7A7A7A")
 
 
 def claims_text(n: int) -> str:
-    return f"{n} claim{'' if n == 1 else 's'}"
+    return plural(n, "claim")
 
 
 def _checked(value: object) -> bool:

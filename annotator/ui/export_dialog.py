@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.codebook import Codebook, Dimension
+from annotator.domain.wording import plural
 from annotator.formats.export import doccano, package, parquet
 from annotator.services import exports
 from annotator.services.codebook import CodebookService
@@ -60,7 +61,6 @@ from annotator.ui.export_panes import (
     CheckList,
     PreviewPane,
     ScopePane,
-    plural,
 )
 from annotator.ui.settings import UiSettings
 from annotator.ui.tasks import (

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.codebook import Codebook, Dimension, Label
 from annotator.domain.model import DocumentInfo
+from annotator.domain.wording import plural
 from annotator.services.exports import ExportScope, ScopeError
 from annotator.ui.item_models import STATUS_NAMES
 
@@ -46,10 +47,6 @@ NOTE_STYLE = "color: #5F6368;"
 
 #: The role of a :class:`CheckList` row's value.
 _DATA = Qt.ItemDataRole.UserRole + 1
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _label_text(label: Label) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -49,9 +49,6 @@ from annotator.ui.commands import (
 )
 from annotator.ui.controller import CodebookController, ProjectController
 from annotator.ui.export_dialog import ExportDialog
-from annotator.ui.item_models import (
-    DocumentListModel,
-)
 from annotator.ui.labelling_loop import LabellingLoop
 from annotator.ui.legend import claim_key
 from annotator.ui.project_files import ProjectFiles
@@ -59,10 +56,6 @@ from annotator.ui.settings import UiSettings
 from annotator.ui.shortcuts_dialog import ShortcutsDialog, action_rows
 from annotator.ui.shown_claims import ShownClaims
 from annotator.ui.unplaced_dialog import UnplacedDialog
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 class MainWindow(QMainWindow):
@@ -124,10 +117,7 @@ class MainWindow(QMainWindow):
         return found
 
     def _connect(self) -> None:
-        self.document_list.selectionModel().currentRowChanged.connect(
-            self._on_document_row_changed)
-        self.status_filter.currentIndexChanged.connect(
-            lambda _i: self.document_proxy.set_status_filter(self.status_filter.currentData()))
+        self.document_panel.chosen.connect(self.show_document)
         self.view.span_dragged.connect(self._on_view_span_dragged)
         self.view.selectionChanged.connect(self._update_actions)
         self.find_bar.found.connect(lambda: self.select_claim(None, reveal=False))
@@ -220,53 +210,32 @@ class MainWindow(QMainWindow):
         with ``reshow`` the open document's claims are read again too."""
         if self.service is None:
             return
-        self.documents.set_documents(self.service.documents())
-        self._update_progress()
+        self.document_panel.set_documents(self.service.documents())
         self.update_review_column()
         if self.documents.rowCount() == 0:
             self.show_document(None)
             return
         if reshow and self._document is not None and select is None:
             self.show_document(self._document.id)
-        self._select_document_row(select or (self._document.id if self._document else None))
+        self._select_document(select or (self._document.id if self._document else None))
 
-    def _select_document_row(self, document_id: str | None) -> None:
-        row = self.documents.row_of(document_id) if document_id else None
-        source = self.documents.index(row if row is not None else 0, 0)
-        proxy = self.document_proxy.mapFromSource(source)
-        if not proxy.isValid():
-            proxy = self.document_proxy.index(0, 0)
-        if proxy.isValid():
-            self.document_list.setCurrentIndex(proxy)
-            wanted = self.documents.document_id(self.document_proxy.mapToSource(proxy).row())
-            if self._document is None or wanted != self._document.id:
-                self.show_document(wanted)
+    def _select_document(self, document_id: str | None) -> None:
+        chosen = self.document_panel.select(document_id)
+        if chosen is not None and (self._document is None or chosen != self._document.id):
+            self.show_document(chosen)
 
     def document_order(self) -> list[str]:
-        """The documents' ids in the list's order (as sorted and filtered)."""
-        proxy = self.document_proxy
-        return [self.documents.document_id(proxy.mapToSource(proxy.index(r, 0)).row())
-                for r in range(proxy.rowCount())]
+        return self.document_panel.order()
 
     def document_titles(self) -> dict[str, str]:
-        return {info.id: info.title
-                for info in (self.documents.info(r) for r in range(self.documents.rowCount()))}
+        return self.document_panel.titles()
 
     def set_document_review_status(self, document_id: str, status: str) -> None:
         self.documents.update(document_id, review_status=status)
         self.update_review_column()
 
     def update_review_column(self) -> None:
-        """The document list's Review column shows while comparing analysts, or once
-        a document is under review; otherwise it would only take the titles' room."""
-        shown = self.review.active or self.documents.any_reviewed()
-        self.document_list.setColumnHidden(DocumentListModel.HEADERS.index("Review"), not shown)
-
-    def _update_progress(self) -> None:
-        total = self.documents.rowCount()
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(self.documents.done_count())
-        self.progress_label.setText(plural(self.documents.total_claims(), "claim"))
+        self.document_panel.show_review_column(self.review.active)
 
     def work_imported(self) -> None:
         """A colleague's work was imported: show what is stored now."""
@@ -315,14 +284,15 @@ class MainWindow(QMainWindow):
         # current claim stays current).
         if self._document is not None and self.service is not None:
             self.shown.show(self.service.claims(self._document.id))
-            self.documents.set_documents(self.service.documents())
-            self._select_document_row(self._document.id)
+            self.document_panel.set_documents(self.service.documents())
+            self._select_document(self._document.id)
         self.show_saved(datetime.now())
 
     # Documents --------------------------------------------------------------------------
 
     def show_document(self, document_id: str | None) -> None:
         self.editor.commit_note()
+        self.document_panel.set_shown(document_id)
         if document_id is None or self.service is None:
             self._document = None
             self.details.set_document(None)
@@ -333,7 +303,7 @@ class MainWindow(QMainWindow):
         claims = self.service.claims(document_id, document.text)
         self._document = document
         self.shown.open(document, claims)
-        self.details.set_document(document, version=self._version_text(document))
+        self.details.set_document(document, version=self.document_panel.version_text(document))
         self.review.document_shown()
         self.view.setFocus()
         self._update_actions()
@@ -343,8 +313,7 @@ class MainWindow(QMainWindow):
         return self._document
 
     def reveal_document(self, document_id: str) -> None:
-        self.status_filter.setCurrentIndex(0)
-        self._select_document_row(document_id)
+        self._select_document(self.document_panel.reveal(document_id))
 
     def reveal_claim(self, document_id: str, claim_id: str) -> None:
         """Open ``document_id`` and make ``claim_id`` current (from the sources panel)."""
@@ -354,8 +323,7 @@ class MainWindow(QMainWindow):
         self.view.setFocus()
 
     def document_status(self) -> str:
-        row = self.documents.row_of(self._document.id) if self._document else None
-        return self.documents.info(row).status if row is not None else "new"
+        return self.document_panel.status(self._document.id if self._document else None)
 
     def set_document_status(self, status: str) -> None:
         if self._document is None or self.controller is None:
@@ -369,24 +337,8 @@ class MainWindow(QMainWindow):
                                                           before, status))
 
     def next_undone_document(self) -> None:
-        rows = self.document_proxy.rowCount()
-        if rows == 0:
-            return
-        current = self.document_list.currentIndex().row()
-        for step in range(1, rows + 1):
-            proxy = self.document_proxy.index((current + step) % rows, 0)
-            info = self.documents.info(self.document_proxy.mapToSource(proxy).row())
-            if info.status != "done":
-                self.document_list.setCurrentIndex(proxy)
-                return
-        self.show_message("All documents are done.")
-
-    def _version_text(self, document: Document) -> str:
-        row = self.documents.row_of(document.id)
-        info = self.documents.info(row) if row is not None else None
-        if info is not None and info.superseded:
-            return "replaced by a newer version"
-        return "newer version of an earlier import" if document.previous_id else "first version"
+        if self.documents.rowCount() and not self.document_panel.next_not_done():
+            self.show_message("All documents are done.")
 
     def _on_details_edited(self, values: dict) -> None:
         if self._document is None or self.controller is None:
@@ -400,21 +352,12 @@ class MainWindow(QMainWindow):
     def _on_document_changed(self, document: Document) -> None:
         if self._document is not None and self._document.id == document.id:
             self._document = document
-            self.details.set_document(document, version=self._version_text(document))
+            self.details.set_document(document, version=self.document_panel.version_text(document))
         if self.service is not None:
-            self.documents.set_documents(self.service.documents())
-            self._update_progress()
-
-    def _on_document_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            document_id = self.documents.document_id(
-                self.document_proxy.mapToSource(current).row())
-            if self._document is None or self._document.id != document_id:
-                self.show_document(document_id)
+            self.document_panel.set_documents(self.service.documents())
 
     def _on_document_status_changed(self, document_id: str, status: str) -> None:
-        self.documents.update(document_id, status=status)
-        self._update_progress()
+        self.document_panel.update(document_id, status=status)
         self._update_actions()
 
     # The current claim (see annotator.ui.shown_claims) ----------------------------------
@@ -628,9 +571,8 @@ class MainWindow(QMainWindow):
         self.shown.set_filter(self.review.view_filter(shown))  # comparing: chosen analysts
 
     def _count_change(self, claim: Claim, sign: int) -> None:
-        self.documents.update(claim.document_id, claims=sign,
-                              incomplete=0 if self.codebook.is_complete(claim) else sign)
-        self._update_progress()
+        self.document_panel.update(claim.document_id, claims=sign,
+                                   incomplete=0 if self.codebook.is_complete(claim) else sign)
         if claim.source_id:
             self._sources_stale()
 

@@ -141,8 +141,11 @@ class ShownClaims(QObject):
     def set_filter(self, shown: Callable[[Claim], bool] | None) -> None:
         """Show only the claims ``shown`` lets through (all with None); the current
         claim stays in view while it is current, even when an edit makes the filter
-        hide it, so the analyst sees what the next key changes."""
+        hide it, so the analyst sees what the next key changes (a filter that hides
+        it when chosen leaves no claim current)."""
         self._filter = shown
+        if shown is not None and self._current is not None and not shown(self._current):
+            self.select(None, reveal=False)     # the analyst chose to hide it
         self._apply_filter()
         self._legend.update_counts(self._model.claims())
 

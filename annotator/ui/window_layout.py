@@ -7,12 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QDockWidget,
-    QHeaderView,
     QLabel,
-    QProgressBar,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -20,14 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.claim_editor import ClaimEditor
+from annotator.ui.document_list import DocumentList, table_defaults
 from annotator.ui.document_panel import DocumentPanel
 from annotator.ui.find_bar import FindBar
 from annotator.ui.item_models import (
-    STATUS_NAMES,
     ClaimFilterModel,
     ClaimTableModel,
-    DocumentFilterModel,
-    DocumentListModel,
 )
 from annotator.ui.keyboard import KeyboardFlow
 from annotator.ui.legend import LegendPanel
@@ -38,40 +32,13 @@ if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
 
-def table_defaults(table: QTableView) -> None:
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-
-
 def build_widgets(window: MainWindow) -> None:
     """Create the window's panels and docks (as attributes) and its status bar."""
-    window.documents = DocumentListModel(window)
-    window.document_proxy = DocumentFilterModel(window)
-    window.document_proxy.setSourceModel(window.documents)
-    window.document_list = QTableView()
-    window.document_list.setObjectName("documentList")
-    window.document_list.setModel(window.document_proxy)
-    table_defaults(window.document_list)
-    window.document_list.setSortingEnabled(True)
-    window.document_list.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-    header = window.document_list.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    for column in (1, 2, 3, 4):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    window.status_filter = QComboBox()
-    window.status_filter.setObjectName("statusFilter")
-    window.status_filter.addItem("All documents", None)
-    for key, name in STATUS_NAMES.items():
-        window.status_filter.addItem(name, key)
-    documents_panel = QWidget()
-    documents_layout = QVBoxLayout(documents_panel)
-    documents_layout.setContentsMargins(0, 0, 0, 0)
-    documents_layout.addWidget(window.status_filter)
-    documents_layout.addWidget(window.document_list)
+    doclist = window.document_panel = DocumentList(window)
+    # The names the window (and its tests) have always used.
+    window.documents, window.document_proxy = doclist.model, doclist.proxy
+    window.document_list, window.status_filter = doclist.table, doclist.status_filter
+    window.progress, window.progress_label = doclist.progress, doclist.progress_label
 
     window.view = ClaimTextView()
     window.view.setObjectName("documentView")
@@ -123,7 +90,7 @@ def build_widgets(window: MainWindow) -> None:
     centre.setStretchFactor(0, 3)
     centre.setStretchFactor(1, 1)
     window.setCentralWidget(centre)
-    window.documents_dock = window.add_dock("Documents", documents_panel,
+    window.documents_dock = window.add_dock("Documents", doclist.panel,
                                         Qt.DockWidgetArea.LeftDockWidgetArea)
     window.legend_dock = window.add_dock("Legend", window.legend,
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -140,11 +107,6 @@ def build_widgets(window: MainWindow) -> None:
 
     window.mode_label = QLabel()
     window.mode_label.setObjectName("modeLabel")
-    window.progress = QProgressBar()
-    window.progress.setObjectName("corpusProgress")
-    window.progress.setMaximumWidth(220)
-    window.progress.setFormat("%v of %m documents done")
-    window.progress_label = QLabel()
     window.saved_label = QLabel()
     window.saved_label.setObjectName("savedLabel")
     window.statusBar().addWidget(window.mode_label)

@@ -189,4 +189,4 @@ def test_a_bug_during_an_import_is_reported_not_left_hanging(
                                         "unexpected keyword argument)")]
     ((kind, _error, _trace),) = bugs
     assert kind is TypeError
-    assert window._import is None           # the window can import again
+    assert window.files._import is None           # the window can import again
