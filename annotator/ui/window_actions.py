@@ -63,6 +63,7 @@ def build(window: MainWindow) -> None:
     # fire in dialogs, whose Enter is their default button. The menu shows the key.
     w.mark_action = a("&Mark Claim\tEnter", w.mark_claim, None,
                       "Make the selected text a claim (Enter)")
+    w.mark_action.setIconText("Mark Claim")
     w.delete_action = a("&Delete Claim", w.delete_current_claim,
                         QKeySequence.StandardKey.Delete, "Delete the current claim")
     w.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
