@@ -14,6 +14,7 @@ gets :class:`~annotator.storage.errors.ProjectBusyError`.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -140,6 +141,7 @@ def open_database(location: str | Path, *, create: bool = False,
                 raise errors.ProjectAccessError(f"{path}: {error.strerror}") from error
             if header != SQLITE_HEADER:
                 raise NotAProjectError(f"{path}: not an Annotator project (not a SQLite file)")
+            _check_before_writing(path)
         engine = _sqlite_engine(path, busy_timeout)
     database = Database(engine, where)
     try:
@@ -148,6 +150,39 @@ def open_database(location: str | Path, *, create: bool = False,
         database.close()
         raise
     return database
+
+
+def _check_before_writing(path: Path) -> None:
+    """Refuse another program's SQLite database (or one from a newer Annotator)
+    before anything is written to it: opening a project switches it to WAL mode,
+    which would change a file the analyst only pointed at. Read-only and without
+    locks (``immutable``), so nothing is created beside the file either."""
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return          # unreadable this way: the normal open reports why
+    try:
+        tables = {row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revisions: set[str] = set()
+        if "alembic_version" in tables:
+            revisions = {row[0] for row in connection.execute(
+                "SELECT version_num FROM alembic_version")}
+    except sqlite3.Error:
+        return          # e.g. a WAL file not yet checkpointed: the normal open reads it
+    finally:
+        connection.close()
+    if tables and not revisions:
+        raise NotAProjectError(
+            f"{path}: a database, but not an Annotator project "
+            f"(it has tables {', '.join(sorted(tables)[:5])})")
+    known = {rev.revision for rev in ScriptDirectory.from_config(
+        _migrations_config()).walk_revisions()}
+    unknown = sorted(revisions - known)
+    if unknown:
+        raise ProjectTooNewError(
+            f"{path}: written by a newer version of Annotator "
+            f"(schema {', '.join(unknown)}); update Annotator to open it")
 
 
 def _migrate(database: Database) -> None:
