@@ -1,14 +1,17 @@
 """Independent reference figures for the agreement tests: NLTK's ``AnnotationTask``
 (Apache-2.0, a test-only dependency), fed the same reliability data as
 (coder, item, label) triples, with Krippendorff's difference functions written
-out here from their definitions for the levels NLTK has no function for."""
+out here from their definitions for the levels NLTK has no function for.
+
+NLTK is imported when a figure is asked for, not when this module is: without
+it, only the tests comparing with it fail (naming the missing package); the
+rest of the run is still collected and run.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-
-from nltk.metrics.agreement import AnnotationTask
-from nltk.metrics.distance import binary_distance, interval_distance
+from typing import Any
 
 Rows = Sequence[Sequence[Hashable | None]]
 
@@ -49,12 +52,26 @@ def ratio_distance(c: float, k: float) -> float:
     return 0.0 if c + k == 0 else ((c - k) / (c + k)) ** 2
 
 
+def _annotation_task() -> Any:
+    """NLTK's ``AnnotationTask``; a clear failure when the test dependency is missing."""
+    try:
+        from nltk.metrics.agreement import AnnotationTask
+    except ModuleNotFoundError as error:
+        raise ModuleNotFoundError(
+            f"the reference agreement figures need NLTK, a test dependency "
+            f"(pip install -e '.[test]'): {error}") from error
+    return AnnotationTask
+
+
 def nltk_alpha(units: Rows, level: str = "nominal") -> float:
+    annotation_task = _annotation_task()
+    from nltk.metrics.distance import binary_distance, interval_distance
+
     distance: Callable = {"nominal": binary_distance, "interval": interval_distance,
                           "ratio": ratio_distance}.get(level) or ordinal_distance(units)
-    return AnnotationTask(triples(units), distance=distance).alpha()
+    return annotation_task(triples(units), distance=distance).alpha()
 
 
 def nltk_kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> float:
     """Cohen's kappa of two coders who both coded every unit."""
-    return AnnotationTask(triples(pairs)).kappa()
+    return _annotation_task()(triples(pairs)).kappa()
