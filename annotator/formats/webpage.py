@@ -3,7 +3,8 @@ and its metadata, without the page's furniture.
 
 The page is parsed with lxml's HTML parser with network access off; nothing it
 references (scripts, frames, images, style sheets, links) is loaded or run: the
-only output is text. Steps:
+only output is text. A page the parser cannot read whole (elements nested 256
+deep, a run of text over its buffer limit) is refused, never stored cut off. Steps:
 
 1. Metadata from ``<meta>``, ``<link rel=canonical>``, ``<time>`` and JSON-LD
    (read as data, never run): title, author, published and modified dates,
@@ -125,6 +126,11 @@ def decode_html(data: bytes, path: Path, encoding: str | None = None) -> tuple[s
 # Parsing ------------------------------------------------------------------------------
 
 
+#: How deep libxml2 lets elements nest (without ``huge_tree``, which is kept off).
+_MAX_DEPTH = 256
+_RESOURCE_LIMIT = getattr(etree.ErrorTypes, "ERR_RESOURCE_LIMIT", None)
+
+
 def _parse(text: str, path: Path) -> Any:
     parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
                              default_doctype=False)
@@ -135,6 +141,17 @@ def _parse(text: str, path: Path) -> Any:
         raise ImportProblem(path, f"is not a readable web page ({error})") from None
     if root is None:
         raise ImportProblem(path, "is not a readable web page")
+    # libxml2 stops at its resource limits (elements nested 256 deep, say) and,
+    # recovering, returns the page cut off there: refuse it rather than store part.
+    for error in parser.error_log:
+        if "excessive depth" in error.message.lower():
+            raise ImportProblem(path, f"is nested too deeply to be read (elements inside "
+                                      f"one another {_MAX_DEPTH} levels deep or more, "
+                                      f"on line {error.line})")
+        if error.type == _RESOURCE_LIMIT:
+            limit = error.message.strip().split(", try ")[0]
+            raise ImportProblem(path, f"is too large for the web page reader ({limit}, on "
+                                      f"line {error.line}); save the page as text instead")
     return root
 
 

@@ -181,13 +181,35 @@ def test_empty_and_binary_html(tmp_path):
         extract_file(binary)
 
 
-def test_deeply_nested_page_does_not_crash(tmp_path):
+def nested(depth: int, inner: str) -> str:
+    return ("<html><body><p>Before the nesting.</p>" + "<div>" * depth + inner
+            + "</div>" * depth + "<p>After the nesting.</p></body></html>")
+
+
+def test_a_nested_page_within_the_parser_limit_imports_all_its_text(tmp_path):
+    path = tmp_path / "nested.html"
+    path.write_text(nested(200, "<p>Deep text that is still found.</p>"), encoding="utf-8")
+    assert extract_file(path).text == (
+        "Before the nesting.\n\nDeep text that is still found.\n\nAfter the nesting.")
+
+
+@pytest.mark.parametrize("depth", [300, 5000])
+def test_a_page_nested_too_deeply_is_refused_not_cut_off(tmp_path, depth):
+    # The parser stops at 256 levels and returns the page up to there: storing
+    # "Before the nesting." alone would lose the rest without a word.
     path = tmp_path / "deep.html"
-    path.write_text("<div>" * 5000 + "<p>Deep text that is still found.</p>" + "</div>" * 5000,
+    path.write_text(nested(depth, "<p>Deep text.</p>"), encoding="utf-8")
+    with pytest.raises(ImportProblem) as caught:
+        extract_file(path)
+    assert caught.value.reason.startswith("is nested too deeply to be read")
+    assert caught.value.path == str(path)
+
+
+def test_a_page_over_the_parser_buffer_limit_is_refused_not_cut_off(tmp_path):
+    path = tmp_path / "long.html"
+    path.write_text("<html><body><p>" + "word " * 2_200_000 + "</p><p>end</p></body></html>",
                     encoding="utf-8")
-    try:
-        read = extract_file(path)
-    except ImportProblem as problem:
-        assert problem.reason
-    else:
-        assert "Deep text" in read.text
+    with pytest.raises(ImportProblem) as caught:
+        extract_file(path)
+    assert caught.value.reason.startswith("is too large for the web page reader")
+    assert "XML_PARSE_HUGE" not in caught.value.reason
