@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import charset_normalizer
@@ -23,10 +22,6 @@ from annotator.formats.reflow import REFLOW_VERSION, looks_pdf_extracted, reflow
 from annotator.formats.registry import Extracted, Importer, ImportOptions
 
 IMPORTER_VERSION = "2"
-#: Largest file :func:`read_text_file` reads; larger files are refused, not
-#: truncated. (Imports through the registry use ``registry.MAX_FILE_BYTES``.)
-MAX_FILE_BYTES = 64 * 1024 * 1024
-SUFFIXES = (".txt", ".md", ".markdown", ".text")
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
@@ -64,13 +59,6 @@ class EncodingCandidate:
     @property
     def clean(self) -> bool:
         return self.errors == 0 and self.controls == 0
-
-
-@dataclass(frozen=True, slots=True)
-class TextFile:
-    title: str
-    text: str
-    metadata: dict = field(default_factory=dict)
 
 
 def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
@@ -279,32 +267,6 @@ def title_from(text: str, path: Path) -> str:
         if line:
             return line[:200]
     return path.stem
-
-
-def read_text_file(path: Path) -> TextFile:
-    """Read a ``.txt`` or ``.md`` file, or raise :class:`ImportProblem` naming it."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImportProblem(path, f"is {size / 2**20:.1f} MiB, larger than the "
-                                      f"{MAX_FILE_BYTES // 2**20} MiB a document may be")
-        data = path.read_bytes()
-    except OSError as error:
-        raise ImportProblem(path, f"cannot be read: {error.strerror or error}") from None
-    text, encoding = decode(data, path)
-
-
-    return TextFile(
-        title=title_from(text, path),
-        text=text,
-        metadata={
-            "original_filename": path.name,
-            "original_sha256": hashlib.sha256(data).hexdigest(),
-            "encoding": encoding,
-            "importer": "text",
-            "importer_version": IMPORTER_VERSION,
-        },
-    )
 
 
 # Importers ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from annotator.domain.offsets import OffsetMap
-from annotator.formats.text import read_text_file
+from annotator.formats.registry import ImportOptions, extract_file
 from annotator.paths import seeds_dir
 
 # Pieces random texts are built from: line breaks of every kind, astral emoji
@@ -125,7 +125,7 @@ def test_empty_and_plain_text():
     ("merics-deepseek-us-china-ai-race.txt", "深度求素"),
 ])
 def test_seed_spans_map_to_display_and_back(filename, quote):
-    text = read_text_file(seeds_dir() / filename).text
+    text = extract_file(seeds_dir() / filename, ImportOptions(reflow=False)).text
     start = text.index(quote)
     end = start + len(quote)
     mapping = OffsetMap(text)

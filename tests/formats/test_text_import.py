@@ -1,4 +1,5 @@
-"""Reading text files: encodings, refusals with reasons, metadata."""
+"""Reading text and Markdown files through the importer registry, as the app's
+import does: encodings, refusals with reasons, metadata."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from annotator.formats import text as text_format
+from annotator.formats import registry
 from annotator.formats.problems import ImportProblem
-from annotator.formats.text import decode, read_text_file
+from annotator.formats.registry import extract_file
+from annotator.formats.text import decode
 
 ENGLISH = "Headline: DeepSeek shocks the tech world\n\nZürich café — naïve “quotes” 深度求素 👇\n"
 RUSSIAN = ("Агентство «ТАСС» сообщает, что компания «РЖД» увеличила перевозки "
@@ -30,7 +32,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 def problem_for(path: Path) -> ImportProblem:
     with pytest.raises(ImportProblem) as caught:
-        read_text_file(path)
+        extract_file(path)
     problem = caught.value
     assert problem.path == str(path)
     assert str(path) in str(problem)
@@ -46,20 +48,21 @@ def problem_for(path: Path) -> ImportProblem:
 ])
 def test_unicode_files(tmp_path, name, data, family):
     path = write(tmp_path, name, data)
-    read = read_text_file(path)
+    read = extract_file(path)
     assert read.text == ENGLISH                # no BOM left in the text
     assert not read.text.startswith("\ufeff")
     assert read.title == "Headline: DeepSeek shocks the tech world"
     assert read.metadata["encoding"].lower().startswith(family)
     assert read.metadata["original_sha256"] == hashlib.sha256(data).hexdigest()
     assert read.metadata["original_filename"] == name
+    assert read.metadata["original_size"] == len(data)
     assert read.metadata["importer"] == "text"
     assert read.metadata["importer_version"]
 
 
 def test_utf8_with_and_without_bom_are_told_apart(tmp_path):
-    plain = read_text_file(write(tmp_path, "a.txt", ENGLISH.encode("utf-8")))
-    bom = read_text_file(write(tmp_path, "b.txt", codecs.BOM_UTF8 + ENGLISH.encode("utf-8")))
+    plain = extract_file(write(tmp_path, "a.txt", ENGLISH.encode("utf-8")))
+    bom = extract_file(write(tmp_path, "b.txt", codecs.BOM_UTF8 + ENGLISH.encode("utf-8")))
     assert plain.text == bom.text
     assert plain.metadata["encoding"] != bom.metadata["encoding"]
     assert plain.metadata["original_sha256"] != bom.metadata["original_sha256"]
@@ -69,7 +72,7 @@ def test_utf8_with_and_without_bom_are_told_apart(tmp_path):
 def test_legacy_single_byte_files(tmp_path, text, codec):
     data = text.encode(codec)
     path = write(tmp_path, f"{codec}.txt", data)
-    read = read_text_file(path)
+    read = extract_file(path)
     assert read.text == text
     assert codecs.lookup(read.metadata["encoding"]).name == codecs.lookup(codec).name
     assert read.metadata["original_sha256"] == hashlib.sha256(data).hexdigest()
@@ -149,9 +152,9 @@ def test_missing_file(tmp_path):
 
 
 def test_file_over_the_size_limit_is_refused_not_truncated(tmp_path, monkeypatch):
-    monkeypatch.setattr(text_format, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(registry, "MAX_FILE_BYTES", 1024 * 1024)
     at_limit = write(tmp_path, "at-limit.txt", b"a" * (1024 * 1024))
-    assert len(read_text_file(at_limit).text) == 1024 * 1024
+    assert len(extract_file(at_limit).text) == 1024 * 1024
     over = write(tmp_path, "over.txt", b"a" * (3 * 1024 * 1024 // 2))
     problem = problem_for(over)
     assert "larger than" in problem.reason
@@ -160,6 +163,6 @@ def test_file_over_the_size_limit_is_refused_not_truncated(tmp_path, monkeypatch
 
 def test_markdown_title_comes_from_the_first_heading(tmp_path):
     path = write(tmp_path, "note.md", b"intro line\n# The Heading\n\nbody\n")
-    assert read_text_file(path).title == "The Heading"
+    assert extract_file(path).title == "The Heading"
     plain = write(tmp_path, "note.txt", b"\n\n  First line  \nsecond\n")
-    assert read_text_file(plain).title == "First line"
+    assert extract_file(plain).title == "First line"

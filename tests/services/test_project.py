@@ -12,7 +12,7 @@ from sqlalchemy import text as sql
 
 from annotator.domain.labels import Stance
 from annotator.domain.model import Claim, Document, SpanError
-from annotator.formats.text import read_text_file
+from annotator.formats.registry import ImportOptions, extract_file
 from annotator.paths import seeds_dir
 from annotator.services.project import NotFoundError, ProjectService
 
@@ -21,7 +21,7 @@ BLOG = "deep-seek-hedge-fund-blog.txt"
 
 
 def seed_document(name: str) -> Document:
-    read = read_text_file(seeds_dir() / name)
+    read = extract_file(seeds_dir() / name, ImportOptions(reflow=False))
     return Document.from_text(read.text, title=read.title, source="seed", published="2025-01",
                               metadata=read.metadata)
 
