@@ -20,7 +20,7 @@ from annotator.domain.model import Claim
 from annotator.formats.claims import CLAIM_FIELDS, CSV_TAG_SEPARATOR, RECORD_FIELDS
 from annotator.paths import seeds_dir
 from annotator.services.project import ProjectService
-from annotator.services.transfer import import_files
+from annotator.services.transfer import FileStatus, import_files
 
 MERICS = "merics-deepseek-us-china-ai-race.txt"
 BLOG = "deep-seek-hedge-fund-blog.txt"
@@ -87,6 +87,12 @@ def work(tmp_path_factory):
     # --reflow off: these tests check offsets against the seed files byte for byte.
     first_import = annotator("import", "--project", project, "--reflow", "off", *seed_paths(),
                              empty, binary, cwd=root)
+    # Exit code 1: the seeds imported, the two bad files refused; anything else (a
+    # crash, a usage error, nothing refused) is no base for the tests that follow.
+    assert first_import.returncode == 1, first_import.stderr
+    assert "Traceback" not in first_import.stderr
+    imported = [line for line in first_import.stdout.splitlines() if line.startswith("imported:")]
+    assert len(imported) == len(seed_paths()), first_import.stdout
 
     service = ProjectService.open(project)
     claims = []
@@ -208,9 +214,10 @@ def test_bad_records_are_reported_by_line_and_the_rest_imported(work, tmp_path):
     fresh = tmp_path / "fresh.annotator.sqlite"
     service = ProjectService.open(fresh, create=True)
     try:
-        import_files(service, seed_paths())
+        report = import_files(service, seed_paths())
     finally:
         service.close()
+    assert report.count(FileStatus.IMPORTED) == len(seed_paths()), report.summary()
 
     result = annotator("import-annotations", "--project", fresh, bad, cwd=tmp_path)
     assert result.returncode == 1
