@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import codecs
 import random
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import docx
 import pytest
 
-from annotator.formats import registry
+from annotator.formats import pdf, registry
 from annotator.formats.registry import ImportOptions
 from annotator.paths import seeds_dir
 from annotator.services.project import ProjectService
@@ -235,31 +238,57 @@ def test_fifo_is_refused_without_blocking(service, tmp_path):
     assert "not a regular file" in result.reason
 
 
-def test_cancel_before_and_during_an_import(service, tmp_path, qapp):
+def test_cancel_between_files(service, tmp_path):
     paths = []
     for number in range(5):
         path = tmp_path / f"doc{number}.txt"
         path.write_text(f"Document number {number}.\n", encoding="utf-8")
         paths.append(path)
-    calls = []
+    stop = threading.Event()
+    seen: list[int] = []
 
-    def cancel_after_two() -> bool:
-        return len(calls) >= 2
+    def progress(_path: Path, index: int, _total: int) -> None:
+        seen.append(index)
+        if index == 1:          # the user cancels while the second file is read
+            stop.set()
 
-    report = import_files(service, paths, progress=lambda p, i, n: calls.append(p),
-                          cancel=cancel_after_two)
+    report = import_files(service, paths, progress=progress, cancel=stop.is_set)
+    assert seen == [0, 1]
     assert report.cancelled
     assert [r.status for r in report.results] == [FileStatus.IMPORTED] * 2 + \
         [FileStatus.SKIPPED] * 3
+    assert [r.path for r in report.results] == [str(p) for p in paths]
     assert "cancelled" in report.results[-1].reason
     assert "(cancelled)" in report.summary()
     assert len(service.documents()) == 2
 
-    pdf = make_pdf(tmp_path / "slow.pdf", [[["Text."]]] * 3)
-    report = import_files(service, [pdf, paths[0]], cancel=lambda: bool(calls.append(None))
-                          or len(calls) > 4)
+
+def test_cancel_while_a_pdf_is_read_stops_its_parser(service, tmp_path, monkeypatch, qapp):
+    # A stand-in parser that never finishes by itself: only cancelling ends it
+    # (a broken cancel would end in the 5 s time limit, a failure, not a skip; the
+    # parent checks cancel before the deadline, so a slow machine cannot hit it).
+    monkeypatch.setattr(pdf, "child_command", lambda _memory, _chars: [
+        sys.executable, "-c", "import sys, time; sys.stdin.buffer.read(); time.sleep(600)"])
+    started: list[subprocess.Popen] = []
+    popen = subprocess.Popen
+
+    def recording_popen(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(pdf.subprocess, "Popen", recording_popen)
+    text = tmp_path / "after.txt"
+    text.write_text("Never read.\n", encoding="utf-8")
+    pdf_path = make_pdf(tmp_path / "slow.pdf", [[["Text."]]] * 3)
+
+    report = import_files(service, [pdf_path, text], cancel=lambda: bool(started),
+                          options=ImportOptions(reflow=False, pdf_timeout=5))
     assert report.cancelled
-    assert all(r.status is FileStatus.SKIPPED for r in report.results)
+    assert [(r.path, r.status) for r in report.results] == [
+        (str(pdf_path), FileStatus.SKIPPED), (str(text), FileStatus.SKIPPED)]
+    (process,) = started
+    assert process.returncode is not None       # killed and waited for, not left running
+    assert service.documents() == []
 
 
 def test_utf16_with_bom_and_legacy_text(service, tmp_path):
