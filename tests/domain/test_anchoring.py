@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from annotator.domain import anchoring
 from annotator.domain.anchoring import (
+    MAX_CANDIDATES,
+    MAX_FUZZY_QUOTE,
+    MAX_OCCURRENCES,
     MIN_FUZZY_RATIO,
     Anchor,
     Method,
@@ -145,13 +147,70 @@ def test_claims_on_the_real_seed_survive_a_reflow():
     assert placements[-1].method is Method.FUZZY
 
 
-def test_work_is_bounded_on_a_long_text():
-    text = ("lorem ipsum dolor sit amet " * 40_000)
-    claims = [Anchor("quote that is nowhere in it at all", "before", "after", 10, 44)] * 5
-    started = time.perf_counter()
-    results = reanchor(claims, text)
-    assert all(r.method is Method.UNPLACED for r in results)
-    assert time.perf_counter() - started < 2.0
+UNIT = "lorem ipsum dolor sit amet "
+#: Claims that make re-anchoring search hardest: a quote found nowhere, an edited
+#: quote whose pieces occur everywhere (many candidate positions to align), a
+#: short quote occurring everywhere with context found nowhere (many exact
+#: occurrences, then the fuzzy route), and a quote too long to align whose
+#: pieces occur everywhere.
+HARD = [
+    Anchor("quote that is nowhere in it at all", "before", "after", 10, 44),
+    Anchor("lorem ipsum dolor sit amet, consectetur adipiscing elit", "amet ", " lorem", 27, 82),
+    Anchor("ipsum dolor", "zzz ", " qqq", 6, 17),
+    Anchor("Z" + (UNIT * 200)[:MAX_FUZZY_QUOTE], "", "", 0, MAX_FUZZY_QUOTE + 1),
+]
+
+
+def work_done(monkeypatch, claims: list[Anchor], text: str) -> list[tuple[list[int], list[int]]]:
+    """For each claim placed in ``text``: how many occurrences each search went
+    through, and the length of each stretch of text aligned with its quote (the
+    costly step). Counted through the module's own search and alignment calls,
+    so the figures are the same on any machine, however loaded."""
+    searched: list[int] = []
+    aligned: list[int] = []
+    occurrences, matcher = anchoring._occurrences, anchoring.difflib.SequenceMatcher
+
+    def counted_occurrences(within: str, piece: str) -> list[int]:
+        found = occurrences(within, piece)
+        searched.append(len(found))
+        return found
+
+    def counted_matcher(isjunk, a, b, **options):  # type: ignore[no-untyped-def]
+        aligned.append(len(b))
+        return matcher(isjunk, a, b, **options)
+
+    monkeypatch.setattr(anchoring, "_occurrences", counted_occurrences)
+    monkeypatch.setattr(anchoring.difflib, "SequenceMatcher", counted_matcher)
+    work = []
+    try:
+        for claim in claims:
+            searched.clear()
+            aligned.clear()
+            reanchor([claim], text)
+            work.append((list(searched), list(aligned)))
+    finally:
+        monkeypatch.undo()
+    return work
+
+
+def test_work_is_bounded_on_a_long_text(monkeypatch):
+    long_text, ten_times_longer = UNIT * 4_000, UNIT * 40_000
+    placements = reanchor(HARD, ten_times_longer)
+    assert [p.method for p in placements] == [Method.UNPLACED, Method.UNPLACED, Method.FUZZY,
+                                              Method.UNPLACED]
+    work = work_done(monkeypatch, HARD, long_text)
+    # The same searches and alignments however long the text: the work per claim
+    # stops growing with the text.
+    assert work_done(monkeypatch, HARD, ten_times_longer) == work
+    for claim, (searched, aligned) in zip(HARD, work, strict=True):
+        assert len(searched) <= 1 + 8 + 3          # the quote, then its seeds
+        assert all(found <= MAX_OCCURRENCES for found in searched)
+        assert len(aligned) <= MAX_CANDIDATES
+        assert all(size <= 2 * len(claim.quote) + 40 for size in aligned)
+    # The limits were reached, not merely respected: the text holds more.
+    assert max(found for searched, _ in work for found in searched) == MAX_OCCURRENCES
+    assert len(work[1][1]) == MAX_CANDIDATES
+    assert work[3][1] == []                        # too long to align: exact search only
 
 
 def test_spans_and_empty_quotes():
