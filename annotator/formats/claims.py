@@ -1,35 +1,38 @@
-"""The canonical claim record (one JSON object per claim) and its CSV form.
+"""The canonical claim record (one JSON object per claim): its fields, and the
+claim and review comments read back from one.
 
-The record is what ``annotator export --format jsonl`` writes and
-``annotator import-annotations`` reads back::
+The record is what ``annotator export --format jsonl`` writes (see
+:mod:`annotator.services.exports`) and ``annotator import-annotations`` reads back::
 
     id, document_id, document_sha256, document_title, start, end, quote,
     prefix, suffix, proposition, stance, source_reliability, info_credibility,
     note, tags, annotator, created_at, updated_at, claim_type, claim_source,
-    likelihood, confidence, codebook_version, page_start, page_end
+    likelihood, confidence, codebook_version, page_start, page_end,
+    review_status, review_comments
 
 ``start``/``end`` are Unicode code-point offsets: ``text[start:end] == quote``
 in Python. Timestamps are ISO 8601 in UTC with a ``Z``. ``page_start`` and
 ``page_end`` are the 1-based pages the span starts and ends on, for documents
 whose importer recorded page starts (``metadata["pages"]``, e.g. PDFs), else null.
+``review_status`` of an analyst's claim is ``unreviewed`` (not yet decided on in
+review), ``accepted`` (made, span or labels, into a gold claim) or ``rejected``
+(decided on without being used); gold claims (an export of the gold layer) say
+``gold`` and carry ``provenance``. The CSV form has the same columns but
+``review_comments``, with tags joined by :data:`CSV_TAG_SEPARATOR`.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import uuid
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.labels import parse_info_credibility, parse_source_reliability, parse_stance
 from annotator.domain.model import Claim, Document, normalise_tags, span_context
 from annotator.domain.review import ReviewComment
-from annotator.formats.atomic import atomic_write
 
 CLAIM_FIELDS = (
     "id", "document_id", "document_sha256", "document_title", "start", "end", "quote",
@@ -41,15 +44,7 @@ CLAIM_FIELDS = (
 #: The JSONL record: the CSV's columns, and the review comments on the claim (a
 #: list of objects, which a spreadsheet cell cannot hold).
 RECORD_FIELDS = (*CLAIM_FIELDS, "review_comments")
-#: ``review_status`` of an analyst's claim: not yet decided on in review, made
-#: (span or labels) into a gold claim, or decided on without being used. Gold
-#: claims (an export of the gold layer) say ``gold`` and carry ``provenance``.
-REVIEW_STATUSES = ("unreviewed", "accepted", "rejected", "gold")
-DOCUMENT_FIELDS = ("id", "sha256", "title", "source", "published", "metadata", "text")
-
-#: CSV cells starting with these are prefixed with ``'`` so spreadsheets do not
-#: run them as formulas (OWASP, "CSV Injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: How the CSV form joins a claim's tags in one cell.
 CSV_TAG_SEPARATOR = "; "
 
 
@@ -85,48 +80,6 @@ def page_span(pages: Sequence[int] | None, start: int, end: int) -> tuple[int | 
     if not pages:
         return None, None
     return bisect_right(pages, start), bisect_right(pages, max(start, end - 1))
-
-
-def claim_record(claim: Claim, document_sha256: str, document_title: str,
-                 pages: Sequence[int] | None = None,
-                 review_status: str = "unreviewed",
-                 comments: Sequence[ReviewComment] = ()) -> dict[str, Any]:
-    page_start, page_end = page_span(pages, claim.start, claim.end)
-    return {
-        "id": claim.id,
-        "document_id": claim.document_id,
-        "document_sha256": document_sha256,
-        "document_title": document_title,
-        "start": claim.start,
-        "end": claim.end,
-        "quote": claim.quote,
-        "prefix": claim.prefix,
-        "suffix": claim.suffix,
-        "proposition": claim.proposition,
-        "stance": str(claim.stance) if claim.stance else None,
-        "source_reliability": claim.source_reliability,
-        "info_credibility": claim.info_credibility,
-        "note": claim.note,
-        "tags": list(claim.tags),
-        "annotator": claim.annotator,
-        "created_at": format_timestamp(claim.created_at),
-        "updated_at": format_timestamp(claim.updated_at),
-        "claim_type": claim.claim_type,
-        "claim_source": claim.source_name or None,
-        "likelihood": claim.likelihood,
-        "confidence": claim.confidence,
-        "codebook_version": claim.codebook_version,
-        "page_start": page_start,
-        "page_end": page_end,
-        "review_status": review_status,
-        "review_comments": [comment_record(comment) for comment in comments],
-    }
-
-
-def comment_record(comment: ReviewComment) -> dict[str, Any]:
-    """A review comment as it travels in its claim's record."""
-    return {"id": comment.id, "author": comment.author, "body": comment.body,
-            "created_at": format_timestamp(comment.created_at)}
 
 
 def comments_from_record(record: dict[str, Any], claim_id: str) -> list[ReviewComment]:
@@ -227,47 +180,3 @@ def _codebook_version(record: dict[str, Any]) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"codebook_version must be a positive integer, not {value!r}")
     return value
-
-
-def document_record(document: Document) -> dict[str, Any]:
-    return {
-        "id": document.id, "sha256": document.sha256, "title": document.title,
-        "source": document.source, "published": document.published,
-        "metadata": document.metadata, "text": document.text,
-    }
-
-
-def write_jsonl(records: Iterable[dict[str, Any]], path: str | Path) -> int:
-    count = 0
-    with atomic_write(path, newline="\n") as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False))
-            handle.write("\n")
-            count += 1
-    return count
-
-
-def csv_cell(value: Any) -> str:
-    """A record value as a CSV cell, neutralised against formula injection."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = CSV_TAG_SEPARATOR.join(value)
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-def write_csv(records: Iterable[dict[str, Any]], path: str | Path, *,
-              fields: tuple[str, ...] = CLAIM_FIELDS, bom: bool = True) -> int:
-    """Write records as CSV (RFC 4180, UTF-8, with a BOM by default so Excel reads
-    it as UTF-8). Cells that would start a formula get a leading ``'``."""
-    count = 0
-    with atomic_write(path, newline="", encoding="utf-8-sig" if bom else "utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(fields)
-        for record in records:
-            writer.writerow([csv_cell(record.get(name)) for name in fields])
-            count += 1
-    return count

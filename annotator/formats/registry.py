@@ -42,7 +42,6 @@ memory limits (see :mod:`annotator.formats.pdf`).
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import stat
 from collections.abc import Callable, Iterable
@@ -186,16 +185,6 @@ class Registry:
                        metadata=metadata)
 
 
-def page_span(pages: list[int] | None, start: int, end: int) -> tuple[int, int] | None:
-    """The first and last page (numbered from 1) that ``text[start:end]`` lies on,
-    given ``metadata["pages"]``; ``None`` for a document without pages."""
-    if not pages:
-        return None
-    first = bisect.bisect_right(pages, start)
-    last = bisect.bisect_right(pages, max(start, end - 1))
-    return max(first, 1), max(last, 1)
-
-
 def _absolute(path: Path) -> str:
     try:
         return str(path.resolve())
@@ -246,10 +235,6 @@ def default_registry() -> Registry:
         _DEFAULT = Registry([TextImporter(), MarkdownImporter(), HtmlImporter(),
                              PdfImporter(), DocxImporter()])
     return _DEFAULT
-
-
-def supported_suffixes() -> tuple[str, ...]:
-    return default_registry().suffixes()
 
 
 def extract_file(path: str | Path, options: ImportOptions | None = None) -> Extracted:

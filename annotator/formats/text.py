@@ -56,10 +56,6 @@ class EncodingCandidate:
     controls: int = 0
     detected: bool = False
 
-    @property
-    def clean(self) -> bool:
-        return self.errors == 0 and self.controls == 0
-
 
 def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     """``(text, encoding name)`` for ``data``, or :class:`ImportProblem`."""

@@ -95,10 +95,6 @@ class ExportCancelled(ExportError):
     """The export was cancelled; nothing was written in place of the target."""
 
 
-#: Scope filters per dimension: which codebook dimensions ``labels`` may restrict.
-LABEL_DIMENSIONS = tuple(Dimension)
-
-
 @dataclass(frozen=True, slots=True)
 class ExportScope:
     """Which claims (and documents) an export holds. Empty tuples mean "all".
@@ -140,11 +136,6 @@ class ExportScope:
         return cls(documents=tuple(dict.fromkeys(documents)),
                    annotators=tuple(dict.fromkeys(annotators)), done_only=done_only,
                    labels=tuple(sorted(restricted.items())), gold_only=gold_only)
-
-    @property
-    def everything(self) -> bool:
-        return not (self.documents or self.annotators or self.done_only or self.labels
-                    or self.gold_only)
 
     def describe(self) -> list[str]:
         """The scope in words, one restriction a line (empty: everything)."""
@@ -405,31 +396,6 @@ def _snapshot(service: ProjectService) -> Iterator[Connection]:
         yield session.connection()
 
 
-def iter_claim_records(service: ProjectService,
-                       scope: ExportScope | None = None) -> Iterator[dict]:
-    """The canonical records of the claims in scope, streamed in document order
-    (documents by import time, claims by position)."""
-    scope = resolve_scope(service, scope or ExportScope())
-    with _snapshot(service) as conn:
-        yield from _claim_records(conn, scope)
-
-
-def iter_document_records(service: ProjectService,
-                          scope: ExportScope | None = None) -> Iterator[dict]:
-    """The documents in scope (with text, ``created_at`` and ``status``), streamed."""
-    scope = resolve_scope(service, scope or ExportScope())
-    with _snapshot(service) as conn:
-        yield from _document_records(conn, scope)
-
-
-def iter_document_groups(service: ProjectService, scope: ExportScope | None = None
-                         ) -> Iterator[tuple[dict, list[dict]]]:
-    """Every document in the document scope with its claims in scope."""
-    scope = resolve_scope(service, scope or ExportScope())
-    with _snapshot(service) as conn:
-        yield from _groups(_document_records(conn, scope), _claim_records(conn, scope))
-
-
 def count(service: ProjectService, scope: ExportScope | None = None) -> tuple[int, int]:
     """(claims, documents) in scope: for a progress bar or a confirmation."""
     scope = resolve_scope(service, scope or ExportScope())
@@ -540,9 +506,8 @@ _FORMULA = frozenset("=+-@\t\r")
 def write_csv(handle: IO[str], records: Iterable[dict],
               fields: tuple[str, ...] = claim_format.CLAIM_FIELDS) -> int:
     """CSV (RFC 4180, CRLF) with a header; text cells that a spreadsheet would run
-    as a formula get a leading ``'``, as :func:`annotator.formats.claims.csv_cell`
-    does (the same rule, unrolled for speed: integers are never neutralised,
-    ``None`` is an empty cell, lists are joined with ``"; "``)."""
+    as a formula get a leading ``'`` (OWASP, "CSV Injection"; integers are never
+    neutralised, ``None`` is an empty cell, lists are joined with ``"; "``)."""
     writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(fields)
     separator = claim_format.CSV_TAG_SEPARATOR

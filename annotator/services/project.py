@@ -350,13 +350,6 @@ class ProjectService:
             previous, row.status = row.status, status
         return previous
 
-    def iter_documents(self) -> Iterator[Document]:
-        """Every document with its text, one at a time (memory stays flat)."""
-        with self.database.reading() as session:
-            ids = session.scalars(select(DocumentRow.id).order_by(DocumentRow.created_at)).all()
-        for document_id in ids:
-            yield self.document(document_id)
-
     # Claims ------------------------------------------------------------------
 
     def claims(self, document_id: str, text: str | None = None) -> list[Claim]:

@@ -378,11 +378,6 @@ class ReviewService:
             raise NotFoundError(f"no document {document_id}")
         return ReviewStatus(status)
 
-    def review_statuses(self) -> dict[str, ReviewStatus]:
-        with self.database.reading() as session:
-            return {doc_id: ReviewStatus(status) for doc_id, status in session.execute(
-                select(DocumentRow.id, DocumentRow.review_status))}
-
     def set_review_status(self, document_id: str, status: ReviewStatus | str) -> ReviewStatus:
         """Set a document's review status; returns the previous one."""
         status = ReviewStatus(status)

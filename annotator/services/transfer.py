@@ -10,11 +10,9 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
-from annotator.domain.codebook import to_dict as codebook_to_dict
 from annotator.domain.model import Claim, Document, Source
 from annotator.domain.review import ReviewComment
 from annotator.formats import claims as claim_format
-from annotator.formats.atomic import atomic_write
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import (
     ImportCancelled,
@@ -286,27 +284,6 @@ def store_imported(service: ProjectService, claims: Iterable[Claim],
 
 
 EXPORT_FORMATS = ("jsonl", "csv", "documents")
-
-
-def claim_records(service: ProjectService) -> Iterator[dict]:
-    for claim, info in service.iter_claims():
-        yield claim_format.claim_record(claim, info.sha256, info.title)
-
-
-def codebook_path_for(out: str | Path) -> Path:
-    """Where the codebook travels with an export: ``claims.jsonl`` →
-    ``claims.codebook.json`` beside it."""
-    out = Path(out)
-    return out.with_name(f"{out.stem}.codebook.json")
-
-
-def write_codebook(service: ProjectService, path: str | Path) -> None:
-    """Write the project's codebook (labels with their meanings, propositions,
-    version) as JSON, so a dataset can be read without the app."""
-    codebook = CodebookService(service.database).codebook()
-    with atomic_write(path, newline="\n") as handle:
-        json.dump(codebook_to_dict(codebook), handle, ensure_ascii=False, indent=2)
-        handle.write("\n")
 
 
 def export(service: ProjectService, fmt: str, out: str | Path) -> int:

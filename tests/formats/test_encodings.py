@@ -8,16 +8,26 @@ import pytest
 
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import ImportOptions, extract_file
-from annotator.formats.text import decode_as, encoding_candidates, encoding_candidates_for
+from annotator.formats.text import (
+    EncodingCandidate,
+    decode_as,
+    encoding_candidates,
+    encoding_candidates_for,
+)
 
 FRENCH = "Le café était fermé ; la crème brûlée coûtait 5 €. Où est l’hôtel ?\n"
 RUSSIAN = "Агентство сообщает, что компания увеличила перевозки грузов.\n"
 
 
+def clean(candidate: EncodingCandidate) -> bool:
+    """Every byte decoded, no control character in the text."""
+    return candidate.errors == 0 and candidate.controls == 0
+
+
 def test_utf8_is_detected_first():
     candidates = encoding_candidates(FRENCH.encode("utf-8"))
     assert candidates[0].encoding == "utf-8"
-    assert candidates[0].detected and candidates[0].clean
+    assert candidates[0].detected and clean(candidates[0])
     assert candidates[0].preview == FRENCH
     assert sum(c.detected for c in candidates) == 1
 
@@ -29,7 +39,7 @@ def test_short_cp1252_can_be_overridden_from_the_preview(tmp_path):
     assert "cp1252" in names and "cp1250" in names
     by_name = {c.encoding: c for c in candidates}
     assert by_name["cp1252"].preview == FRENCH
-    assert by_name["cp1252"].clean
+    assert clean(by_name["cp1252"])
     assert candidates[0].detected
     assert all(c.label for c in candidates)
     path = tmp_path / "note.txt"
@@ -49,7 +59,7 @@ def test_utf16_without_bom_is_refused_then_offered(tmp_path):
     assert "UTF-16" in caught.value.reason
     candidates = encoding_candidates(data)
     assert candidates[0].encoding == "utf-16-le"
-    assert candidates[0].preview == RUSSIAN and candidates[0].clean
+    assert candidates[0].preview == RUSSIAN and clean(candidates[0])
     assert not candidates[0].detected
     assert extract_file(path, ImportOptions(encoding="utf-16-le")).text == RUSSIAN
 
@@ -64,7 +74,7 @@ def test_bad_bytes_are_counted():
     data = FRENCH.encode("utf-8") + b"\xff\xfe bad"
     by_name = {c.encoding: c for c in encoding_candidates(data, limit=20)}
     assert by_name["utf-8"].errors == 2
-    assert not by_name["utf-8"].clean
+    assert not clean(by_name["utf-8"])
     assert encoding_candidates(b"") == []
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from annotator.domain.model import Document
 from annotator.formats import pdf, registry
 from annotator.formats.registry import ImportOptions
 from annotator.paths import seeds_dir
@@ -25,6 +26,10 @@ from tests.formats.documents import encrypted_pdf, make_pdf, zip_bytes
 MERICS = "merics-deepseek-us-china-ai-race.txt"
 NASDAQ = ("The Nasdaq plummeted three percent Monday as a privately backed Chinese startup "
           "shocked the tech world")
+
+
+def all_documents(service: ProjectService) -> list[Document]:
+    return [service.document(info.id) for info in service.documents()]
 
 
 @pytest.fixture
@@ -111,7 +116,7 @@ def test_every_file_gets_a_result_and_bad_ones_a_reason(service, tmp_path, qapp,
     assert {count for _, _, count in seen} == {total}
     assert no_network == []
 
-    documents = {d.title: d for d in service.iter_documents()}
+    documents = {d.title: d for d in all_documents(service)}
     assert set(documents) == {"A plain note about chips.", "Front matter title",
                               "Page title", "PDF body text on page one.", "Word body text."}
     pdf = documents["PDF body text on page one."]
@@ -128,10 +133,10 @@ def test_every_file_gets_a_result_and_bad_ones_a_reason(service, tmp_path, qapp,
 
 def test_bad_input_changes_nothing_already_in_the_project(service, tmp_path, qapp):
     import_sample_corpus(service)
-    before = [(d.id, d.sha256, d.title, d.metadata) for d in service.iter_documents()]
+    before = [(d.id, d.sha256, d.title, d.metadata) for d in all_documents(service)]
     report = import_files(service, [p for p, _ in bad_files(tmp_path / "bad").values()])
     assert report.count(FileStatus.FAILED) == len(report.results)
-    assert [(d.id, d.sha256, d.title, d.metadata) for d in service.iter_documents()] == before
+    assert [(d.id, d.sha256, d.title, d.metadata) for d in all_documents(service)] == before
 
 
 def test_seed_text_is_reflowed_with_app_defaults_and_kept_as_is_otherwise(service, tmp_path):
@@ -162,7 +167,7 @@ def test_seed_text_is_reflowed_with_app_defaults_and_kept_as_is_otherwise(servic
 
 def test_sample_corpus_is_stored_byte_for_byte(service):
     import_sample_corpus(service)
-    merics = next(d for d in service.iter_documents()
+    merics = next(d for d in all_documents(service)
                   if d.metadata.get("original_filename") == MERICS)
     assert merics.text == (seeds_dir() / MERICS).read_bytes().decode("utf-8")
 

@@ -20,9 +20,9 @@ from annotator.domain.codebook import (
     with_labels,
 )
 from annotator.domain.model import Claim
+from annotator.services import exports
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
-from annotator.services.transfer import export
 from annotator.storage.models import CodebookVersionRow
 
 PROPOSITION = "US export controls on AI chips have failed"
@@ -108,7 +108,7 @@ def test_retire_keeps_claims_and_exports_still_carry_the_key(project, codebooks,
             "supports", "refutes", "unclear"]
         assert service.claim(claim.id).stance == "neutral"
         out = tmp_path / "claims.jsonl"
-        assert export(service, "jsonl", out) == 1
+        assert exports.export(service, "jsonl", out).claims == 1
         assert json.loads(out.read_text(encoding="utf-8"))["stance"] == "neutral"
     finally:
         service.close()

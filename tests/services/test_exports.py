@@ -5,6 +5,7 @@ package or JSONL exports into an empty project."""
 from __future__ import annotations
 
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -12,13 +13,12 @@ import pytest
 
 from annotator.domain.codebook import Dimension, Label, with_labels
 from annotator.domain.model import Claim, Document
-from annotator.formats.claims import claim_record
+from annotator.formats.claims import RECORD_FIELDS, format_timestamp, page_span
 from annotator.formats.export import package
 from annotator.services import exports, packages
 from annotator.services.codebook import CodebookService
 from annotator.services.exports import ExportCancelled, ExportError, ExportScope, ScopeError
 from annotator.services.project import ProjectService
-from annotator.services.transfer import claim_records
 from tests.formats.export_corpus import CLAIMS, Corpus, build_corpus, read_jsonl
 
 
@@ -38,28 +38,64 @@ def ids(records) -> list[str]:  # type: ignore[no-untyped-def]
     return [record["id"] for record in records]
 
 
+def exported(service: ProjectService, scope: ExportScope | None = None) -> list[dict]:
+    """The claim records a JSONL export of ``scope`` writes."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "claims.jsonl"
+        exports.export(service, "jsonl", out, scope)
+        return read_jsonl(out)
+
+
+def reference_record(claim: Claim, sha256: str, title: str,
+                     pages: list[int] | None = None) -> dict:
+    """The canonical record of ``claim`` (read through the ORM as a domain object),
+    field by field; the corpus has no review decisions or comments."""
+    page_start, page_end = page_span(pages, claim.start, claim.end)
+    return {
+        "id": claim.id, "document_id": claim.document_id, "document_sha256": sha256,
+        "document_title": title, "start": claim.start, "end": claim.end,
+        "quote": claim.quote, "prefix": claim.prefix, "suffix": claim.suffix,
+        "proposition": claim.proposition,
+        "stance": str(claim.stance) if claim.stance else None,
+        "source_reliability": claim.source_reliability,
+        "info_credibility": claim.info_credibility, "note": claim.note,
+        "tags": list(claim.tags), "annotator": claim.annotator,
+        "created_at": format_timestamp(claim.created_at),
+        "updated_at": format_timestamp(claim.updated_at),
+        "claim_type": claim.claim_type, "claim_source": claim.source_name or None,
+        "likelihood": claim.likelihood, "confidence": claim.confidence,
+        "codebook_version": claim.codebook_version,
+        "page_start": page_start, "page_end": page_end,
+        "review_status": "unreviewed", "review_comments": [],
+    }
+
+
 # The record stream -------------------------------------------------------------------
 
 def test_records_are_the_canonical_records_in_the_same_order(service: ProjectService) -> None:
-    fast = list(exports.iter_claim_records(service))
-    orm = list(claim_records(service))      # the ORM path the app used so far
-    assert ids(fast) == ids(orm)
-    for record, old in zip(fast, orm, strict=True):
-        pages = (record["page_start"], record["page_end"])
-        assert {**record, "page_start": None, "page_end": None} == old
-        assert pages == (None, None) or record["document_title"] in ("Combining marks",
-                                                                     "Windows memo")
+    records = exported(service)
+    expected = [reference_record(claim, info.sha256, info.title,
+                                 service.document(info.id).metadata.get("pages"))
+                for claim, info in service.iter_claims()]
+    assert ids(records) == ids(expected) and len(records) == len(CLAIMS)
+    for record, wanted in zip(records, expected, strict=True):
+        assert list(record) == list(RECORD_FIELDS)
+        assert record == wanted
+    paged = {r["document_title"] for r in records if r["page_start"] is not None}
+    assert paged == {"Combining marks", "Windows memo"}     # the two with pages
 
 
 def test_page_numbers_where_the_document_recorded_pages(service: ProjectService,
                                                         corpus: Corpus) -> None:
     crlf = corpus.documents["crlf"]
     middle = crlf.metadata["pages"][1]
-    for record in exports.iter_claim_records(service, ExportScope(documents=(crlf.id,))):
+    records = exported(service, ExportScope(documents=(crlf.id,)))
+    assert records
+    for record in records:
         assert record["page_start"] == (1 if record["start"] < middle else 2)
         assert record["page_end"] == (1 if record["end"] - 1 < middle else 2)
-        assert record == {**claim_record(service.claim(record["id"]), crlf.sha256, crlf.title,
-                                         crlf.metadata["pages"])}
+        assert record == reference_record(service.claim(record["id"]), crlf.sha256, crlf.title,
+                                          crlf.metadata["pages"])
 
 
 # Scope -------------------------------------------------------------------------------
@@ -67,28 +103,28 @@ def test_page_numbers_where_the_document_recorded_pages(service: ProjectService,
 def test_scope_by_document_id_or_sha256(service: ProjectService, corpus: Corpus) -> None:
     crlf, combining = corpus.documents["crlf"], corpus.documents["combining"]
     scope = ExportScope.of(documents=[crlf.id, combining.sha256])
-    records = list(exports.iter_claim_records(service, scope))
+    records = exported(service, scope)
     assert {r["document_id"] for r in records} == {crlf.id, combining.id}
     assert len(records) == sum(1 for name, *_ in CLAIMS if name in ("crlf", "combining"))
     assert exports.count(service, scope) == (len(records), 2)
 
 
 def test_scope_by_annotator_done_and_labels(service: ProjectService, corpus: Corpus) -> None:
-    everything = list(exports.iter_claim_records(service))
-    bob = list(exports.iter_claim_records(service, ExportScope.of(annotators=["bob"])))
+    everything = exported(service)
+    bob = exported(service, ExportScope.of(annotators=["bob"]))
     assert bob and ids(bob) == [r["id"] for r in everything if r["annotator"] == "bob"]
 
-    done = list(exports.iter_claim_records(service, ExportScope(done_only=True)))
+    done = exported(service, ExportScope(done_only=True))
     assert {r["document_id"] for r in done} == {corpus.documents["crlf"].id}
 
     scope = ExportScope.of(labels={"stance": ["supports", "refutes"]})
-    kept = list(exports.iter_claim_records(service, scope))
+    kept = exported(service, scope)
     assert ids(kept) == [r["id"] for r in everything if r["stance"] in ("supports", "refutes")]
 
     scope = ExportScope.of(annotators=["alice"], done_only=True,
                            labels={Dimension.STANCE: ["supports", "refutes"],
                                    "info_credibility": [2, 6]})
-    assert ids(exports.iter_claim_records(service, scope)) == [
+    assert ids(exported(service, scope)) == [
         r["id"] for r in everything if r["annotator"] == "alice"
         and r["document_id"] == corpus.documents["crlf"].id
         and r["stance"] in ("supports", "refutes") and r["info_credibility"] in (2, 6)]
@@ -351,7 +387,7 @@ def test_is_package_recognises_folders_and_zips(service: ProjectService,
 
 
 def test_records_keep_the_codebook_version_of_each_claim(service: ProjectService) -> None:
-    records = list(exports.iter_claim_records(service))
+    records = exported(service)
     assert {r["codebook_version"] for r in records} == {2}
     assert CodebookService(service.database).codebook().version == 2
 

@@ -168,7 +168,7 @@ def test_everything_persists_after_reopening(project_path):
         with pytest.raises(NotFoundError):
             second.claim(gone.id)
         assert second.claim_count() == 2
-        assert [d.id for d in second.iter_documents()] == [merics.id, blog.id]
+        assert [d.id for d in second.documents()] == [merics.id, blog.id]
         streamed = {claim.id: info for claim, info in second.iter_claims()}
         assert streamed[kept.id].sha256 == merics.sha256
         assert streamed[edited.id].title == blog.title

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from annotator.domain.codebook import Dimension, from_dict
 from annotator.paths import default_project_path
-from annotator.services import exports
 from annotator.services.project import ProjectService
 from annotator.ui.app import first_project
 from annotator.ui.main_window import MainWindow
@@ -90,8 +89,8 @@ def test_adding_a_claim_does_not_touch_the_document_layout(qtbot, window: MainWi
     assert len(window.view.claim_ids()) == 3
 
 
-def test_export_from_the_window_writes_jsonl_and_csv(qtbot, window: MainWindow,
-                                                     tmp_path: Path) -> None:
+def test_a_claim_marked_in_the_window_exports_as_jsonl_and_csv(qtbot, window: MainWindow,
+                                                              tmp_path: Path) -> None:
     import csv
     import json
 
@@ -100,18 +99,28 @@ def test_export_from_the_window_writes_jsonl_and_csv(qtbot, window: MainWindow,
     window.view.select_span(start, start + 7)
     claim = window.mark_claim()
     assert claim is not None
-    assert window.service is not None
-    assert exports.export(window.service, "jsonl", tmp_path / "claims.jsonl").claims == 1
+    window.editor.note.setPlainText("typed just before exporting")   # no pause to autosave
+    for fmt, name in (("jsonl", "claims.jsonl"), ("csv", "claims.csv")):
+        dialog = window.show_export_dialog()        # File › Export…
+        assert dialog is not None
+        dialog.set_format(fmt)
+        dialog.path_edit.setText(str(tmp_path / name))
+        with qtbot.waitSignal(dialog.exported, timeout=30_000) as exported:
+            assert dialog.start_export()
+        assert exported.args[0].claims == 1
+        qtbot.waitUntil(lambda dialog=dialog: not dialog.isVisible())
     (record,) = [json.loads(line) for line in
                  (tmp_path / "claims.jsonl").read_text(encoding="utf-8").splitlines()]
     assert text[record["start"]:record["end"]] == record["quote"] == text[start:start + 7]
-    assert record["annotator"] == "alice"
-    assert exports.export(window.service, "csv", tmp_path / "claims.csv").claims == 1
+    assert record["annotator"] == "alice" and record["id"] == claim.id
+    assert record["note"] == "typed just before exporting"
     with (tmp_path / "claims.csv").open(encoding="utf-8-sig", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
     assert row["quote"] == record["quote"] and row["id"] == claim.id
     # The codebook travels with the export, so the labels can be read without the app.
-    for name in ("claims.codebook.json",):
-        codebook = from_dict(json.loads((tmp_path / name).read_text(encoding="utf-8")))
-        assert codebook == window.codebook
-        assert codebook.label(Dimension.STANCE, "supports") is not None
+    assert sorted(p.name for p in tmp_path.glob("claims*")) == [
+        "claims.codebook.json", "claims.csv", "claims.jsonl"]
+    codebook = from_dict(json.loads((tmp_path / "claims.codebook.json").read_text(
+        encoding="utf-8")))
+    assert codebook == window.codebook
+    assert codebook.label(Dimension.STANCE, "supports") is not None

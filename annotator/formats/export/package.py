@@ -47,8 +47,9 @@ PACKAGE_FILES = (DOCUMENTS, CLAIMS, CODEBOOK, CARD)
 CARD_DOCUMENTS = 50
 
 #: The fields of a documents.jsonl record (and of ``export --format documents``):
-#: :data:`annotator.formats.claims.DOCUMENT_FIELDS`, then when the document was
-#: imported, its status, where it came from and the version it replaces.
+#: the document's id, hash, title, source, publication date, metadata and text,
+#: then when it was imported, its status, where it came from and the version it
+#: replaces.
 PACKAGE_DOCUMENT_FIELDS = ("id", "sha256", "title", "source", "published", "metadata", "text",
                            "created_at", "status", "origin", "previous_id")
 
