@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -86,10 +86,6 @@ class Placement:
     end: int | None
     method: Method
     confidence: float
-
-    @property
-    def placed(self) -> bool:
-        return self.start is not None
 
 
 UNPLACED = Placement(None, None, Method.UNPLACED, 0.0)
@@ -280,9 +276,3 @@ def _fuzzy(anchor: Anchored, text: str, expected: int) -> Placement:
     if len(quote) < MIN_FUZZY_QUOTE and context < 0.5:
         return UNPLACED     # a few letters found somewhere, out of context, prove nothing
     return Placement(start, end, Method.FUZZY, round(min(0.9, ratio * (0.8 + 0.2 * context)), 3))
-
-
-def reanchor_spans(spans: Sequence[tuple[str, str, str, int, int]], new_text: str,
-                   old_text: str | None = None) -> list[Placement]:
-    """:func:`reanchor` for ``(quote, prefix, suffix, start, end)`` tuples."""
-    return reanchor([Anchor(*span) for span in spans], new_text, old_text)

@@ -59,11 +59,6 @@ INFO_CREDIBILITY: dict[int, str] = {
 }
 
 
-def grade_title(description: str) -> str:
-    """The short name of a grade: its description up to the first colon."""
-    return description.split(":", 1)[0]
-
-
 def parse_stance(value: object) -> Stance | None:
     if value is None or value == "":
         return None

@@ -71,14 +71,6 @@ class Adjudication:
     labels_from: str | None = None
     gold: Claim | None = None
 
-    def provenance(self) -> dict[str, Any]:
-        """JSON-ready provenance, as exported with gold claims."""
-        return {"adjudication_id": self.id, "decision": self.decision.value,
-                "considered": list(self.considered), "span_from": self.span_from,
-                "labels_from": self.labels_from, "adjudicator": self.adjudicator,
-                "adjudicated_at": self.created_at.isoformat()}
-
-
 def gold_from(span: Claim, labels: Claim, *, adjudicator: str,
               when: datetime | None = None) -> Claim:
     """A new gold claim: the span (and quote, context) of ``span`` with the labels

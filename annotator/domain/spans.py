@@ -85,10 +85,6 @@ class SpanIndex:
                 return candidate
         return None
 
-    def next_after(self, offset: int) -> str | None:
-        i = bisect_right(self._items, offset, key=_start)
-        return self._items[i][2] if i < len(self._items) else None
-
 
 def assign_lanes(spans: list[tuple[int, int, str]]) -> dict[str, int]:
     """Greedy interval colouring: overlapping spans get different lanes (0, 1, ...).

@@ -10,11 +10,11 @@ from annotator.domain.anchoring import (
     MAX_FUZZY_QUOTE,
     MAX_OCCURRENCES,
     MIN_FUZZY_RATIO,
+    UNPLACED,
     Anchor,
     Method,
     place,
     reanchor,
-    reanchor_spans,
 )
 from annotator.domain.model import Claim, Document
 from annotator.paths import seeds_dir
@@ -36,7 +36,7 @@ def anchor(text: str, quote: str, occurrence: int = 0) -> Anchor:
 
 
 def quoted(text: str, placement) -> str:
-    assert placement.placed, placement
+    assert placement.start is not None and placement.end is not None, placement
     return text[placement.start:placement.end]
 
 
@@ -87,7 +87,7 @@ def test_deleted_passage_is_unplaced():
     claims = [anchor(OLD, "trained its model on 2,000 chips"),
               anchor(OLD, "Yet China's ability to sustain")]
     gone, kept = reanchor(claims, new, OLD)
-    assert gone.method is Method.UNPLACED and not gone.placed
+    assert gone.method is Method.UNPLACED
     assert gone.start is None and gone.confidence == 0.0
     assert quoted(new, kept) == "Yet China's ability to sustain"
 
@@ -214,13 +214,13 @@ def test_work_is_bounded_on_a_long_text(monkeypatch):
 
 
 def test_spans_and_empty_quotes():
-    (placement,) = reanchor_spans([("three percent", "plummeted ", " Monday", 0, 13)], OLD)
+    (placement,) = reanchor([Anchor("three percent", "plummeted ", " Monday", 0, 13)], OLD)
     assert quoted(OLD, placement) == "three percent"
-    assert not place(Anchor(""), OLD).placed
+    assert place(Anchor(""), OLD) == UNPLACED
 
 
 @pytest.mark.parametrize("quote", ["a", "it"])
 def test_tiny_quotes_out_of_context_are_not_guessed(quote):
     claim = Anchor(quote, "xx ", " yy", 3, 3 + len(quote))
     new = f"completely different text with {quote} somewhere and more words"
-    assert not place(claim, new).placed
+    assert place(claim, new) == UNPLACED

@@ -21,11 +21,6 @@ def brute_at(spans, offset):
     return sorted(brute_overlapping(spans, offset, offset), key=lambda it: (it[1] - it[0], it[0]))
 
 
-def brute_next_after(spans, offset):
-    later = sorted((s, e, k) for k, (s, e) in spans.items() if s > offset)
-    return later[0][2] if later else None
-
-
 def random_span(rng: random.Random, text_length: int) -> tuple[int, int]:
     start = rng.randrange(text_length)
     # Mostly short spans, sometimes very long ones (the index tracks the longest).
@@ -64,7 +59,6 @@ def test_index_matches_brute_force_under_random_edits(seed):
                 assert index.overlapping(a, b) == brute_overlapping(reference, a, b), (a, b)
             for offset in range(-1, text_length + 2):
                 assert index.at(offset) == brute_at(reference, offset), offset
-                assert index.next_after(offset) == brute_next_after(reference, offset), offset
 
 
 def test_constructor_takes_unsorted_spans():

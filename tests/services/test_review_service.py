@@ -92,7 +92,7 @@ def test_accept_merge_edit_reject_make_gold_and_leave_analysts_alone(
     assert stored[merged.id].labels_from == a["LOSS"].id
     assert stored[rejected.id].gold is None and stored[rejected.id].decision is Decision.REJECT
     assert stored[accepted.id].gold == accepted.gold
-    assert stored[edited.id].provenance()["considered"] == [a["CNY"].id, b["CNY"].id]
+    assert stored[edited.id].considered == (a["CNY"].id, b["CNY"].id)
     assert analysts_rows(seeded_project) == before
     assert review.decided_claims(work.document.id) == {
         a["H800"].id, b["H800"].id, a["LOSS"].id, b["LOSS"].id, a["CNY"].id, b["CNY"].id,
