@@ -78,10 +78,6 @@ class Coefficient:
     observed: float | None = None
     expected: float | None = None
 
-    @property
-    def defined(self) -> bool:
-        return self.value is not None
-
 
 # Krippendorff's alpha -----------------------------------------------------------------
 

@@ -316,9 +316,6 @@ class Unit:
         """Marked by every analyst on the same span with the same labels."""
         return self.coverage == BY_ALL and self.same_span and not self.disagreements
 
-    def claim_of(self, analyst: str) -> Claim | None:
-        return self.claims.get(analyst)
-
     def disagreement(self, dimension: Dimension) -> LabelDisagreement | None:
         return next((d for d in self.disagreements if d.dimension == dimension), None)
 
@@ -353,23 +350,6 @@ class DocumentComparison:
     pair_matches: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
-    def by_all(self) -> list[Unit]:
-        return [u for u in self.units if u.coverage == BY_ALL]
-
-    @property
-    def by_some(self) -> list[Unit]:
-        return [u for u in self.units if u.coverage == BY_SOME]
-
-    @property
-    def by_one(self) -> list[Unit]:
-        return [u for u in self.units if u.coverage == BY_ONE]
-
-    @property
-    def label_disagreements(self) -> list[Unit]:
-        """Matched units whose claims differ in a label."""
-        return [u for u in self.units if u.disagreements]
-
-    @property
     def differences(self) -> list[Unit]:
         """Units not marked by all analysts alike (span and labels), in text order:
         what "next / previous disagreement" steps through."""
@@ -377,11 +357,6 @@ class DocumentComparison:
 
     def claims_of(self, analyst: str) -> list[Claim]:
         return [u.claims[analyst] for u in self.units if analyst in u.claims]
-
-    def unit_of(self, claim_id: str) -> Unit | None:
-        return next((u for u in self.units
-                     if any(c.id == claim_id for c in u.claims.values())), None)
-
 
 @dataclass(frozen=True, slots=True)
 class Comparison:

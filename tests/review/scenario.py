@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from annotator.domain.model import Claim, Document
+from annotator.review import DocumentComparison, Unit
 from annotator.services.project import ProjectService
 
 MERICS_TITLE_WORD = "MERICS"
@@ -76,3 +77,20 @@ def add_two_analysts(service: ProjectService,
     service.add_claims([claim for name, claims in stored.items()
                         if only in (None, name) for claim in claims.values()])
     return work
+
+
+# Reading a comparison --------------------------------------------------------------
+
+def units_by(document: DocumentComparison, coverage: str) -> list[Unit]:
+    """The document's units marked by all, some or one of the analysts."""
+    return [u for u in document.units if u.coverage == coverage]
+
+
+def disagreeing(document: DocumentComparison) -> list[Unit]:
+    """Matched units whose claims differ in a label."""
+    return [u for u in document.units if u.disagreements]
+
+
+def unit_of(document: DocumentComparison, claim_id: str) -> Unit | None:
+    return next((u for u in document.units
+                 if any(c.id == claim_id for c in u.claims.values())), None)

@@ -15,13 +15,20 @@ import pytest
 
 from annotator.cli.main import main
 from annotator.domain.review import Decision, ReviewComment, adjudicate
-from annotator.review import Matching
+from annotator.review import BY_ALL, BY_ONE, BY_SOME, Matching
 from annotator.services.packages import import_project
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
 from annotator.services.sample import import_sample_corpus
 from tests.review.reference import nltk_alpha, nltk_kappa
-from tests.review.scenario import LOSS_BOB, TwoAnalysts, add_two_analysts, merics
+from tests.review.scenario import (
+    LOSS_BOB,
+    TwoAnalysts,
+    add_two_analysts,
+    disagreeing,
+    merics,
+    units_by,
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
@@ -105,14 +112,14 @@ def test_work_exchanged_through_files_is_compared_measured_and_adjudicated(
         document = merics(service)
         units = review.compare(["alice", "bob"], Matching("jaccard", 0.5)).documents[
             document.id]
-        assert [len(units.by_all), len(units.by_some), len(units.by_one),
-                len(units.label_disagreements)] == [4, 0, 2, 2]
+        assert [len(units_by(units, BY_ALL)), len(units_by(units, BY_SOME)),
+                len(units_by(units, BY_ONE)), len(disagreeing(units))] == [4, 0, 2, 2]
         analysts_before = table_rows(carol, "claims")
-        loss = next(u for u in units.by_all if not u.same_span)
+        loss = next(u for u in units_by(units, BY_ALL) if not u.same_span)
         review.add_adjudication(adjudicate(
             Decision.MERGE, list(loss.claims.values()), adjudicator="carol",
             span_from=loss.claims["bob"], labels_from=loss.claims["alice"]))
-        for unit in units.by_one:
+        for unit in units_by(units, BY_ONE):
             review.add_adjudication(adjudicate(Decision.REJECT, list(unit.claims.values()),
                                                adjudicator="carol"))
         assert table_rows(carol, "claims") == analysts_before

@@ -14,7 +14,15 @@ from annotator.domain.review import Decision, ReviewComment, ReviewStatus, adjud
 from annotator.review import BY_ALL, BY_ONE, Matching
 from annotator.services.project import MergeResult, NotFoundError, ProjectService
 from annotator.services.review import ReviewService
-from tests.review.scenario import LOSS, LOSS_BOB, TwoAnalysts, add_two_analysts
+from tests.review.scenario import (
+    LOSS,
+    LOSS_BOB,
+    TwoAnalysts,
+    add_two_analysts,
+    disagreeing,
+    unit_of,
+    units_by,
+)
 
 
 @pytest.fixture
@@ -39,14 +47,14 @@ def test_compare_finds_the_planted_disagreements(project, work):
     assert review.analysts() == [("alice", 5), ("bob", 5)]
     comparison = review.compare(["alice", "bob"], Matching("jaccard", 0.5))
     document = comparison.documents[work.document.id]
-    by_all = document.by_all
-    assert len(by_all) == 4 and len(document.by_one) == 2
-    assert {u.claims["alice"].quote for u in document.label_disagreements} == {
+    assert len(units_by(document, BY_ALL)) == 4 and len(units_by(document, BY_ONE)) == 2
+    assert {u.claims["alice"].quote for u in disagreeing(document)} == {
         work.alice["H800"].quote, work.alice["CNY"].quote}
-    loss = document.unit_of(work.alice["LOSS"].id)
+    loss = unit_of(document, work.alice["LOSS"].id)
     assert loss is not None and not loss.same_span and loss.coverage == BY_ALL
     exact = review.compare(["alice", "bob"], Matching("exact"))
-    assert exact.documents[work.document.id].unit_of(work.bob["LOSS"].id).coverage == BY_ONE
+    bob_loss = unit_of(exact.documents[work.document.id], work.bob["LOSS"].id)
+    assert bob_loss is not None and bob_loss.coverage == BY_ONE
 
 
 def test_agreement_matches_the_report_on_the_same_claims(project, work):
