@@ -62,15 +62,6 @@ class Anchored(Protocol):
     def end(self) -> int: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Anchor:
-    quote: str
-    prefix: str = ""
-    suffix: str = ""
-    start: int = 0
-    end: int = 0
-
-
 class Method(StrEnum):
     UNCHANGED = "unchanged"
     EXACT = "exact"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -385,19 +385,6 @@ class ProjectService:
     def claim_count(self) -> int:
         with self.database.reading() as session:
             return session.scalar(select(func.count()).select_from(ClaimRow)) or 0
-
-    def iter_claims(self, batch: int = 1000) -> Iterator[tuple[Claim, DocumentInfo]]:
-        """Every claim with its document's summary, streamed in document order."""
-        query = (select(ClaimRow, DocumentRow.sha256, DocumentRow.title, SourceRow.name)
-                 .join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
-                 .outerjoin(SourceRow, SourceRow.id == ClaimRow.source_id)
-                 .order_by(DocumentRow.created_at, ClaimRow.document_id, ClaimRow.start,
-                           ClaimRow.end, ClaimRow.id)
-                 .execution_options(yield_per=batch))
-        with self.database.reading() as session:
-            for row, sha256, title, source_name in session.execute(query):
-                yield _claim(row, source_name), DocumentInfo(row.document_id, sha256, title,
-                                                             "", "")
 
     def propositions(self) -> list[str]:
         query = (select(ClaimRow.proposition).where(ClaimRow.proposition != "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from annotator.domain import anchoring
@@ -11,13 +13,24 @@ from annotator.domain.anchoring import (
     MAX_OCCURRENCES,
     MIN_FUZZY_RATIO,
     UNPLACED,
-    Anchor,
     Method,
     place,
     reanchor,
 )
 from annotator.domain.model import Claim, Document
 from annotator.paths import seeds_dir
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """What re-anchoring reads of a claim (``anchoring.Anchored``), without the rest."""
+
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
+    start: int = 0
+    end: int = 0
+
 
 OLD = ("DeepSeek shocks the tech world. The Nasdaq plummeted three percent Monday as a "
        "privately backed Chinese startup shocked the tech world. Faced with restricted access "

@@ -55,7 +55,8 @@ def fresh(path: Path) -> tuple[ProjectService, CodebookService]:
 
 
 def stances(service: ProjectService) -> dict[str, str | None]:
-    return {claim.id: claim.stance for claim, _ in service.iter_claims()}
+    return {claim.id: claim.stance for info in service.documents()
+            for claim in service.claims(info.id)}
 
 
 def relabelled(codebook: Codebook, dimension: Dimension, old: str, **changes) -> Codebook:

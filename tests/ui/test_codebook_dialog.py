@@ -46,7 +46,8 @@ class Setup:
         service = ProjectService.open(self.path)
         try:
             codebooks = CodebookService(service.database)
-            claims = {claim.id: claim for claim, _ in service.iter_claims()}
+            claims = {claim.id: claim for info in service.documents()
+                      for claim in service.claims(info.id)}
             return codebooks.codebook(), claims, len(codebooks.versions())
         finally:
             service.close()
