@@ -1,4 +1,5 @@
-"""Moving documents and claims in and out of a project: files, folders, JSONL, CSV."""
+"""Bringing documents and claims into a project: files, folders, JSONL claim records.
+(Exports are :mod:`annotator.services.exports`.)"""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from annotator.formats.registry import (
     Registry,
     default_registry,
 )
-from annotator.services import exports
 from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
 from annotator.services.review import ReviewService
@@ -281,18 +281,3 @@ def store_imported(service: ProjectService, claims: Iterable[Claim],
     counts: Counter[str] = Counter(service.merge_claims(resolved))
     counts["comments"] = ReviewService(service).merge_comments(comments)
     return counts
-
-
-EXPORT_FORMATS = ("jsonl", "csv", "documents")
-
-
-def export(service: ProjectService, fmt: str, out: str | Path) -> int:
-    """Write the project's claims (``jsonl``, ``csv``, with the codebook beside them
-    as ``<name>.codebook.json``) or documents (``documents``); returns the number
-    of records. The window's quick exports; :func:`annotator.services.exports.export`
-    has every format and scope."""
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; choose one of "
-                         f"{', '.join(EXPORT_FORMATS)}")
-    result = exports.export(service, fmt, out)
-    return result.documents if fmt == "documents" else result.claims
