@@ -514,10 +514,6 @@ class ExportDialog(QDialog):
         """Why the scope cannot be exported ("" when it can)."""
         return self._scope_problem
 
-    @property
-    def path_problem(self) -> str:
-        return self._path_problem
-
     def _update_buttons(self) -> None:
         running = self._job is not None
         self.export_button.setEnabled(not running and not self._scope_problem

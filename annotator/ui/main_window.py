@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
     QDropEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -672,6 +673,12 @@ class MainWindow(QMainWindow):
                           f"Annotator {__version__}\nLabel claims in documents.\n"
                           "Apache License 2.0", parent=self)
         box.exec()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._default_layout:
+            self._default_layout = False
+            QTimer.singleShot(0, lambda: window_layout.size_docks(self))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.files.close()

@@ -539,9 +539,6 @@ class ReviewMode(QObject):
         host.show_claims(self.controller.gold_claims(document.id) if self.gold_shown
                          else host.controller.service.claims(document.id, document.text))
 
-    def gold_claim_ids(self) -> set[str]:
-        return {a.gold.id for a in self.adjudications if a.gold is not None}
-
     # Units and navigation -----------------------------------------------------------------
 
     @property

@@ -276,9 +276,6 @@ class UnitDetails(QTableWidget):
     (and the gold claim once decided), one row per field; cells that differ
     between the analysts are shaded."""
 
-    ROWS = ("Span", "Quote", *(d.title for d in DETAIL_DIMENSIONS), "Source", "Proposition",
-            "Note", "Comments")
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 0, parent)
         self.setObjectName("unitDetails")
@@ -364,16 +361,6 @@ class UnitDetails(QTableWidget):
 
     def claim_at_column(self, column: int) -> Claim | None:
         return self._columns[column] if 0 <= column < len(self._columns) else None
-
-    def selected_claim(self) -> Claim | None:
-        columns = {index.column() for index in self.selectedIndexes()}
-        if len(columns) != 1:
-            return None
-        (column,) = columns
-        if self._names[column] == "Gold":
-            return None
-        return self.claim_at_column(column)
-
 
 class ComparePanel(QWidget):
     """Signals:
@@ -656,6 +643,3 @@ class ComparePanel(QWidget):
         for action in row:
             self.action_row.addWidget(self._button(action))
         self.action_row.addStretch(1)
-
-    def accept_buttons(self) -> list[QToolButton]:
-        return list(self._accept_buttons)

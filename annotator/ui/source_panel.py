@@ -225,9 +225,6 @@ class SourceFilterProxy(QSortFilterProxyModel):
             self._terms = terms
             self.invalidateFilter()
 
-    def filter_text(self) -> str:
-        return " ".join(self._terms)
-
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         if not self._terms:
             return True
@@ -344,9 +341,6 @@ class SourceClaimsModel(RowTableModel):
 
     def claim_at(self, row: int) -> Claim:
         return self._rows[row][0]
-
-    def title_at(self, row: int) -> str:
-        return self._rows[row][1]
 
     def row_of(self, claim_id: str) -> int | None:
         for row, (claim, _) in enumerate(self._rows):
