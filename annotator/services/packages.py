@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import sqlite3
 import tempfile
 import uuid
@@ -424,13 +425,27 @@ def is_project_file(path: str | Path) -> bool:
         return False
 
 
+def _read_only(path: Path, scratch: Path) -> sqlite3.Connection:
+    """A connection that reads a colleague's project without writing anything:
+    ``immutable`` (no locks, no -shm) when the file holds all its data; when a
+    write-ahead log beside it still holds some, both are copied (read, not
+    opened) into ``scratch`` and the copy is opened instead."""
+    wal = Path(f"{path}-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        local = scratch / "source.sqlite"
+        shutil.copyfile(path, local)
+        shutil.copyfile(wal, Path(f"{local}-wal"))
+        return sqlite3.connect(local)
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+
+
 def import_project(service: ProjectService, path: str | Path) -> DatasetImportReport:
     """Import a colleague's project file: its documents (matched by the SHA-256
     of their text), the labels its claims need, and its claims (matched by id; a
     newer edit updates ours, the older version staying in the claim's history).
 
-    Their file is never written: it is copied with SQLite's backup API (which
-    reads a consistent state even while their app is writing), the copy is
+    Their file is never written, and nothing is created beside it (it may sit in
+    a read-only folder): it is copied with SQLite's backup API, the copy is
     brought to this version's schema, and it is read as a dataset package."""
     path = Path(path)
     if not path.is_file():
@@ -442,7 +457,7 @@ def import_project(service: ProjectService, path: str | Path) -> DatasetImportRe
     with tempfile.TemporaryDirectory(prefix="annotator-import-") as folder:
         copy = Path(folder) / "colleague.annotator.sqlite"
         try:
-            source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            source = _read_only(path, Path(folder))
             try:
                 target = sqlite3.connect(copy)
                 try:
@@ -451,7 +466,7 @@ def import_project(service: ProjectService, path: str | Path) -> DatasetImportRe
                     target.close()
             finally:
                 source.close()
-        except sqlite3.Error as error:
+        except (sqlite3.Error, OSError) as error:
             raise ImportProblem(path, f"cannot be read ({error})") from None
         try:
             colleague = ProjectService.open(copy)

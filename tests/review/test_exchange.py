@@ -229,3 +229,42 @@ def test_agreement_names_each_analyst_once(projects: dict[str, Path],
     assert (code, err) == (0, "") and "Analysts: alice, bob;" in out
     code, _, err = run(capsys, "agreement", "--project", carol, "--annotators", "alice,alice")
     assert code == 2 and err.count("\n") == 1 and "two analysts" in err
+
+
+def test_a_colleagues_project_file_is_read_without_writing_beside_it(
+        projects: dict[str, Path], tmp_path: Path) -> None:
+    """Nothing is created next to their file (no -wal, no -shm): it may sit in a
+    read-only folder or a shared one. A log their app left is read, not lost."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    colleague = shared / "alice.annotator.sqlite"
+    colleague.write_bytes(projects["alice"].read_bytes())
+    before = colleague.read_bytes()
+    carol = ProjectService.open(projects["carol"])
+    try:
+        report = import_project(carol, colleague)
+        assert report.claims_added == 5
+        assert sorted(p.name for p in shared.iterdir()) == [colleague.name]
+        assert colleague.read_bytes() == before
+        # Their app still open, with a claim only in its write-ahead log: the log
+        # is read (from a copy), and still nothing is created or changed beside it.
+        writer = sqlite3.connect(colleague)
+        writer.execute("PRAGMA journal_mode = WAL")
+        writer.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.execute("UPDATE claims SET note = 'only in the log', updated_at = "
+                       "'2099-01-01 00:00:00.000000' WHERE annotator = 'alice'")
+        writer.commit()
+        files = {p.name: p.read_bytes() for p in shared.iterdir()}
+        assert f"{colleague.name}-wal" in files
+        import_project(carol, colleague)
+        assert {p.name: p.read_bytes() for p in shared.iterdir()} == files
+        writer.close()
+        reader = sqlite3.connect(projects["carol"])
+        try:
+            notes = {row[0] for row in reader.execute(
+                "SELECT note FROM claims WHERE annotator = 'alice'")}
+        finally:
+            reader.close()
+        assert notes == {"only in the log"}
+    finally:
+        carol.close()
