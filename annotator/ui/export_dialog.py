@@ -9,6 +9,9 @@ Everything here is :mod:`annotator.services.exports`: the dialog only builds an
 :func:`~annotator.services.exports.preview` for them, and runs
 :func:`~annotator.services.exports.export`. The export is atomic, so a
 cancelled or failed export leaves any earlier file at the target as it was.
+A target that would overwrite a project is refused here as on the command line
+(:func:`~annotator.services.exports.target_problem`), and claims the export
+refused (their quote is not their text) are listed when it ends.
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ from annotator.ui.settings import UiSettings
 
 #: Records shown in the preview.
 PREVIEW_RECORDS = 3
+#: Refused claims listed after an export (the rest are counted).
+REFUSED_LISTED = 20
 #: How long the scope must stay unchanged before the count and preview are redone (ms).
 REFRESH_DELAY = 150
 #: The label filters offered, in this order (more when the codebook has them).
@@ -77,6 +82,8 @@ _NAMES = {"jsonl": "claims", "csv": "claims", "w3c": "annotations", "parquet": "
           "label-studio": "label-studio", "doccano": "doccano", "documents": "documents",
           "package": ""}
 
+#: Formats that list every document in scope, with claims or not.
+_LIST_DOCUMENTS = frozenset({"package", "label-studio", "doccano"})
 #: Formats whose preview is one record a line (JSON Lines).
 _ONE_RECORD_A_LINE = frozenset({"jsonl", "doccano", "documents", "package", "parquet"})
 
@@ -319,6 +326,12 @@ class ExportDialog(QDialog):
         self.zip_check = QCheckBox("As one .&zip file (else a folder)")
         self.sidecar_check = QCheckBox("Write the &codebook beside it")
         self.sidecar_check.setChecked(ExportOptions().codebook_sidecar)
+        self.paths_check = QCheckBox("Include local file &paths")
+        self.paths_check.setObjectName("exportIncludePaths")
+        self.paths_check.setChecked(ExportOptions().include_paths)
+        self.paths_check.setToolTip("Keep the folders the documents were imported from "
+                                    "(else only their file names): they can show your "
+                                    "user name and folders to whoever reads the data")
 
         what = QGroupBox("Output")
         self.what_form = form = QFormLayout(what)
@@ -342,6 +355,7 @@ class ExportDialog(QDialog):
         form.addRow(self.offset_label, self.offset_combo)
         form.addRow("Package:", self.zip_check)
         form.addRow("Codebook:", self.sidecar_check)
+        form.addRow("Documents:", self.paths_check)
 
         self.documents_list = CheckList(("Document", "Claims", "Status"))
         self.documents_list.setObjectName("exportDocuments")
@@ -509,8 +523,10 @@ class ExportDialog(QDialog):
         self.path_edit.textChanged.connect(self._on_path_changed)
         self.browse_button.clicked.connect(self.browse)
         self.zip_check.toggled.connect(self._on_zip_toggled)
-        for widget in (self.bom_check, self.sidecar_check, self.done_only, self.gold_only):
+        for widget in (self.bom_check, self.sidecar_check, self.paths_check, self.done_only,
+                       self.gold_only):
             widget.toggled.connect(self.schedule_refresh)
+        self.sidecar_check.toggled.connect(self._check_path)    # one more file written
         for combo in (self.span_combo, self.offset_combo):
             combo.currentIndexChanged.connect(self.schedule_refresh)
         for checks in (self.documents_list, self.annotators_list, *self.label_lists.values()):
@@ -528,7 +544,8 @@ class ExportDialog(QDialog):
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = [
             self.format_combo, self.path_edit, self.browse_button, self.bom_check,
-            self.span_combo, self.offset_combo, self.zip_check, self.sidecar_check, self.tabs,
+            self.span_combo, self.offset_combo, self.zip_check, self.sidecar_check,
+            self.paths_check, self.tabs,
             self.documents_list, self.documents_all, self.documents_none,
             self.annotators_list, self.annotators_all, self.annotators_none, self.mine_button,
             *self.label_lists.values(), self.labels_clear, self.done_only, self.gold_only,
@@ -552,7 +569,8 @@ class ExportDialog(QDialog):
                 self.span_combo: name in ("label-studio", "doccano"),
                 self.offset_combo: name == "doccano",
                 self.zip_check: name == "package",
-                self.sidecar_check: FORMATS[name].claims}
+                self.sidecar_check: FORMATS[name].claims,
+                self.paths_check: name in ("documents", "package")}
         for widget, visible in rows.items():
             self.what_form.setRowVisible(widget, visible)
         if previous and self.path_edit.text().strip():
@@ -627,8 +645,9 @@ class ExportDialog(QDialog):
             problem = note
         elif not path.parent.is_dir():
             problem = f"The folder {path.parent} does not exist."
-        elif self._is_project_file(path):
-            problem = f"{path.name} is this project's own file; choose another name."
+        elif reason := exports.target_problem(self._service.location, fmt, path,
+                                              self.options()):
+            problem = f"{reason[:1].upper()}{reason[1:]}."
         elif fmt == "package" and path.suffix.lower() != ".zip":
             if path.exists() and not path.is_dir():
                 problem = f"{path.name} is a file; a package is written as a folder."
@@ -649,15 +668,6 @@ class ExportDialog(QDialog):
         self.path_note.setStyleSheet(_ERROR if problem and path is not None else _NOTE)
         self.path_note.setVisible(bool(problem or note))
         self._update_buttons()
-
-    def _is_project_file(self, path: Path) -> bool:
-        project = Path(self._service.location)
-        try:
-            return path.resolve() in {project.resolve(), *(
-                project.with_name(project.name + end).resolve() for end in ("-wal", "-shm",
-                                                                            "-journal"))}
-        except OSError:
-            return False
 
     def browse(self) -> None:
         fmt = self.format_name()
@@ -730,7 +740,8 @@ class ExportDialog(QDialog):
         return ExportOptions(bom=self.bom_check.isChecked(),
                              span_label=str(self.span_combo.currentData()),
                              offset_unit=str(self.offset_combo.currentData()),
-                             codebook_sidecar=self.sidecar_check.isChecked())
+                             codebook_sidecar=self.sidecar_check.isChecked(),
+                             include_paths=self.paths_check.isChecked())
 
     # Count and preview -------------------------------------------------------------
 
@@ -745,11 +756,11 @@ class ExportDialog(QDialog):
         problem = ""
         try:
             scope = self.scope()
-            claims, documents = exports.count(self._service, scope)
+            claims, documents, claimed = exports.count(self._service, scope)
             text = exports.preview(self._service, fmt, scope, self.options(),
                                    limit=PREVIEW_RECORDS)
         except (ExportError, ProjectError) as error:
-            problem, claims, documents, text = str(error), 0, 0, ""
+            problem, claims, documents, claimed, text = str(error), 0, 0, 0, ""
         if not problem and fmt == "parquet" and not self._parquet_available():
             problem = parquet.INSTALL_HINT
         self._scope_problem = problem
@@ -759,9 +770,11 @@ class ExportDialog(QDialog):
             self.count_label.setText("Nothing to export")
         elif fmt == "documents":
             self.count_label.setText(_plural(documents, "document"))
-        else:
+        else:   # the documents the claims are in; some formats list the others too
+            listed = (f" ({_plural(documents, 'document')} listed)"
+                      if fmt in _LIST_DOCUMENTS and documents != claimed else "")
             self.count_label.setText(f"{_plural(claims, 'claim')} in "
-                                     f"{_plural(documents, 'document')}")
+                                     f"{_plural(claimed, 'document')}{listed}")
         what = {"package": "the first claims of claims.jsonl",
                 "parquet": "the first rows, as JSON",
                 "label-studio": "the first task",
@@ -891,8 +904,24 @@ class ExportDialog(QDialog):
         if job.format == "csv":
             self._settings.set_export_bom(job.options.bom)
         self.progress_label.setText("")
+        if result.refused:
+            self._show_refused(result)
         self.exported.emit(result)
         self.accept()
+
+    def _show_refused(self, result: ExportResult) -> None:
+        """List the claims the export left out because their quote is not their text."""
+        shown = result.refused[:REFUSED_LISTED]
+        more = len(result.refused) - len(shown)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Some claims were not exported",
+                          f"{result.summary()[:1].upper()}{result.summary()[1:]}.\n\n"
+                          "A claim is exported only when its quote is the document's text at "
+                          "its offsets; these were not (the project may be damaged):\n\n"
+                          + "\n".join(f"• {refusal}" for refusal in shown)
+                          + (f"\n… and {more} more" if more else ""),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
 
     def _on_cancelled(self) -> None:
         if self._end_job() is None:

@@ -16,7 +16,13 @@ from annotator.formats.claims import claim_record
 from annotator.formats.export import package
 from annotator.services import exports, packages
 from annotator.services.codebook import CodebookService
-from annotator.services.exports import ExportCancelled, ExportError, ExportScope, ScopeError
+from annotator.services.exports import (
+    ExportCancelled,
+    ExportError,
+    ExportOptions,
+    ExportScope,
+    ScopeError,
+)
 from annotator.services.project import ProjectService
 from annotator.services.transfer import claim_records
 from tests.formats.export_corpus import CLAIMS, Corpus, build_corpus, read_jsonl
@@ -70,7 +76,7 @@ def test_scope_by_document_id_or_sha256(service: ProjectService, corpus: Corpus)
     records = list(exports.iter_claim_records(service, scope))
     assert {r["document_id"] for r in records} == {crlf.id, combining.id}
     assert len(records) == sum(1 for name, *_ in CLAIMS if name in ("crlf", "combining"))
-    assert exports.count(service, scope) == (len(records), 2)
+    assert exports.count(service, scope) == (len(records), 2, 2)
 
 
 def test_scope_by_annotator_done_and_labels(service: ProjectService, corpus: Corpus) -> None:
@@ -197,7 +203,10 @@ def test_the_data_card_counts_labels_and_annotators(service: ProjectService,
     card = (tmp_path / "dataset" / "README.md").read_text(encoding="utf-8")
     assert card.startswith("---\npretty_name:")
     assert "config_name: claims" in card and "data_files: claims.jsonl" in card
-    assert f"{result.claims} claims in {result.documents} documents" in card
+    claimed = len({c[0] for c in CLAIMS})       # documents with claims; the others are listed
+    assert result.documents > claimed
+    assert (f"{result.claims} claims in {claimed} documents, labelled with codebook version 2 "
+            f"(documents.jsonl lists {result.documents}: those without claims too).") in card
     alice = sum(1 for c in CLAIMS if c[3] == "alice")
     assert f"| alice | {alice} |" in card
     supports = sum(1 for c in CLAIMS if c[4].get("stance") == "supports")
@@ -324,19 +333,23 @@ def test_document_versions_keep_their_link(tmp_path: Path) -> None:
         second = project.add_version(first.id, Document.from_text(
             "Version two of the text.", title="v", origin="/x/v.txt")).document
         exports.export(project, "package", tmp_path / "dataset.zip")
+        exports.export(project, "package", tmp_path / "paths.zip",
+                       options=ExportOptions(include_paths=True))
     finally:
         project.close()
     with zipfile.ZipFile(tmp_path / "dataset.zip") as archive:
         assert "dataset/README.md" in archive.namelist()
-    fresh = ProjectService.open(tmp_path / "fresh.annotator.sqlite", create=True)
-    try:
-        report = packages.import_package(fresh, tmp_path / "dataset.zip")
-        assert report.problems == []
-        infos = {info.id: info for info in fresh.documents()}
-        assert infos[second.id].previous_id == first.id and infos[first.id].superseded
-        assert fresh.document(second.id).origin == "/x/v.txt"
-    finally:
-        fresh.close()
+    # By default the package names the file a document came from, not its folders.
+    for name, origin in (("dataset.zip", "v.txt"), ("paths.zip", "/x/v.txt")):
+        fresh = ProjectService.open(tmp_path / f"fresh-{name}.annotator.sqlite", create=True)
+        try:
+            report = packages.import_package(fresh, tmp_path / name)
+            assert report.problems == []
+            infos = {info.id: info for info in fresh.documents()}
+            assert infos[second.id].previous_id == first.id and infos[first.id].superseded
+            assert fresh.document(second.id).origin == origin
+        finally:
+            fresh.close()
 
 
 def test_is_package_recognises_folders_and_zips(service: ProjectService,
