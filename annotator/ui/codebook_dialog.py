@@ -66,6 +66,7 @@ from annotator.domain.codebook import (
 from annotator.formats.atomic import atomic_write
 from annotator.ui.commands import ChangeCodebookCommand
 from annotator.ui.controller import CodebookController
+from annotator.ui.plain import plain_tooltip, show_message
 
 Index = QModelIndex | QPersistentModelIndex
 Usage = Callable[[Dimension, str], int]
@@ -277,7 +278,8 @@ class LabelTableModel(_Model):
                 return f"{_claims(self.usage.get(label.key, 0))} use this label"
             if column == self.ORDER and not label.judgeable:
                 return "Not a point on the scale: never sorted or compared with the grades"
-            return f"{label.name}: {label.description}" if label.description else label.name
+            return plain_tooltip(f"{label.name}: {label.description}" if label.description
+                                 else label.name)
         if role == Qt.ItemDataRole.ForegroundRole and (label.retired or (
                 column == self.ORDER and not label.judgeable)):
             return _RETIRED
@@ -310,7 +312,7 @@ class PropositionTableModel(_Model):
         if role == Qt.ItemDataRole.CheckStateRole and column == self.RETIRED:
             return Qt.CheckState.Checked if proposition.retired else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
-            return proposition.description or proposition.text
+            return plain_tooltip(proposition.description or proposition.text)
         if role == Qt.ItemDataRole.ForegroundRole and proposition.retired:
             return _RETIRED
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.CLAIMS:
@@ -605,9 +607,9 @@ class CodebookDialog(QDialog):
                 (self.redo_button, undo_stack.canRedoChanged, undo_stack.redoTextChanged,
                  undo_stack.canRedo(), undo_stack.redoText())):
             button.setEnabled(can)
-            button.setToolTip(tip)
+            button.setToolTip(plain_tooltip(tip))     # names labels and propositions
             enabled.connect(button.setEnabled)
-            text.connect(button.setToolTip)
+            text.connect(lambda tip, button=button: button.setToolTip(plain_tooltip(tip)))
         controller.codebook_changed.connect(self.refresh)
         controller.failed.connect(self._show_refusal)
         self.refresh()
@@ -674,7 +676,7 @@ class CodebookDialog(QDialog):
         super().changeEvent(event)
 
     def _show_refusal(self, message: str) -> None:
-        QMessageBox.warning(self, "Codebook not changed", message)
+        show_message(self, QMessageBox.Icon.Warning, "Codebook not changed", message)
 
     # Labels ----------------------------------------------------------------------------------
 
@@ -747,11 +749,12 @@ class CodebookDialog(QDialog):
                 self.codebook.of(Dimension.STANCE):
             self._show_refusal(f"The stance labels already are {STANCE_PRESET_TITLES[name]}.")
             return False
-        answer = QMessageBox.question(
-            self, "Switch stance labels",
+        answer = show_message(
+            self, QMessageBox.Icon.Question, "Switch stance labels",
             f"Switch the stance labels to {STANCE_PRESET_TITLES[name]}?\n\n"
             + "\n".join(f"• {line}" for line in plan.lines)
-            + "\n\nNo claim loses its stance. You can undo this.")
+            + "\n\nNo claim loses its stance. You can undo this.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return False
         return self.push(plan.codebook, f"Switch stance labels to {STANCE_PRESET_TITLES[name]}",
@@ -842,7 +845,7 @@ class CodebookDialog(QDialog):
                 json.dump(to_dict(self.codebook), handle, ensure_ascii=False, indent=2)
                 handle.write("\n")
         except OSError as error:
-            QMessageBox.critical(self, "Export failed", f"{path}: {error}")
+            show_message(self, QMessageBox.Icon.Critical, "Export failed", f"{path}: {error}")
             return False
         return True
 
@@ -858,8 +861,8 @@ class CodebookDialog(QDialog):
         if not self.push(plan.codebook, f"Import codebook from {Path(path).name}",
                          proposition_renames=plan.proposition_renames):
             return False
-        QMessageBox.information(
-            self, "Codebook imported",
+        show_message(
+            self, QMessageBox.Icon.Information, "Codebook imported",
             f"Imported {Path(path).name}: codebook version {self.codebook.version}."
             + ("\n\n" + "\n".join(f"• {line}" for line in plan.lines) if plan.lines
                else "\n\nEvery label in use is in the file; no claim needed a change."))

@@ -66,6 +66,7 @@ from annotator.services.exports import (
 from annotator.services.project import ProjectService
 from annotator.storage.errors import ProjectError
 from annotator.ui.item_models import STATUS_NAMES
+from annotator.ui.plain import plain, plain_tooltip, show_message
 from annotator.ui.settings import UiSettings
 
 #: Records shown in the preview.
@@ -144,7 +145,7 @@ class CheckList(QTreeWidget):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
         if tip:
-            item.setToolTip(0, tip)
+            item.setToolTip(0, plain_tooltip(tip))
         self.addTopLevelItem(item)
 
     def count(self) -> int:
@@ -307,7 +308,7 @@ class ExportDialog(QDialog):
         self.path_edit.setPlaceholderText("Where to save the export")
         self.browse_button = QPushButton("B&rowse…")
         self.browse_button.setAutoDefault(False)
-        self.path_note = QLabel()
+        self.path_note = plain(QLabel())
         self.path_note.setObjectName("exportPathNote")
         self.path_note.setWordWrap(True)
 
@@ -420,7 +421,7 @@ class ExportDialog(QDialog):
         font = self.count_label.font()
         font.setBold(True)
         self.count_label.setFont(font)
-        self.scope_message = QLabel()
+        self.scope_message = plain(QLabel())     # may name annotators and documents
         self.scope_message.setObjectName("exportScopeMessage")
         self.scope_message.setWordWrap(True)
         self.scope_message.setStyleSheet(_ERROR)
@@ -512,9 +513,9 @@ class ExportDialog(QDialog):
                            tip=f"{label.key}: {label.description}".rstrip(": "))
         names = self.annotators_list.values()
         self.mine_button.setEnabled(self._analyst in names)
-        self.mine_button.setToolTip(
+        self.mine_button.setToolTip(plain_tooltip(
             f"Export only the claims by {self._analyst}" if self._analyst in names
-            else f"{self._analyst or 'You'} made no claims in this project")
+            else f"{self._analyst or 'You'} made no claims in this project"))
         self._update_tabs()
 
     def _connect(self) -> None:
@@ -913,15 +914,12 @@ class ExportDialog(QDialog):
         """List the claims the export left out because their quote is not their text."""
         shown = result.refused[:REFUSED_LISTED]
         more = len(result.refused) - len(shown)
-        box = QMessageBox(QMessageBox.Icon.Warning, "Some claims were not exported",
-                          f"{result.summary()[:1].upper()}{result.summary()[1:]}.\n\n"
-                          "A claim is exported only when its quote is the document's text at "
-                          "its offsets; these were not (the project may be damaged):\n\n"
-                          + "\n".join(f"• {refusal}" for refusal in shown)
-                          + (f"\n… and {more} more" if more else ""),
-                          QMessageBox.StandardButton.Ok, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
+        show_message(self, QMessageBox.Icon.Warning, "Some claims were not exported",
+                     f"{result.summary()[:1].upper()}{result.summary()[1:]}.\n\n"
+                     "A claim is exported only when its quote is the document's text at "
+                     "its offsets; these were not (the project may be damaged):\n\n"
+                     + "\n".join(f"• {refusal}" for refusal in shown)
+                     + (f"\n… and {more} more" if more else ""))
 
     def _on_cancelled(self) -> None:
         if self._end_job() is None:
@@ -935,8 +933,8 @@ class ExportDialog(QDialog):
             return
         self.progress_label.setText("Export failed.")
         self._check_path()
-        QMessageBox.critical(self, "Export failed",
-                             f"Could not export to {job.out}:\n\n{message}")
+        show_message(self, QMessageBox.Icon.Critical, "Export failed",
+                     f"Could not export to {job.out}:\n\n{message}")
 
     def abort(self) -> None:
         """Stop a running export and wait for it (the window is closing)."""

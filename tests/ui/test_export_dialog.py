@@ -393,8 +393,8 @@ def test_a_failed_export_names_the_path_and_the_reason(qtbot, labelled: MainWind
 
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(exports, "export", full_disk)
-    monkeypatch.setattr(export_dialog_module.QMessageBox, "critical",
-                        lambda _parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(export_dialog_module, "show_message",
+                        lambda _parent, _icon, title, text: shown.append((title, text)))
     dialog = _open(qtbot, labelled)
     out = tmp_path / "claims.jsonl"
     dialog.path_edit.setText(str(out))

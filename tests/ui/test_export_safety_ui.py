@@ -70,8 +70,8 @@ def test_a_database_put_at_the_target_after_the_check_is_still_refused(
         qtbot, labelled: MainWindow, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     shown: list[str] = []
-    monkeypatch.setattr(export_dialog_module.QMessageBox, "critical",
-                        lambda _parent, _title, text: shown.append(text))
+    monkeypatch.setattr(export_dialog_module, "show_message",
+                        lambda _parent, _icon, _title, text: shown.append(text))
     dialog = _open(qtbot, labelled)
     out = tmp_path / "claims.jsonl"
     dialog.path_edit.setText(str(out))
@@ -95,8 +95,8 @@ def test_refused_claims_are_listed_and_the_rest_exported(
     damaged = service.claims(service.documents()[0].id)[1]
     tamper(_project(labelled), damaged.id, "words the text does not have")
     shown: list[str] = []
-    monkeypatch.setattr(export_dialog_module.QMessageBox, "exec",
-                        lambda box: shown.append(box.text()) or 0)
+    monkeypatch.setattr(export_dialog_module, "show_message",
+                        lambda _parent, _icon, _title, text: shown.append(text))
     dialog = _open(qtbot, labelled)
     out = tmp_path / "claims.jsonl"
     dialog.path_edit.setText(str(out))
