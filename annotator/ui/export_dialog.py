@@ -17,12 +17,9 @@ refused (their quote is not their text) are listed when it ends.
 from __future__ import annotations
 
 import itertools
-import threading
-import traceback
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QPalette, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,7 +31,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -44,8 +40,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QTextEdit,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -56,7 +50,6 @@ from annotator.services import exports
 from annotator.services.codebook import CodebookService
 from annotator.services.exports import (
     FORMATS,
-    ExportCancelled,
     ExportError,
     ExportOptions,
     ExportResult,
@@ -65,6 +58,8 @@ from annotator.services.exports import (
 )
 from annotator.services.project import ProjectService
 from annotator.storage.errors import ProjectError
+from annotator.ui.check_list import CheckList
+from annotator.ui.export_job import ExportJob
 from annotator.ui.item_models import STATUS_NAMES
 from annotator.ui.plain import plain, plain_tooltip, show_message
 from annotator.ui.settings import UiSettings
@@ -88,7 +83,6 @@ _LIST_DOCUMENTS = frozenset({"package", "label-studio", "doccano"})
 #: Formats whose preview is one record a line (JSON Lines).
 _ONE_RECORD_A_LINE = frozenset({"jsonl", "doccano", "documents", "package", "parquet"})
 
-_DATA = Qt.ItemDataRole.UserRole + 1
 _ERROR = "color: #B00020;"
 _NOTE = "color: #5F6368;"
 
@@ -112,143 +106,6 @@ def _holds_other_files(folder: Path) -> bool:
                    for child in folder.iterdir())
     except OSError:
         return True
-
-
-class CheckList(QTreeWidget):
-    """A flat list of checkable rows, each carrying a value; the first column is
-    checked and elided, the others (counts, status) fit their contents."""
-
-    def __init__(self, headers: Sequence[str] = ("",), parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setColumnCount(len(headers))
-        self.setHeaderLabels(list(headers))
-        self.setHeaderHidden(len(headers) == 1)
-        self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
-        self.setAllColumnsShowFocus(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        header = self.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(headers)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-
-    def add(self, texts: Sequence[str], value: object, *, checked: bool,
-            tip: str = "") -> None:
-        item = QTreeWidgetItem(list(texts))
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        item.setData(0, _DATA, value)
-        for column in range(1, len(texts)):
-            if texts[column][:1].isdigit():
-                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight
-                                      | Qt.AlignmentFlag.AlignVCenter)
-        if tip:
-            item.setToolTip(0, plain_tooltip(tip))
-        self.addTopLevelItem(item)
-
-    def count(self) -> int:
-        return self.topLevelItemCount()
-
-    def items(self) -> list[QTreeWidgetItem]:
-        return [self.topLevelItem(row) for row in range(self.topLevelItemCount())]
-
-    def values(self) -> list:
-        return [item.data(0, _DATA) for item in self.items()]
-
-    def checked(self) -> list:
-        return [item.data(0, _DATA) for item in self.items()
-                if item.checkState(0) == Qt.CheckState.Checked]
-
-    def all_checked(self) -> bool:
-        return len(self.checked()) == self.count()
-
-    def check(self, values: Iterable[object] | None = None) -> None:
-        """Check the rows whose value is in ``values`` and uncheck the rest
-        (``None``: check all); one ``itemChanged`` at most."""
-        wanted = None if values is None else set(values)
-        self.blockSignals(True)
-        try:
-            for item in self.items():
-                on = wanted is None or item.data(0, _DATA) in wanted
-                item.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-        finally:
-            self.blockSignals(False)
-        if self.count():
-            self.itemChanged.emit(self.topLevelItem(0), 0)
-
-
-class ExportJob(QObject):
-    """Runs :func:`exports.export` on a Python worker thread with its own
-    connection to the project (as :class:`annotator.ui.import_flow.ImportJob`
-    does): the job lives in the GUI thread and the worker only emits its
-    signals, which Qt queues to the GUI thread.
-
-    Signals:
-        progressed(int, int): records written so far, and the total.
-        finished(object): the :class:`~annotator.services.exports.ExportResult`.
-        cancelled(): the export stopped; nothing was written in place of the target.
-        failed(str): why the export could not be done (for the user).
-    """
-
-    progressed = Signal(int, int)
-    finished = Signal(object)
-    cancelled = Signal()
-    failed = Signal(str)
-
-    def __init__(self, parent: QObject, location: str, fmt: str, out: Path,
-                 scope: ExportScope, options: ExportOptions) -> None:
-        super().__init__(parent)
-        self.location, self.format, self.out = location, fmt, out
-        self.scope, self.options = scope, options
-        self._cancelled = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="annotator-export",
-                                        daemon=True)
-
-    def start(self) -> None:
-        """Start after connecting the signals (a small export finishes at once)."""
-        self._thread.start()
-
-    def cancel(self) -> None:
-        """Ask the worker to stop (it checks every few hundred records and once
-        more before anything is renamed into place). Safe from any thread."""
-        self._cancelled.set()
-
-    @property
-    def cancel_requested(self) -> bool:
-        return self._cancelled.is_set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Wait for the worker thread to end; True when it has (or never started)."""
-        if self._thread.ident is None:
-            return True
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    def _run(self) -> None:
-        try:
-            service = ProjectService.open(self.location)
-        except ProjectError as error:
-            self.failed.emit(str(error))
-            return
-        try:
-            result = exports.export(service, self.format, self.out, self.scope, self.options,
-                                    progress=self.progressed.emit,
-                                    cancel=self._cancelled.is_set)
-        except ExportCancelled:
-            self.cancelled.emit()
-            return
-        except (ExportError, ProjectError, OSError) as error:
-            self.failed.emit(str(error))
-            return
-        except Exception as error:      # a bug: say so rather than hang the dialog
-            traceback.print_exc()
-            self.failed.emit(f"unexpected error ({type(error).__name__}: {error})")
-            return
-        finally:
-            service.close()
-        self.finished.emit(result)
 
 
 class ExportDialog(QDialog):

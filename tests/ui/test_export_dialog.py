@@ -20,6 +20,7 @@ from annotator.services import exports
 from annotator.services.exports import FORMATS
 from annotator.services.review import ReviewService
 from annotator.ui import export_dialog as export_dialog_module
+from annotator.ui.check_list import VALUE_ROLE
 from annotator.ui.export_dialog import ExportDialog, ExportJob
 from annotator.ui.main_window import MainWindow
 
@@ -67,7 +68,7 @@ def _change(qtbot, dialog: ExportDialog, action) -> None:  # type: ignore[no-unt
 
 def _check(checks, values: list[object]) -> None:  # type: ignore[no-untyped-def]
     for item in checks.items():
-        item.setCheckState(0, Qt.CheckState.Checked if item.data(0, export_dialog_module._DATA)
+        item.setCheckState(0, Qt.CheckState.Checked if item.data(0, VALUE_ROLE)
                            in values else Qt.CheckState.Unchecked)
 
 
