@@ -1,7 +1,10 @@
 """``annotator`` command line.
 
-Expected problems (a missing file, a bad format, an unknown or locked project)
-are printed to stderr as one line and give exit code 2; no traceback.
+Expected problems (a missing file, a bad format, an unknown or locked project,
+an output that would overwrite a project) are printed to stderr as one line and
+give exit code 2; no traceback. A command that did its work but left some of it
+out (files that failed to import, claims an export refused) lists each on
+stderr and gives exit code 1.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 
 from annotator import __version__
 from annotator.domain.codebook import Dimension
-from annotator.formats.atomic import atomic_write
+from annotator.formats.atomic import ProtectedFileError, atomic_write, protected_reason
 from annotator.formats.export.package import is_package
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import ImportOptions
@@ -137,6 +140,9 @@ def _parser() -> argparse.ArgumentParser:
                             "(default stance)")
     shape.add_argument("--offsets", choices=("utf-16", "codepoint"), default="utf-16",
                        help="doccano: offset unit (default utf-16, what doccano counts)")
+    shape.add_argument("--include-paths", action="store_true",
+                       help="documents, package: keep the local paths documents were "
+                            "imported from (by default only their file names)")
     return parser
 
 
@@ -261,7 +267,13 @@ def _run_export(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise UserError(f"{out}: the folder {out.parent} does not exist")
     options = exports.ExportOptions(bom=not args.no_bom, span_label=args.span_label,
-                                    offset_unit=args.offsets)
+                                    offset_unit=args.offsets,
+                                    include_paths=args.include_paths)
+    project = _project_arg(args)
+    if project:     # before the project is even opened
+        problem = exports.target_problem(project, args.format, out, options)
+        if problem is not None:
+            raise UserError(problem)
     service = _open(args)
     try:
         result = exports.export(service, args.format, out, _scope(args), options)
@@ -271,10 +283,12 @@ def _run_export(args: argparse.Namespace) -> int:
         raise UserError(f"{out}: cannot write: {error.strerror or error}") from None
     finally:
         service.close()
+    for refusal in result.refused:
+        print(f"annotator: {refusal}", file=sys.stderr)
     print(result.summary())
     for extra in result.files[1:]:
         print(f"wrote {extra}")
-    return 0
+    return EXIT_PARTIAL if result.refused else 0
 
 
 def _run_agreement(args: argparse.Namespace) -> int:
@@ -282,6 +296,10 @@ def _run_agreement(args: argparse.Namespace) -> int:
         matching = Matching(args.match, args.threshold)
     except ValueError as error:
         raise UserError(str(error)) from None
+    if args.output:
+        problem = protected_reason(args.output, filter(None, [_project_arg(args)]))
+        if problem is not None:
+            raise UserError(problem)
     service = _open(args)
     try:
         review = ReviewService(service)
@@ -332,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runner = {"import": _run_import, "import-annotations": _run_import_annotations,
                   "export": _run_export, "agreement": _run_agreement}[args.command]
         return runner(args)
-    except (UserError, ProjectError, ImportProblem) as error:
+    except (UserError, ProjectError, ImportProblem, ProtectedFileError) as error:
         print(f"annotator: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:

@@ -1,13 +1,84 @@
-"""Writing a file so that a crash never leaves a partial file in place of a good one."""
+"""Writing a file so that a crash never leaves a partial file in place of a good one,
+and never over a project (a SQLite database) or the files SQLite keeps beside one."""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
+
+#: The first 16 bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: The files SQLite keeps beside a database ``PATH``: ``PATH-wal`` and so on.
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+#: First bytes of a write-ahead log (either byte order) and of a rollback journal.
+_SIDE_HEADERS = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83",
+                 b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7")
+
+
+class ProtectedFileError(OSError):
+    """A write aimed at a project, another SQLite database or one of their
+    ``-wal``/``-shm``/``-journal`` files; ``str()`` says which, for the user."""
+
+
+def _starts_with(path: Path, *headers: bytes) -> bool:
+    """Whether regular file ``path`` starts with one of ``headers`` (never
+    opens a pipe or a device, which could block or never end)."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        with open(path, "rb") as handle:
+            start = handle.read(16)
+    except OSError:       # missing, a folder, unreadable: not a database we can see
+        return False
+    return any(start.startswith(header) for header in headers)
+
+
+def _resolved(path: str | Path) -> Path:
+    try:
+        return Path(path).resolve()       # follows symlinks
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
+def protected_reason(path: str | Path, projects: Iterable[str | Path] = ()) -> str | None:
+    """Why ``path`` must never be written over, or None when it may be.
+
+    Refused: any of ``projects`` or its ``-wal``/``-shm``/``-journal`` file;
+    any existing file that is a SQLite database, a write-ahead log or a rollback
+    journal; and ``NAME-wal``/``-shm``/``-journal`` beside a SQLite database
+    ``NAME``. Paths are compared resolved, following symlinks.
+    """
+    target = _resolved(path)
+    for project in projects:
+        main = _resolved(project)
+        if target == main:
+            return f"{path} is this project's own file; an export never overwrites a project"
+        for side in SQLITE_SIDE_FILES:
+            if target == main.with_name(main.name + side):
+                return (f"{path} is this project's {side} file, which holds its latest "
+                        "work; an export never overwrites a project")
+    if _starts_with(target, SQLITE_HEADER):
+        return f"{path} is a SQLite database (a project?); it is never overwritten"
+    if _starts_with(target, *_SIDE_HEADERS):
+        return f"{path} is a SQLite journal (part of a project); it is never overwritten"
+    for side in SQLITE_SIDE_FILES:
+        if target.name.endswith(side) and _starts_with(
+                target.with_name(target.name[:-len(side)]), SQLITE_HEADER):
+            return (f"{path} is the {side} file of the SQLite database "
+                    f"{target.name[:-len(side)]}; it is never overwritten")
+    return None
+
+
+def refuse_protected(path: str | Path, projects: Iterable[str | Path] = ()) -> None:
+    """Raise :class:`ProtectedFileError` when :func:`protected_reason` refuses ``path``."""
+    reason = protected_reason(path, projects)
+    if reason is not None:
+        raise ProtectedFileError(reason)
 
 
 def creation_mode(directory: bool = False) -> int:
@@ -45,8 +116,11 @@ def fsync_directory(path: Path) -> None:
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; once the block has written it, the
     file is synced to disk and renamed over ``path`` (and the rename synced); on
-    error it is removed. Every atomic write in the app goes through here."""
+    error it is removed. Every atomic write in the app goes through here, so none
+    can replace a project (see :func:`protected_reason`): that raises
+    :class:`ProtectedFileError` before anything is written."""
     target = Path(path)
+    refuse_protected(target)
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
                                      dir=target.parent)
     os.close(fd)

@@ -9,9 +9,10 @@ claims, codebook and a data card) and ``documents`` (the documents as JSONL).
 Claim files carry the codebook beside them as ``<name>.codebook.json``;
 Label Studio tasks also get ``<name>.label-config.xml``.
 
-Scope (:class:`ExportScope`): all claims, or only those of some documents, of
-some annotators, of documents marked done, and with labels in a given set
-(e.g. stance ``supports`` or ``refutes``). Formats that list documents (the
+Scope (:class:`ExportScope`, in :mod:`annotator.services.export_scope`): all
+claims, or only those of some documents, of some annotators, of documents
+marked done, and with labels in a given set (e.g. stance ``supports`` or
+``refutes``). Formats that list documents (the
 package, Label Studio, doccano) list every document in the document scope
 (documents and done-only), with or without claims.
 
@@ -22,20 +23,27 @@ time. Everything is read inside one read transaction, so an export is a
 consistent snapshot even while the app goes on writing. Nothing is written in
 place: each file goes to a temporary name and is renamed over the target when
 complete, so a failed or cancelled export leaves any earlier file untouched.
+
+Checked at the door, in every format (:mod:`annotator.formats.export.safety`):
+no target is the project, its ``-wal``/``-shm``/``-journal`` files or any
+SQLite database (:func:`target_problem`, before anything is read or written);
+every claim's quote is cut from its document's text at its offsets and a claim
+whose stored quote differs is refused (:attr:`ExportResult.refused`), the rest
+exported; documents carry file names, not local paths, unless
+:attr:`ExportOptions.include_paths`.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, String, func, select, type_coerce
 
@@ -43,10 +51,24 @@ from annotator import __version__
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.codebook import to_dict as codebook_to_dict
 from annotator.formats import claims as claim_format
-from annotator.formats.atomic import atomic_binary, atomic_path, atomic_write
+from annotator.formats.atomic import (
+    ProtectedFileError,
+    atomic_binary,
+    atomic_path,
+    atomic_write,
+    protected_reason,
+)
 from annotator.formats.export import doccano, label_studio, package, parquet, w3c
 from annotator.formats.export.files import FolderInTheWay, atomic_directory
+from annotator.formats.export.safety import RefusedClaim, check_quote, without_paths
+from annotator.formats.export.streams import write_csv, write_jsonl
 from annotator.services.codebook import CodebookService
+from annotator.services.export_scope import (
+    ExportCancelled,
+    ExportError,
+    ExportScope,
+    ScopeError,
+)
 from annotator.services.project import ProjectService
 from annotator.services.review import agreement_on
 from annotator.storage.models import (
@@ -82,77 +104,6 @@ FORMATS: dict[str, FormatInfo] = {info.name: info for info in (
 EXPORT_FORMATS = tuple(FORMATS)
 
 
-class ExportError(Exception):
-    """An export that cannot be done as asked; the message says why, for the user."""
-
-
-class ScopeError(ExportError):
-    """A scope naming documents, annotators or labels the project does not have,
-    or asking for what this version cannot do yet."""
-
-
-class ExportCancelled(ExportError):
-    """The export was cancelled; nothing was written in place of the target."""
-
-
-@dataclass(frozen=True, slots=True)
-class ExportScope:
-    """Which claims (and documents) an export holds. Empty tuples mean "all".
-
-    ``documents``: document ids (or SHA-256 of their texts).
-    ``annotators``: annotator names, exactly as recorded on the claims.
-    ``done_only``: only documents whose status is done.
-    ``labels``: per dimension (``stance``, ``claim_type``, …), the keys a claim
-    must have in it to be exported; a claim with no key in a restricted
-    dimension is left out.
-    ``gold_only``: the gold layer (adjudicated claims, each with its
-    ``provenance``) instead of the analysts' claims; ``annotators`` then
-    names adjudicators.
-    """
-
-    documents: tuple[str, ...] = ()
-    annotators: tuple[str, ...] = ()
-    done_only: bool = False
-    labels: tuple[tuple[Dimension, tuple[str, ...]], ...] = ()
-    gold_only: bool = False
-
-    @classmethod
-    def of(cls, *, documents: Iterable[str] = (), annotators: Iterable[str] = (),
-           done_only: bool = False,
-           labels: Mapping[str | Dimension, Iterable[str | int]] | None = None,
-           gold_only: bool = False) -> ExportScope:
-        """A scope from plain values (``labels={"stance": ["supports", "refutes"]}``)."""
-        restricted: dict[Dimension, tuple[str, ...]] = {}
-        for name, keys in (labels or {}).items():
-            try:
-                dimension = Dimension(str(name))
-            except ValueError:
-                raise ScopeError(f"unknown label dimension {str(name)!r}; choose one of "
-                                 f"{', '.join(d.value for d in Dimension)}") from None
-            values = tuple(dict.fromkeys(str(key).strip() for key in keys if str(key).strip()))
-            if not values:
-                raise ScopeError(f"no {dimension.value} labels given to keep")
-            restricted[dimension] = values
-        return cls(documents=tuple(dict.fromkeys(documents)),
-                   annotators=tuple(dict.fromkeys(annotators)), done_only=done_only,
-                   labels=tuple(sorted(restricted.items())), gold_only=gold_only)
-
-    def describe(self) -> list[str]:
-        """The scope in words, one restriction a line (empty: everything)."""
-        lines = []
-        if self.documents:
-            lines.append(f"documents: {', '.join(self.documents)}")
-        if self.done_only:
-            lines.append("only documents marked done")
-        if self.annotators:
-            lines.append(f"annotators: {', '.join(self.annotators)}")
-        for dimension, keys in self.labels:
-            lines.append(f"{dimension.title.lower()} ({dimension.value}) in: {', '.join(keys)}")
-        if self.gold_only:
-            lines.append("only adjudicated (gold) claims")
-        return lines
-
-
 @dataclass(frozen=True, slots=True)
 class ExportOptions:
     #: CSV: start with a UTF-8 byte-order mark (what Excel needs to read UTF-8).
@@ -163,6 +114,9 @@ class ExportOptions:
     offset_unit: str = "utf-16"
     #: Write ``<name>.codebook.json`` beside claim files.
     codebook_sidecar: bool = True
+    #: Documents and packages: keep the local paths documents were imported from
+    #: (``origin``, ``metadata.original_path``); by default only file names.
+    include_paths: bool = False
 
 
 @dataclass
@@ -173,6 +127,8 @@ class ExportResult:
     documents: int = 0
     #: Every file or folder written, the main one first.
     files: list[Path] = field(default_factory=list)
+    #: Claims left out because their stored quote is not their document's text.
+    refused: list[RefusedClaim] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = []
@@ -180,7 +136,21 @@ class ExportResult:
             parts.append(f"{self.claims} claim{'s' if self.claims != 1 else ''}")
         if self.format in ("documents", "package", "label-studio", "doccano"):
             parts.append(f"{self.documents} document{'s' if self.documents != 1 else ''}")
-        return f"wrote {' and '.join(parts)} to {self.path}"
+        text = f"wrote {' and '.join(parts)} to {self.path}"
+        if self.refused:
+            many = len(self.refused) != 1
+            text += (f"; refused {len(self.refused)} claim{'s' if many else ''} whose quote "
+                     f"{'do' if many else 'does'} not match the document text")
+        return text
+
+
+class ScopeCount(NamedTuple):
+    """How much a scope holds: its claims, its documents, and how many of those
+    documents have claims in the scope."""
+
+    claims: int
+    documents: int
+    claimed_documents: int
 
 
 #: ``progress(done, total)``: claims (documents for ``documents``) written so far.
@@ -312,14 +282,19 @@ def _comments(conn: Connection, document_id: str) -> dict[str, list[dict[str, An
 
 
 def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000,
-                   limit: int | None = None) -> Iterator[dict]:
+                   limit: int | None = None,
+                   refused: list[RefusedClaim] | None = None) -> Iterator[dict]:
     """Canonical claim records in document order, straight from Core rows (the
-    first ``limit`` only, when given: SQLite then keeps a top-N, not a full sort)."""
+    first ``limit`` only, when given: SQLite then keeps a top-N, not a full sort).
+
+    Each quote is cut from the document's text at the claim's offsets; a claim
+    whose stored quote differs is left out and added to ``refused``."""
     query = _claims_query(conn, scope)
     if limit is not None:
         query = query.limit(limit)
     result = conn.execution_options(yield_per=batch).execute(query)
-    pages_query = select(_DOCUMENTS.c.metadata)
+    document_query = select(_DOCUMENTS.c.metadata, _DOCUMENTS.c.text)
+    text = ""
     current: str | None = None
     pages: list[int] | None = None
     review: dict[str, Any] = {}
@@ -331,15 +306,22 @@ def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000,
          likelihood, confidence, version, source_name, sha256, title) in result:
         if document_id != current:
             current = document_id
-            metadata = conn.execute(pages_query.where(_DOCUMENTS.c.id == document_id)).scalar()
+            metadata, text = conn.execute(
+                document_query.where(_DOCUMENTS.c.id == document_id)).one()
             pages = claim_format.page_starts(metadata)
             review = _review(conn, document_id, gold)
             comments = {} if gold else _comments(conn, document_id)
+        refusal = check_quote(claim_id, document_id, text, start, end, quote)
+        if refusal is not None:
+            if refused is not None:
+                refused.append(refusal)
+            continue
         page_start, page_end = page_span(pages, start, end) if pages else (None, None)
         record = {
             "id": claim_id, "document_id": document_id, "document_sha256": sha256,
             "document_title": title, "start": start, "end": end, "quote": quote,
-            "prefix": prefix, "suffix": suffix, "proposition": proposition, "stance": stance,
+            "prefix": prefix, "suffix": suffix, "proposition": proposition or None,
+            "stance": stance,
             "source_reliability": reliability, "info_credibility": credibility, "note": note,
             "tags": _tags(tags), "annotator": annotator, "created_at": _iso(created),
             "updated_at": _iso(updated), "claim_type": claim_type,
@@ -354,8 +336,10 @@ def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000,
         yield record
 
 
-def _document_records(conn: Connection, scope: ExportScope) -> Iterator[dict]:
-    """Documents in scope, in document order, each with its text (read a few at a time)."""
+def _document_records(conn: Connection, scope: ExportScope,
+                      include_paths: bool = False) -> Iterator[dict]:
+    """Documents in scope, in document order, each with its text (read a few at a
+    time); local paths cut to file names unless ``include_paths``."""
     raw = conn.dialect.name == "sqlite"
     created = (type_coerce(_DOCUMENTS.c.created_at, String) if raw
                else _DOCUMENTS.c.created_at)
@@ -367,10 +351,11 @@ def _document_records(conn: Connection, scope: ExportScope) -> Iterator[dict]:
              .order_by(_DOCUMENTS.c.created_at, _DOCUMENTS.c.id))
     for (doc_id, sha256, title, source, published, metadata, text, created_at,
          status, origin, previous_id) in conn.execution_options(yield_per=4).execute(query):
-        yield {"id": doc_id, "sha256": sha256, "title": title, "source": source,
-               "published": published, "metadata": metadata, "text": text,
-               "created_at": _iso(created_at), "status": status, "origin": origin,
-               "previous_id": previous_id}
+        record = {"id": doc_id, "sha256": sha256, "title": title, "source": source,
+                  "published": published, "metadata": metadata, "text": text,
+                  "created_at": _iso(created_at), "status": status, "origin": origin,
+                  "previous_id": previous_id}
+        yield record if include_paths else without_paths(record)
 
 
 def _groups(documents: Iterator[dict], claims: Iterator[dict]) -> Iterator[
@@ -396,22 +381,22 @@ def _snapshot(service: ProjectService) -> Iterator[Connection]:
         yield session.connection()
 
 
-def count(service: ProjectService, scope: ExportScope | None = None) -> tuple[int, int]:
-    """(claims, documents) in scope: for a progress bar or a confirmation."""
+def count(service: ProjectService, scope: ExportScope | None = None) -> ScopeCount:
+    """The claims and documents in scope: for a progress bar or a confirmation."""
     scope = resolve_scope(service, scope or ExportScope())
     with _snapshot(service) as conn:
         return _count(conn, scope)
 
 
-def _count(conn: Connection, scope: ExportScope) -> tuple[int, int]:
+def _count(conn: Connection, scope: ExportScope) -> ScopeCount:
     table = _table(scope)
-    claims = conn.execute(
-        select(func.count()).select_from(
+    claims, claimed = conn.execute(
+        select(func.count(), func.count(table.c.document_id.distinct())).select_from(
             table.join(_DOCUMENTS, _DOCUMENTS.c.id == table.c.document_id))
-        .where(*_claim_filters(scope))).scalar() or 0
+        .where(*_claim_filters(scope))).one()
     documents = conn.execute(select(func.count()).select_from(_DOCUMENTS)
                              .where(*_document_filters(scope))).scalar() or 0
-    return claims, documents
+    return ScopeCount(claims or 0, documents, claimed or 0)
 
 
 def annotators(service: ProjectService) -> list[tuple[str, int]]:
@@ -486,49 +471,6 @@ def _watched(records: Iterator[dict], total: int, progress: ProgressCallback | N
         progress(done, total)
 
 
-def write_jsonl(handle: IO[str], records: Iterable[dict]) -> int:
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    count = 0
-    write = handle.write
-    for record in records:
-        write(encode(record))
-        write("\n")
-        count += 1
-    return count
-
-
-_INTEGER_FIELDS = frozenset({"start", "end", "info_credibility", "codebook_version",
-                             "page_start", "page_end"})
-#: First characters that make a spreadsheet run a cell as a formula (OWASP).
-_FORMULA = frozenset("=+-@\t\r")
-
-
-def write_csv(handle: IO[str], records: Iterable[dict],
-              fields: tuple[str, ...] = claim_format.CLAIM_FIELDS) -> int:
-    """CSV (RFC 4180, CRLF) with a header; text cells that a spreadsheet would run
-    as a formula get a leading ``'`` (OWASP, "CSV Injection"; integers are never
-    neutralised, ``None`` is an empty cell, lists are joined with ``"; "``)."""
-    writer = csv.writer(handle, lineterminator="\r\n")
-    writer.writerow(fields)
-    separator = claim_format.CSV_TAG_SEPARATOR
-    texts = [i for i, name in enumerate(fields) if name not in _INTEGER_FIELDS]
-    count = 0
-    for record in records:
-        cells = [record.get(name) for name in fields]
-        for i in texts:
-            value = cells[i]
-            if value is None:
-                continue
-            if type(value) is not str:
-                value = separator.join(value) if isinstance(value, list) else str(value)
-                cells[i] = value
-            if value and value[0] in _FORMULA:
-                cells[i] = "'" + value
-        writer.writerow(cells)
-        count += 1
-    return count
-
-
 def _codebook(service: ProjectService) -> Codebook:
     return CodebookService(service.database).codebook()
 
@@ -565,6 +507,42 @@ def _check_options(options: ExportOptions) -> None:
         raise ExportError(f"offsets must be one of {', '.join(doccano.OFFSET_UNITS)}")
 
 
+def _targets(fmt: str, out: Path, options: ExportOptions) -> list[Path]:
+    """Every file (or folder) an export of ``fmt`` to ``out`` writes."""
+    targets = [out]
+    if FORMATS[fmt].claims and options.codebook_sidecar:
+        targets.append(sidecar_path(out))
+    if fmt == "label-studio":
+        targets.append(sidecar_path(out, "label-config", ".xml"))
+    return targets
+
+
+def target_problem(project: str | Path, fmt: str, out: str | Path,
+                   options: ExportOptions | None = None) -> str | None:
+    """Why exporting ``fmt`` to ``out`` would write over a project, or None.
+
+    Refused: ``project`` itself or its ``-wal``/``-shm``/``-journal`` files, any
+    SQLite database (see :func:`annotator.formats.atomic.protected_reason`), as
+    the export's main file or a file beside it; and, for a package folder, a
+    folder that holds the project. The window and the command line both ask
+    here; :func:`export` asks again before reading anything."""
+    fmt = normalise_format(fmt)
+    out = Path(out)
+    for target in _targets(fmt, out, options or ExportOptions()):
+        reason = protected_reason(target, [project])
+        if reason is not None:
+            return reason
+    if fmt == "package" and out.suffix.lower() != ".zip":
+        try:
+            inside = Path(project).resolve().is_relative_to(out.resolve())
+        except (OSError, RuntimeError):
+            inside = True
+        if inside:
+            return (f"{out} holds the project {Path(project).name}; a package folder "
+                    "never replaces a folder with the project in it")
+    return None
+
+
 def generator_agent() -> dict[str, str]:
     return {"type": "Software", "name": f"Annotator {__version__}"}
 
@@ -580,12 +558,16 @@ def export(service: ProjectService, fmt: str, out: str | Path,
     and ``cancel`` (polled every few hundred records) are for a window's
     progress bar; a cancelled export raises :class:`ExportCancelled` and leaves
     the target as it was. Raises :class:`ExportError` for what the user can fix
-    (scope, options, pyarrow missing) and ``OSError`` for files that cannot be
-    written.
+    (a target that is a project, scope, options, pyarrow missing) and
+    ``OSError`` for files that cannot be written. Claims whose stored quote is
+    not their text are left out and listed in :attr:`ExportResult.refused`.
     """
     fmt = normalise_format(fmt)
     out = Path(out)
     options = options or ExportOptions()
+    problem = target_problem(service.location, fmt, out, options)
+    if problem is not None:
+        raise ExportError(problem)
     scope = resolve_scope(service, scope or ExportScope())
     codebook = _codebook(service)
     _check_options(options)
@@ -593,21 +575,22 @@ def export(service: ProjectService, fmt: str, out: str | Path,
         raise ExportError(parquet.INSTALL_HINT)
     result = ExportResult(fmt, out, files=[out])
     with _snapshot(service) as conn:
-        claims_total, documents_total = (_count(conn, scope) if progress is not None
-                                         else (0, 0))
+        claims_total, documents_total, _ = (_count(conn, scope) if progress is not None
+                                            else (0, 0, 0))
+        documents = _document_records(conn, scope, options.include_paths)
         if fmt == "documents":
-            documents = _watched(_document_records(conn, scope), documents_total, progress,
-                                 cancel)
             with atomic_write(out, newline="\n") as handle:
-                result.documents = write_jsonl(handle, documents)
+                result.documents = write_jsonl(
+                    handle, _watched(documents, documents_total, progress, cancel))
             return result
-        claims = _watched(_claim_records(conn, scope), claims_total, progress, cancel)
+        claims = _watched(_claim_records(conn, scope, refused=result.refused), claims_total,
+                          progress, cancel)
         if fmt == "package":
-            stats = _write_package(service, conn, scope, claims, codebook, out)
+            stats = _write_package(service, conn, scope, documents, claims, codebook, out)
             result.claims, result.documents = stats.claims, stats.documents
             return result
         if fmt in ("label-studio", "doccano"):
-            groups = _counting(_groups(_document_records(conn, scope), claims), result)
+            groups = _counting(_groups(documents, claims), result)
             with atomic_write(out, newline="\n") as handle:
                 if fmt == "label-studio":
                     result.claims = label_studio.write_tasks(handle, groups,
@@ -680,18 +663,19 @@ def _agreement(conn: Connection, scope: ExportScope,
 
 
 def _write_package(service: ProjectService, conn: Connection, scope: ExportScope,
-                   claims: Iterator[dict], codebook: Codebook, out: Path) -> package.PackageStats:
+                   documents: Iterator[dict], claims: Iterator[dict], codebook: Codebook,
+                   out: Path) -> package.PackageStats:
     stats = package.PackageStats(name=_project_name(service), app_version=__version__,
                                  exported_at=_now(), scope=scope.describe())
     stats.analysts, stats.agreement = _agreement(conn, scope, codebook)
-    args = (_document_records(conn, scope), claims, codebook, codebook_to_dict(codebook), stats)
+    args = (documents, claims, codebook, codebook_to_dict(codebook), stats)
     if out.suffix.lower() == ".zip":
         with atomic_binary(out) as handle:
             return package.write_zip(handle, out.stem, *args)
     try:
         with atomic_directory(out, replaceable=package.PACKAGE_FILES) as folder:
             return package.write_folder(folder, *args)
-    except FolderInTheWay as error:
+    except (FolderInTheWay, ProtectedFileError) as error:
         raise ExportError(str(error)) from None
 
 
@@ -733,9 +717,9 @@ def preview(service: ProjectService, fmt: str, scope: ExportScope | None = None,
     buffer = io.StringIO()
     with _snapshot(service) as conn:
         claims = _first_claim_records(conn, scope, limit)
+        documents = _document_records(conn, scope, options.include_paths)
         if fmt == "documents":
-            write_jsonl(buffer, (_cut(d) for d in
-                                 itertools.islice(_document_records(conn, scope), limit)))
+            write_jsonl(buffer, (_cut(d) for d in itertools.islice(documents, limit)))
         elif fmt == "csv":
             write_csv(buffer, claims)
         elif fmt == "w3c":
@@ -744,7 +728,7 @@ def preview(service: ProjectService, fmt: str, scope: ExportScope | None = None,
             buffer.write(json.dumps(annotations, ensure_ascii=False, indent=2))
         elif fmt in ("label-studio", "doccano"):
             # The first document with its first claims (not all of its claims).
-            for document in itertools.islice(_document_records(conn, scope), 1):
+            for document in itertools.islice(documents, 1):
                 records = _first_claim_records(
                     conn, replace(scope, documents=(document["id"],)), limit)
                 if fmt == "label-studio":

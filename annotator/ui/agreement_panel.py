@@ -29,6 +29,7 @@ from annotator.domain.codebook import Dimension
 from annotator.domain.wording import plural
 from annotator.review import EXACT, JACCARD, OVERLAP_RATIO
 from annotator.ui.item_models import RowTableModel
+from annotator.ui.plain import plain, plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -152,13 +153,13 @@ class AgreementModel(RowTableModel):
             if role == _DISPLAY:
                 return title
             if role == _TOOLTIP:
-                return row_tip
+                return plain_tooltip(row_tip) or None
             return None
         cell = cells[column - 1]
         if role == _DISPLAY:
             return cell.text
         if role == _TOOLTIP:
-            return cell.tip or None
+            return plain_tooltip(cell.tip) or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and not cell.applies:
@@ -186,9 +187,9 @@ class AgreementPanel(QWidget):
         self.scope.addTab("This document")
         self.scope.addTab("Corpus")
         self.scope.setDrawBase(False)
-        self.title = QLabel()
+        self.title = plain(QLabel())        # analysts' names
         self.title.setObjectName("agreementTitle")
-        self.summary = QLabel()
+        self.summary = plain(QLabel())
         self.summary.setObjectName("agreementSummary")
         self.summary.setWordWrap(True)
         self.model = AgreementModel(self)

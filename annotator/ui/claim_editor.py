@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.labelling import digit_keys, key_range, missing_text
 from annotator.domain.model import Claim, normalise_tags
+from annotator.ui.plain import plain, plain_tooltip
 
 NOTE_SAVE_DELAY_MS = 600
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -85,7 +86,7 @@ class ClaimEditor(QWidget):
         self.quote.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.quote.setFixedHeight(self.quote.fontMetrics().lineSpacing() * 3 + 4)
         self.quote.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.missing = QLabel()
+        self.missing = plain(QLabel())
         self.missing.setObjectName("claimMissing")
         self.missing.setStyleSheet("color: #B35C00;")
         #: Review comments on the claim (read-only), from :meth:`set_comments_source`.
@@ -194,7 +195,7 @@ class ClaimEditor(QWidget):
                 tip = label.description or label.name
                 if key_hint:
                     tip += f"\nKey: {key_hint}"
-                combo.setItemData(combo.count() - 1, tip, _TOOLTIP)
+                combo.setItemData(combo.count() - 1, plain_tooltip(tip), _TOOLTIP)
                 if label.retired:
                     item = combo.model().item(combo.count() - 1)  # type: ignore[attr-defined]
                     item.setEnabled(False)
@@ -215,9 +216,9 @@ class ClaimEditor(QWidget):
         for proposition in self._codebook.propositions:
             if not proposition.retired:
                 self.proposition.addItem(proposition.text)
-                self.proposition.setItemData(self.proposition.count() - 1,
-                                             proposition.description or proposition.text,
-                                             _TOOLTIP)
+                self.proposition.setItemData(
+                    self.proposition.count() - 1,
+                    plain_tooltip(proposition.description or proposition.text), _TOOLTIP)
         self.proposition.setCurrentText(text)
         self._loading = False
 

@@ -65,6 +65,7 @@ from annotator.ui.codebook_tabs import (
 )
 from annotator.ui.commands import ChangeCodebookCommand
 from annotator.ui.controller import CodebookController
+from annotator.ui.plain import plain_tooltip, show_message
 
 #: The names this module has always offered; the table models and the tabs now
 #: live in :mod:`annotator.ui.codebook_models` and :mod:`annotator.ui.codebook_tabs`.
@@ -217,9 +218,9 @@ class CodebookDialog(QDialog):
                 (self.redo_button, undo_stack.canRedoChanged, undo_stack.redoTextChanged,
                  undo_stack.canRedo(), undo_stack.redoText())):
             button.setEnabled(can)
-            button.setToolTip(tip)
+            button.setToolTip(plain_tooltip(tip))     # names labels and propositions
             enabled.connect(button.setEnabled)
-            text.connect(button.setToolTip)
+            text.connect(lambda tip, button=button: button.setToolTip(plain_tooltip(tip)))
         controller.codebook_changed.connect(self.refresh)
         controller.failed.connect(self._show_refusal)
         self.refresh()
@@ -287,7 +288,7 @@ class CodebookDialog(QDialog):
         super().changeEvent(event)
 
     def _show_refusal(self, message: str) -> None:
-        QMessageBox.warning(self, "Codebook not changed", message)
+        show_message(self, QMessageBox.Icon.Warning, "Codebook not changed", message)
 
     # Labels ----------------------------------------------------------------------------------
 
@@ -360,11 +361,12 @@ class CodebookDialog(QDialog):
                 self.codebook.of(Dimension.STANCE):
             self._show_refusal(f"The stance labels already are {STANCE_PRESET_TITLES[name]}.")
             return False
-        answer = QMessageBox.question(
-            self, "Switch stance labels",
+        answer = show_message(
+            self, QMessageBox.Icon.Question, "Switch stance labels",
             f"Switch the stance labels to {STANCE_PRESET_TITLES[name]}?\n\n"
             + "\n".join(f"• {line}" for line in plan.lines)
-            + "\n\nNo claim loses its stance. You can undo this.")
+            + "\n\nNo claim loses its stance. You can undo this.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return False
         return self.push(plan.codebook, f"Switch stance labels to {STANCE_PRESET_TITLES[name]}",
@@ -461,7 +463,7 @@ class CodebookDialog(QDialog):
                 json.dump(to_dict(self.codebook), handle, ensure_ascii=False, indent=2)
                 handle.write("\n")
         except OSError as error:
-            QMessageBox.critical(self, "Export failed", f"{path}: {error}")
+            show_message(self, QMessageBox.Icon.Critical, "Export failed", f"{path}: {error}")
             return False
         return True
 
@@ -477,8 +479,8 @@ class CodebookDialog(QDialog):
         if not self.push(plan.codebook, f"Import codebook from {Path(path).name}",
                          proposition_renames=plan.proposition_renames):
             return False
-        QMessageBox.information(
-            self, "Codebook imported",
+        show_message(
+            self, QMessageBox.Icon.Information, "Codebook imported",
             f"Imported {Path(path).name}: codebook version {self.codebook.version}."
             + ("\n\n" + "\n".join(f"• {line}" for line in plan.lines) if plan.lines
                else "\n\nEvery label in use is in the file; no claim needed a change."))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from annotator.domain.codebook import Dimension, Label, Proposition
 from annotator.domain.wording import plural
+from annotator.ui.plain import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 #: The text colour of retired labels and of grades that are not on the scale.
@@ -135,7 +136,8 @@ class LabelTableModel(CodebookTableModel):
                 return f"{claims_text(self.usage.get(label.key, 0))} use this label"
             if column == self.ORDER and not label.judgeable:
                 return "Not a point on the scale: never sorted or compared with the grades"
-            return f"{label.name}: {label.description}" if label.description else label.name
+            return plain_tooltip(f"{label.name}: {label.description}" if label.description
+                                 else label.name)
         if role == Qt.ItemDataRole.ForegroundRole and (label.retired or (
                 column == self.ORDER and not label.judgeable)):
             return RETIRED_COLOUR
@@ -168,7 +170,7 @@ class PropositionTableModel(CodebookTableModel):
         if role == Qt.ItemDataRole.CheckStateRole and column == self.RETIRED:
             return Qt.CheckState.Checked if proposition.retired else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
-            return proposition.description or proposition.text
+            return plain_tooltip(proposition.description or proposition.text)
         if role == Qt.ItemDataRole.ForegroundRole and proposition.retired:
             return RETIRED_COLOUR
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.CLAIMS:

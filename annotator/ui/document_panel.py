@@ -1,6 +1,7 @@
 """The document's details: what the analyst may edit (title, source, date,
 publisher) and what the import recorded (importer, encoding, file, hashes,
-pages, sections, versions). The text itself is never editable."""
+pages, sections, versions). The text itself is never editable; everything is
+shown as written (a web page's author can be any text, HTML included)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.model import Document
+from annotator.ui.plain import plain_label
 
 #: Metadata shown read-only, in this order, with their labels.
 _INFO = (
@@ -56,7 +58,7 @@ class DocumentPanel(QWidget):
         self.info_labels: dict[str, QLabel] = {}
         for key, label in (*_INFO, ("pages", "Pages"), ("reflow", "Line breaks"),
                            ("sha256", "Text SHA-256"), ("version", "Version")):
-            value = QLabel()
+            value = plain_label()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
             # Hashes and URLs have no spaces to wrap at: never let them widen the dock.

@@ -62,6 +62,7 @@ from annotator.ui.export_panes import (
     PreviewPane,
     ScopePane,
 )
+from annotator.ui.plain import plain, show_message
 from annotator.ui.settings import UiSettings
 from annotator.ui.tasks import (
     USER_ERRORS,
@@ -94,6 +95,9 @@ def _holds_other_files(folder: Path) -> bool:
                    for child in folder.iterdir())
     except OSError:
         return True
+
+#: Refused claims listed after an export (the rest are counted).
+REFUSED_LISTED = 20
 
 
 class ExportJob(BackgroundTask):
@@ -188,9 +192,15 @@ class ExportDialog(QDialog):
         self.path_edit.setPlaceholderText("Where to save the export")
         self.browse_button = QPushButton("B&rowse…")
         self.browse_button.setAutoDefault(False)
-        self.path_note = QLabel()
+        self.path_note = plain(QLabel())
         self.path_note.setObjectName("exportPathNote")
         self.path_note.setWordWrap(True)
+        self.paths_check = QCheckBox("Include local file &paths")
+        self.paths_check.setObjectName("exportIncludePaths")
+        self.paths_check.setChecked(ExportOptions().include_paths)
+        self.paths_check.setToolTip("Keep the folders the documents were imported from "
+                                    "(else only their file names): they can show your "
+                                    "user name and folders to whoever reads the data")
 
         self.bom_check = QCheckBox("Start with a UTF-8 &BOM (Excel needs it to read accents)")
         self.bom_check.setChecked(self._settings.export_bom())
@@ -230,6 +240,7 @@ class ExportDialog(QDialog):
         form.addRow(self.offset_label, self.offset_combo)
         form.addRow("Package:", self.zip_check)
         form.addRow("Codebook:", self.sidecar_check)
+        form.addRow("Documents:", self.paths_check)
 
         self.scope_pane = ScopePane(self._codebook)
         self.preview_pane = PreviewPane()
@@ -295,8 +306,9 @@ class ExportDialog(QDialog):
         self.path_edit.textChanged.connect(self._on_path_changed)
         self.browse_button.clicked.connect(self.browse)
         self.zip_check.toggled.connect(self._on_zip_toggled)
-        for widget in (self.bom_check, self.sidecar_check):
+        for widget in (self.bom_check, self.sidecar_check, self.paths_check):
             widget.toggled.connect(self.schedule_refresh)
+        self.sidecar_check.toggled.connect(self._check_path)    # one more file written
         for combo in (self.span_combo, self.offset_combo):
             combo.currentIndexChanged.connect(self.schedule_refresh)
         self.scope_pane.changed.connect(self.schedule_refresh)
@@ -307,7 +319,8 @@ class ExportDialog(QDialog):
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = [
             self.format_combo, self.path_edit, self.browse_button, self.bom_check,
-            self.span_combo, self.offset_combo, self.zip_check, self.sidecar_check, self.tabs,
+            self.span_combo, self.offset_combo, self.zip_check, self.sidecar_check,
+            self.paths_check, self.tabs,
             self.documents_list, self.documents_all, self.documents_none,
             self.annotators_list, self.annotators_all, self.annotators_none, self.mine_button,
             *self.label_lists.values(), self.labels_clear, self.done_only, self.gold_only,
@@ -331,7 +344,8 @@ class ExportDialog(QDialog):
                 self.span_combo: name in ("label-studio", "doccano"),
                 self.offset_combo: name == "doccano",
                 self.zip_check: name == "package",
-                self.sidecar_check: FORMATS[name].claims}
+                self.sidecar_check: FORMATS[name].claims,
+                self.paths_check: name in ("documents", "package")}
         for widget, visible in rows.items():
             self.what_form.setRowVisible(widget, visible)
         if previous and self.path_edit.text().strip():
@@ -406,8 +420,9 @@ class ExportDialog(QDialog):
             problem = note
         elif not path.parent.is_dir():
             problem = f"The folder {path.parent} does not exist."
-        elif self._is_project_file(path):
-            problem = f"{path.name} is this project's own file; choose another name."
+        elif reason := exports.target_problem(self._service.location, fmt, path,
+                                              self.options()):
+            problem = f"{reason[:1].upper()}{reason[1:]}."
         elif fmt == "package" and path.suffix.lower() != ".zip":
             if path.exists() and not path.is_dir():
                 problem = f"{path.name} is a file; a package is written as a folder."
@@ -429,15 +444,6 @@ class ExportDialog(QDialog):
                                      else NOTE_STYLE)
         self.path_note.setVisible(bool(problem or note))
         self._update_buttons()
-
-    def _is_project_file(self, path: Path) -> bool:
-        project = Path(self._service.location)
-        try:
-            return path.resolve() in {project.resolve(), *(
-                project.with_name(project.name + end).resolve() for end in ("-wal", "-shm",
-                                                                            "-journal"))}
-        except OSError:
-            return False
 
     def browse(self) -> None:
         fmt = self.format_name()
@@ -477,7 +483,8 @@ class ExportDialog(QDialog):
         return ExportOptions(bom=self.bom_check.isChecked(),
                              span_label=str(self.span_combo.currentData()),
                              offset_unit=str(self.offset_combo.currentData()),
-                             codebook_sidecar=self.sidecar_check.isChecked())
+                             codebook_sidecar=self.sidecar_check.isChecked(),
+                             include_paths=self.paths_check.isChecked())
 
     # Count and preview -------------------------------------------------------------
 
@@ -492,15 +499,15 @@ class ExportDialog(QDialog):
         problem = ""
         try:
             scope = self.scope()
-            claims, documents = exports.count(self._service, scope)
+            claims, documents, claimed = exports.count(self._service, scope)
             text = exports.preview(self._service, fmt, scope, self.options(),
                                    limit=PREVIEW_RECORDS)
         except (ExportError, ProjectError) as error:
-            problem, claims, documents, text = str(error), 0, 0, ""
+            problem, claims, documents, claimed, text = str(error), 0, 0, 0, ""
         if not problem and fmt == "parquet" and not self._parquet_available():
             problem = parquet.INSTALL_HINT
         self._scope_problem = problem
-        self.preview_pane.display(fmt, problem, claims, documents, text)
+        self.preview_pane.display(fmt, problem, claims, documents, text, claimed=claimed)
         self._update_buttons()
         self.refreshed.emit()
 
@@ -602,7 +609,20 @@ class ExportDialog(QDialog):
             self._settings.set_export_bom(job.options.bom)
         self.progress_label.setText("")
         self.exported.emit(result)
+        if result.refused:
+            self._show_refused(result)
         self.accept()
+
+    def _show_refused(self, result: ExportResult) -> None:
+        """List the claims the export left out because their quote is not their text."""
+        shown = result.refused[:REFUSED_LISTED]
+        more = len(result.refused) - len(shown)
+        show_message(self, QMessageBox.Icon.Warning, "Some claims were not exported",
+                     f"{result.summary()[:1].upper()}{result.summary()[1:]}.\n\n"
+                     "A claim is exported only when its quote is the document's text at "
+                     "its offsets; these were not (the project may be damaged):\n\n"
+                     + "\n".join(f"• {refusal}" for refusal in shown)
+                     + (f"\n… and {more} more" if more else ""))
 
     def _on_cancelled(self) -> None:
         if self._end_job() is None:
@@ -616,8 +636,8 @@ class ExportDialog(QDialog):
             return
         self.progress_label.setText("Export failed.")
         self._check_path()
-        QMessageBox.critical(self, "Export failed",
-                             f"Could not export to {job.out}:\n\n{message}")
+        show_message(self, QMessageBox.Icon.Critical, "Export failed",
+                     f"Could not export to {job.out}:\n\n{message}")
 
     def abort(self) -> None:
         """Stop a running export and wait for it (the window is closing)."""

@@ -35,6 +35,7 @@ from annotator.domain.model import DocumentInfo
 from annotator.domain.wording import plural
 from annotator.services.exports import ExportScope, ScopeError
 from annotator.ui.item_models import STATUS_NAMES
+from annotator.ui.plain import plain, plain_tooltip
 
 #: The label filters offered, in this order (more when the codebook has them).
 LABEL_FILTERS = (Dimension.STANCE, Dimension.CLAIM_TYPE, Dimension.SOURCE_RELIABILITY,
@@ -54,6 +55,9 @@ def _label_text(label: Label) -> str:
     reliable``), categories by name."""
     text = f"{label.key} — {label.name}" if label.dimension.graded else label.name
     return f"{text} (retired)" if label.retired else text
+
+#: Formats that list every document in scope, with claims or not.
+LIST_DOCUMENTS = frozenset({"package", "label-studio", "doccano"})
 
 
 class CheckList(QTreeWidget):
@@ -87,7 +91,7 @@ class CheckList(QTreeWidget):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
         if tip:
-            item.setToolTip(0, tip)
+            item.setToolTip(0, plain_tooltip(tip))
         self.addTopLevelItem(item)
 
     def count(self) -> int:
@@ -241,9 +245,9 @@ class ScopePane(QGroupBox):
                                      checked=True)
         names = self.annotators_list.values()
         self.mine_button.setEnabled(analyst in names)
-        self.mine_button.setToolTip(
+        self.mine_button.setToolTip(plain_tooltip(
             f"Export only the claims by {analyst}" if analyst in names
-            else f"{analyst or 'You'} made no claims in this project")
+            else f"{analyst or 'You'} made no claims in this project"))
         self.update_tabs()
 
     def _on_checks_changed(self, *_changed: object) -> None:
@@ -299,7 +303,7 @@ class PreviewPane(QWidget):
         font = self.count_label.font()
         font.setBold(True)
         self.count_label.setFont(font)
-        self.scope_message = QLabel()
+        self.scope_message = plain(QLabel())     # may name annotators and documents
         self.scope_message.setObjectName("exportScopeMessage")
         self.scope_message.setWordWrap(True)
         self.scope_message.setStyleSheet(ERROR_STYLE)
@@ -321,9 +325,11 @@ class PreviewPane(QWidget):
         layout.addWidget(self.preview_label)
         layout.addWidget(self.preview, 1)
 
-    def display(self, fmt: str, problem: str, claims: int, documents: int, text: str) -> None:
-        """Show what exporting as ``fmt`` gives: the count and the preview
-        ``text``, or the ``problem`` that stops it."""
+    def display(self, fmt: str, problem: str, claims: int, documents: int, text: str, *,
+                claimed: int | None = None) -> None:
+        """Show what exporting as ``fmt`` gives: the count (claims, the ``claimed``
+        documents they are in, and the ``documents`` in scope where the format
+        lists them all) and the preview ``text``, or the ``problem`` that stops it."""
         self.scope_message.setText(problem[:1].upper() + problem[1:])
         self.scope_message.setVisible(bool(problem))
         if problem:
@@ -331,8 +337,11 @@ class PreviewPane(QWidget):
         elif fmt == "documents":
             self.count_label.setText(plural(documents, "document"))
         else:
+            claimed = documents if claimed is None else claimed
+            listed = (f" ({plural(documents, 'document')} listed)"
+                      if fmt in LIST_DOCUMENTS and documents != claimed else "")
             self.count_label.setText(f"{plural(claims, 'claim')} in "
-                                     f"{plural(documents, 'document')}")
+                                     f"{plural(claimed, 'document')}{listed}")
         what = {"package": "the first claims of claims.jsonl",
                 "parquet": "the first rows, as JSON",
                 "label-studio": "the first task",

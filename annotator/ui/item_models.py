@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor
 
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.model import Claim, DocumentInfo
+from annotator.ui.plain import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -101,7 +102,7 @@ class DocumentListModel(RowTableModel):
             return doc.claim_count if column == 2 else doc.incomplete_count
         if role == _TOOLTIP:
             details = [doc.title, doc.source, doc.published and f"Published {doc.published}"]
-            return "\n".join(d for d in details if d)
+            return plain_tooltip("\n".join(d for d in details if d))
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and doc.superseded:
@@ -274,14 +275,14 @@ class ClaimTableModel(QAbstractTableModel):
             return str(self.data(index, _DISPLAY)).lower()
         if role == _TOOLTIP:
             if column == "Reliability":
-                return self._reliability_tooltip(claim)
+                return plain_tooltip(self._reliability_tooltip(claim)) or None
             if column in self._DIMENSION:
                 label = self._codebook.label(self._DIMENSION[column],
                                              getattr(claim, self._DIMENSION[column].value))
-                return label.description if label else None
+                return plain_tooltip(label.description) or None if label else None
             if column in ("Quote", "Note", "Proposition"):
-                return {"Quote": claim.quote, "Note": claim.note,
-                        "Proposition": claim.proposition}[column] or None
+                return plain_tooltip({"Quote": claim.quote, "Note": claim.note,
+                                      "Proposition": claim.proposition}[column]) or None
         if role == Qt.ItemDataRole.DecorationRole and column in self._DIMENSION:
             dimension = self._DIMENSION[column]
             colour = self._codebook.colour(dimension, getattr(claim, dimension.value))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.model import Claim
 from annotator.ui.claim_editor import swatch
+from annotator.ui.plain import plain_tooltip
 from annotator.ui.text_view import UNLABELLED
 
 _KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -120,7 +121,7 @@ class LegendPanel(QWidget):
     def _add(self, text: str, key: str, colour: str, tip: str, hidden: set[str]) -> None:
         item = QListWidgetItem(swatch(colour), text)
         item.setData(_KEY_ROLE, key)
-        item.setToolTip(tip)
+        item.setToolTip(plain_tooltip(tip))
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Unchecked if key in hidden else Qt.CheckState.Checked)
         self.labels.addItem(item)

@@ -35,6 +35,7 @@ from annotator.domain.model import Claim, normalise_tags
 from annotator.domain.review import HistoryEntry, ReviewComment, claim_values
 from annotator.review.matching import Unit
 from annotator.ui.claim_editor import swatch
+from annotator.ui.plain import plain_label, plain_tooltip
 from annotator.ui.review_panel import label_name
 
 
@@ -285,7 +286,7 @@ class CommentDialog(QDialog):
         layout.addWidget(QLabel("Comments so far (the claim's author sees them):"))
         layout.addWidget(self.earlier, 1)
         layout.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(QLabel(f"New comment, as {author}:"))
+        layout.addWidget(plain_label(f"New comment, as {author}:"))
         layout.addWidget(self.body)
         layout.addWidget(buttons)
         self.resize(560, 460)
@@ -353,7 +354,7 @@ class MyCommentsDialog(QDialog):
                      _one_line(claim.quote, 60), title)
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(_one_line(value, 120))
-                item.setToolTip(value if column != 2 else claim.quote)
+                item.setToolTip(plain_tooltip(value if column != 2 else claim.quote))
                 self.table.setItem(row, column, item)
             self._targets.append((claim.document_id, claim.id))
         self.table.setWordWrap(False)
@@ -412,7 +413,7 @@ class ClaimHistoryDialog(QDialog):
             for column, (_title, value) in enumerate(_HISTORY_COLUMNS):
                 text = str(value(values))
                 item = QTableWidgetItem(_one_line(text, 80))
-                item.setToolTip(text)
+                item.setToolTip(plain_tooltip(text))
                 if row == 0:
                     font = item.font()
                     font.setBold(True)

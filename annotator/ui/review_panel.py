@@ -40,6 +40,7 @@ from annotator.domain.review import Adjudication, Decision, ReviewStatus
 from annotator.review import BY_ALL, BY_ONE, BY_SOME, EXACT, JACCARD, OVERLAP_RATIO, Matching
 from annotator.review.matching import Unit
 from annotator.ui.item_models import RowTableModel
+from annotator.ui.plain import plain, plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -252,15 +253,17 @@ class UnitTableModel(RowTableModel):
             return decision_summary(self.decision(unit), unit) or "—"
         if role == _TOOLTIP:
             if column == 0:
-                return f"{self.quote(unit)}\n[{unit.start}, {unit.end})"
+                return plain_tooltip(f"{self.quote(unit)}\n[{unit.start}, {unit.end})")
             if column == 3:
-                return differences_text(unit, self._codebook)[1] or "The analysts agree"
+                return plain_tooltip(differences_text(unit, self._codebook)[1]
+                                     or "The analysts agree")
             if column == 4:
                 adjudication = self.decision(unit)
                 if adjudication is None:
                     return "Not decided yet"
-                return (f"{decision_summary(adjudication, unit)} by {adjudication.adjudicator}"
-                        f", {adjudication.created_at:%Y-%m-%d %H:%M} UTC")
+                return plain_tooltip(
+                    f"{decision_summary(adjudication, unit)} by {adjudication.adjudicator}"
+                    f", {adjudication.created_at:%Y-%m-%d %H:%M} UTC")
         if role == Qt.ItemDataRole.DecorationRole and column == 2:
             return swatches([self._colours.get(a, "#999999") for a in unit.claims])
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -354,7 +357,7 @@ class UnitDetails(QTableWidget):
                     text, tip = cells[row]
                     item = QTableWidgetItem(text)
                     if tip:
-                        item.setToolTip(tip)
+                        item.setToolTip(plain_tooltip(tip))
                     if differs and row not in (1, len(rows) - 1) and names[column] != "Gold":
                         item.setBackground(DIFFERENT)
                 self.setItem(row, column, item)
@@ -430,7 +433,7 @@ class ComparePanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.hint = QLabel()
+        self.hint = plain(QLabel())
         self.hint.setObjectName("compareHint")
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #6A6A6A;")

@@ -43,6 +43,7 @@ from annotator.domain.codebook import Codebook, Dimension, Label, default_codebo
 from annotator.domain.model import Claim, Source, SourceSummary
 from annotator.services.project import ProjectService
 from annotator.ui.item_models import RowTableModel
+from annotator.ui.plain import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -162,9 +163,11 @@ class SourceTableModel(RowTableModel):
             return summary.claim_count
         if role == _TOOLTIP:
             if column == self.NAME:
-                return f"{source.name}\n{source.note}" if source.note else source.name
+                return plain_tooltip(f"{source.name}\n{source.note}" if source.note
+                                     else source.name)
             if column == self.GRADE:
-                return grade_tooltip(self._codebook, RELIABILITY, source.reliability)
+                return plain_tooltip(grade_tooltip(self._codebook, RELIABILITY,
+                                                   source.reliability))
             if column == self.CLAIMS:
                 return f"{summary.claim_count} claim{'s' * (summary.claim_count != 1)}"
             return None
@@ -315,17 +318,18 @@ class SourceClaimsModel(RowTableModel):
             return stance or NO_GRADE
         if role == _TOOLTIP:
             if column == self.DOCUMENT:
-                return title
+                return plain_tooltip(title)
             if column == self.QUOTE:
-                return claim.quote
+                return plain_tooltip(claim.quote)
             if column == self.GRADE:
-                return self._grade_tooltip(claim)
+                return plain_tooltip(self._grade_tooltip(claim))
             if stance is None:
                 return "No stance"
             label = self._codebook.label(Dimension.STANCE, stance)
             if label is None:
-                return stance
-            return f"{label.name}\n{label.description}" if label.description else label.name
+                return plain_tooltip(stance)
+            return plain_tooltip(f"{label.name}\n{label.description}" if label.description
+                                 else label.name)
         if role == _DECORATION:
             colour = None
             if column == self.GRADE and claim.source_reliability:
@@ -609,7 +613,7 @@ class SourcePanel(QWidget):
         try:
             combo.clear()
             combo.addItem(NO_GRADE, None)
-            combo.setItemData(0, "Not graded", _TOOLTIP)
+            combo.setItemData(0, plain_tooltip("Not graded"), _TOOLTIP)
             labels: list[Label] = self._codebook.of(RELIABILITY, include_retired=False)
             if current is not None and all(label.key != current for label in labels):
                 retired = self._codebook.label(RELIABILITY, current)
@@ -618,9 +622,8 @@ class SourcePanel(QWidget):
                 suffix = " (retired)" if label.retired else ""
                 combo.addItem(swatch(label.colour), f"{label.key} — {label.name}{suffix}",
                               label.key)
-                combo.setItemData(combo.count() - 1,
-                                  grade_tooltip(self._codebook, RELIABILITY, label.key),
-                                  _TOOLTIP)
+                combo.setItemData(combo.count() - 1, plain_tooltip(
+                    grade_tooltip(self._codebook, RELIABILITY, label.key)), _TOOLTIP)
             if current is not None and combo.findData(current) < 0:
                 combo.addItem(f"{current} (not in the codebook)", current)
             combo.setCurrentIndex(0 if current is None else combo.findData(current))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.model import Claim
+from annotator.ui.plain import plain_tooltip
 
 _ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -62,7 +63,7 @@ class UnplacedDialog(QDialog):
         for claim, newest in claims:
             quote = " ".join(claim.quote.split())
             item = QListWidgetItem(f"“{quote[:90]}”  ·  {claim.stance or 'no stance'}")
-            item.setToolTip(claim.quote)
+            item.setToolTip(plain_tooltip(claim.quote))
             item.setData(_ROLE, (claim, newest))
             self.list.addItem(item)
         if claims:

@@ -126,7 +126,7 @@ def baseline_jsonl(path: Path, out: Path) -> int:
         for row in baseline_rows(path):
             record = dict(zip(CLAIM_FIELDS[:23], (
                 row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                row[9], row[10], row[11], row[12], row[13], json.loads(row[14]), row[15],
+                row[9] or None, row[10], row[11], row[12], row[13], json.loads(row[14]), row[15],
                 _iso(row[16]), _iso(row[17]), row[18], row[19], row[20], row[21], row[22]),
                 strict=True))
             record["page_start"] = record["page_end"] = None

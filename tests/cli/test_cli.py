@@ -170,7 +170,7 @@ def test_cjk_and_emoji_offsets_are_code_points(work):
     for name, quote, labels in CLAIMS:
         record = by_quote[quote]
         assert (record["start"], record["end"]) == span_of(seed_text(name), quote)
-        assert record["proposition"] == labels.get("proposition", "")
+        assert record["proposition"] == labels.get("proposition")
         stance = labels.get("stance")
         assert record["stance"] == (stance.value if stance else None)
         assert record["tags"] == list(labels.get("tags", ()))

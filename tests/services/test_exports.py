@@ -17,7 +17,13 @@ from annotator.formats.claims import RECORD_FIELDS, format_timestamp, page_span
 from annotator.formats.export import package
 from annotator.services import exports, packages
 from annotator.services.codebook import CodebookService
-from annotator.services.exports import ExportCancelled, ExportError, ExportScope, ScopeError
+from annotator.services.exports import (
+    ExportCancelled,
+    ExportError,
+    ExportOptions,
+    ExportScope,
+    ScopeError,
+)
 from annotator.services.project import ProjectService
 from tests.formats.export_corpus import CLAIMS, Corpus, build_corpus, read_jsonl
 
@@ -55,7 +61,7 @@ def reference_record(claim: Claim, sha256: str, title: str,
         "id": claim.id, "document_id": claim.document_id, "document_sha256": sha256,
         "document_title": title, "start": claim.start, "end": claim.end,
         "quote": claim.quote, "prefix": claim.prefix, "suffix": claim.suffix,
-        "proposition": claim.proposition,
+        "proposition": claim.proposition or None,
         "stance": str(claim.stance) if claim.stance else None,
         "source_reliability": claim.source_reliability,
         "info_credibility": claim.info_credibility, "note": claim.note,
@@ -108,7 +114,7 @@ def test_scope_by_document_id_or_sha256(service: ProjectService, corpus: Corpus)
     records = exported(service, scope)
     assert {r["document_id"] for r in records} == {crlf.id, combining.id}
     assert len(records) == sum(1 for name, *_ in CLAIMS if name in ("crlf", "combining"))
-    assert exports.count(service, scope) == (len(records), 2)
+    assert exports.count(service, scope) == (len(records), 2, 2)
 
 
 def test_scope_by_annotator_done_and_labels(service: ProjectService, corpus: Corpus) -> None:
@@ -235,7 +241,10 @@ def test_the_data_card_counts_labels_and_annotators(service: ProjectService,
     card = (tmp_path / "dataset" / "README.md").read_text(encoding="utf-8")
     assert card.startswith("---\npretty_name:")
     assert "config_name: claims" in card and "data_files: claims.jsonl" in card
-    assert f"{result.claims} claims in {result.documents} documents" in card
+    claimed = len({c[0] for c in CLAIMS})       # documents with claims; the others are listed
+    assert result.documents > claimed
+    assert (f"{result.claims} claims in {claimed} documents, labelled with codebook version 2 "
+            f"(documents.jsonl lists {result.documents}: those without claims too).") in card
     alice = sum(1 for c in CLAIMS if c[3] == "alice")
     assert f"| alice | {alice} |" in card
     supports = sum(1 for c in CLAIMS if c[4].get("stance") == "supports")
@@ -362,19 +371,23 @@ def test_document_versions_keep_their_link(tmp_path: Path) -> None:
         second = project.add_version(first.id, Document.from_text(
             "Version two of the text.", title="v", origin="/x/v.txt")).document
         exports.export(project, "package", tmp_path / "dataset.zip")
+        exports.export(project, "package", tmp_path / "paths.zip",
+                       options=ExportOptions(include_paths=True))
     finally:
         project.close()
     with zipfile.ZipFile(tmp_path / "dataset.zip") as archive:
         assert "dataset/README.md" in archive.namelist()
-    fresh = ProjectService.open(tmp_path / "fresh.annotator.sqlite", create=True)
-    try:
-        report = packages.import_package(fresh, tmp_path / "dataset.zip")
-        assert report.problems == []
-        infos = {info.id: info for info in fresh.documents()}
-        assert infos[second.id].previous_id == first.id and infos[first.id].superseded
-        assert fresh.document(second.id).origin == "/x/v.txt"
-    finally:
-        fresh.close()
+    # By default the package names the file a document came from, not its folders.
+    for name, origin in (("dataset.zip", "v.txt"), ("paths.zip", "/x/v.txt")):
+        fresh = ProjectService.open(tmp_path / f"fresh-{name}.annotator.sqlite", create=True)
+        try:
+            report = packages.import_package(fresh, tmp_path / name)
+            assert report.problems == []
+            infos = {info.id: info for info in fresh.documents()}
+            assert infos[second.id].previous_id == first.id and infos[first.id].superseded
+            assert fresh.document(second.id).origin == origin
+        finally:
+            fresh.close()
 
 
 def test_is_package_recognises_folders_and_zips(service: ProjectService,

@@ -20,6 +20,7 @@ from annotator.services.project import ProjectService
 from annotator.ui import codebook_dialog
 from annotator.ui.codebook_dialog import CodebookDialog, LabelTableModel, plan_stance_preset
 from annotator.ui.controller import CodebookController
+from tests.ui.tooltips import tooltip_text
 
 KEY, NAME, RETIRED, CLAIMS = (LabelTableModel.KEY, LabelTableModel.NAME,
                               LabelTableModel.RETIRED, LabelTableModel.CLAIMS)
@@ -57,12 +58,12 @@ class Setup:
 def setup(qtbot, seeded_project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Setup]:  # type: ignore[no-untyped-def]
     messages: list[str] = []
 
-    def capture(_parent, _title, text, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+    def capture(_parent, _icon, _title, text, *_args, **_kwargs):  # type: ignore[no-untyped-def]
         messages.append(text)
         return QMessageBox.StandardButton.Ok
 
-    for name in ("warning", "information", "critical"):
-        monkeypatch.setattr(codebook_dialog.QMessageBox, name, capture)
+    # Messages name labels and propositions: shown as plain text (ui/plain.py).
+    monkeypatch.setattr(codebook_dialog, "show_message", capture)
     service = ProjectService.open(seeded_project)
     # As in the app, the window owns the stack and the controller: Qt, not Python's
     # garbage collector, decides when they go (a Python-owned QUndoStack collected
@@ -108,7 +109,8 @@ def test_tabs_columns_usage_and_tooltips(setup: Setup) -> None:
     stance = dialog.label_tabs[Dimension.STANCE].model
     row = row_of(stance, "supports")
     assert stance.index(row, CLAIMS).data() == 2
-    assert "evidence for" in stance.index(row, NAME).data(Qt.ItemDataRole.ToolTipRole)
+    assert "evidence for" in tooltip_text(stance.index(row, NAME).data(
+        Qt.ItemDataRole.ToolTipRole))
     assert stance.index(row, LabelTableModel.COLOUR).data(
         Qt.ItemDataRole.DecorationRole).name().upper() == "#009E73"
 
@@ -236,11 +238,14 @@ def test_preset_switch_relabels_claims_and_keeps_unmapped_ones(monkeypatch, setu
     ids = setup.claims({"stance": "supports"}, {"stance": "supports"}, {"stance": "unclear"})
     questions: list[str] = []
 
-    def answer(_parent, _title, text, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+    def answer(_parent, icon, _title, text, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+        if icon != QMessageBox.Icon.Question:
+            setup.messages.append(text)
+            return QMessageBox.StandardButton.Ok
         questions.append(text)
         return QMessageBox.StandardButton.Yes
 
-    monkeypatch.setattr(codebook_dialog.QMessageBox, "question", answer)
+    monkeypatch.setattr(codebook_dialog, "show_message", answer)
     tab = setup.dialog.label_tabs[Dimension.STANCE]
     tab.preset_combo.setCurrentIndex(tab.preset_combo.findData("fnc1"))
     tab.preset_button.click()

@@ -26,6 +26,7 @@ from annotator.domain.codebook import (
 from annotator.domain.model import Claim
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
+from annotator.ui import codebook_dialog
 from annotator.ui.codebook_dialog import CodebookDialog, LabelTableModel, PropositionTableModel
 from annotator.ui.controller import CodebookController
 
@@ -139,7 +140,7 @@ class Open:
 
 @pytest.fixture
 def opened(qtbot, seeded_project: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Open]:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(QMessageBox, "question",
+    monkeypatch.setattr(codebook_dialog, "show_message",
                         lambda *_args, **_kwargs: QMessageBox.StandardButton.Yes)
     service = ProjectService.open(seeded_project)
     document = service.document(service.documents()[0].id)

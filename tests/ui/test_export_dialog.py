@@ -20,6 +20,7 @@ from annotator.services import exports
 from annotator.services.exports import FORMATS
 from annotator.services.review import ReviewService
 from annotator.ui import export_dialog as export_dialog_module
+from annotator.ui.export_dialog import _DATA as VALUE_ROLE
 from annotator.ui.export_dialog import ExportDialog, ExportJob
 from annotator.ui.main_window import MainWindow
 
@@ -67,7 +68,7 @@ def _change(qtbot, dialog: ExportDialog, action) -> None:  # type: ignore[no-unt
 
 def _check(checks, values: list[object]) -> None:  # type: ignore[no-untyped-def]
     for item in checks.items():
-        item.setCheckState(0, Qt.CheckState.Checked if item.data(0, export_dialog_module._DATA)
+        item.setCheckState(0, Qt.CheckState.Checked if item.data(0, VALUE_ROLE)
                            in values else Qt.CheckState.Unchecked)
 
 
@@ -144,18 +145,19 @@ def test_the_suggested_name_follows_the_format(qtbot, labelled: MainWindow) -> N
 def test_scope_by_annotator_done_and_labels_changes_the_count(
         qtbot, labelled: MainWindow) -> None:  # type: ignore[no-untyped-def]
     dialog = _open(qtbot, labelled)
-    assert dialog.count_label.text() == "5 claims in 4 documents"
+    # Claims, and the documents they are in (not the documents without claims).
+    assert dialog.count_label.text() == "5 claims in 2 documents"
     assert dialog.annotators_list.values() == ["alice", "bob"]
 
     _change(qtbot, dialog, dialog.mine_button.click)           # the analyst is alice
     assert dialog.annotators_list.checked() == ["alice"]
-    assert dialog.count_label.text() == "3 claims in 4 documents"
+    assert dialog.count_label.text() == "3 claims in 1 document"
     assert {json.loads(line)["annotator"] for line in
             dialog.preview.toPlainText().splitlines()} == {"alice"}
     assert dialog.tabs.tabText(1) == "&Annotators (1 of 2)"
 
     _change(qtbot, dialog, lambda: dialog.done_only.setChecked(True))
-    assert dialog.count_label.text() == "0 claims in 1 document"
+    assert dialog.count_label.text() == "0 claims in 0 documents"
     assert dialog.preview.toPlainText() == ""
     _change(qtbot, dialog, dialog.annotators_all.click)
     assert dialog.count_label.text() == "2 claims in 1 document"
@@ -163,14 +165,18 @@ def test_scope_by_annotator_done_and_labels_changes_the_count(
 
     stance = dialog.label_lists[Dimension.STANCE]
     _change(qtbot, dialog, lambda: _check(stance, ["supports"]))
-    assert dialog.count_label.text() == "2 claims in 4 documents"
+    assert dialog.count_label.text() == "2 claims in 2 documents"
     assert {json.loads(line)["stance"] for line in
             dialog.preview.toPlainText().splitlines()} == {"supports"}
     credibility = dialog.label_lists[Dimension.INFO_CREDIBILITY]
     _change(qtbot, dialog, lambda: _check(credibility, ["2"]))
-    assert dialog.count_label.text() == "1 claim in 4 documents"
+    assert dialog.count_label.text() == "1 claim in 1 document"
     _change(qtbot, dialog, dialog.labels_clear.click)
-    assert dialog.count_label.text() == "5 claims in 4 documents"
+    assert dialog.count_label.text() == "5 claims in 2 documents"
+    # Formats that list every document say so.
+    _choose_format(qtbot, dialog, "label-studio")
+    assert dialog.count_label.text() == "5 claims in 2 documents (4 documents listed)"
+    _choose_format(qtbot, dialog, "jsonl")
 
     first = dialog.documents_list.values()[0]
     _change(qtbot, dialog, lambda: _check(dialog.documents_list, [first]))
@@ -388,8 +394,8 @@ def test_a_failed_export_names_the_path_and_the_reason(qtbot, labelled: MainWind
 
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(exports, "export", full_disk)
-    monkeypatch.setattr(export_dialog_module.QMessageBox, "critical",
-                        lambda _parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(export_dialog_module, "show_message",
+                        lambda _parent, _icon, title, text: shown.append((title, text)))
     dialog = _open(qtbot, labelled)
     out = tmp_path / "claims.jsonl"
     dialog.path_edit.setText(str(out))

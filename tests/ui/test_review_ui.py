@@ -36,6 +36,7 @@ from tests.review.scenario import (
     TwoAnalysts,
     add_two_analysts,
 )
+from tests.ui.tooltips import tooltip_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -503,7 +504,7 @@ def test_agreement_panel_shows_the_reports_figures(qtbot, review: MainWindow,
     panel.set_scope(DOCUMENT)
     model = panel.model
     row = model.row_titles().index("Information credibility")
-    assert model.data(model.index(row, 2), Qt.ItemDataRole.ToolTipRole) == \
+    assert tooltip_text(model.data(model.index(row, 2), Qt.ItemDataRole.ToolTipRole)) == \
         document["info_credibility"]["reasons"]["krippendorff_alpha"]
     spans = model.row_titles().index("Spans, exact")
     assert model.cell(spans, 3) == f"{document['spans']['exact']['precision']:.3f}"

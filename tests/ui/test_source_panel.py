@@ -19,6 +19,7 @@ from annotator.ui.source_panel import (
     SourcePanel,
     SourceTableModel,
 )
+from tests.ui.tooltips import tooltip_text
 
 ARCESATI = "Rebecca Arcesati, MERICS"
 
@@ -121,7 +122,8 @@ def test_lists_every_source_with_kind_grade_and_claim_count(panel: SourcePanel) 
         "Anonymous blogger": ("Person", "—", 0),
     }
     tips = dict(zip(_column(panel, SourceTableModel.NAME),
-                    _column(panel, SourceTableModel.GRADE, Qt.ItemDataRole.ToolTipRole),
+                    map(tooltip_text, _column(panel, SourceTableModel.GRADE,
+                                              Qt.ItemDataRole.ToolTipRole)),
                     strict=True))
     assert tips["MERICS"].startswith("B — Usually reliable")
     assert tips["the company"].startswith("F — Reliability cannot be judged")
@@ -169,7 +171,8 @@ def test_selected_source_shows_its_claims_across_documents_with_their_grades(
         (second, project.ungraded.quote, "—", "—"),
     ]
     model = panel.claims
-    tip = model.data(model.index(0, SourceClaimsModel.GRADE), Qt.ItemDataRole.ToolTipRole)
+    tip = tooltip_text(model.data(model.index(0, SourceClaimsModel.GRADE),
+                                  Qt.ItemDataRole.ToolTipRole))
     assert "Source reliability: A — Completely reliable" in tip
     assert "Information credibility: 2 — Probably true" in tip
     assert panel.title_label.text() == ARCESATI
@@ -185,7 +188,7 @@ def test_grade_combo_asks_for_the_grade_and_writes_nothing(
     with qtbot.assertNotEmitted(panel.grade_requested), \
             qtbot.assertNotEmitted(panel.kind_requested):
         _select(panel, ARCESATI)    # showing a source's grade is not a request
-    tips = [panel.grade_combo.itemData(i, Qt.ItemDataRole.ToolTipRole)
+    tips = [tooltip_text(panel.grade_combo.itemData(i, Qt.ItemDataRole.ToolTipRole))
             for i in range(panel.grade_combo.count())]
     assert [panel.grade_combo.itemData(i) for i in range(panel.grade_combo.count())] == [
         None, "A", "B", "C", "D", "E", "F"]
@@ -224,7 +227,8 @@ def test_grading_prefills_ungraded_claims_and_graded_ones_keep_theirs(
     assert _column(panel, SourceTableModel.GRADE)[_row_of(panel, ARCESATI)] == "C"
     assert panel.grade_combo.currentData() == "C"
     model = panel.claims
-    tip = model.data(model.index(0, SourceClaimsModel.GRADE), Qt.ItemDataRole.ToolTipRole)
+    tip = tooltip_text(model.data(model.index(0, SourceClaimsModel.GRADE),
+                                  Qt.ItemDataRole.ToolTipRole))
     assert "now graded C; this claim keeps the A it was given" in tip
 
     on_disk = ProjectService.open(project.path)
@@ -294,7 +298,7 @@ def test_grade_names_and_colours_come_from_the_codebook(panel: SourcePanel) -> N
               for label in codebook.of(Dimension.SOURCE_RELIABILITY)]
     panel.set_codebook(with_labels(codebook, Dimension.SOURCE_RELIABILITY, labels))
     row = _row_of(panel, "MERICS")
-    tip = _column(panel, SourceTableModel.GRADE, Qt.ItemDataRole.ToolTipRole)[row]
+    tip = tooltip_text(_column(panel, SourceTableModel.GRADE, Qt.ItemDataRole.ToolTipRole)[row])
     assert tip.startswith("B — Trusted")
     icon = _column(panel, SourceTableModel.GRADE, Qt.ItemDataRole.DecorationRole)[row]
     assert icon.pixmap(12, 12).toImage().pixelColor(5, 5).name() == "#112233"

@@ -14,5 +14,7 @@ target) and dispatches to these writers.
 - :mod:`.doccano` -- doccano sequence-labelling JSONL
 - :mod:`.parquet` -- Apache Parquet with the CSV's columns (needs ``pyarrow``)
 - :mod:`.package` -- the dataset package: a folder or zip with a data card
+- :mod:`.streams` -- the canonical records as JSON Lines and CSV
 - :mod:`.files` -- atomic writing of binary files and folders
+- :mod:`.safety` -- what every export checks: quotes against the text, no local paths
 """

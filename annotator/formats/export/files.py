@@ -15,7 +15,12 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from annotator.formats.atomic import creation_mode
+from annotator.formats.atomic import (
+    ProtectedFileError,
+    creation_mode,
+    protected_reason,
+    refuse_protected,
+)
 from annotator.formats.atomic import fsync_directory as _fsync_directory
 
 
@@ -31,11 +36,18 @@ def atomic_directory(path: str | Path, *, replaceable: Collection[str]) -> Itera
     An existing folder at ``path`` is replaced only when it holds nothing but
     files named in ``replaceable`` (an earlier export of the same kind);
     anything else raises :class:`FolderInTheWay` before any work is done, so a
-    mistyped ``-o`` never deletes a folder of the user's. While the new folder is
-    swapped in, the old one is kept under a hidden name until the new one is in
-    place.
+    mistyped ``-o`` never deletes a folder of the user's; a folder holding a
+    project (a SQLite database) raises :class:`ProtectedFileError`. While the
+    new folder is swapped in, the old one is kept under a hidden name until the
+    new one is in place.
     """
     target = Path(path)
+    refuse_protected(target)
+    if target.is_dir():
+        projects = sorted(child.name for child in target.iterdir() if protected_reason(child))
+        if projects:
+            raise ProtectedFileError(f"{target} holds a project ({projects[0]}); a folder "
+                                     "with a project in it is never replaced")
     if target.exists() and not target.is_dir():
         raise FolderInTheWay(f"{target} exists and is not a folder")
     if target.is_dir():

@@ -135,6 +135,7 @@ class PackageStats:
 
 def data_card(stats: PackageStats, codebook: Codebook) -> str:
     """The package's README.md."""
+    claimed = len(stats.per_document)       # the documents with claims in the package
     lines = [
         "---",
         f"pretty_name: {_yaml_string(stats.name)}",
@@ -150,8 +151,10 @@ def data_card(stats: PackageStats, codebook: Codebook) -> str:
         "",
         f"Exported on {stats.exported_at} by Annotator {stats.app_version}: "
         f"{stats.claims} claim{'s' if stats.claims != 1 else ''} in "
-        f"{stats.documents} document{'s' if stats.documents != 1 else ''}, labelled with "
-        f"codebook version {stats.codebook_version}.",
+        f"{claimed} document{'s' if claimed != 1 else ''}, labelled with "
+        f"codebook version {stats.codebook_version}"
+        + (f" ({DOCUMENTS} lists {stats.documents}: those without claims too)."
+           if stats.documents != claimed else "."),
         "",
         "## Files",
         "",
