@@ -7,13 +7,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from annotator import __version__
 from annotator.paths import APP_AUTHOR, APP_NAME, default_project_path, resources_dir
 from annotator.services.project import ProjectService
 from annotator.services.sample import import_sample_corpus
 from annotator.storage.errors import ProjectError
+from annotator.ui import plain
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
 
@@ -55,7 +56,7 @@ def run_gui(project: str | None = None) -> int:
     try:
         service = first_project(project, settings)
     except ProjectError as error:
-        QMessageBox.critical(None, "Cannot open project", str(error))
+        plain.fail(None, "Cannot open project", str(error))
         return 2
     window.set_service(service)
     window.show()

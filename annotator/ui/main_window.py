@@ -39,7 +39,7 @@ from annotator.formats.registry import ImportOptions
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
 from annotator.storage.errors import ProjectError
-from annotator.ui import window_actions, window_layout
+from annotator.ui import plain, window_actions, window_layout
 from annotator.ui.commands import (
     EditDocumentDetailsCommand,
     GradeSourceCommand,
@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
         try:
             service = ProjectService.open(location, create=create)
         except ProjectError as error:
-            QMessageBox.warning(self, "Cannot open project", str(error))
+            plain.warn(self, "Cannot open project", str(error))
             return False
         self.set_service(service)
         return True
@@ -550,7 +550,7 @@ class MainWindow(QMainWindow):
 
     def show_failure(self, message: str) -> None:
         self.saved_label.setText("NOT SAVED")
-        QMessageBox.critical(self, "Change not saved", message)
+        plain.fail(self, "Change not saved", message)
 
     def _update_actions(self) -> None:
         has_document = self._document is not None

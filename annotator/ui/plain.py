@@ -52,3 +52,15 @@ def show_message(parent: QWidget | None, icon: QMessageBox.Icon, title: str, tex
     if default != QMessageBox.StandardButton.NoButton:
         box.setDefaultButton(default)
     return QMessageBox.StandardButton(box.exec())
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    show_message(parent, QMessageBox.Icon.Warning, title, text)
+
+
+def fail(parent: QWidget | None, title: str, text: str) -> None:
+    show_message(parent, QMessageBox.Icon.Critical, title, text)
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    show_message(parent, QMessageBox.Icon.Information, title, text)

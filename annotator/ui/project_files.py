@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog
 
 from annotator.domain.editing import with_span
 from annotator.domain.model import Claim
@@ -20,6 +20,7 @@ from annotator.services.exports import ExportResult
 from annotator.services.packages import import_work
 from annotator.services.transfer import FileStatus, ImportReport
 from annotator.storage.errors import ProjectError
+from annotator.ui import plain
 from annotator.ui.commands import EditClaimCommand
 from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.import_flow import EncodingDialog, ImportJob, files_to_review
@@ -51,7 +52,7 @@ class ProjectFiles(QObject):
         if not path.endswith((PROJECT_SUFFIX, ".sqlite", ".db")):
             path += PROJECT_SUFFIX
         if Path(path).exists():
-            QMessageBox.warning(self.window, "New Project",
+            plain.warn(self.window, "New Project",
                                 f"{path} already exists; use Open Project.")
             return
         self.window.open_project(path, create=True)
@@ -68,7 +69,7 @@ class ProjectFiles(QObject):
         recent = self.window.settings.recent_projects()
         for number, path in enumerate(recent, start=1):
             action = menu.addAction(f"&{number} {Path(path).name}")
-            action.setToolTip(path)
+            action.setToolTip(plain.plain_tooltip(path))
             action.setStatusTip(path)
             action.triggered.connect(lambda _=False, p=path: self._open_recent(p))
         if not recent:
@@ -76,7 +77,7 @@ class ProjectFiles(QObject):
 
     def _open_recent(self, path: str) -> None:
         if not Path(path).exists():
-            QMessageBox.warning(self.window, "Open Recent", f"{path} no longer exists.")
+            plain.warn(self.window, "Open Recent", f"{path} no longer exists.")
             self.window.settings.remove_recent_project(path)
             return
         self.window.open_project(path)
@@ -155,7 +156,7 @@ class ProjectFiles(QObject):
 
     def _on_import_failed(self, message: str) -> None:
         self.end_import()
-        QMessageBox.critical(self.window, "Import failed", message)
+        plain.fail(self.window, "Import failed", message)
 
     def _on_import_finished(self, report: ImportReport) -> None:
         self.end_import()
@@ -168,7 +169,7 @@ class ProjectFiles(QObject):
         message = report.summary() + (f"\n\n{details}" if details else "")
         window.import_finished.emit(report)
         if report.count(FileStatus.FAILED) or report.unplaced:
-            QMessageBox.warning(window, "Import finished", message)
+            plain.warn(window, "Import finished", message)
             if report.unplaced:
                 self.show_unplaced()
         else:
@@ -194,7 +195,7 @@ class ProjectFiles(QObject):
         span = window.selected_span()
         if document is None or document.id != document_id or span is None \
                 or window.controller is None:
-            QMessageBox.information(window, "Place Claim", "Open the new version and select "
+            plain.inform(window, "Place Claim", "Open the new version and select "
                                     "the text the claim belongs to first.")
             return False
         after = dataclasses.replace(with_span(claim, document.text, *span),
@@ -228,11 +229,11 @@ class ProjectFiles(QObject):
         try:
             report = import_work(window.service, path)
         except (ProjectError, ImportProblem) as error:
-            QMessageBox.critical(window, "Import failed", str(error))
+            plain.fail(window, "Import failed", str(error))
             return None
         window.work_imported()
         details = "\n".join(str(p) for p in report.problems[:20])
-        QMessageBox.information(window, "Work imported",
+        plain.inform(window, "Work imported",
                                 report.summary() + (f"\n\n{details}" if details else ""))
         return report
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QToolBar
 
+from annotator.ui.plain import plain_tooltip
 from annotator.ui.review_mode import ReviewMode
 
 if TYPE_CHECKING:
@@ -59,6 +60,14 @@ def build(window: MainWindow) -> None:
     w.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
     w.redo_action = w.undo_stack.createRedoAction(w, "&Redo")
     w.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    # The toolbar keeps short, fixed buttons; what a step would undo (it may quote a
+    # claim) shows in the tooltip, as written.
+    for action, verb, changed in ((w.undo_action, "Undo", w.undo_stack.undoTextChanged),
+                                  (w.redo_action, "Redo", w.undo_stack.redoTextChanged)):
+        action.setIconText(verb)
+        action.setToolTip(verb)
+        changed.connect(lambda text, action=action, verb=verb: action.setToolTip(
+            plain_tooltip(f"{verb} {text}" if text else verb)))
     # Enter marks in the text only (the keyboard flow): as a shortcut it would also
     # fire in dialogs, whose Enter is their default button. The menu shows the key.
     w.mark_action = a("&Mark Claim\tEnter", w.mark_claim, None,

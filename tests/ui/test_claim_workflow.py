@@ -4,11 +4,11 @@ real widgets; every step is checked against a separate connection to the file.""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from annotator.domain.codebook import Dimension
 from annotator.domain.labels import Stance
 from annotator.services.project import ProjectService
+from annotator.ui import plain
 from annotator.ui.main_window import MainWindow
 from tests.ui.conftest import open_document_containing
 
@@ -141,8 +141,7 @@ def test_a_change_that_cannot_be_saved_is_not_shown(qtbot, window: MainWindow,
     import sqlite3
 
     messages: list[str] = []
-    monkeypatch.setattr(QMessageBox, "critical",
-                        lambda _parent, _title, text: messages.append(text))
+    monkeypatch.setattr(plain, "fail", lambda _parent, _title, text: messages.append(text))
     assert window.service is not None
     # A short wait for the lock keeps the test quick.
     window.set_service(ProjectService.open(window.service.location, busy_timeout=0.1))

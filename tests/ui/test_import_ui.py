@@ -8,12 +8,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from annotator.formats.registry import ImportOptions
 from annotator.services.project import ProjectService
 from annotator.services.transfer import FileStatus
-from annotator.ui import import_flow
+from annotator.ui import import_flow, plain
 from annotator.ui.import_flow import EncodingDialog, ImportJob, files_to_review
 from annotator.ui.main_window import MainWindow
 
@@ -119,7 +119,7 @@ def test_document_details_are_editable_and_undoable(qtbot, window: MainWindow) -
 
 def test_claims_a_new_version_could_not_carry_are_placed_by_hand(
         qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(QMessageBox, "warning", lambda *args: None)
+    monkeypatch.setattr(plain, "warn", lambda *args: None)
     source = tmp_path / "brief.txt"
     source.write_text("Intro line.\n\nA claim about chips that will be rewritten.\n",
                       encoding="utf-8")
@@ -178,8 +178,7 @@ def test_a_bug_during_an_import_is_reported_not_left_hanging(
 
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(import_flow, "import_files", broken)
-    monkeypatch.setattr(QMessageBox, "critical",
-                        lambda _parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(plain, "fail", lambda _parent, title, text: shown.append((title, text)))
     note = tmp_path / "note.md"
     note.write_text("# Note\n\nText.\n", encoding="utf-8")
     with qtbot.captureExceptions() as bugs:

@@ -6,11 +6,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
-
 from annotator.domain.codebook import Dimension, from_dict
 from annotator.paths import default_project_path
 from annotator.services.project import ProjectService
+from annotator.ui import plain
 from annotator.ui.app import first_project
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
@@ -50,8 +49,7 @@ def test_new_project_is_empty_and_becomes_recent(qtbot, window: MainWindow,
 def test_opening_a_file_that_is_not_a_project_says_why(qtbot, window: MainWindow,
                                                        tmp_path: Path, monkeypatch) -> None:
     warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda _parent, _title, text: warnings.append(text))
+    monkeypatch.setattr(plain, "warn", lambda _parent, _title, text: warnings.append(text))
     bogus = tmp_path / "notes.sqlite"
     bogus.write_text("just some notes")
     before = window.service.location  # type: ignore[union-attr]

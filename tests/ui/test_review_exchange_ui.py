@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from annotator.cli.main import main
 from annotator.domain.review import Decision
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
 from annotator.services.sample import import_sample_corpus
+from annotator.ui import plain
 from annotator.ui.agreement_panel import DOCUMENT
 from annotator.ui.main_window import MainWindow
 from tests.review.scenario import H800, add_two_analysts, merics
@@ -43,10 +43,8 @@ def test_exchange_compare_adjudicate_export_through_the_window(
     assert main(["export", "--project", str(tmp_path / "bob.annotator.sqlite"),
                  "--annotators", "bob", "-o", str(tmp_path / "bob.jsonl")]) == 0
     told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information",
-                        lambda _parent, _title, text, *a: told.append(text))
-    monkeypatch.setattr(QMessageBox, "critical",
-                        lambda _parent, _title, text, *a: pytest.fail(text))
+    monkeypatch.setattr(plain, "inform", lambda _parent, _title, text: told.append(text))
+    monkeypatch.setattr(plain, "fail", lambda _parent, _title, text: pytest.fail(text))
 
     window.settings.set_annotator_name("carol")
     window.import_work(str(tmp_path / "bob.jsonl"))

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
 
 from annotator.domain.codebook import Dimension
 from annotator.services import exports
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
 from annotator.services.sample import import_sample_corpus
+from annotator.ui import plain
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
 from tests.review.scenario import NASDAQ, add_two_analysts, merics
@@ -25,8 +25,8 @@ from tests.review.scenario import NASDAQ, add_two_analysts, merics
 
 @pytest.fixture(autouse=True)
 def _quiet_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(QMessageBox, "information", lambda *_args: None)
-    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *_a: pytest.fail(text))
+    monkeypatch.setattr(plain, "inform", lambda *_args: None)
+    monkeypatch.setattr(plain, "fail", lambda _p, _t, text: pytest.fail(text))
 
 
 def _comparing(window: MainWindow) -> None:
