@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QToolBar
 
@@ -19,6 +20,21 @@ if TYPE_CHECKING:
 DOCUMENT_STATUS_KEYS = (("new", "New", "Ctrl+Shift+1"),
                         ("in_progress", "In Progress", "Ctrl+Shift+2"),
                         ("done", "Done", "Ctrl+D"))
+
+
+class _StepTip(QObject):
+    """Keeps an undo or redo action's tooltip on what it would do, as plain text.
+    A child of the action, so the stack's signal stops reaching it with it."""
+
+    def __init__(self, action: QAction, verb: str) -> None:
+        super().__init__(action)
+        self._action, self._verb = action, verb
+
+    @Slot(str)
+    def show(self, text: str) -> None:
+        if not shiboken6.isValid(self._action):     # the window is being torn down
+            return
+        self._action.setToolTip(plain_tooltip(f"{self._verb} {text}" if text else self._verb))
 
 
 def make_action(window: MainWindow, text: str, slot: Callable[..., object],
@@ -66,8 +82,7 @@ def build(window: MainWindow) -> None:
                                   (w.redo_action, "Redo", w.undo_stack.redoTextChanged)):
         action.setIconText(verb)
         action.setToolTip(verb)
-        changed.connect(lambda text, action=action, verb=verb: action.setToolTip(
-            plain_tooltip(f"{verb} {text}" if text else verb)))
+        changed.connect(_StepTip(action, verb).show)
     # Enter marks in the text only (the keyboard flow): as a shortcut it would also
     # fire in dialogs, whose Enter is their default button. The menu shows the key.
     w.mark_action = a("&Mark Claim\tEnter", w.mark_claim, None,
