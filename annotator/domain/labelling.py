@@ -297,8 +297,13 @@ def _drag(state: LoopState, claim: Claim, action: Drag, context: Context) -> Out
     if action.claim_id != claim.id:
         return Refused("Only the current claim's edges can be dragged.")
     start, end = action.start, action.end
-    if state.snap:
-        start, end = snap_to_words(context.text, start, end)
+    if state.snap and 0 <= start < end <= len(context.text):
+        # Only the dragged edge snaps: the other stays where the analyst left it.
+        snapped = snap_to_words(context.text, start, end)
+        if start != claim.start:
+            start = snapped[0]
+        if end != claim.end:
+            end = snapped[1]
     if not 0 <= start < end <= len(context.text):
         return Refused("A claim needs at least one character.")
     if (start, end) == (claim.start, claim.end):

@@ -2,17 +2,22 @@
 
 :class:`ProjectError` and its subclasses are the user's problem (a locked,
 missing, too-new, corrupt or full project) and carry a message meant for them.
-Anything else escaping storage is a bug.
+A driver error nobody can act on (a broken constraint: a bug or a damaged
+project) becomes :class:`DatabaseBugError`, logged with its traceback, so a
+change that was not saved is always reported, never passed over.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
+
+_log = logging.getLogger(__name__)
 
 
 class ProjectError(Exception):
@@ -92,13 +97,25 @@ def translate(error: BaseException, where: str | Path) -> ProjectError | None:
     return None
 
 
+class DatabaseBugError(ProjectError):
+    """The database refused a change for a reason no user can act on (a broken
+    constraint, a bug): the change is not saved, and the user is told so."""
+
+
 @contextmanager
 def translated(where: str | Path) -> Iterator[None]:
-    """Re-raise driver errors the user can act on as :class:`ProjectError`."""
+    """Re-raise driver errors as :class:`ProjectError`: the ones a user can act on
+    with their reason, any other as :class:`DatabaseBugError` (logged with its
+    traceback), so a change that was not saved is never passed over in silence."""
     try:
         yield
     except (sa_exc.DBAPIError, sqlite3.Error) as error:
         project_error = translate(error, where)
         if project_error is None:
-            raise
+            _log.exception("unexpected database error in %s", where)
+            original = getattr(error, "orig", error)
+            project_error = DatabaseBugError(
+                f"{where}: the database refused the change ({original}); this is a bug "
+                "in Annotator or a damaged project — please report it")
         raise project_error from error
+

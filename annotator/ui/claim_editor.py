@@ -88,6 +88,10 @@ class ClaimEditor(QWidget):
         self.quote.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.missing = plain(QLabel())
         self.missing.setObjectName("claimMissing")
+        # Wraps within the panel: a long "Still to label" line (or a lock notice)
+        # must not widen the panel, which would re-wrap the text beside it.
+        self.missing.setWordWrap(True)
+        self.missing.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.missing.setStyleSheet("color: #B35C00;")
         #: Review comments on the claim (read-only), from :meth:`set_comments_source`.
         self.comments = QLabel()

@@ -28,6 +28,7 @@ def table_defaults(table: QTableView) -> None:
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
     table.setWordWrap(False)
     table.setAlternatingRowColors(True)
+    table.setTabKeyNavigation(False)     # Tab moves to the next panel, not the next cell
 
 
 class DocumentList(QObject):

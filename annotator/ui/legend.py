@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.model import Claim
+from annotator.domain.wording import plural
 from annotator.ui.claim_editor import swatch
 from annotator.ui.plain import plain_tooltip
 from annotator.ui.text_view import UNLABELLED
@@ -190,5 +191,5 @@ class LegendPanel(QWidget):
             item.setText(f"{base}  ·  {self._counts.get(item.data(_KEY_ROLE), 0)}")
         self.labels.blockSignals(False)
         total = sum(self._counts.values())
-        self.summary.setText(f"{self._shown_count} of {total} claims shown"
-                             if self.is_filtering() else f"{total} claims")
+        self.summary.setText(f"{self._shown_count:,} of {plural(total, 'claim')} shown"
+                             if self.is_filtering() else plural(total, "claim"))

@@ -413,9 +413,9 @@ class MainWindow(QMainWindow):
         if focus is None or (current is not None and current.id == focus.claim_id):
             return
         if self._document is None or self._document.id != focus.document_id:
-            if focus.claim_id is None or self.documents.row_of(focus.document_id) is None:
+            if self.documents.row_of(focus.document_id) is None:
                 return
-            self.reveal_document(focus.document_id)
+            self.reveal_document(focus.document_id)     # show where the step happened
         if focus.claim_id is None or self.shown.claim(focus.claim_id) is not None:
             self.select_claim(focus.claim_id, reveal=reveal and focus.claim_id is not None)
 
@@ -554,7 +554,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_document = self._document is not None
-        self.delete_action.setEnabled(self.current_claim() is not None)
+        self.delete_action.setEnabled(has_document)   # refused, with the reason, if no claim
         self.mark_action.setEnabled(has_document)
         for action in self.status_action.values():
             action.setEnabled(self.controller is not None)

@@ -113,6 +113,9 @@ def build_widgets(window: MainWindow) -> None:
     window.statusBar().addPermanentWidget(window.progress_label)
     window.statusBar().addPermanentWidget(window.progress)
     window.statusBar().addPermanentWidget(window.saved_label)
+    # Tab leaves the document list for the text (the text keeps Tab for claims;
+    # F6 moves on from there).
+    QWidget.setTabOrder(doclist.table, window.view)
 
 
 def restore_layout(window: MainWindow) -> bool:

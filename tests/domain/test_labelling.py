@@ -192,3 +192,12 @@ def test_a_codebook_may_require_less_and_the_rule_travels_in_its_file(
     again = from_dict(to_dict(codebook))
     assert again.requirements == codebook.requirements and again.is_complete(claim)
     assert not from_dict(to_dict(default_codebook())).is_complete(claim)
+
+
+def test_a_snapped_drag_moves_only_the_dragged_edge(document: Document) -> None:
+    claim = _claim(document, "rained R1 for")           # starts inside "trained"
+    outcome = decide(LoopState(current=claim, snap=True),
+                     Drag(claim.id, claim.start, TEXT.index("million") + 3), _context())
+    assert isinstance(outcome, Edit)
+    assert outcome.after.start == claim.start             # not widened to "trained"
+    assert outcome.after.quote == "rained R1 for $5.6 million"    # the end snapped

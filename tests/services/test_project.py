@@ -15,6 +15,7 @@ from annotator.domain.model import Claim, Document, SpanError
 from annotator.formats.registry import ImportOptions, extract_file
 from annotator.paths import seeds_dir
 from annotator.services.project import NotFoundError, ProjectService
+from annotator.storage.errors import DatabaseBugError
 
 MERICS = "merics-deepseek-us-china-ai-race.txt"
 BLOG = "deep-seek-hedge-fund-blog.txt"
@@ -191,8 +192,9 @@ def test_foreign_keys_are_enforced(service):
     document = service.add_document(seed_document(BLOG)).document
     orphan = dataclasses.replace(claim_on(document, "👇"), document_id=str(uuid.uuid4()))
     # add_claims does not check quotes itself; the database must still refuse the orphan.
-    with pytest.raises(sa_exc.IntegrityError):
+    with pytest.raises(DatabaseBugError, match="FOREIGN KEY") as refused:
         service.add_claims([orphan])
+    assert isinstance(refused.value.__cause__, sa_exc.IntegrityError)
     assert service.claim_count() == 0
 
 
