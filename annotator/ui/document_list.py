@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHeaderView,
     QLabel,
@@ -19,16 +18,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.model import Document, DocumentInfo
 from annotator.domain.wording import plural
 from annotator.ui.item_models import STATUS_NAMES, DocumentFilterModel, DocumentListModel
-
-
-def table_defaults(table: QTableView) -> None:
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    table.setTabKeyNavigation(False)     # Tab moves to the next panel, not the next cell
+from annotator.ui.tables import table_defaults
 
 
 class DocumentList(QObject):

@@ -27,7 +27,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QHeaderView,
@@ -44,6 +43,7 @@ from annotator.domain.model import Claim, Source, SourceSummary
 from annotator.services.project import ProjectService
 from annotator.ui.item_models import RowTableModel
 from annotator.ui.plain import plain_tooltip
+from annotator.ui.tables import table_defaults
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -392,7 +392,7 @@ class SourcePanel(QWidget):
         self.source_table = QTableView()
         self.source_table.setObjectName("sourceTable")
         self.source_table.setModel(self.proxy)
-        _table_defaults(self.source_table)
+        table_defaults(self.source_table)
         self.source_table.setSortingEnabled(True)
         self.source_table.sortByColumn(SourceTableModel.NAME, Qt.SortOrder.AscendingOrder)
         header = self.source_table.horizontalHeader()
@@ -426,7 +426,7 @@ class SourcePanel(QWidget):
         self.claim_table = QTableView()
         self.claim_table.setObjectName("sourceClaimTable")
         self.claim_table.setModel(self.claims)
-        _table_defaults(self.claim_table)
+        table_defaults(self.claim_table)
         header = self.claim_table.horizontalHeader()
         header.setSectionResizeMode(SourceClaimsModel.DOCUMENT,
                                     QHeaderView.ResizeMode.Interactive)
@@ -726,14 +726,3 @@ class SourcePanel(QWidget):
             self._activate_claim(self.claim_table.currentIndex())
             return True
         return super().eventFilter(watched, event)
-
-
-def _table_defaults(table: QTableView) -> None:
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    table.setTabKeyNavigation(False)

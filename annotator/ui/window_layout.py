@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.claim_editor import ClaimEditor
-from annotator.ui.document_list import DocumentList, table_defaults
+from annotator.ui.document_list import DocumentList
 from annotator.ui.document_panel import DocumentPanel
 from annotator.ui.find_bar import FindBar
 from annotator.ui.item_models import (
@@ -26,6 +26,7 @@ from annotator.ui.item_models import (
 from annotator.ui.keyboard import KeyboardFlow
 from annotator.ui.legend import LegendPanel
 from annotator.ui.source_panel import SourcePanel
+from annotator.ui.tables import table_defaults
 from annotator.ui.text_view import ClaimTextView
 
 if TYPE_CHECKING:

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QAbstractItemModel, QObject, QSettings
 from PySide6.QtTest import QAbstractItemModelTester
 
+from annotator.domain.model import Claim
 from annotator.services.project import ProjectService
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
@@ -90,3 +91,23 @@ def open_document_containing(window: MainWindow, needle: str) -> str:
         if needle in document.text:
             return document.text
     raise AssertionError(f"no document contains {needle!r}")
+
+
+def mark_quote(window: MainWindow, text: str, quote: str) -> str:
+    """Select the first ``quote`` in ``text`` (the shown document) and mark it as a
+    claim; its id."""
+    start = text.index(quote)
+    window.view.select_span(start, start + len(quote))
+    claim = window.mark_claim()
+    assert claim is not None
+    return claim.id
+
+
+def stored_claim(window: MainWindow, claim_id: str) -> Claim:
+    """The claim as stored, read through a connection of its own."""
+    assert window.service is not None
+    service = ProjectService.open(window.service.location)
+    try:
+        return service.claim(claim_id)
+    finally:
+        service.close()

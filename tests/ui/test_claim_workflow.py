@@ -10,7 +10,7 @@ from annotator.domain.labels import Stance
 from annotator.services.project import ProjectService
 from annotator.ui import plain
 from annotator.ui.main_window import MainWindow
-from tests.ui.conftest import open_document_containing
+from tests.ui.conftest import mark_quote, open_document_containing
 
 
 def _on_disk(window: MainWindow) -> dict[str, object]:
@@ -23,12 +23,6 @@ def _on_disk(window: MainWindow) -> dict[str, object]:
         service.close()
 
 
-def _mark(window: MainWindow, text: str, quote: str) -> str:
-    start = text.index(quote)
-    window.view.select_span(start, start + len(quote))
-    claim = window.mark_claim()
-    assert claim is not None
-    return claim.id
 
 
 def test_mark_label_and_undo_redo_with_keys(qtbot, window: MainWindow) -> None:
@@ -68,7 +62,7 @@ def test_mark_label_and_undo_redo_with_keys(qtbot, window: MainWindow) -> None:
 
 def test_delete_key_and_undo_restore_the_same_claim(qtbot, window: MainWindow) -> None:
     text = open_document_containing(window, "Nasdaq plummeted")
-    claim_id = _mark(window, text, "privately backed Chinese startup")
+    claim_id = mark_quote(window, text, "privately backed Chinese startup")
     window.edit_current_claim("note", "first note")
     before = _on_disk(window)[claim_id]
 
@@ -84,7 +78,7 @@ def test_delete_key_and_undo_restore_the_same_claim(qtbot, window: MainWindow) -
 
 def test_note_typing_is_saved_without_a_save_button(qtbot, window: MainWindow) -> None:
     text = open_document_containing(window, "Nasdaq plummeted")
-    claim_id = _mark(window, text, "Nasdaq")
+    claim_id = mark_quote(window, text, "Nasdaq")
     window.editor.note.setFocus()
     qtbot.keyClicks(window.editor.note, "Check the exchange data")
     qtbot.waitUntil(lambda: _on_disk(window)[claim_id].note == "Check the exchange data",
@@ -98,8 +92,8 @@ def test_note_typing_is_saved_without_a_save_button(qtbot, window: MainWindow) -
 def test_clicking_highlights_selects_and_cycles_nested_claims(qtbot,
                                                               window: MainWindow) -> None:
     text = open_document_containing(window, "DeepSeek says it trained")
-    outer = _mark(window, text, "DeepSeek says it trained its R1 model")
-    inner = _mark(window, text, "trained its R1")
+    outer = mark_quote(window, text, "DeepSeek says it trained its R1 model")
+    inner = mark_quote(window, text, "trained its R1")
     window.select_claim(None)
     inner_start = text.index("trained its R1") + 3
     cursor = window.view.textCursor()
@@ -120,7 +114,7 @@ def test_clicking_a_table_row_jumps_to_the_span(qtbot, window: MainWindow) -> No
     far = text.rindex("China")
     window.view.select_span(far, far + len("China"))
     far_id = window.mark_claim().id  # type: ignore[union-attr]
-    _mark(window, text, "Nasdaq")
+    mark_quote(window, text, "Nasdaq")
     window.view.verticalScrollBar().setValue(0)
     row = window.claims.row_of(far_id)
     assert row is not None

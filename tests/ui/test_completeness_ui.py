@@ -9,15 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from annotator.domain.codebook import Dimension
 from annotator.ui.codebook_dialog import CodebookDialog
 from annotator.ui.main_window import MainWindow
-from tests.ui.conftest import open_document_containing
-
-
-def _mark(window: MainWindow, text: str, quote: str) -> str:
-    start = text.index(quote)
-    window.view.select_span(start, start + len(quote))
-    claim = window.mark_claim()
-    assert claim is not None
-    return claim.id
+from tests.ui.conftest import mark_quote, open_document_containing
 
 
 def _to_do(window: MainWindow) -> int:
@@ -28,13 +20,13 @@ def _to_do(window: MainWindow) -> int:
 
 def test_a_stance_alone_is_not_complete_and_not_a_claim_is(qtbot, window: MainWindow) -> None:
     text = open_document_containing(window, "Nasdaq plummeted")
-    labelled = _mark(window, text, "Nasdaq plummeted")
+    labelled = mark_quote(window, text, "Nasdaq plummeted")
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_1)                     # stance only
     assert window.editor.missing.text().startswith("Still to label: claim type, "
                                                    "proposition, source")
     assert "Complete" not in window.editor.missing.text()
-    aside = _mark(window, text, "Chinese startup")
+    aside = mark_quote(window, text, "Chinese startup")
     qtbot.keyClick(window.view, Qt.Key.Key_M)
     qtbot.keyClick(window.view, Qt.Key.Key_M)                     # claim-type mode
     assert window.keyboard.mode is Dimension.CLAIM_TYPE
@@ -51,7 +43,7 @@ def test_a_stance_alone_is_not_complete_and_not_a_claim_is(qtbot, window: MainWi
 def test_the_complete_when_tab_changes_the_rule_and_undo_restores_it(
         qtbot, window: MainWindow) -> None:
     text = open_document_containing(window, "Nasdaq plummeted")
-    _mark(window, text, "Nasdaq plummeted")
+    mark_quote(window, text, "Nasdaq plummeted")
     for field, value in (("stance", "supports"), ("source_reliability", "B"),
                          ("info_credibility", "2"), ("claim_type", "quantity")):
         window.edit_current_claim(field, value)

@@ -6,26 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from annotator.services.project import ProjectService
 from annotator.ui.main_window import MainWindow
-from tests.ui.conftest import open_document_containing
-
-
-def _mark(window: MainWindow, text: str, quote: str) -> str:
-    start = text.index(quote)
-    window.view.select_span(start, start + len(quote))
-    claim = window.mark_claim()
-    assert claim is not None
-    return claim.id
-
-
-def _stored(window: MainWindow, claim_id: str):  # type: ignore[no-untyped-def]
-    assert window.service is not None
-    service = ProjectService.open(window.service.location)
-    try:
-        return service.claim(claim_id)
-    finally:
-        service.close()
+from tests.ui.conftest import mark_quote, open_document_containing, stored_claim
 
 
 def _table_claim(window: MainWindow) -> str | None:
@@ -38,8 +20,8 @@ def _table_claim(window: MainWindow) -> str | None:
 
 def test_an_edit_the_filter_hides_keeps_the_claim_current(qtbot, window: MainWindow) -> None:
     text = open_document_containing(window, "Nasdaq plummeted")
-    first = _mark(window, text, "Nasdaq plummeted")
-    second = _mark(window, text, "Chinese startup")
+    first = mark_quote(window, text, "Nasdaq plummeted")
+    second = mark_quote(window, text, "Chinese startup")
     window.legend.set_label_shown("refutes", False)
     window.legend.filter_changed.emit()
     window.select_claim(first)
@@ -48,8 +30,8 @@ def test_an_edit_the_filter_hides_keeps_the_claim_current(qtbot, window: MainWin
     assert window.current_claim().id == first  # type: ignore[union-attr]
     assert _table_claim(window) == first                 # …not while it is current
     qtbot.keyClick(window.view, Qt.Key.Key_B)
-    assert _stored(window, first).source_reliability == "B"
-    assert _stored(window, second).source_reliability is None
+    assert stored_claim(window, first).source_reliability == "B"
+    assert stored_claim(window, second).source_reliability is None
     qtbot.keyClick(window.view, Qt.Key.Key_Tab)          # moving on lets the filter act
     assert window.current_claim().id == second  # type: ignore[union-attr]
     assert first not in window.view.visible_claim_ids()
@@ -57,25 +39,25 @@ def test_an_edit_the_filter_hides_keeps_the_claim_current(qtbot, window: MainWin
 
 def test_a_key_never_changes_a_claim_out_of_sight(qtbot, window: MainWindow) -> None:
     text = open_document_containing(window, "Nasdaq plummeted")
-    claim_id = _mark(window, text, "Nasdaq plummeted")
+    claim_id = mark_quote(window, text, "Nasdaq plummeted")
     bar = window.view.verticalScrollBar()
     bar.setValue(bar.maximum())                           # scroll the claim away
     assert not window.view.in_sight(claim_id)
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_1)
-    assert _stored(window, claim_id).stance is None       # refused, and shown instead
+    assert stored_claim(window, claim_id).stance is None       # refused, and shown instead
     assert "out of sight" in window.statusBar().currentMessage()
     assert window.view.in_sight(claim_id)
     qtbot.keyClick(window.view, Qt.Key.Key_1)
-    assert _stored(window, claim_id).stance == "supports"
+    assert stored_claim(window, claim_id).stance == "supports"
 
 
 def test_undo_and_redo_show_the_claim_they_change(qtbot, window: MainWindow) -> None:
     text = open_document_containing(window, "Nasdaq plummeted")
-    first = _mark(window, text, "Nasdaq plummeted")
+    first = mark_quote(window, text, "Nasdaq plummeted")
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_1)
-    second = _mark(window, text, "Chinese startup")
+    second = mark_quote(window, text, "Chinese startup")
     qtbot.keyClick(window.view, Qt.Key.Key_Delete)
     assert window.current_claim() is None
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -84,12 +66,12 @@ def test_undo_and_redo_show_the_claim_they_change(qtbot, window: MainWindow) -> 
     assert window.current_claim() is None                # the mark undone: claim gone
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.current_claim().id == first  # type: ignore[union-attr]
-    assert _stored(window, first).stance is None
+    assert stored_claim(window, first).stance is None
     assert _table_claim(window) == first
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
     assert window.current_claim().id == first  # type: ignore[union-attr]
-    assert _stored(window, first).stance == "supports"
+    assert stored_claim(window, first).stance == "supports"
     # Undo in another document opens it and shows the claim.
     other = window.document_proxy.index(0, 0)
     if window.documents.document_id(window.document_proxy.mapToSource(other).row()) \

@@ -9,22 +9,14 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 
 from annotator.domain.model import Claim
-from annotator.services.project import ProjectService
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
-from tests.ui.conftest import open_document_containing
+from tests.ui.conftest import open_document_containing, stored_claim
 
 QUOTE = "The Nasdaq plummeted three percent Monday"
 OWN = "shocked the tech world"
 
 
-def _stored(window: MainWindow, claim_id: str) -> Claim:
-    assert window.service is not None
-    service = ProjectService.open(window.service.location)
-    try:
-        return service.claim(claim_id)
-    finally:
-        service.close()
 
 
 def test_the_name_defaults_to_the_login_name(tmp_path: Path) -> None:
@@ -51,7 +43,7 @@ def test_another_analysts_claim_is_read_only(qtbot, window: MainWindow) -> None:
     qtbot.keyClick(window.view, Qt.Key.Key_Delete)
     window.adjust_span("end", -1)
     window._on_view_span_dragged(theirs.id, start, start + 3)
-    assert _stored(window, theirs.id) == theirs
+    assert stored_claim(window, theirs.id) == theirs
     assert "read-only" in window.statusBar().currentMessage()
     assert window.undo_stack.count() == 0
 
@@ -62,4 +54,4 @@ def test_another_analysts_claim_is_read_only(qtbot, window: MainWindow) -> None:
     assert mine is not None and mine.annotator == "alice"
     assert window.editor.note.isEnabled()
     qtbot.keyClick(window.view, Qt.Key.Key_2)
-    assert _stored(window, mine.id).stance == "refutes"
+    assert stored_claim(window, mine.id).stance == "refutes"

@@ -7,22 +7,14 @@ from PySide6.QtCore import Qt
 
 from annotator.domain.codebook import Dimension
 from annotator.domain.labelling import digit_label
-from annotator.services.project import ProjectService
 from annotator.ui.main_window import MainWindow
-from tests.ui.conftest import open_document_containing
+from tests.ui.conftest import open_document_containing, stored_claim
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def _stored(window: MainWindow, claim_id: str):  # type: ignore[no-untyped-def]
-    assert window.service is not None
-    service = ProjectService.open(window.service.location)
-    try:
-        return service.claim(claim_id)
-    finally:
-        service.close()
 
 
 def _select_with_keys(qtbot, window: MainWindow, start: int, length: int) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +45,7 @@ def test_select_mark_and_label_every_dimension_from_the_keyboard(qtbot,
     qtbot.keyClick(window.view, Qt.Key.Key_M)                 # → claim type mode
     qtbot.keyClick(window.view, Qt.Key.Key_1)                 # quantity
 
-    stored = _stored(window, claim_id)
+    stored = stored_claim(window, claim_id)
     assert (stored.stance, stored.source_reliability, stored.info_credibility,
             stored.claim_type) == ("supports", "B", 2, "quantity")
     assert stored.quote == quote
@@ -61,10 +53,10 @@ def test_select_mark_and_label_every_dimension_from_the_keyboard(qtbot,
     assert stored.stance == "supports"
 
     qtbot.keyClick(window.view, Qt.Key.Key_0)                 # clear claim type
-    assert _stored(window, claim_id).claim_type is None
+    assert stored_claim(window, claim_id).claim_type is None
     for _ in range(5):                                        # undo everything but the mark
         qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
-    stored = _stored(window, claim_id)
+    stored = stored_claim(window, claim_id)
     assert (stored.stance, stored.source_reliability, stored.info_credibility,
             stored.claim_type) == (None, None, None, None)
 
@@ -79,7 +71,7 @@ def test_note_key_focuses_the_note_and_escape_returns(qtbot, window: MainWindow)
     qtbot.keyClicks(window.editor.note, "Exchange data")
     qtbot.keyClick(window.editor.note, Qt.Key.Key_Escape)
     assert window.view.hasFocus()
-    assert _stored(window, claim_id).note == "Exchange data"
+    assert stored_claim(window, claim_id).note == "Exchange data"
 
 
 def test_tab_and_j_move_between_claims_and_documents(qtbot, window: MainWindow) -> None:
@@ -125,18 +117,18 @@ def test_span_edges_move_with_alt_arrows_and_snap_to_words(qtbot, window: MainWi
     assert claim is not None
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_Right, ALT)        # end +1 char
-    assert _stored(window, claim.id).quote == "Nasdaq "
+    assert stored_claim(window, claim.id).quote == "Nasdaq "
     qtbot.keyClick(window.view, Qt.Key.Key_W)                 # snap on: moves by words
     assert window.snap
     qtbot.keyClick(window.view, Qt.Key.Key_Right, ALT)
-    assert _stored(window, claim.id).quote == "Nasdaq plummeted"
+    assert stored_claim(window, claim.id).quote == "Nasdaq plummeted"
     qtbot.keyClick(window.view, Qt.Key.Key_Right, ALT | SHIFT)   # start → next word
-    stored = _stored(window, claim.id)
+    stored = stored_claim(window, claim.id)
     assert stored.quote == " plummeted" or stored.quote == "plummeted"
     assert text[stored.start:stored.end] == stored.quote
     # The span steps merged into one undo step: one Ctrl+Z restores the original.
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
-    assert _stored(window, claim.id).quote == "Nasdaq"
+    assert stored_claim(window, claim.id).quote == "Nasdaq"
 
 
 def test_dragging_the_end_of_a_claim_moves_it(qtbot, window: MainWindow) -> None:
@@ -165,7 +157,7 @@ def test_dragging_the_end_of_a_claim_moves_it(qtbot, window: MainWindow) -> None
         event = QMouseEvent(kind, where, viewport.mapToGlobal(where), left, buttons,
                             Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(viewport, event)
-    assert _stored(window, claim.id).quote == "Nasdaq plummeted"
+    assert stored_claim(window, claim.id).quote == "Nasdaq plummeted"
 
 
 def test_shortcuts_sheet_lists_the_real_bindings(qtbot, window: MainWindow) -> None:

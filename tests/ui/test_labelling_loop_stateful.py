@@ -14,6 +14,7 @@ A failure prints the shortest sequence of steps Hypothesis found, as code
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -42,7 +43,10 @@ NONE = Qt.KeyboardModifier.NoModifier
 K = Qt.Key
 
 #: Examples x steps: at least 2,000 steps in one run.
-EXAMPLES = 100
+#: 100 × 50 = 5,000 steps in CI (about a minute). ANNOTATOR_LOOP_EXAMPLES=1000
+#: ANNOTATOR_LOOP_RANDOM=1 explores further with a random seed (Hypothesis prints the
+#: failing steps, and @reproduce_failure, so a failure replays).
+EXAMPLES = int(os.environ.get("ANNOTATOR_LOOP_EXAMPLES", "100"))
 STEPS = 50
 #: Pixels around a claim edge that a press may take for a drag of that edge (the
 #: spec leaves the reach open): plain selections and clicks keep this far away.
@@ -478,7 +482,8 @@ def test_the_labelling_loop_matches_the_model(qtbot, tmp_path: Path,  # type: ig
     try:
         run_state_machine_as_test(LoopMachine, settings=settings(
             max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
-            derandomize=True, database=None, print_blob=False,
+            derandomize=not os.environ.get("ANNOTATOR_LOOP_RANDOM"), database=None,
+            print_blob=bool(os.environ.get("ANNOTATOR_LOOP_RANDOM")),
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                    HealthCheck.data_too_large]))
     finally:
