@@ -88,10 +88,11 @@ class ClaimEditor(QWidget):
         self.quote.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.missing = plain(QLabel())
         self.missing.setObjectName("claimMissing")
-        # Wraps within the panel: a long "Still to label" line (or a lock notice)
-        # must not widen the panel, which would re-wrap the text beside it.
-        self.missing.setWordWrap(True)
-        self.missing.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # A long "Still to label" line (or a lock notice) must not widen the panel,
+        # which would re-wrap the text beside it.
+        # Its width is ignored (a long line is cut at the panel's edge; the whole of
+        # it is the tooltip), so showing another claim never lays the panel out again.
+        self.missing.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.missing.setStyleSheet("color: #B35C00;")
         #: Review comments on the claim (read-only), from :meth:`set_comments_source`.
         self.comments = QLabel()
@@ -276,9 +277,11 @@ class ClaimEditor(QWidget):
             self.quote.setText(f"“{quote if len(quote) < 240 else quote[:239] + '…'}”")
             missing = missing_text(self._codebook, claim)
             self.missing.setText(missing or "Complete ✓")
+            self.missing.setToolTip(plain_tooltip(missing))
             self.missing.setStyleSheet("color: #B35C00;" if missing else "color: #007A55;")
             if locked is not None:
                 self.missing.setText(f"🔒 {locked}")
+                self.missing.setToolTip(plain_tooltip(locked))
                 self.missing.setStyleSheet("color: #555555;")
             if not (same and self.proposition.hasFocus()):
                 self.proposition.setCurrentText(claim.proposition)

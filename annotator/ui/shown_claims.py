@@ -69,18 +69,22 @@ class ShownClaims(QObject):
         row = self._model.row_of(self._current.id) if self._current else None
         proxy = (self._proxy.mapFromSource(self._model.index(row, 0))
                  if row is not None else QModelIndex())
+        changed = False
         blocker = selection.blockSignals(True)
         try:
             if not proxy.isValid():
+                changed = selection.hasSelection() or selection.currentIndex().isValid()
                 selection.clear()
             elif selection.currentIndex().row() != proxy.row() \
                     or not selection.isRowSelected(proxy.row()):
                 selection.setCurrentIndex(proxy, QItemSelectionModel.SelectionFlag.ClearAndSelect
                                           | QItemSelectionModel.SelectionFlag.Rows)
                 self._table.scrollTo(proxy)
+                changed = True
         finally:
             selection.blockSignals(blocker)
-        self._table.viewport().update()
+        if changed:     # the view heard nothing (signals blocked): repaint the rows
+            self._table.viewport().update()
 
     @contextmanager
     def table_change(self) -> Iterator[None]:
