@@ -143,23 +143,25 @@ class LabellingLoop(QObject):
         return claim
 
     def digit(self, digit: str) -> None:
-        self._run(Digit(digit))
+        self._run(Digit(digit), key=True)
 
     def set_label(self, dimension: Dimension, key: str | None) -> None:
-        self._run(SetField(dimension.value, key))
+        """A label set with a key in the text (A–F)."""
+        self._run(SetField(dimension.value, key), key=True)
 
     def set_field(self, field: str, value: object) -> None:
+        """A field set in the claim panel (which shows the claim it edits)."""
         self._run(SetField(field, value))
 
     def move_edge(self, edge: str, direction: int) -> None:
-        self._run(MoveEdge(edge, direction))
+        self._run(MoveEdge(edge, direction), key=True)
 
     def drag(self, claim_id: str, start: int, end: int) -> bool:
         """A dragged edge; False when refused (the view puts the edge back)."""
         return self._run(Drag(claim_id, start, end))
 
     def delete(self) -> None:
-        self._run(Delete())
+        self._run(Delete(), key=True)
 
     # The path ---------------------------------------------------------------------------
 
@@ -190,13 +192,15 @@ class LabellingLoop(QObject):
         return Context(document.text if document else "", self._host.codebook,
                        source_named if controller is not None else None, source)
 
-    def _run(self, action: Action) -> bool:
-        """Decide and push; True when a change was made (or nothing needed to be)."""
+    def _run(self, action: Action, *, key: bool = False) -> bool:
+        """Decide and push; True when a change was made (or nothing needed to be).
+        ``key``: the action is a key pressed in the text."""
         if self.layer is None or self.controller is None:
             return False
-        if self._host.current_claim() is not None and not self._host.current_in_sight():
-            # Never change a claim the analyst cannot see: show it, and let the next
-            # press act on it.
+        if key and self._host.current_claim() is not None \
+                and not self._host.current_in_sight():
+            # Never let a key change a claim the analyst cannot see: show it, and let
+            # the next press act on it. (The claim panel shows what it edits.)
             self._host.reveal_current()
             self._host.show_message("The current claim was out of sight: it is shown now. "
                                     "Press the key again to change it.")

@@ -83,3 +83,18 @@ def test_undo_and_redo_show_the_claim_they_change(qtbot, window: MainWindow) -> 
     assert window.current_document.id != shown  # type: ignore[union-attr]
     assert window.current_claim().id == first  # type: ignore[union-attr]
     assert window.view.in_sight(first)
+
+
+def test_the_claim_panel_edits_its_claim_even_when_the_text_is_scrolled_away(
+        qtbot, window: MainWindow) -> None:
+    """The out-of-sight rule is for keys in the text: the panel shows the claim it
+    edits, so a note typed there is saved wherever the text is scrolled."""
+    text = open_document_containing(window, "Nasdaq plummeted")
+    claim_id = mark_quote(window, text, "Nasdaq plummeted")
+    bar = window.view.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    assert not window.view.in_sight(claim_id)
+    window.editor.note.setFocus()
+    qtbot.keyClicks(window.editor.note, "checked against Reuters")
+    window.editor.commit_note()
+    assert stored_claim(window, claim_id).note == "checked against Reuters"
