@@ -191,6 +191,13 @@ class Codebook:
         return label.colour if label else None
 
 
+def label_value(dimension: Dimension, key: object) -> str | int | None:
+    """A label key as the claim stores it (credibility grades are integers)."""
+    if key is None or key == "":
+        return None
+    return int(str(key)) if dimension is Dimension.INFO_CREDIBILITY else str(key)
+
+
 def validate(codebook: Codebook) -> None:
     """Raise :class:`CodebookError` if keys, colours or shortcuts break the rules."""
     for dimension in Dimension:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from annotator.domain.codebook import FIELD_TITLES, Codebook, Dimension
+from annotator.domain.codebook import FIELD_TITLES, Codebook, Dimension, label_value
 from annotator.domain.editing import adjust_span, snap_to_words, with_span
 from annotator.domain.model import Claim, Document, normalise_tags
 
@@ -140,12 +140,6 @@ class Context:
     source_named: Callable[[str], SourceRef] | None = None
     source: Callable[[str], SourceRef | None] = field(default=lambda _id: None)
 
-
-def label_value(dimension: Dimension, key: object) -> str | int | None:
-    """A label key as the claim stores it (credibility grades are integers)."""
-    if key is None or key == "":
-        return None
-    return int(str(key)) if dimension is Dimension.INFO_CREDIBILITY else str(key)
 
 
 def digit_label(codebook: Codebook, dimension: Dimension, digit: str) -> str | None:

@@ -22,6 +22,7 @@ from annotator.domain.codebook import (
     Label,
     Proposition,
     Requirements,
+    label_value,
     requirements_from_dict,
     requirements_to_dict,
     to_dict,
@@ -39,11 +40,6 @@ from annotator.storage.models import (
 _TAGS = "codebook_tags"
 _REQUIREMENTS = "codebook_requirements"
 
-
-def _claim_value(dimension: Dimension, key: str | None) -> object:
-    if key is None:
-        return None
-    return int(key) if dimension is Dimension.INFO_CREDIBILITY else key
 
 
 def load_requirements(session: Session) -> Requirements:
@@ -93,7 +89,7 @@ class CodebookService:
         column = getattr(ClaimRow, dimension.value)
         with self.database.reading() as session:
             return session.scalar(select(func.count()).select_from(ClaimRow).where(
-                column == _claim_value(dimension, key))) or 0
+                column == label_value(dimension, key))) or 0
 
     def proposition_usage(self, text: str) -> int:
         with self.database.reading() as session:
@@ -149,9 +145,9 @@ class CodebookService:
                     if source_key != target and target in new_keys:
                         column = getattr(ClaimRow, dimension.value)
                         session.execute(update(ClaimRow)
-                                        .where(column == _claim_value(dimension, source_key))
+                                        .where(column == label_value(dimension, source_key))
                                         .values({dimension.value:
-                                                 _claim_value(dimension, target)}))
+                                                 label_value(dimension, target)}))
             old_texts = {p.text for p in old.propositions}
             new_texts = {p.text for p in new.propositions}
             for text in old_texts - new_texts:
@@ -173,7 +169,7 @@ class CodebookService:
     def _count(session: Session, dimension: Dimension, key: str) -> int:
         column = getattr(ClaimRow, dimension.value)
         return session.scalar(select(func.count()).select_from(ClaimRow).where(
-            column == _claim_value(dimension, key))) or 0
+            column == label_value(dimension, key))) or 0
 
     @staticmethod
     def _write(session: Session, codebook: Codebook, version: int, change: str) -> None:

@@ -6,11 +6,10 @@ analyst's claim."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDialog, QMenu
 
 from annotator.domain.model import Claim
@@ -22,6 +21,7 @@ from annotator.domain.review import (
     adjudicate,
 )
 from annotator.review import Unit
+from annotator.ui.actions import make_action
 from annotator.ui.commands import EditClaimCommand
 from annotator.ui.review_commands import (
     AddCommentCommand,
@@ -41,23 +41,6 @@ from annotator.ui.review_dialogs import (
 
 if TYPE_CHECKING:
     from annotator.ui.review_mode import ReviewHost, ReviewMode
-
-
-def make_action(parent: QObject, text: str, slot: Callable[..., object],
-                shortcut: str | None = None, tip: str = "", *,
-                checkable: bool = False) -> QAction:
-    action = QAction(text, parent)
-    if shortcut:
-        action.setShortcut(QKeySequence(shortcut))
-    if tip:
-        action.setStatusTip(tip)
-        action.setToolTip(tip)
-    action.setCheckable(checkable)
-    if checkable:
-        action.toggled.connect(slot)
-    else:
-        action.triggered.connect(lambda _checked=False: slot())
-    return action
 
 
 class ReviewDecisions(QObject):

@@ -30,12 +30,13 @@ from annotator.domain.review import Adjudication, ReviewComment, ReviewStatus
 from annotator.review import Comparison, DocumentComparison, Matching, Unit
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
+from annotator.ui.actions import make_action
 from annotator.ui.agreement_panel import AgreementPanel
 from annotator.ui.claim_editor import ClaimEditor
 from annotator.ui.controller import CodebookController, ProjectController
 from annotator.ui.labelling_loop import AnalystLayer, LabellingLoop
 from annotator.ui.review_controller import ReviewController
-from annotator.ui.review_decisions import ReviewDecisions, make_action
+from annotator.ui.review_decisions import ReviewDecisions
 from annotator.ui.review_layers import CompareLayer, GoldLayer
 from annotator.ui.review_navigation import step_disagreement, unit_key
 from annotator.ui.review_panel import ComparePanel, analyst_colour, is_difference, unit_passes

@@ -3,7 +3,6 @@ shortcuts sheet lists them from the menus)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -11,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QToolBar
 
+from annotator.ui.actions import make_action
 from annotator.ui.plain import plain_tooltip
 from annotator.ui.review_mode import ReviewMode
 
@@ -35,19 +35,6 @@ class _StepTip(QObject):
         if not shiboken6.isValid(self._action):     # the window is being torn down
             return
         self._action.setToolTip(plain_tooltip(f"{self._verb} {text}" if text else self._verb))
-
-
-def make_action(window: MainWindow, text: str, slot: Callable[..., object],
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                tip: str = "") -> QAction:
-    action = QAction(text, window)
-    if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
-    if tip:
-        action.setStatusTip(tip)
-        action.setToolTip(tip)
-    action.triggered.connect(lambda _checked=False: slot())
-    return action
 
 
 def build(window: MainWindow) -> None:
