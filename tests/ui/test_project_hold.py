@@ -117,7 +117,11 @@ def test_a_second_launch_brings_the_first_window_forward_and_exits(
             subprocess.Popen([sys.executable, "-m", "annotator", "--project",
                               str(seeded_project)], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=_env()) as second:
-        qtbot.waitUntil(lambda: second.poll() is not None, timeout=30_000)
+        try:
+            qtbot.waitUntil(lambda: second.poll() is not None, timeout=30_000)
+        finally:
+            if second.poll() is None:         # it showed a window or a message: a failure
+                second.kill()
         out, err = second.communicate()
     assert (second.returncode, out, err) == (0, "", "")
     window.close()
