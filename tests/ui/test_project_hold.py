@@ -5,7 +5,6 @@ a killed process is taken over."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -107,7 +106,7 @@ def test_a_second_launch_brings_the_first_window_forward_and_exits(
     with subprocess.Popen([sys.executable, "-c", _QT_HOLDER, str(seeded_project)],
                           stdout=subprocess.PIPE, text=True, env=_env()) as crashed:
         assert crashed.stdout is not None and crashed.stdout.readline() == "held\n"
-        crashed.send_signal(signal.SIGKILL)
+        crashed.kill()                        # SIGKILL
         crashed.wait(timeout=10)
     assert read_holder(seeded_project).analyst == "crashed"     # type: ignore[union-attr]
     window = _window(qtbot, ui_settings)
