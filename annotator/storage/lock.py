@@ -4,7 +4,8 @@
 (``flock`` on POSIX, ``msvcrt.locking`` on Windows) for as long as a window has
 the project open, and holds JSON saying who: pid, host, user, analyst, since
 when, app version. The operating system drops the lock when its process ends,
-however it ends, so a lock left by a killed process is simply taken over. Where
+however it ends, so a lock left by a killed process is simply taken over; a
+window that closes removes the file. Where
 the file system cannot lock (some network shares), the JSON decides instead: a
 holder on this host whose pid is gone is reclaimed; any other holder keeps it.
 
@@ -139,6 +140,16 @@ def _os_lock(fd: int) -> bool | None:
     return True
 
 
+def _still_there(fd: int, path: Path) -> bool:
+    """Whether ``fd`` is still the file at ``path`` (not one a releasing holder
+    removed between our opening and locking it)."""
+    try:
+        mine, there = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino)
+
+
 def read_holder(project: Path) -> LockHolder | None:
     """Who the lock file names (whether or not they still hold it)."""
     try:
@@ -163,40 +174,48 @@ class ProjectLock:
         project opens unlocked, as nothing else could write there either."""
         project = Path(project).expanduser().absolute()
         path = lock_path(project)
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
-        except OSError:
-            return None
-        try:
-            taken = _os_lock(fd)
-            if taken is False:
-                raise ProjectInUseError(project, read_holder(project))
-            if taken is None:
-                holder = read_holder(project)
-                if holder is not None and holder.is_alive() and holder.pid != os.getpid():
-                    raise ProjectInUseError(project, holder)
-            me = LockHolder.me(analyst)
-            data = json.dumps(asdict(me), ensure_ascii=False).encode("utf-8")
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.ftruncate(fd, 0)
-            os.write(fd, data)
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            raise
-        return cls(project, fd, me)
+        for _attempt in range(5):
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+            except OSError:
+                return None
+            try:
+                taken = _os_lock(fd)
+                if taken is False:
+                    raise ProjectInUseError(project, read_holder(project))
+                if taken and not _still_there(fd, path):
+                    os.close(fd)        # its holder removed it as we opened it: again
+                    continue
+                if taken is None:
+                    holder = read_holder(project)
+                    if holder is not None and holder.is_alive() and holder.pid != os.getpid():
+                        raise ProjectInUseError(project, holder)
+                me = LockHolder.me(analyst)
+                data = json.dumps(asdict(me), ensure_ascii=False).encode("utf-8")
+                os.lseek(fd, 0, os.SEEK_SET)
+                os.ftruncate(fd, 0)
+                os.write(fd, data)
+                os.fsync(fd)
+            except BaseException:
+                os.close(fd)
+                raise
+            return cls(project, fd, me)
+        return None
 
     @property
     def held(self) -> bool:
         return self._fd is not None
 
     def release(self) -> None:
-        """Let go: empty the file (so it names nobody), then drop the OS lock."""
+        """Let go: remove the file (or, where an open file cannot be removed,
+        empty it so it names nobody), then drop the OS lock."""
         fd, self._fd = self._fd, None
         if fd is None:
             return
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
+        with contextlib.suppress(OSError):
+            lock_path(self.project).unlink()
         os.close(fd)                    # closing drops flock / msvcrt locks
 
     def __enter__(self) -> ProjectLock:

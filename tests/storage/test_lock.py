@@ -79,7 +79,8 @@ def test_a_lock_held_by_another_process_says_who_holds_it(project: Path) -> None
         assert lock is not None and lock.held
         assert read_holder(project) == lock.holder
         assert lock.holder.analyst == "bob" and lock.holder.pid == os.getpid()
-    assert read_holder(project) is None                # an empty file names nobody
+    assert read_holder(project) is None
+    assert not lock_path(project).exists()             # removed on release
 
 
 @pytest.mark.slow

@@ -132,3 +132,18 @@ def test_bring_forward_without_a_listener_is_false(tmp_path: Path, qtbot) -> Non
     with ProjectLock.acquire(project) as lock:                  # a lock, but no window
         assert lock is not None
         assert not bring_forward(project, timeout_ms=200)
+
+
+def test_a_file_that_is_not_a_project_gets_no_lock_file_beside_it(
+        qtbot, tmp_path: Path, ui_settings: UiSettings,  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(plain, "warn", lambda _parent, _title, text: warnings.append(text))
+    notes = tmp_path / "notes.sqlite"
+    notes.write_text("not a database\n", encoding="utf-8")
+    window = _window(qtbot, ui_settings)
+    assert not window.open_project(notes)
+    assert "not an Annotator project" in warnings[0]
+    assert not list(tmp_path.glob("notes.sqlite?*"))     # no .lock, -wal or -shm
+    assert notes.read_text(encoding="utf-8") == "not a database\n"
+    window.close()
