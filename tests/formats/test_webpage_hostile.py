@@ -15,7 +15,7 @@ import pytest
 from annotator.formats import html_tree, webpage
 from annotator.formats.html_source import VOID_ELEMENTS
 from annotator.formats.problems import ImportProblem
-from annotator.formats.registry import extract_file
+from annotator.formats.registry import ImportCancelled, ImportOptions, extract_file
 from tests.formats.documents import nested_page
 
 # Void elements -------------------------------------------------------------------------
@@ -232,3 +232,10 @@ def test_a_page_without_text_is_said_to_be_built_by_scripts_only_when_it_has_scr
                         encoding="utf-8")
     with pytest.raises(ImportProblem, match="built by scripts"):
         extract_file(scripted)
+
+
+def test_cancelling_the_import_stops_a_page_being_read(tmp_path):
+    path = tmp_path / "big.html"
+    path.write_text(nested_page(50, 500_000), encoding="utf-8")
+    with pytest.raises(ImportCancelled):
+        extract_file(path, ImportOptions(cancel=lambda: True))
