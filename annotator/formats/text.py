@@ -12,6 +12,8 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,10 +30,18 @@ _BOMS = (
     (codecs.BOM_UTF8, "utf-8", "UTF-8-BOM"),
     (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
 )
-#: Legacy encodings tried first, most widely used first (the tie-break order).
-_LEGACY = {name: rank for rank, name in enumerate((
-    "cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257", "iso8859_15", "koi8_r",
-    "cp1255", "cp1256", "mac_roman", "cp437"))}
+#: Encodings a file that is not Unicode is tried in, most widely used first (the
+#: tie-break order between candidates that read equally well).
+_LEGACY = tuple(codecs.lookup(name).name for name in (
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "iso8859-15", "iso8859-2",
+    "iso8859-5", "iso8859-7", "koi8-r", "koi8-u", "mac-roman", "shift_jis", "cp932",
+    "gb18030", "big5", "euc_jp", "euc_kr", "cp1255", "cp1256", "cp874", "cp866", "cp437"))
+_RANK = {name: rank for rank, name in enumerate(_LEGACY)}
+#: Characters of a candidate's text that are scored: lines holding non-ASCII
+#: (ASCII reads the same in every candidate), up to this many.
+SCORE_SAMPLE_CHARS = 8192
+_NON_ASCII_LINE = re.compile(r"(?m)^[^\n]*?[^\x00-\x7f][^\n]*")
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _HIGH_BYTES = bytes(range(0x80, 0x100))
@@ -46,7 +56,10 @@ class EncodingCandidate:
     ``ImportOptions(encoding=...)``; ``errors`` counts bytes that do not decode
     and ``controls`` control characters in the decoded text (both 0 for a clean
     decoding, counted over the first :data:`CANDIDATE_SAMPLE_BYTES`);
-    ``detected`` marks the one :func:`decode` chooses.
+    ``detected`` marks the one :func:`decode` chooses; ``score`` is the
+    :func:`implausibility` the detector gave a candidate it considered (None
+    for the others; lower reads better); ``same_text`` marks one that reads
+    exactly as the detected one over that sample.
     """
 
     encoding: str
@@ -55,10 +68,26 @@ class EncodingCandidate:
     errors: int = 0
     controls: int = 0
     detected: bool = False
+    score: float | None = None
+    same_text: bool = False
 
 
 def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
-    """``(text, encoding name)`` for ``data``, or :class:`ImportProblem`."""
+    """``(text, encoding name)`` for ``data``, or :class:`ImportProblem`.
+    The name is ``UTF-8``, ``UTF-8-BOM``, ``UTF-16`` or ``UTF-32`` for Unicode,
+    else the codec name of the guessed legacy encoding (see :func:`is_guessed`)."""
+    text, name, _ = _decode(data, path)
+    return text, name
+
+
+def is_guessed(encoding: str) -> bool:
+    """Whether :func:`decode` guessed ``encoding`` (a legacy code page) rather
+    than knew it (a byte-order mark, or valid UTF-8)."""
+    return encoding not in ("UTF-8", "UTF-8-BOM", "UTF-16", "UTF-32")
+
+
+def _decode(data: bytes, path: str | Path) -> tuple[str, str, list[Guess]]:
+    """:func:`decode`, and the legacy encodings it ranked (none for Unicode)."""
     if not data:
         raise ImportProblem(path, "the file is empty")
     for bom, codec, name in _BOMS:
@@ -69,31 +98,285 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
                 raise ImportProblem(
                     path, f"starts with a {name} byte-order mark but is not valid {name} "
                           f"(at byte {error.start + len(bom)})") from None
-            return _checked(text, path), name
+            return _checked(text, path), name, []
     if b"\x00" in data:
         raise ImportProblem(path, "looks binary (it contains NUL bytes); if it is UTF-16 "
                                   "text without a byte-order mark, save it as UTF-8")
     try:
-        return _checked(data.decode("utf-8"), path), "UTF-8"
+        return _checked(data.decode("utf-8"), path), "UTF-8", []
     except UnicodeDecodeError as error:
         if _mostly_utf8(data):
             raise ImportProblem(path, f"is not valid UTF-8: byte 0x{data[error.start]:02x} "
                                       f"at offset {error.start} cannot be decoded") from None
-    matches = list(charset_normalizer.from_bytes(data, cp_isolation=list(_LEGACY)))
-    if not matches:
-        matches = [m for m in charset_normalizer.from_bytes(data)
-                   if not m.encoding.startswith(("utf_16", "utf_32"))]
-    if not matches:
+    guesses = guess_encodings(data)
+    if not guesses:
         raise ImportProblem(path, "the text encoding could not be determined "
                                   "(it may not be a text file; save it as UTF-8)")
-    # charset-normalizer scores short texts poorly (short cp1252 often comes out as
-    # cp1250): among equally clean decodings, prefer the more widely used encoding.
-    best = min(matches, key=lambda m: (round(m.chaos, 2), _LEGACY.get(m.encoding, 99)))
-    return _checked(str(best), path), best.encoding
+    return _checked(data.decode(guesses[0].encoding), path), guesses[0].encoding, guesses
 
 
-#: Human names of the encodings most often offered.
-ENCODING_LABELS = {
+@dataclass(frozen=True, slots=True)
+class Guess:
+    """A legacy encoding that decodes a file without error, and how implausible
+    the text it gives reads (:func:`implausibility` of its non-ASCII lines)."""
+
+    encoding: str
+    score: float
+
+
+def _candidate_names(data: bytes) -> list[str]:
+    """The legacy list, then what charset-normalizer proposes beyond it (codecs
+    that read ASCII as ASCII and keep no state), in a fixed order."""
+    extra: set[str] = set()
+    with contextlib.suppress(Exception):       # a proposal is only a hint
+        for match in charset_normalizer.from_bytes(data[:262144]):
+            try:
+                name = _codec_name(match.encoding)
+            except LookupError:
+                continue
+            if name in _RANK or name.startswith(("utf", "iso2022", "hz", "ascii")) \
+                    or name == "iso8859-1":
+                continue
+            try:
+                if _PRINTABLE_ASCII.decode(name) == _PRINTABLE_ASCII.decode("ascii"):
+                    extra.add(name)
+            except UnicodeDecodeError:
+                continue
+    return list(_LEGACY) + sorted(extra)
+
+
+def _score_sample(text: str) -> str:
+    if len(text) <= SCORE_SAMPLE_CHARS:
+        return text
+    parts: list[str] = []
+    total = 0
+    for match in _NON_ASCII_LINE.finditer(text):
+        parts.append(match.group()[:4096])
+        total += len(parts[-1])
+        if total >= SCORE_SAMPLE_CHARS:
+            break
+    return "\n".join(parts)
+
+
+def guess_encodings(data: bytes) -> list[Guess]:
+    """Every candidate encoding that decodes ``data`` without error (the legacy
+    list and charset-normalizer's proposals), the most plausible reading first;
+    ties go to the more widely used encoding. Deterministic: the same bytes
+    always give the same order."""
+    guesses: list[Guess] = []
+    scored: dict[str, float] = {}
+    for name in _candidate_names(data):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        sample = _score_sample(text)
+        del text
+        if sample not in scored:
+            scored[sample] = implausibility(sample)
+        guesses.append(Guess(name, scored[sample]))
+    guesses.sort(key=lambda guess: (guess.score, _RANK.get(guess.encoding, len(_RANK))))
+    return guesses
+
+
+# How plausible a decoding reads --------------------------------------------------------
+#
+# A wrong code page turns letters into other letters, symbols or control
+# characters; what it makes is rarely text that a person wrote. Every
+# candidate's text is scored by what is out of place in it (lower is better).
+# ASCII reads the same in every candidate, so only what surrounds non-ASCII
+# characters decides.
+
+#: Non-ASCII punctuation and symbols that ordinary text uses. Any other is as
+#: likely a misread byte (¤ ¦ ¨ ¸ ˆ ‡ box drawing…).
+_COMMON_MARKS = frozenset(
+    "€£¥¢°©®™•…–—‘’‚“”„«»‹›§·×÷±¡¿№′″‰²³½¼¾\u00a0\u2009\u202f\u2010\u2011\u2212")
+#: Symbols written apart from words: one glued to a letter (Łodzi±) is a misread one.
+_GLUED = frozenset("±¶§×÷¢£¥€‰•½¼¾")
+#: Punctuation found between two letters of a word (l’hôtel, Catalan l·l).
+_IN_WORD = frozenset("’‘ʼ·\u2010\u2011")
+#: One-letter words: any other lone non-ASCII Latin or Cyrillic letter is suspect.
+_ONE_LETTER_WORDS = frozenset("àèéòùаявкосиуеіїйжзАЯВКОСИУІ")
+#: Non-ASCII letters of the languages written in each script; a decoding whose
+#: letters no one alphabet holds mixes languages, as a misread byte does.
+_ALPHABETS = {
+    "LATIN": (
+        "àâæçéèêëîïôœùûüÿ",        # French
+        "äöüß", "áéíñóúü", "áâãàçéêíóôõú", "àèéìíîòóù", "àçèéíïòóúü",  # de es pt it ca
+        "éëïóöü", "æøåé", "åäöé", "áðéíóúýþæö",          # Dutch, Danish/Norwegian, Swedish
+        "ąćęłńóśźż", "áčďéěíňóřšťúůýž", "áäčďéíĺľňóôŕšťúýž",      # Polish, Czech, Slovak
+        "áéíóöőúüű", "ăâîșțşţ", "čćđšž", "çğıöşüâîû",    # Hungarian, Romanian, Croatian…
+        "ąčęėįšųūž", "āčēģīķļņšūž", "äöõüšž", "çë", "åäöšž",  # Baltic, Albanian, Finnish
+    ),
+    "CYRILLIC": (
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",       # Ukrainian
+        "абвгдежзийклмнопрстуфхцчшщъьюяѝ",         # Bulgarian
+        "абвгдеёжзійклмнопрстуўфхцчшыьэюя",        # Belarusian
+        "абвгдђежзијклљмнњопрстћуфхцчџш",           # Serbian
+        "абвгдѓежзѕијклљмнњопрстќуфхцчџш",          # Macedonian
+    ),
+    "GREEK": ("αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊϋΐΰ",),
+}
+_CASED = frozenset(("LATIN", "CYRILLIC", "GREEK"))
+_EAST_ASIAN = frozenset(("CJK", "HANGUL"))
+#: Weights of what is out of place.
+_BAD_CHAR, _RARE_SYMBOL, _SCRIPT_CHANGE, _LONE_FOREIGN = 10.0, 3.0, 5.0, 4.0
+_ODD_CASE, _SYMBOL_IN_WORD, _RARE_LETTER, _LONE_LETTER = 3.0, 3.0, 2.0, 2.0
+_GLUED_SYMBOL = 2.0
+
+#: Per character: (kind, script, case); kind is L (letter), M (mark), D (digit),
+#: A (ASCII other), P (common punctuation or space), S (rare symbol), C (control,
+#: unassigned, private use: never in real text), R (a rare letter).
+_CLASSES: dict[str, tuple[str, str, str]] = {}
+
+
+def _script(char: str) -> str:
+    name = unicodedata.name(char, "")
+    if name.startswith(("CJK ", "HIRAGANA", "KATAKANA", "HALFWIDTH KATAKANA")):
+        return "CJK"
+    return name.split(" ", 1)[0] if name else "?"
+
+
+def _in_charset(char: str, encoding: str) -> bool:
+    """Whether ``char`` is one of the two-byte characters of ``encoding``'s
+    national standard (GB 2312, JIS X 0208, KS X 1001): the ones in common use."""
+    try:
+        return len(char.encode(encoding)) == 2
+    except UnicodeEncodeError:
+        return False
+
+
+def _rare_letter(char: str, script: str) -> bool:
+    point = ord(char)
+    if script == "LATIN":
+        return point >= 0x180 and not 0x218 <= point <= 0x21B or char in "ªº"
+    if script == "CYRILLIC":
+        return point >= 0x460 and char not in "Ґґ"
+    if script == "GREEK":
+        return point >= 0x3D0
+    if script == "CJK":
+        if 0xFF61 <= point <= 0xFF9F:               # half-width katakana
+            return True
+        return (unicodedata.category(char) == "Lo" and 0x3400 <= point
+                and not (_in_charset(char, "gb2312") or _in_charset(char, "shift_jis")))
+    if script == "HANGUL":
+        return not _in_charset(char, "euc_kr")
+    return False
+
+
+def _classify(char: str) -> tuple[str, str, str]:
+    if char < "\x80":
+        if char.isalpha():
+            return "L", "LATIN", "U" if char.isupper() else "l"
+        return ("D" if char.isdigit() else "A"), "", ""
+    category = unicodedata.category(char)
+    if category in ("Lu", "Ll", "Lt", "Lo") or (category == "Lm" and _script(char) == "CJK"):
+        script = _script(char)
+        if _rare_letter(char, script):
+            return "R", script, ""
+        case = "U" if category in ("Lu", "Lt") else "l" if category == "Ll" else ""
+        return "L", script, case
+    if category.startswith("M"):
+        return "M", "", ""
+    if category == "Nd":
+        return "D", "", ""
+    if category in ("Cc", "Cn", "Co", "Cs") or char == "\ufffd":
+        return "C", "", ""
+    if category.startswith("Z") or char in _COMMON_MARKS or 0x3000 <= ord(char) <= 0x303F \
+            or 0xFF01 <= ord(char) <= 0xFF60 or char == "\u30fb":
+        return "P", "", ""
+    return "S", "", ""
+
+
+def _alphabet_misfits(script: str, letters: Counter[str]) -> int:
+    """Occurrences of letters that the best-fitting alphabet of ``script`` lacks."""
+    return min(sum(count for letter, count in letters.items() if letter not in alphabet)
+               for alphabet in _ALPHABETS[script])
+
+
+def implausibility(text: str) -> float:
+    """How unlike written language ``text`` reads: 0 for ordinary text, more
+    for each control character, rare symbol, change of script inside a word, lone
+    letter of another script, oddly cased word or letter no one alphabet holds.
+    Pure and deterministic; compare candidates' scores over the same bytes."""
+    classes = [_CLASSES.get(char) or _CLASSES.setdefault(char, _classify(char))
+               for char in text]
+    penalty = 0.0
+    scripts: Counter[str] = Counter()
+    letters: dict[str, Counter[str]] = {script: Counter() for script in _ALPHABETS}
+    words: list[list[int]] = []              # words holding a non-ASCII letter
+    word: list[int] = []
+    foreign = False
+    for index, (kind, script, _case) in enumerate(classes):
+        if kind in ("L", "R"):
+            char = text[index]
+            scripts[script] += 1
+            word.append(index)
+            if char >= "\x80":
+                foreign = True
+                if script in letters and (script != "LATIN" or char.lower() >= "\x80"):
+                    letters[script][char.lower()] += 1
+                if kind == "R":
+                    penalty += _RARE_LETTER
+            continue
+        if kind == "M" and word:
+            continue
+        if foreign:
+            words.append(word)
+        word, foreign = [], False
+        if kind == "C":
+            penalty += _BAD_CHAR
+        elif kind == "S":
+            penalty += _RARE_SYMBOL
+        if kind in ("S", "P") and text[index] not in _IN_WORD and 0 < index < len(text) - 1 \
+                and classes[index - 1][1] in _CASED and classes[index + 1][1] in _CASED:
+            penalty += _SYMBOL_IN_WORD
+        if (kind == "S" or text[index] in _GLUED) and (
+                (index and classes[index - 1][1] in _CASED)
+                or (index < len(text) - 1 and classes[index + 1][1] in _CASED)):
+            penalty += _GLUED_SYMBOL
+        if kind == "D" and index and classes[index - 1][0] in ("L", "R") \
+                and text[index - 1] >= "\x80" and classes[index - 1][1] in _CASED:
+            penalty += 1
+        if kind == "D" and index < len(text) - 1 and text[index + 1] >= "\x80" \
+                and classes[index + 1][1] in _CASED:
+            penalty += 1
+    if foreign:
+        words.append(word)
+    main = scripts.most_common(1)[0][0] if scripts else ""
+    for word in words:
+        penalty += _word_penalty(text, classes, word, main)
+    for script, counts in letters.items():
+        if counts:
+            penalty += _alphabet_misfits(script, counts)
+    return penalty
+
+
+def _word_penalty(text: str, classes: list[tuple[str, str, str]], word: list[int],
+                  main: str) -> float:
+    penalty = 0.0
+    word_scripts = [classes[index][1] for index in word]
+    for before, after in zip(word_scripts, word_scripts[1:], strict=False):
+        if before != after:
+            east = before in _EAST_ASIAN or after in _EAST_ASIAN
+            penalty += 1 if east and "LATIN" in (before, after) or before in _EAST_ASIAN \
+                and after in _EAST_ASIAN else _SCRIPT_CHANGE
+    if len(word) == 1:
+        script = word_scripts[0]
+        if script != main and not (script in _EAST_ASIAN and main in _EAST_ASIAN):
+            penalty += _LONE_FOREIGN
+        elif script in ("LATIN", "CYRILLIC") and text[word[0]] not in _ONE_LETTER_WORDS:
+            penalty += _LONE_LETTER
+    cases = "".join(classes[index][2] for index in word)
+    if cases and not (cases.islower() or cases.isupper()
+                      or (cases[0] == "U" and cases[1:].islower())):
+        penalty += _ODD_CASE
+    return penalty
+
+
+#: Human names of the encodings offered, by codec name (:func:`_codec_name`).
+ENCODING_LABELS = {codecs.lookup(name).name: label for name, label in {
     "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with byte-order mark",
     "utf-16": "UTF-16", "utf-16-le": "UTF-16 little-endian (no byte-order mark)",
     "utf-16-be": "UTF-16 big-endian (no byte-order mark)",
@@ -102,11 +385,23 @@ ENCODING_LABELS = {
     "cp1250": "Windows-1250 (Central European)", "cp1253": "Windows-1253 (Greek)",
     "cp1254": "Windows-1254 (Turkish)", "cp1257": "Windows-1257 (Baltic)",
     "cp1255": "Windows-1255 (Hebrew)", "cp1256": "Windows-1256 (Arabic)",
-    "iso8859-15": "ISO-8859-15 (Western European with €)", "koi8-r": "KOI8-R (Russian)",
-    "mac-roman": "Mac Roman", "cp437": "DOS (code page 437)", "latin-1": "ISO-8859-1 (Latin-1)",
-    "gb18030": "GB18030 (Chinese)", "big5": "Big5 (Traditional Chinese)",
-    "shift_jis": "Shift JIS (Japanese)", "euc-kr": "EUC-KR (Korean)",
-}
+    "cp874": "Windows-874 (Thai)", "iso8859-15": "ISO-8859-15 (Western European with €)",
+    "iso8859-2": "ISO-8859-2 (Central European)", "iso8859-5": "ISO-8859-5 (Cyrillic)",
+    "iso8859-7": "ISO-8859-7 (Greek)", "koi8-r": "KOI8-R (Russian)",
+    "koi8-u": "KOI8-U (Ukrainian)", "mac-roman": "Mac Roman (Western European)",
+    "cp437": "DOS (code page 437)", "cp866": "DOS Cyrillic (code page 866)",
+    "latin-1": "ISO-8859-1 (Latin-1)", "gb18030": "GB18030 (Chinese)",
+    "big5": "Big5 (Traditional Chinese)", "shift_jis": "Shift JIS (Japanese)",
+    "cp932": "Windows-932 (Japanese Shift JIS)", "euc-jp": "EUC-JP (Japanese)",
+    "euc-kr": "EUC-KR (Korean)",
+}.items()}
+
+
+def short_label(encoding: str) -> str:
+    """``Windows-1252`` for ``cp1252``: the label without its parenthesis."""
+    return encoding_label(encoding).split(" (", 1)[0]
+
+
 #: Encodings always offered, after the likely ones.
 _OFFERED = ("utf-8", "cp1252", "cp1251", "cp1250", "iso8859-15", "cp1253", "koi8-r",
             "mac-roman", "utf-16-le", "utf-16-be")
@@ -145,15 +440,19 @@ def _count_errors(sample: bytes, encoding: str) -> tuple[str, int]:
     return text, text.count("\ufffd")
 
 
-def encoding_candidates(data: bytes, *, limit: int = 6,
+def encoding_candidates(data: bytes, *, limit: int | None = None,
                         preview_chars: int = 600) -> list[EncodingCandidate]:
-    """Ways to decode ``data``, most likely first, each with a preview, so the
-    analyst can see the text and override the detected encoding.
+    """Every way of decoding ``data`` that was considered, most likely first,
+    each with a preview, so the analyst can see the text and override the
+    detected encoding.
 
-    The first candidate is what :func:`decode` would choose when it accepts the
-    data (``detected=True``); clean decodings follow, then the rest by how
-    many bytes do not decode. UTF-16 without a byte-order mark, which
+    The first candidate is what :func:`decode` chooses when it accepts the data
+    (``detected=True``); then every other encoding the detector found to decode
+    the file without error, the most plausible first (their ``score``); then
+    byte-order-mark and UTF-16 readings and the encodings always offered, by
+    how many bytes do not decode. UTF-16 without a byte-order mark, which
     :func:`decode` refuses as binary, is offered when its NUL bytes fit.
+    ``limit`` keeps only the first candidates.
     """
     if not data:
         return []
@@ -161,48 +460,49 @@ def encoding_candidates(data: bytes, *, limit: int = 6,
     names: list[str] = []
     detected: str | None = None
     try:
-        _, chosen = decode(data)
+        _, chosen, guesses = _decode(data, "<bytes>")
     except ImportProblem:
-        chosen = None
+        chosen, guesses = None, []
+        if b"\x00" not in sample:
+            guesses = guess_encodings(sample)
     if chosen is not None:
-        detected = {"UTF-8": "utf-8", "UTF-8-BOM": "utf-8-sig"}.get(chosen, chosen)
-        if chosen in ("UTF-16", "UTF-32"):
-            detected = chosen.lower()
+        detected = _codec_name({"UTF-8": "utf-8", "UTF-8-BOM": "utf-8-sig", "UTF-16": "utf-16",
+                                "UTF-32": "utf-32"}.get(chosen, chosen))
         names.append(detected)
+    scores = {guess.encoding: guess.score for guess in guesses}
+    names += [guess.encoding for guess in guesses]
     for bom, codec, _ in _BOMS:
         if data.startswith(bom):
             names.append("utf-8-sig" if codec == "utf-8" else codec.rsplit("-", 1)[0])
     guess = _utf16_guess(data)
     if guess:
         names.append(guess)
-    if b"\x00" not in sample:
-        with contextlib.suppress(Exception):       # detection is only a hint here
-            names += [match.encoding for match in charset_normalizer.from_bytes(
-                sample[:262144], cp_isolation=list(_LEGACY))]
     names += _OFFERED
     candidates: list[EncodingCandidate] = []
     seen: set[str] = set()
+    detected_text = None
     for name in names:
-        try:
-            codec = _codec_name(name)
-        except LookupError:
-            continue
+        codec = _codec_name(name)
         if codec in seen:
             continue
         seen.add(codec)
         text, errors = _count_errors(sample, codec)
+        if codec == detected:
+            detected_text = text
         controls = len(_CONTROL.findall(text[:65536]))
         candidates.append(EncodingCandidate(
             encoding=codec, label=ENCODING_LABELS.get(codec, codec),
             preview=text[:preview_chars], errors=errors, controls=controls,
-            detected=detected is not None and codec == _codec_name(detected)))
+            detected=codec == detected, score=scores.get(codec),
+            same_text=codec != detected and text == detected_text))
     first = [c for c in candidates if c.detected]
     rest = sorted((c for c in candidates if not c.detected),
-                  key=lambda c: (c.errors > 0, c.controls > 0, c.errors, c.controls))
+                  key=lambda c: (c.errors > 0, c.controls > 0, c.score is None,
+                                 c.score or 0.0, c.errors, c.controls))
     return (first + rest)[:limit]
 
 
-def encoding_candidates_for(path: str | Path, *, limit: int = 6,
+def encoding_candidates_for(path: str | Path, *, limit: int | None = None,
                             preview_chars: int = 600) -> list[EncodingCandidate]:
     """:func:`encoding_candidates` for a file (size-capped like any import; only
     the first :data:`CANDIDATE_SAMPLE_BYTES` are decoded). Raises ImportProblem
