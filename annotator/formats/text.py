@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -192,7 +193,7 @@ def guess_encodings(data: bytes) -> list[Guess]:
 _COMMON_MARKS = frozenset(
     "€£¥¢°©®™•…–—‘’‚“”„«»‹›§·×÷±¡¿№′″‰²³½¼¾\u00a0\u2009\u202f\u2010\u2011\u2212")
 #: Symbols written apart from words: one glued to a letter (Łodzi±) is a misread one.
-_GLUED = frozenset("±¶§×÷¢£¥€‰•½¼¾")
+_GLUED = frozenset("±¶§©×÷¢£¥€‰•½¼¾")
 #: Punctuation found between two letters of a word (l’hôtel, Catalan l·l).
 _IN_WORD = frozenset("’‘ʼ·\u2010\u2011")
 #: One-letter words: any other lone non-ASCII Latin or Cyrillic letter is suspect.
@@ -219,7 +220,9 @@ _ALPHABETS = {
     "GREEK": ("αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊϋΐΰ",),
 }
 _CASED = frozenset(("LATIN", "CYRILLIC", "GREEK"))
-_EAST_ASIAN = frozenset(("CJK", "HANGUL"))
+_VOWELS = {"CYRILLIC": frozenset("аеёиоуыэюяіїєѝ"), "GREEK": frozenset("αεηιουωάέήίόύώϊϋΐΰ")}
+_HAN_KANA = frozenset(("CJK", "KANA"))
+_EAST_ASIAN = frozenset(("CJK", "KANA", "HANGUL"))
 #: Weights of what is out of place.
 _BAD_CHAR, _RARE_SYMBOL, _SCRIPT_CHANGE, _LONE_FOREIGN = 10.0, 3.0, 5.0, 4.0
 _ODD_CASE, _SYMBOL_IN_WORD, _RARE_LETTER, _LONE_LETTER = 3.0, 3.0, 2.0, 2.0
@@ -233,8 +236,10 @@ _CLASSES: dict[str, tuple[str, str, str]] = {}
 
 def _script(char: str) -> str:
     name = unicodedata.name(char, "")
-    if name.startswith(("CJK ", "HIRAGANA", "KATAKANA", "HALFWIDTH KATAKANA")):
+    if name.startswith(("CJK ", "IDEOGRAPHIC")):
         return "CJK"
+    if name.startswith(("HIRAGANA", "KATAKANA", "HALFWIDTH KATAKANA")):
+        return "KANA"
     return name.split(" ", 1)[0] if name else "?"
 
 
@@ -250,15 +255,15 @@ def _in_charset(char: str, encoding: str) -> bool:
 def _rare_letter(char: str, script: str) -> bool:
     point = ord(char)
     if script == "LATIN":
-        return point >= 0x180 and not 0x218 <= point <= 0x21B or char in "ªº"
+        return (point >= 0x180 and not 0x218 <= point <= 0x21B) or char in "ªº"
     if script == "CYRILLIC":
         return point >= 0x460 and char not in "Ґґ"
     if script == "GREEK":
         return point >= 0x3D0
+    if script == "KANA":
+        return 0xFF61 <= point <= 0xFF9F            # half-width katakana
     if script == "CJK":
-        if 0xFF61 <= point <= 0xFF9F:               # half-width katakana
-            return True
-        return (unicodedata.category(char) == "Lo" and 0x3400 <= point
+        return (unicodedata.category(char) == "Lo" and point >= 0x3400
                 and not (_in_charset(char, "gb2312") or _in_charset(char, "shift_jis")))
     if script == "HANGUL":
         return not _in_charset(char, "euc_kr")
@@ -271,7 +276,7 @@ def _classify(char: str) -> tuple[str, str, str]:
             return "L", "LATIN", "U" if char.isupper() else "l"
         return ("D" if char.isdigit() else "A"), "", ""
     category = unicodedata.category(char)
-    if category in ("Lu", "Ll", "Lt", "Lo") or (category == "Lm" and _script(char) == "CJK"):
+    if category in ("Lu", "Ll", "Lt", "Lo") or (category == "Lm" and _script(char) in _EAST_ASIAN):
         script = _script(char)
         if _rare_letter(char, script):
             return "R", script, ""
@@ -283,7 +288,9 @@ def _classify(char: str) -> tuple[str, str, str]:
         return "D", "", ""
     if category in ("Cc", "Cn", "Co", "Cs") or char == "\ufffd":
         return "C", "", ""
-    if category.startswith("Z") or char in _COMMON_MARKS or 0x3000 <= ord(char) <= 0x303F \
+    if category.startswith("Z"):
+        return "Z", "", ""
+    if char in _COMMON_MARKS or 0x3000 <= ord(char) <= 0x303F \
             or 0xFF01 <= ord(char) <= 0xFF60 or char == "\u30fb":
         return "P", "", ""
     return "S", "", ""
@@ -304,13 +311,13 @@ def implausibility(text: str) -> float:
                for char in text]
     penalty = 0.0
     scripts: Counter[str] = Counter()
-    letters: dict[str, Counter[str]] = {script: Counter() for script in _ALPHABETS}
+    letters: dict[str, Counter[str]] = {script: Counter() for script in (*_ALPHABETS, "CJK")}
     words: list[list[int]] = []              # words holding a non-ASCII letter
     word: list[int] = []
     foreign = False
     for index, (kind, script, _case) in enumerate(classes):
+        char = text[index]
         if kind in ("L", "R"):
-            char = text[index]
             scripts[script] += 1
             word.append(index)
             if char >= "\x80":
@@ -325,6 +332,9 @@ def implausibility(text: str) -> float:
         if foreign:
             words.append(word)
         word, foreign = [], False
+        if char == " " and 0 < index < len(text) - 1 and classes[index - 1][1] in _HAN_KANA \
+                and classes[index + 1][1] in _HAN_KANA:
+            penalty += 1                     # Chinese and Japanese put no space between words
         if kind == "C":
             penalty += _BAD_CHAR
         elif kind == "S":
@@ -348,8 +358,12 @@ def implausibility(text: str) -> float:
     for word in words:
         penalty += _word_penalty(text, classes, word, main)
     for script, counts in letters.items():
-        if counts:
+        if counts and script in _ALPHABETS:
             penalty += _alphabet_misfits(script, counts)
+    if scripts["KANA"] * 10 >= scripts["KANA"] + scripts["CJK"] > 0:
+        # Japanese: its kanji are those of JIS X 0208, not simplified Chinese forms.
+        penalty += _RARE_LETTER * sum(count for char, count in letters["CJK"].items()
+                                      if not _in_charset(char, "shift_jis"))
     return penalty
 
 
@@ -357,17 +371,26 @@ def _word_penalty(text: str, classes: list[tuple[str, str, str]], word: list[int
                   main: str) -> float:
     penalty = 0.0
     word_scripts = [classes[index][1] for index in word]
-    for before, after in zip(word_scripts, word_scripts[1:], strict=False):
+    for before, after in itertools.pairwise(word_scripts):
         if before != after:
-            east = before in _EAST_ASIAN or after in _EAST_ASIAN
-            penalty += 1 if east and "LATIN" in (before, after) or before in _EAST_ASIAN \
-                and after in _EAST_ASIAN else _SCRIPT_CHANGE
+            # Japanese words mix kanji and kana; East Asian text runs into Latin
+            # words and Hanja into Hangul unspaced.
+            pair = {before, after}
+            if pair != {"CJK", "KANA"}:
+                east = pair <= _EAST_ASIAN | {"LATIN"} and pair & _EAST_ASIAN
+                penalty += 1 if east else _SCRIPT_CHANGE
     if len(word) == 1:
         script = word_scripts[0]
         if script != main and not (script in _EAST_ASIAN and main in _EAST_ASIAN):
             penalty += _LONE_FOREIGN
         elif script in ("LATIN", "CYRILLIC") and text[word[0]] not in _ONE_LETTER_WORDS:
             penalty += _LONE_LETTER
+    if len(word) >= 3 and word_scripts[0] in _VOWELS and len(set(word_scripts)) == 1 \
+            and text[word[0]].islower() \
+            and not any(text[index] in _VOWELS[word_scripts[0]] for index in word):
+        penalty += 1                       # a Slavic or Greek word has a vowel
+    if any(text[index] == "ς" for index in word[:-1]):
+        penalty += _RARE_LETTER            # final sigma inside a word
     cases = "".join(classes[index][2] for index in word)
     if cases and not (cases.islower() or cases.isupper()
                       or (cases[0] == "U" and cases[1:].islower())):

@@ -135,7 +135,7 @@ GREEK = (
 FINNISH = (
     "Hallitus hyväksyi keskiviikkona esityksen pienyritysten tukemisesta.",
     "Šakkiliiton mukaan turnauksen palkintopotti on 25 000 €, mikä on ennätys.",
-    "Tilastokeskuksen mukaan vuosi-inflaatio oli syyskuussa 6,9 prosenttia.",
+    "Tilastokeskuksen mukaan vuosi-inflaatio oli syyskuussa 6,9 prosenttia, mikä yllätti.",
     "Yhtiö kertoi palkkaavansa ensi vuoden loppuun mennessä kolmesataa työntekijää.",
     "Ekonomistit varoittavat, että elintarvikkeiden hinnat voivat vielä nousta.",
     "Šveitsiläisen pankin mukaan ženeveläinen rahasto myi osuutensa 4,2 miljoonalla eurolla.",
@@ -147,6 +147,8 @@ JAPANESE = (
     "同社は来年末までに新たに三百人の従業員を採用すると発表した。",
     "経済学者は、食料品の価格がさらに上がる可能性があると警告している。",
     "裁判所は、職員が法律に従って行動したとして訴えを退けた。",
+    "気象庁によると、今年の夏の平均気温は統計を取り始めた一八九八年以降で最も高く、"
+    "各地で記録的な猛暑となった。",
 )
 CHINESE = (
     "国务院周三通过了支持中小企业发展的若干措施。",
@@ -155,6 +157,8 @@ CHINESE = (
     "该公司宣布，将在明年年底前新招聘三百名员工。",
     "经济学家警告说，食品价格可能会进一步上涨，尤其是猪肉和蔬菜。",
     "法院驳回了起诉，认为有关官员的行为符合法律规定。",
+    "据气象部门介绍，今年夏季全国平均气温为一九六一年有完整气象观测记录以来同期最高，"
+    "多地出现持续高温天气。",
 )
 
 #: (encoding, language, sentences): what the corpus holds.
