@@ -437,6 +437,15 @@ def _codec_name(encoding: str) -> str:
     return codecs.lookup(encoding).name
 
 
+def text_codec(encoding: str) -> str:
+    """``encoding``'s codec name, or LookupError when it is unknown or not a text
+    encoding (``rot13``, ``zlib``)."""
+    codec = _codec_name(encoding)
+    with contextlib.suppress(UnicodeDecodeError):    # "a" is not whole in UTF-16
+        b"a".decode(codec)
+    return codec
+
+
 def encoding_label(encoding: str) -> str:
     name = _codec_name(encoding)
     return ENCODING_LABELS.get(name, name)
@@ -542,7 +551,7 @@ def decode_as(data: bytes, encoding: str, path: str | Path = "<bytes>") -> str:
     if not data:
         raise ImportProblem(path, "the file is empty")
     try:
-        codec = _codec_name(encoding)
+        codec = text_codec(encoding)
     except LookupError:
         raise ImportProblem(path, f"{encoding!r} is not a known text encoding") from None
     if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
@@ -594,16 +603,19 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r
 _FRONT_LINE = re.compile(r"^([A-Za-z][\w-]{0,40})[ \t]*:[ \t]*(.*?)[ \t]*$")
 
 
-def _decoded(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+def _decoded(data: bytes, path: Path, encoding: str | None) -> tuple[str, dict]:
+    """The text, and its metadata: ``encoding``, and ``encoding_guessed`` when
+    the encoding is a guess (a legacy code page nothing in the file names)."""
     if encoding:
-        return decode_as(data, encoding, path), _codec_name(encoding)
+        return decode_as(data, encoding, path), {"encoding": _codec_name(encoding)}
     if b"\x00" in data[:65536] and not any(data.startswith(bom) for bom, _, _ in _BOMS):
         guess = _utf16_guess(data)
         if guess:
             raise ImportProblem(path, f"looks like {encoding_label(guess)} text; it is not "
                                       f"decoded by guesswork: import it again with that "
                                       f"encoding chosen")
-    return decode(data, path)
+    text, name = decode(data, path)
+    return text, {"encoding": name, **({"encoding_guessed": True} if is_guessed(name) else {})}
 
 
 def front_matter(text: str) -> dict[str, str]:
@@ -630,8 +642,7 @@ class TextImporter(Importer):
     label = "Text"
 
     def extract(self, data: bytes, path: Path, options: ImportOptions) -> Extracted:
-        text, encoding = _decoded(data, path, options.encoding)
-        metadata: dict = {"encoding": encoding}
+        text, metadata = _decoded(data, path, options.encoding)
         detected = looks_pdf_extracted(text) if options.reflow is None else False
         if options.reflow or detected:
             text = reflow(text)
@@ -655,8 +666,7 @@ class MarkdownImporter(Importer):
     label = "Markdown"
 
     def extract(self, data: bytes, path: Path, options: ImportOptions) -> Extracted:
-        text, encoding = _decoded(data, path, options.encoding)
-        metadata: dict = {"encoding": encoding}
+        text, metadata = _decoded(data, path, options.encoding)
         if options.reflow:
             text = reflow(text)
             metadata["reflow"] = {"applied": True, "version": REFLOW_VERSION,
