@@ -66,3 +66,15 @@ def test_each_file_shows_its_own_candidates(qtbot, tmp_path: Path):
     dialog.list.setCurrentRow(0)
     assert dialog.encoding.currentData() == "cp1252"
     assert dialog.chosen() == {memo: "cp1252", czech: "cp1250"}
+
+
+def test_the_details_say_the_encoding_was_guessed(qtbot, window, tmp_path: Path):
+    memo = tmp_path / "memo.txt"
+    memo.write_bytes(MEMO.encode("cp1252"))
+    with qtbot.waitSignal(window.import_finished, timeout=30_000) as finished:
+        assert window.import_documents([str(memo)], review_encodings=False)
+    (result,) = finished.args[0].results
+    assert (result.encoding, result.encoding_guessed) == ("cp1252", True)
+    window.show_document(result.document_id)
+    assert window.current_document.text == MEMO
+    assert window.details.info_labels["encoding"].text() == "cp1252 (guessed)"
