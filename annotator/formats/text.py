@@ -196,8 +196,12 @@ _COMMON_MARKS = frozenset(
     "€£¥¢°©®™•…–—‘’‚“”„«»‹›§·×÷±¡¿№′″‰²³½¼¾\u00a0\u2009\u202f\u2010\u2011\u2212")
 #: Symbols written apart from words: one glued to a letter (Łodzi±) is a misread one.
 _GLUED = frozenset("±¶§©×÷¢£¥€‰•½¼¾")
-#: Punctuation found between two letters of a word (l’hôtel, Catalan l·l).
-_IN_WORD = frozenset("’‘ʼ·\u2010\u2011")
+#: Letters rare even in the languages that have them (what Mac Roman ü, ö, è
+#: become in Windows code pages): a little suspect each.
+_UNCOMMON = frozenset("ÿŸźŹŕŔĺĹ")
+#: Punctuation found between two letters of a word (l’hôtel; Catalan l·l is
+#: the one place for a middle dot).
+_IN_WORD = frozenset("’‘ʼ\u2010\u2011")
 #: One-letter words: any other lone non-ASCII Latin or Cyrillic letter is suspect.
 _ONE_LETTER_WORDS = frozenset("àèéòùаявкосиуеіїйжзАЯВКОСИУІ")
 #: Non-ASCII letters of the languages written in each script; a decoding whose
@@ -222,6 +226,8 @@ _ALPHABETS = {
     "GREEK": ("αβγδεζηθικλμνξοπρσςτυφχψωάέήίόύώϊϋΐΰ",),
 }
 _CASED = frozenset(("LATIN", "CYRILLIC", "GREEK"))
+#: Letter forms written only at the end of a word (Greek sigma, Hebrew finals).
+_FINAL_FORMS = frozenset("ςךםןףץ")
 _VOWELS = {"CYRILLIC": frozenset("аеёиоуыэюяіїєѝ"), "GREEK": frozenset("αεηιουωάέήίόύώϊϋΐΰ")}
 _HAN_KANA = frozenset(("CJK", "KANA"))
 _EAST_ASIAN = frozenset(("CJK", "KANA", "HANGUL"))
@@ -328,9 +334,13 @@ def implausibility(text: str) -> float:
                     letters[script][char.lower()] += 1
                 if kind == "R":
                     penalty += _RARE_LETTER
+                elif char in _UNCOMMON:
+                    penalty += _RARE_LETTER / 4
             continue
         if kind == "M" and word:
             continue
+        if kind == "M":
+            penalty += _RARE_SYMBOL          # an accent or point on no letter
         if foreign:
             words.append(word)
         word, foreign = [], False
@@ -341,13 +351,16 @@ def implausibility(text: str) -> float:
             penalty += _BAD_CHAR
         elif kind == "S":
             penalty += _RARE_SYMBOL
-        if kind in ("S", "P") and text[index] not in _IN_WORD and 0 < index < len(text) - 1 \
-                and classes[index - 1][1] in _CASED and classes[index + 1][1] in _CASED:
+        if kind in ("S", "P") and char not in _IN_WORD and 0 < index < len(text) - 1 \
+                and classes[index - 1][1] in _CASED and classes[index + 1][1] in _CASED \
+                and not (char == "·" and text[index - 1:index + 2].lower() == "l·l"):
             penalty += _SYMBOL_IN_WORD
-        if (kind == "S" or text[index] in _GLUED) and (
+        if (kind == "S" or char in _GLUED) and (
                 (index and classes[index - 1][1] in _CASED)
                 or (index < len(text) - 1 and classes[index + 1][1] in _CASED)):
             penalty += _GLUED_SYMBOL
+        if char in "¹²³" and index and classes[index - 1][0] == "L" and text[index - 1] != "m":
+            penalty += _GLUED_SYMBOL         # m² and cm³, but not powiedzia³
         if kind == "D" and index and classes[index - 1][0] in ("L", "R") \
                 and text[index - 1] >= "\x80" and classes[index - 1][1] in _CASED:
             penalty += 1
@@ -386,13 +399,14 @@ def _word_penalty(text: str, classes: list[tuple[str, str, str]], word: list[int
         if script != main and not (script in _EAST_ASIAN and main in _EAST_ASIAN):
             penalty += _LONE_FOREIGN
         elif script in ("LATIN", "CYRILLIC") and text[word[0]] not in _ONE_LETTER_WORDS:
-            penalty += _LONE_LETTER
+            # a capital may be an initial (Š. Novák); a small letter is a word
+            penalty += _LONE_LETTER / 2 if text[word[0]].isupper() else _LONE_LETTER
     if len(word) >= 3 and word_scripts[0] in _VOWELS and len(set(word_scripts)) == 1 \
             and text[word[0]].islower() \
             and not any(text[index] in _VOWELS[word_scripts[0]] for index in word):
         penalty += 1                       # a Slavic or Greek word has a vowel
-    if any(text[index] == "ς" for index in word[:-1]):
-        penalty += _RARE_LETTER            # final sigma inside a word
+    if any(text[index] in _FINAL_FORMS for index in word[:-1]):
+        penalty += _RARE_LETTER            # a word-final letter form inside a word
     cases = "".join(classes[index][2] for index in word)
     if cases and not (cases.islower() or cases.isupper()
                       or (cases[0] == "U" and cases[1:].islower())):
@@ -418,7 +432,17 @@ ENCODING_LABELS = {codecs.lookup(name).name: label for name, label in {
     "latin-1": "ISO-8859-1 (Latin-1)", "gb18030": "GB18030 (Chinese)",
     "big5": "Big5 (Traditional Chinese)", "shift_jis": "Shift JIS (Japanese)",
     "cp932": "Windows-932 (Japanese Shift JIS)", "euc-jp": "EUC-JP (Japanese)",
-    "euc-kr": "EUC-KR (Korean)",
+    "euc-kr": "EUC-KR (Korean)", "cp1258": "Windows-1258 (Vietnamese)",
+    "iso8859-4": "ISO-8859-4 (Baltic)", "iso8859-9": "ISO-8859-9 (Turkish)",
+    "iso8859-13": "ISO-8859-13 (Baltic)", "iso8859-16": "ISO-8859-16 (South-Eastern European)",
+    "mac-cyrillic": "Mac Cyrillic", "mac-latin2": "Mac Central European",
+    "mac-iceland": "Mac Icelandic", "mac-greek": "Mac Greek", "mac-turkish": "Mac Turkish",
+    "cp850": "DOS Western European (code page 850)",
+    "cp852": "DOS Central European (code page 852)", "cp775": "DOS Baltic (code page 775)",
+    "cp1125": "DOS Ukrainian (code page 1125)", "kz1048": "Windows Kazakh (KZ-1048)",
+    "ptcp154": "Kazakh (PT154)", "cp949": "Windows-949 (Korean)",
+    "cp950": "Windows-950 (Traditional Chinese)", "gbk": "GBK (Chinese)",
+    "gb2312": "GB2312 (Simplified Chinese)",
 }.items()}
 
 
