@@ -311,7 +311,7 @@ def _alphabet_misfits(script: str, letters: Counter[str]) -> int:
 
 
 def implausibility(text: str) -> float:
-    """How unlike written language ``text`` reads: 0 for ordinary text, more
+    """How unlike written language ``text`` reads: about 0 for ordinary text, more
     for each control character, rare symbol, change of script inside a word, lone
     letter of another script, oddly cased word or letter no one alphabet holds.
     Pure and deterministic; compare candidates' scores over the same bytes."""
