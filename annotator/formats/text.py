@@ -40,10 +40,13 @@ _LEGACY = tuple(codecs.lookup(name).name for name in (
     "iso8859-5", "iso8859-7", "koi8-r", "koi8-u", "mac-roman", "shift_jis", "cp932",
     "gb18030", "big5", "euc_jp", "euc_kr", "cp1255", "cp1256", "cp874", "cp866", "cp437"))
 _RANK = {name: rank for rank, name in enumerate(_LEGACY)}
-#: Characters of a candidate's text that are scored: lines holding non-ASCII
-#: (ASCII reads the same in every candidate), up to this many.
-SCORE_SAMPLE_CHARS = 8192
-_NON_ASCII_LINE = re.compile(r"(?m)^[^\n]*?[^\x00-\x7f][^\n]*")
+#: Bytes of a file whose readings are scored: its lines holding non-ASCII bytes
+#: (ASCII reads the same in every candidate), the same bytes for every candidate.
+SCORE_SAMPLE_BYTES = 8192
+_HIGH_LINE = re.compile(rb"(?m)^[^\n]*?[\x80-\xff][^\n]*")
+#: Bytes that are never part of a multibyte character in the candidate encodings
+#: (trail bytes are 0x30 or more): a long line is cut after one of them.
+_CUTTABLE = re.compile(rb"[\x00-\x2f][^\x00-\x2f]*\Z")
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
@@ -148,17 +151,22 @@ def _candidate_names(data: bytes) -> list[str]:
     return list(_LEGACY) + sorted(extra)
 
 
-def _score_sample(text: str) -> str:
-    if len(text) <= SCORE_SAMPLE_CHARS:
-        return text
-    parts: list[str] = []
+def _score_sample(data: bytes) -> bytes:
+    """The lines of ``data`` that hold non-ASCII bytes, up to
+    :data:`SCORE_SAMPLE_BYTES` (a line longer than 4 KiB is cut between
+    characters where it can be)."""
+    parts: list[bytes] = []
     total = 0
-    for match in _NON_ASCII_LINE.finditer(text):
-        parts.append(match.group()[:4096])
-        total += len(parts[-1])
-        if total >= SCORE_SAMPLE_CHARS:
+    for match in _HIGH_LINE.finditer(data):
+        line = match.group()
+        if len(line) > 4096:
+            cut = _CUTTABLE.search(line, 0, 4096)
+            line = line[:cut.start() + 1 if cut else 4096]
+        parts.append(line)
+        total += len(line)
+        if total >= SCORE_SAMPLE_BYTES:
             break
-    return "\n".join(parts)
+    return b"\n".join(parts)
 
 
 def guess_encodings(data: bytes) -> list[Guess]:
@@ -168,16 +176,17 @@ def guess_encodings(data: bytes) -> list[Guess]:
     always give the same order."""
     guesses: list[Guess] = []
     scored: dict[str, float] = {}
+    sample = _score_sample(data)
     for name in _candidate_names(data):
         try:
-            text = data.decode(name)
+            data.decode(name)
         except UnicodeDecodeError:
             continue
-        sample = _score_sample(text)
-        del text
-        if sample not in scored:
-            scored[sample] = implausibility(sample)
-        guesses.append(Guess(name, scored[sample]))
+        # the whole file decodes: only a cut at the sample's line ends can be partial
+        text = sample.decode(name, errors="ignore")
+        if text not in scored:
+            scored[text] = implausibility(text)
+        guesses.append(Guess(name, scored[text]))
     guesses.sort(key=lambda guess: (guess.score, _RANK.get(guess.encoding, len(_RANK))))
     return guesses
 

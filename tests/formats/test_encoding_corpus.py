@@ -8,7 +8,16 @@ import pytest
 
 from annotator.formats.text import decode, encoding_candidates, guess_encodings, implausibility
 from tests.encoding_table import README, readme_table, results, table
-from tests.formats.encoding_corpus import MIN_BYTES, SOURCES, Sample, corpus
+from tests.formats.encoding_corpus import (
+    CHINESE,
+    JAPANESE,
+    MIN_BYTES,
+    RUSSIAN,
+    SOURCES,
+    Sample,
+    corpus,
+    fit,
+)
 
 SAMPLES = corpus()
 LONG_ENOUGH = [sample for sample in SAMPLES if len(sample.data) >= MIN_BYTES]
@@ -95,3 +104,13 @@ def test_ordinary_text_scores_next_to_nothing():
                  "Съешь же ещё этих мягких французских булок", "Ґрунтові дороги їхні",
                  "Η Αθήνα είναι η πρωτεύουσα", "日本語のテキストです。", "中文文本。"):
         assert implausibility(text) < 1, text     # ź, rare even in Polish, a little
+
+
+@pytest.mark.parametrize(("sentences", "encoding"), [(CHINESE, "gb18030"),
+                                                     (JAPANESE, "shift_jis"),
+                                                     (RUSSIAN, "iso8859-5")])
+def test_one_long_line_is_scored_from_a_cut_between_characters(sentences, encoding):
+    text = fit("".join(sentences), encoding) * 80    # tens of KiB, no line break
+    data = text.encode(encoding)
+    assert len(data) > 30_000 and b"\n" not in data
+    assert decode(data) == (text, encoding)
