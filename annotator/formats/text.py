@@ -271,6 +271,8 @@ def _in_charset(char: str, encoding: str) -> bool:
 
 def _rare_letter(char: str, script: str) -> bool:
     point = ord(char)
+    if 0xFB00 <= point <= 0xFEFF:           # presentation forms: ligatures, Arabic shapes
+        return True
     if script == "LATIN":
         return (point >= 0x180 and not 0x218 <= point <= 0x21B) or char in "ªº"
     if script == "CYRILLIC":
