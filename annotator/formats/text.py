@@ -605,12 +605,14 @@ def decode_as(data: bytes, encoding: str, path: str | Path = "<bytes>") -> str:
 
 
 def _mostly_utf8(data: bytes) -> bool:
-    """Whether most non-ASCII bytes form valid UTF-8 sequences: UTF-8 with a few bad
-    bytes, not legacy text in which a letter and a punctuation byte happen to look
-    like one UTF-8 sequence (cp1251 "Д»" is the bytes of UTF-8 "Ļ")."""
-    in_sequences = sum(len(match) for match in _UTF8_MULTIBYTE.findall(data))
-    high = len(data) - len(data.translate(None, _HIGH_BYTES))
-    return in_sequences > high - in_sequences
+    """Whether most non-ASCII characters are valid UTF-8 sequences: UTF-8 with a
+    few bad bytes, not legacy text in which a letter and a punctuation byte happen
+    to look like one UTF-8 sequence (cp1251 "Д»" is the bytes of UTF-8 "Ļ"; Mac
+    Roman "’é" those of "Վ"). Each sequence counts as the one character it would
+    be, each other high byte as one."""
+    sequences = _UTF8_MULTIBYTE.findall(data)
+    stray = len(data) - len(data.translate(None, _HIGH_BYTES)) - sum(map(len, sequences))
+    return len(sequences) > stray
 
 
 def _checked(text: str, path: str | Path) -> str:
