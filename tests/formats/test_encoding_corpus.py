@@ -117,7 +117,7 @@ def test_one_long_line_is_scored_from_a_cut_between_characters(sentences, encodi
 
 
 def test_a_legacy_pair_that_looks_like_utf8_does_not_make_the_file_broken_utf8():
-    text = "Levée après l’épisode de chaleur.\n"     # ’é in Mac Roman is UTF-8 "Վ"
+    text = "On verra après l’épisode.\n"     # ’é in Mac Roman is UTF-8 "Վ"
     data = text.encode("mac-roman")
     assert "Վ" in data.decode("utf-8", errors="replace")
     assert decode(data) == (text, "mac-roman")
