@@ -10,7 +10,6 @@ stderr and gives exit code 1.
 from __future__ import annotations
 
 import argparse
-import codecs
 import json
 import sys
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ from annotator.formats.atomic import ProtectedFileError, atomic_write, protected
 from annotator.formats.export.package import is_package
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import ImportOptions
+from annotator.formats.text import short_label, text_codec
 from annotator.review import JACCARD, MEASURES, Matching
 from annotator.review.agreement import MISSING, UNJUDGEABLE_TREATMENTS
 from annotator.review.tables import text_table
@@ -29,6 +29,7 @@ from annotator.services import exports, packages
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
 from annotator.services.transfer import (
+    FileResult,
     FileStatus,
     import_files,
 )
@@ -160,9 +161,9 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> ProjectService:
 def _run_import(args: argparse.Namespace) -> int:
     if args.encoding:
         try:
-            codecs.lookup(args.encoding)
+            text_codec(args.encoding)
         except LookupError:
-            raise UserError(f"unknown encoding {args.encoding!r}") from None
+            raise UserError(f"unknown text encoding {args.encoding!r}") from None
     options = ImportOptions(encoding=args.encoding,
                             reflow={"auto": None, "on": True, "off": False}[args.reflow])
     files, datasets = _sort_imports(args.paths)
@@ -186,12 +187,27 @@ def _import_files(service: ProjectService, paths: Sequence[str], options: Import
             print(f"annotator: {result.path}: {result.reason}", file=sys.stderr)
         else:
             print(f"{result.status.value}: {result.path} ({result.title})")
+            note = _encoding_note(result, options)
+            if note:
+                print(f"{result.path}: {note}")
     for claim in report.unplaced:
         print(f"annotator: claim {claim.id} (“{' '.join(claim.quote.split())[:60]}”) could not "
               "be placed in the new version; place it in the app (Document › Claims to "
               "Place)", file=sys.stderr)
     print(report.summary())
     return bool(report.count(FileStatus.FAILED) or report.unplaced)
+
+
+def _encoding_note(result: FileResult, options: ImportOptions) -> str:
+    """"decoded as Windows-1252 (guessed; …)" for a text file that was not read
+    as UTF-8, so a wrong guess is seen where it happened."""
+    if result.encoding_guessed:
+        return (f"decoded as {short_label(result.encoding)} "
+                "(guessed; use --encoding to override)")
+    if options.encoding and result.encoding and not result.encoding.lower().startswith(
+            ("utf-8", "utf_8")):
+        return f"decoded as {short_label(result.encoding)} (as --encoding asked)"
+    return ""
 
 
 def _sort_imports(paths: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:

@@ -45,6 +45,10 @@ class FileResult:
     document_id: str | None = None
     title: str = ""
     importer: str = ""
+    #: How a text file was decoded (its metadata's "encoding"), and whether that
+    #: encoding was guessed (a legacy code page) rather than known or chosen.
+    encoding: str = ""
+    encoding_guessed: bool = False
 
 
 @dataclass
@@ -266,6 +270,8 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
             continue
         origin = str(read.metadata.get("canonical_url") or read.metadata.get("original_path")
                      or "")
+        decoded = {"encoding": str(read.metadata.get("encoding") or ""),
+                   "encoding_guessed": bool(read.metadata.get("encoding_guessed"))}
         document = Document.from_text(
             read.text, title=extra.get("title") or read.title,
             source=extra.get("source") or read.source,
@@ -281,13 +287,13 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
                 str(path), FileStatus.NEW_VERSION,
                 f"new version of “{previous.title}”: {len(version.moved)} claims carried "
                 f"over, {len(version.unplaced)} to place by hand",
-                document.id, document.title, importer.name))
+                document.id, document.title, importer.name, **decoded))
             continue
         added = service.add_document(document)
         report.results.append(FileResult(
             str(path), FileStatus.IMPORTED if added.created else FileStatus.DUPLICATE,
             "" if added.created else f"same text as “{added.document.title}”",
-            added.document.id, added.document.title, importer.name))
+            added.document.id, added.document.title, importer.name, **decoded))
     return report
 
 
