@@ -140,12 +140,15 @@ def _too_big(where: str | Path, limit: int) -> ImportProblem:
                                 "Annotator export, or a zip bomb)")
 
 
-def raw_lines(raw: IO[bytes], where: str | Path, *, max_line: int = MAX_LINE_BYTES,
-              max_bytes: int = MAX_FILE_BYTES) -> Iterator[tuple[int, bytes | None]]:
+def raw_lines(raw: IO[bytes], where: str | Path, *, max_line: int | None = None,
+              max_bytes: int | None = None) -> Iterator[tuple[int, bytes | None]]:
     """``(line number, bytes)`` of each non-blank line of ``raw`` (lines end at
     ``\\n``; a UTF-8 byte-order mark is dropped), or ``(number, None)`` for a
-    line longer than ``max_line`` bytes, which is skipped unread. Raises
-    :class:`ImportProblem` once more than ``max_bytes`` were read."""
+    line longer than ``max_line`` bytes (default :data:`MAX_LINE_BYTES`), which
+    is skipped unread. Raises :class:`ImportProblem` once more than
+    ``max_bytes`` (default :data:`MAX_FILE_BYTES`) were read."""
+    max_line = MAX_LINE_BYTES if max_line is None else max_line
+    max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
     buffer = bytearray()
     pos = 0
     number = 1          # the line that buffer[pos] is on
@@ -210,11 +213,12 @@ def raw_lines(raw: IO[bytes], where: str | Path, *, max_line: int = MAX_LINE_BYT
         number += 1
 
 
-def read_records(raw: IO[bytes], where: str | Path, *, max_line: int = MAX_LINE_BYTES,
-                 max_bytes: int = MAX_FILE_BYTES) -> Iterator[tuple[int, Any]]:
+def read_records(raw: IO[bytes], where: str | Path, *, max_line: int | None = None,
+                 max_bytes: int | None = None) -> Iterator[tuple[int, Any]]:
     """``(line number, record)`` of each non-blank line, the record being the
     parsed JSON value, or a :class:`BadRecord` saying why the line is none.
     Raises :class:`ImportProblem` for a stream over ``max_bytes``."""
+    max_line = MAX_LINE_BYTES if max_line is None else max_line
     for number, line in raw_lines(raw, where, max_line=max_line, max_bytes=max_bytes):
         if line is None:
             yield number, BadRecord(f"is longer than {size_text(max_line)}; skipped unread")
@@ -225,10 +229,11 @@ def read_records(raw: IO[bytes], where: str | Path, *, max_line: int = MAX_LINE_
             yield number, error
 
 
-def open_bounded(path: str | Path, limit: int = MAX_FILE_BYTES) -> IO[bytes]:
+def open_bounded(path: str | Path, limit: int | None = None) -> IO[bytes]:
     """``path`` opened for reading bytes, refused (:class:`ImportProblem`) when
-    it cannot be read or is larger than ``limit``."""
+    it cannot be read or is larger than ``limit`` (default :data:`MAX_FILE_BYTES`)."""
     path = Path(path)
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
         handle = path.open("rb")
     except OSError as error:

@@ -21,6 +21,7 @@ still import. Claims are stored in one transaction.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import shutil
 import sqlite3
 import tempfile
@@ -90,7 +91,7 @@ class DatasetImportReport:
         return "; ".join(parts)
 
 
-def _records_of(path: Path, max_line: int = jsonl.MAX_LINE_BYTES) -> Records:
+def _records_of(path: Path, max_line: int | None = None) -> Records:
     def records() -> Iterator[tuple[int, Any]]:
         with jsonl.open_bounded(path) as handle:
             try:
@@ -103,11 +104,14 @@ def _records_of(path: Path, max_line: int = jsonl.MAX_LINE_BYTES) -> Records:
 
 def jsonl_kind(path: str | Path) -> str | None:
     """``"documents"`` or ``"claims"`` for a JSONL file exported by Annotator
-    (judged by its first record, read within the usual bounds), else None."""
+    (judged by its first record, or the first good one of the first ten), else None."""
+    record = None
     try:
         with jsonl.open_bounded(path) as handle:
-            record = next(iter(jsonl.read_records(
-                handle, path, max_line=jsonl.MAX_DOCUMENT_LINE_BYTES)), (0, None))[1]
+            records = jsonl.read_records(handle, path, max_line=jsonl.MAX_DOCUMENT_LINE_BYTES)
+            for _number, record in itertools.islice(records, 10):  # the first good one
+                if isinstance(record, dict):
+                    break
     except (ImportProblem, OSError):
         return None
     if not isinstance(record, dict):

@@ -37,6 +37,7 @@ from typing import IO, Any
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.formats import jsonl
 from annotator.formats.claims import RECORD_FIELDS
+from annotator.formats.export.streams import json_text
 from annotator.formats.problems import ImportProblem
 from annotator.review.tables import markdown_table, undefined_reasons
 
@@ -288,7 +289,7 @@ def _agreement_section(report: dict[str, Any]) -> list[str]:
 
 def _json_lines(handle: IO[str], records: Iterable[dict[str, Any]],
                 counter: Callable[[dict[str, Any]], None]) -> None:
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = json_text
     for record in records:
         handle.write(encode(record))
         handle.write("\n")
@@ -346,15 +347,13 @@ def write_zip(handle: IO[bytes], name: str, *args: Any) -> PackageStats:
 # Reading -------------------------------------------------------------------------------
 
 #: Most bytes a package's JSONL member may inflate to.
-MAX_MEMBER_BYTES = jsonl.MAX_FILE_BYTES
+MAX_MEMBER_BYTES = 4 * 1024 * jsonl.MiB
 #: Most bytes ``codebook.json`` may inflate to.
 MAX_CODEBOOK_BYTES = 16 * jsonl.MiB
 #: Largest inflated-to-compressed ratio of a member bigger than RATIO_FLOOR
 #: (JSON text compresses 3 to 20 times; a zip bomb thousands of times).
 MAX_RATIO = 200
 RATIO_FLOOR = jsonl.MiB
-#: The longest line of each JSONL member (bytes).
-LINE_LIMITS = {DOCUMENTS: jsonl.MAX_DOCUMENT_LINE_BYTES, CLAIMS: jsonl.MAX_LINE_BYTES}
 #: What reading a damaged zip member raises.
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
               ValueError)
@@ -485,9 +484,9 @@ class PackageReader:
         """(line number, record or :class:`~annotator.formats.jsonl.BadRecord`)
         of a JSONL member (see :func:`annotator.formats.jsonl.read_records`)."""
         with self.open(name) as handle:
-            yield from jsonl.read_records(handle, self.where(name),
-                                          max_line=LINE_LIMITS.get(name, jsonl.MAX_LINE_BYTES),
-                                          max_bytes=self._limit(name))
+            yield from jsonl.read_records(
+                handle, self.where(name), max_bytes=self._limit(name),
+                max_line=jsonl.MAX_DOCUMENT_LINE_BYTES if name == DOCUMENTS else None)
 
     def read_json(self, name: str) -> Any:
         """A JSON member (the codebook), bounded and checked as a record is."""
