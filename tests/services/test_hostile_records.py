@@ -393,3 +393,61 @@ def test_exports_write_nan_as_null(tmp_path: Path) -> None:
             _strict(line)
     for name in ("w3c.json", "ls.json"):
         _strict((tmp_path / name).read_text(encoding="utf-8"))
+
+
+_MEMORY_PROBE = r"""
+import json, resource, sys, zipfile
+from pathlib import Path
+from annotator.domain.model import Document
+from annotator.formats.export import package
+from annotator.services import packages
+from annotator.services.project import ProjectService
+from annotator.services.transfer import import_annotations
+
+folder = Path(sys.argv[1])
+service = ProjectService.open(folder / "probe.annotator.sqlite", create=True)
+service.add_document(Document.from_text("Some text.", title="t"))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+results = {}
+results["bomb"] = [p.reason for p in packages.import_package(service, folder / "bomb.zip").problems]
+package.MAX_RATIO = 10 ** 9          # let the bomb through the header check: read it all
+results["read"] = [p.reason for p in packages.import_package(service, folder / "bomb.zip").problems]
+results["line"] = [(p.line, p.reason) for p in import_annotations(service, folder / "line.jsonl").problems]
+service.close()
+results["grew_mib"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+print(json.dumps(results))
+"""
+
+
+@pytest.mark.slow
+def test_a_real_zip_bomb_and_a_huge_line_keep_memory_bounded(
+        source: dict[str, Path], tmp_path: Path) -> None:
+    """200 MiB of line breaks (inflating from about 200 KiB) as claims.jsonl, and a
+    plain JSONL file whose one line is 256 MiB: refused or skipped, with the
+    process growing by a few MiB, not by the sizes read."""
+    import subprocess
+    import sys
+    with zipfile.ZipFile(tmp_path / "bomb.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in package.PACKAGE_FILES:
+            with archive.open(f"bomb/{name}", "w", force_zip64=True) as member:
+                if name == package.CLAIMS:
+                    for _ in range(200):
+                        member.write(b"\n" * (1024 * 1024))
+                else:
+                    member.write((source["package"] / name).read_bytes())
+    assert (tmp_path / "bomb.zip").stat().st_size < 1024 * 1024
+    with (tmp_path / "line.jsonl").open("wb") as handle:
+        handle.write(b'{"note": "')
+        for _ in range(256):
+            handle.write(b"x" * (1024 * 1024))
+        handle.write(b'"}\n')
+    result = subprocess.run([sys.executable, "-c", _MEMORY_PROBE, str(tmp_path)],
+                            capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    (bomb,) = found["bomb"]
+    assert "times its compressed size" in bomb
+    assert found["read"] == []          # 200 MiB of blank lines: read, nothing in them
+    assert found["line"] == [[1, "is longer than 16 MiB; skipped unread"]]
+    assert found["grew_mib"] < 64, found
