@@ -412,7 +412,8 @@ results = {}
 results["bomb"] = [p.reason for p in packages.import_package(service, folder / "bomb.zip").problems]
 package.MAX_RATIO = 10 ** 9          # let the bomb through the header check: read it all
 results["read"] = [p.reason for p in packages.import_package(service, folder / "bomb.zip").problems]
-results["line"] = [(p.line, p.reason) for p in import_annotations(service, folder / "line.jsonl").problems]
+line = import_annotations(service, folder / "line.jsonl")
+results["line"] = [(p.line, p.reason) for p in line.problems]
 service.close()
 results["grew_mib"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
 print(json.dumps(results))
