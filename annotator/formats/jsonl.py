@@ -19,6 +19,7 @@ import json
 import math
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -262,10 +263,14 @@ def open_bounded(path: str | Path, limit: int | None = None) -> IO[bytes]:
     except OSError as error:
         raise ImportProblem(path, f"cannot be read: {error.strerror or error}") from None
     try:
-        size = os.fstat(handle.fileno()).st_size
-    except OSError:
-        size = 0
-    if size > limit:
+        status = os.fstat(handle.fileno())
+    except OSError as error:
+        handle.close()
+        raise ImportProblem(path, f"cannot be read: {error.strerror or error}") from None
+    if not stat.S_ISREG(status.st_mode):    # a pipe or a device never ends
+        handle.close()
+        raise ImportProblem(path, "is not a regular file")
+    if status.st_size > limit:
         handle.close()
         raise _too_big(path, limit)
     return handle

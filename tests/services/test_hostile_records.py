@@ -452,3 +452,24 @@ def test_a_real_zip_bomb_and_a_huge_line_keep_memory_bounded(
     assert found["read"] == []          # 200 MiB of blank lines: read, nothing in them
     assert found["line"] == [[1, "is longer than 16 MiB; skipped unread"]]
     assert found["grew_mib"] < 64, found
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_links_and_devices_are_not_read(source: dict[str, Path], tmp_path: Path) -> None:
+    folder = tmp_path / "linked"
+    folder.mkdir()
+    for name in package.PACKAGE_FILES:
+        if name != package.CLAIMS:
+            (folder / name).write_bytes((source["package"] / name).read_bytes())
+    (folder / package.CLAIMS).symlink_to(source["package"] / package.CLAIMS)  # outside it
+    fresh = _fresh(tmp_path)
+    try:
+        report = packages.import_package(fresh, folder)
+        assert report.documents_added == 1 and fresh.claim_count() == 0
+        with pytest.raises(ImportProblem, match="is not a regular file"):
+            import_annotations(fresh, "/dev/zero")
+    finally:
+        fresh.close()
+    (problem,) = report.problems
+    assert (problem.path, problem.reason) == (
+        str(folder / package.CLAIMS), "is a link; a package's files must be in it")

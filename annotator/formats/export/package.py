@@ -456,6 +456,8 @@ class PackageReader:
         try:
             if self._zip is not None:
                 handle: IO[bytes] = self._zip.open(f"{self._prefix}{name}")
+            elif (self.path / name).is_symlink():     # never read outside the package
+                raise ImportProblem(where, "is a link; a package's files must be in it")
             else:
                 handle = jsonl.open_bounded(self.path / name, self._limit(name))
             with handle:
