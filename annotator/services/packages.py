@@ -15,7 +15,12 @@ that it lacks, as one new codebook version. Claims whose labels are in
 neither are reported and skipped.
 
 Each bad record is reported with its file and line number, and the others
-still import. Claims are stored in one transaction.
+still import (:mod:`annotator.formats.jsonl` bounds and checks every line).
+A package is imported all or nothing per file: a member that cannot be read
+whole (over its size limit, a zip bomb, damaged) is reported and none of it is
+stored, while the other members still import. Claims are stored in one
+transaction. An import the project stops (a full disk) keeps what it stored
+and says so in its report.
 """
 
 from __future__ import annotations
