@@ -39,6 +39,9 @@ MAX_FILE_BYTES = 4 * 1024 * MiB
 MAX_DEPTH = 64
 #: Integers must fit in SQLite's 64-bit signed INTEGER.
 INT_MIN, INT_MAX = -(2 ** 63), 2 ** 63 - 1
+#: Bad lines of one file reported one by one; the rest are counted in one
+#: more (so a file of garbage makes a bounded report).
+MAX_BAD_LINES = 1000
 #: How much of a stream is read at a time.
 CHUNK = MiB
 
@@ -240,17 +243,28 @@ def raw_lines(raw: IO[bytes], where: str | Path, *, max_line: int | None = None,
 def read_records(raw: IO[bytes], where: str | Path, *, max_line: int | None = None,
                  max_bytes: int | None = None) -> Iterator[tuple[int, Any]]:
     """``(line number, record)`` of each non-blank line, the record being the
-    parsed JSON value, or a :class:`BadRecord` saying why the line is none.
+    parsed JSON value, or a :class:`BadRecord` saying why the line is none
+    (past :data:`MAX_BAD_LINES` of those, one more at the end counts the rest).
     Raises :class:`ImportProblem` for a stream over ``max_bytes``."""
     max_line = MAX_LINE_BYTES if max_line is None else max_line
+    bad = 0
+    last = 0
     for number, line in raw_lines(raw, where, max_line=max_line, max_bytes=max_bytes):
         if line is None:
-            yield number, BadRecord(f"is longer than {size_text(max_line)}; skipped unread")
-            continue
-        try:
-            yield number, parse_record(line)
-        except BadRecord as error:
-            yield number, error
+            problem = BadRecord(f"is longer than {size_text(max_line)}; skipped unread")
+        else:
+            try:
+                yield number, parse_record(line)
+                continue
+            except BadRecord as error:
+                problem = error
+        bad += 1
+        last = number
+        if bad <= MAX_BAD_LINES:
+            yield number, problem
+    if bad > MAX_BAD_LINES:
+        yield last, BadRecord(f"and {bad - MAX_BAD_LINES:,} more lines that are not records "
+                              f"(after the first {MAX_BAD_LINES:,}, not listed one by one)")
 
 
 def open_bounded(path: str | Path, limit: int | None = None) -> IO[bytes]:

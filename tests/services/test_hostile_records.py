@@ -473,3 +473,13 @@ def test_links_and_devices_are_not_read(source: dict[str, Path], tmp_path: Path)
     (problem,) = report.problems
     assert (problem.path, problem.reason) == (
         str(folder / package.CLAIMS), "is a link; a package's files must be in it")
+
+
+def test_a_file_of_garbage_makes_a_bounded_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jsonl, "MAX_BAD_LINES", 10)
+    data = b"garbage\n" * 50 + b'{"ok": true}\n' + b"more garbage\n" * 5
+    found = list(jsonl.read_records(io.BytesIO(data), "x"))
+    assert [n for n, r in found if isinstance(r, jsonl.BadRecord)] == [*range(1, 11), 56]
+    assert (51, {"ok": True}) in found
+    assert str(found[-1][1]) == ("and 45 more lines that are not records (after the first 10, "
+                                 "not listed one by one)")
