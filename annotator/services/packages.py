@@ -353,11 +353,15 @@ def _json_file(path: Path) -> Any:
 
 @contextmanager
 def _stopped_by_project(report: DatasetImportReport, where: str | Path) -> Iterator[None]:
-    """An import the project stopped (a full disk, a lock) keeps what it stored:
-    the report counts it, and says why the rest is not there."""
+    """An import the project stopped (a full disk, a lock) partway keeps what it
+    stored: the report counts it, and says why the rest is not there. One that
+    stored nothing raises, as an import that could not run."""
     try:
         yield
     except ProjectError as error:
+        if not (report.documents_added or report.claims_added or report.claims_updated
+                or report.comments_added or report.labels_added or report.codebook_adopted):
+            raise
         report.problems.append(ImportProblem(where, f"the import stopped: {error}"))
 
 

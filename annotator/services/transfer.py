@@ -124,6 +124,9 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
     returns true the import stops, and the files not read are reported as
     skipped with ``report.cancelled`` set. Call from a worker thread to keep a
     window responsive; ``progress`` is then called on that thread.
+    A :class:`ProjectError` (a full disk, a lock held too long) raises when no
+    file was stored yet; after that it ends the import with what was stored
+    listed, the file it hit failed, the rest skipped and ``report.stopped`` set.
     """
     registry = registry or default_registry()
     options = options or AS_READ
@@ -177,7 +180,11 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
         try:
             _store_file(service, report, path, importer.name, read, extra)
         except ProjectError as error:
-            # A full disk, a lost lock: what was stored stays listed; the rest is not read.
+            # A full disk, a lost lock: what was stored stays listed; the rest is not
+            # read. (When nothing was stored yet, the import could not run at all.)
+            if not any(r.status in (FileStatus.IMPORTED, FileStatus.NEW_VERSION)
+                       for r in report.results):
+                raise
             report.results.append(FileResult(str(path), FileStatus.FAILED, str(error),
                                              importer=importer.name))
             report.results.extend(FileResult(str(p), FileStatus.SKIPPED,

@@ -483,3 +483,16 @@ def test_a_file_of_garbage_makes_a_bounded_report(monkeypatch: pytest.MonkeyPatc
     assert (51, {"ok": True}) in found
     assert str(found[-1][1]) == ("and 45 more lines that are not records (after the first 10, "
                                  "not listed one by one)")
+
+
+def test_a_disk_full_from_the_start_fails_the_import(tmp_path: Path) -> None:
+    from annotator.storage.errors import DiskFullError
+    note = tmp_path / "note.txt"
+    note.write_text("Words. " * 2000, encoding="utf-8")
+    service = _fresh(tmp_path)
+    try:
+        _fill_disk_after(service, 0)
+        with pytest.raises(DiskFullError, match="disk is full"):
+            import_files(service, [note])
+    finally:
+        service.close()
