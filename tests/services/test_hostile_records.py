@@ -488,7 +488,7 @@ def test_a_file_of_garbage_makes_a_bounded_report(monkeypatch: pytest.MonkeyPatc
 def test_a_disk_full_from_the_start_fails_the_import(tmp_path: Path) -> None:
     from annotator.storage.errors import DiskFullError
     note = tmp_path / "note.txt"
-    note.write_text("Words. " * 2000, encoding="utf-8")
+    note.write_text("Words. " * 40_000, encoding="utf-8")
     service = _fresh(tmp_path)
     try:
         _fill_disk_after(service, 0)
