@@ -70,11 +70,9 @@ def _finite(text: str) -> float:
 
 
 def _int64(text: str) -> int:
-    if len(text) > 18:
-        value = int(text)
-        if not INT_MIN <= value <= INT_MAX:
-            raise BadRecord(f"the number {text[:30]} is too large (beyond 64 bits)")
-        return value
+    # A 64-bit integer has at most 19 digits and a sign.
+    if len(text) > 18 and (len(text) > 20 or not INT_MIN <= int(text) <= INT_MAX):
+        raise BadRecord(f"the number {text[:30]} is too large (beyond 64 bits)")
     return int(text)
 
 
@@ -90,37 +88,50 @@ def _where(path: tuple[str, ...]) -> str:
     return ".".join(path) if path else "the record"
 
 
+def _name(key: object) -> str:
+    return key[:40] if isinstance(key, str) else f"[{key}]"
+
+
+def _problem(item: Any) -> str | None:
+    """What is wrong with a JSON scalar, or None."""
+    if isinstance(item, str):
+        if _SURROGATE.search(item):
+            return "holds a lone surrogate (an escape such as \\ud800 that is not a character)"
+    elif isinstance(item, bool) or item is None:
+        return None
+    elif isinstance(item, int):
+        if not INT_MIN <= item <= INT_MAX:
+            return f"the number {str(item)[:30]} is too large (beyond 64 bits)"
+    elif isinstance(item, float) and not math.isfinite(item):
+        return f"{item} is not a JSON number"
+    return None
+
+
 def check_value(value: Any) -> None:
     """Raise :class:`BadRecord` unless ``value`` (parsed JSON) is nested at most
     :data:`MAX_DEPTH` deep, its integers fit in 64 bits, its floats are finite
-    and its strings (and keys) are valid Unicode text."""
+    and its strings (and keys) are valid Unicode text. Iterative: no depth or
+    width makes it recurse."""
     stack: list[tuple[Any, int, tuple[str, ...]]] = [(value, 1, ())]
     while stack:
         item, depth, path = stack.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
-                raise BadRecord(f"{_where(path)}: holds a lone surrogate (an escape such as "
-                                "\\ud800 that is not a character)")
-        elif isinstance(item, bool) or item is None:
+        if not isinstance(item, (dict, list)):
+            problem = _problem(item)
+            if problem:
+                raise BadRecord(f"{_where(path)}: {problem}")
             continue
-        elif isinstance(item, int):
-            if not INT_MIN <= item <= INT_MAX:
-                raise BadRecord(f"{_where(path)}: the number {str(item)[:30]} is too large "
-                                "(beyond 64 bits)")
-        elif isinstance(item, float):
-            if item != item or item in (float("inf"), float("-inf")):
-                raise BadRecord(f"{_where(path)}: {item} is not a JSON number")
-        elif isinstance(item, (dict, list)):
-            if depth > MAX_DEPTH:
-                raise BadRecord(f"{_where(path[:3])}: nested more than {MAX_DEPTH} levels deep")
-            if isinstance(item, dict):
-                for key, child in item.items():
-                    if _SURROGATE.search(key):
-                        raise BadRecord(f"{_where(path)}: a key holds a lone surrogate")
-                    stack.append((child, depth + 1, (*path, key[:40])))
+        if depth > MAX_DEPTH:
+            raise BadRecord(f"{_where(path[:3])}: nested more than {MAX_DEPTH} levels deep")
+        is_dict = isinstance(item, dict)
+        for key, child in (item.items() if is_dict else enumerate(item)):
+            if is_dict and _SURROGATE.search(key):
+                raise BadRecord(f"{_where(path)}: a key holds a lone surrogate")
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1, (*path, _name(key))))
             else:
-                stack.extend((child, depth + 1, (*path, f"[{index}]"))
-                             for index, child in enumerate(item))
+                problem = _problem(child)
+                if problem:
+                    raise BadRecord(f"{_where((*path, _name(key)))}: {problem}")
 
 
 def parse_record(line: bytes | str) -> Any:
