@@ -61,7 +61,7 @@ from annotator.formats.atomic import (
 from annotator.formats.export import doccano, label_studio, package, parquet, w3c
 from annotator.formats.export.files import FolderInTheWay, atomic_directory
 from annotator.formats.export.safety import RefusedClaim, check_quote, without_paths
-from annotator.formats.export.streams import write_csv, write_jsonl
+from annotator.formats.export.streams import json_dumps, json_text, write_csv, write_jsonl
 from annotator.services.codebook import CodebookService
 from annotator.services.export_scope import (
     ExportCancelled,
@@ -725,7 +725,7 @@ def preview(service: ProjectService, fmt: str, scope: ExportScope | None = None,
         elif fmt == "w3c":
             annotations = [w3c.annotation(r, generator=generator_agent(), generated=_now())
                            for r in claims]
-            buffer.write(json.dumps(annotations, ensure_ascii=False, indent=2))
+            buffer.write(json_dumps(annotations, indent=2))
         elif fmt in ("label-studio", "doccano"):
             # The first document with its first claims (not all of its claims).
             for document in itertools.islice(documents, 1):
@@ -734,11 +734,11 @@ def preview(service: ProjectService, fmt: str, scope: ExportScope | None = None,
                 if fmt == "label-studio":
                     item = label_studio.task(document, records, options.span_label)
                     item["data"] = _cut(item["data"])
-                    buffer.write(json.dumps([item], ensure_ascii=False, indent=2))
+                    buffer.write(json_dumps([item], indent=2))
                 else:
                     item = doccano.line(document, records, span_label=options.span_label,
                                         offset_unit=options.offset_unit)
-                    buffer.write(json.dumps(_cut(item), ensure_ascii=False))
+                    buffer.write(json_text(_cut(item)))
         else:
             write_jsonl(buffer, claims)
     return buffer.getvalue()

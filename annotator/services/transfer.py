@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import dataclasses
 import errno
-import json
 import os
 import stat
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
+from annotator.domain.codebook import Codebook
 from annotator.domain.model import Claim, Document, Source
 from annotator.domain.review import ReviewComment
 from annotator.formats import claims as claim_format
+from annotator.formats import jsonl
+from annotator.formats.jsonl import BadRecord
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import (
+    Extracted,
     ImportCancelled,
     ImportOptions,
     Registry,
@@ -27,6 +31,7 @@ from annotator.formats.registry import (
 from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
 from annotator.services.review import ReviewService
+from annotator.storage.errors import ProjectError
 
 
 class FileStatus(StrEnum):
@@ -58,6 +63,9 @@ class ImportReport:
     cancelled: bool = False
     #: Claims of replaced versions that re-anchoring could not place.
     unplaced: list[Claim] = field(default_factory=list)
+    #: Why the import stopped before the end (the project could not be written:
+    #: a full disk, a lock); the files stored before are listed as imported.
+    stopped: str = ""
 
     def count(self, status: FileStatus) -> int:
         return sum(1 for result in self.results if result.status is status)
@@ -74,6 +82,8 @@ class ImportReport:
                 f"{self.count(FileStatus.DUPLICATE)} already in the project, "
                 f"{self.count(FileStatus.FAILED)} failed, "
                 f"{self.count(FileStatus.SKIPPED)} skipped")
+        if self.stopped:
+            return f"{text} (stopped: {self.stopped})"
         return f"{text} (cancelled)" if self.cancelled else text
 
 
@@ -215,6 +225,9 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
     returns true the import stops, and the files not read are reported as
     skipped with ``report.cancelled`` set. Call from a worker thread to keep a
     window responsive; ``progress`` is then called on that thread.
+    A :class:`ProjectError` (a full disk, a lock held too long) raises when no
+    file was stored yet; after that it ends the import with what was stored
+    listed, the file it hit failed, the rest skipped and ``report.stopped`` set.
     """
     registry = registry or default_registry()
     options = options or AS_READ
@@ -268,33 +281,55 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
                 f"could not be read ({type(error).__name__}: {error})"[:500],
                 importer=importer.name))
             continue
-        origin = str(read.metadata.get("canonical_url") or read.metadata.get("original_path")
-                     or "")
-        decoded = {"encoding": str(read.metadata.get("encoding") or ""),
-                   "encoding_guessed": bool(read.metadata.get("encoding_guessed"))}
-        document = Document.from_text(
-            read.text, title=extra.get("title") or read.title,
-            source=extra.get("source") or read.source,
-            published=extra.get("published") or read.published,
-            metadata={**read.metadata, **extra.get("metadata", {})}, origin=origin)
-        previous = service.current_version(origin)
-        if previous is not None and previous.sha256 != document.sha256 \
-                and service.document_by_sha256(document.sha256) is None:
-            # Changed text from the same file or page: a new version, claims carried over.
-            version = service.add_version(previous.id, document)
-            report.unplaced.extend(version.unplaced)
-            report.results.append(FileResult(
-                str(path), FileStatus.NEW_VERSION,
-                f"new version of “{previous.title}”: {len(version.moved)} claims carried "
-                f"over, {len(version.unplaced)} to place by hand",
-                document.id, document.title, importer.name, **decoded))
-            continue
-        added = service.add_document(document)
-        report.results.append(FileResult(
-            str(path), FileStatus.IMPORTED if added.created else FileStatus.DUPLICATE,
-            "" if added.created else f"same text as “{added.document.title}”",
-            added.document.id, added.document.title, importer.name, **decoded))
+        try:
+            _store_file(service, report, path, importer.name, read, extra)
+        except ProjectError as error:
+            # A full disk, a lost lock: what was stored stays listed; the rest is not
+            # read. (When nothing was stored yet, the import could not run at all.)
+            if not any(r.status in (FileStatus.IMPORTED, FileStatus.NEW_VERSION)
+                       for r in report.results):
+                raise
+            report.results.append(FileResult(str(path), FileStatus.FAILED, str(error),
+                                             importer=importer.name))
+            report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
+                                             "not imported: the import stopped at "
+                                             f"{path.name} ({error})")
+                                  for p, _ in files[index + 1:])
+            report.stopped = str(error)
+            break
     return report
+
+
+def _store_file(service: ProjectService, report: ImportReport, path: Path, importer: str,
+                read: Extracted, extra: dict) -> None:
+    """Store one file's extracted document (a new document, a duplicate, or a
+    new version of the one imported from the same place) and report it."""
+    origin = str(read.metadata.get("canonical_url") or read.metadata.get("original_path")
+                 or "")
+    document = Document.from_text(
+        read.text, title=extra.get("title") or read.title,
+        source=extra.get("source") or read.source,
+        published=extra.get("published") or read.published,
+        metadata={**read.metadata, **extra.get("metadata", {})}, origin=origin)
+    decoded = {"encoding": str(read.metadata.get("encoding") or ""),
+               "encoding_guessed": bool(read.metadata.get("encoding_guessed"))}
+    previous = service.current_version(origin)
+    if previous is not None and previous.sha256 != document.sha256 \
+            and service.document_by_sha256(document.sha256) is None:
+        # Changed text from the same file or page: a new version, claims carried over.
+        version = service.add_version(previous.id, document)
+        report.unplaced.extend(version.unplaced)
+        report.results.append(FileResult(
+            str(path), FileStatus.NEW_VERSION,
+            f"new version of “{previous.title}”: {len(version.moved)} claims carried "
+            f"over, {len(version.unplaced)} to place by hand",
+            document.id, document.title, importer, **decoded))
+        return
+    added = service.add_document(document)
+    report.results.append(FileResult(
+        str(path), FileStatus.IMPORTED if added.created else FileStatus.DUPLICATE,
+        "" if added.created else f"same text as “{added.document.title}”",
+        added.document.id, added.document.title, importer, **decoded))
 
 
 @dataclass
@@ -312,57 +347,95 @@ class AnnotationImportReport:
                 f"{self.unchanged} already present{comments}, {len(self.problems)} skipped")
 
 
+class DocumentFinder:
+    """Finds a claim record's document (by the SHA-256 of its text, then by
+    id), keeping the last few found."""
+
+    def __init__(self, service: ProjectService, size: int = 4) -> None:
+        self.service = service
+        self.size = size
+        self._cache: OrderedDict[str, Document | None] = OrderedDict()
+
+    def find(self, record: dict[str, Any]) -> Document | None:
+        sha = record.get("document_sha256")
+        doc_id = record.get("document_id")
+        key = sha if isinstance(sha, str) and sha else f"id:{doc_id}"
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        document = self.service.document_by_sha256(sha) if key == sha else None
+        if document is None and isinstance(doc_id, str):
+            try:
+                document = self.service.document(doc_id)
+            except LookupError:
+                document = None
+        self._cache[key] = document
+        while len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        return document
+
+
+def read_claims(service: ProjectService, records: Iterable[tuple[int, Any]],
+                where: str | Path, codebook: Codebook,
+                problems: list[ImportProblem]) -> tuple[list[Claim], list[ReviewComment]]:
+    """The claims and review comments of ``(line number, record)`` pairs (as
+    :func:`annotator.formats.jsonl.read_records` yields them). Each bad record,
+    and each later record of a claim id already read (the first is kept), is
+    added to ``problems`` with its line number; the rest are returned."""
+    documents = DocumentFinder(service)
+    first_line: dict[str, int] = {}
+    claims: list[Claim] = []
+    comments: list[ReviewComment] = []
+    for number, record in records:
+        try:
+            if isinstance(record, BadRecord):
+                raise record
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
+            document = documents.find(record)
+            if document is None:
+                raise ValueError("its document is not in this project (sha256 "
+                                 f"{record.get('document_sha256')!r})")
+            claim = claim_format.claim_from_record(record, document, codebook)
+            if claim.id in first_line:
+                raise ValueError(f"claim {claim.id} is listed again (first on line "
+                                 f"{first_line[claim.id]}); the first record is kept")
+        except (ValueError, TypeError) as error:   # json.JSONDecodeError is a ValueError
+            problems.append(ImportProblem(where, str(error), line=number))
+            continue
+        first_line[claim.id] = number
+        claims.append(claim)
+        try:
+            comments += claim_format.comments_from_record(record, claim.id)
+        except (ValueError, TypeError) as error:
+            problems.append(ImportProblem(where, f"review comments: {error}", line=number))
+    return claims, comments
+
+
+def claim_records(path: str | Path) -> Callable[[], Iterator[tuple[int, Any]]]:
+    """The (line number, record) pairs of a claims JSONL file, read afresh at
+    each call, bounded (:mod:`annotator.formats.jsonl`). Raises
+    :class:`ImportProblem` for a file that cannot be read at all."""
+    path = Path(path)
+
+    def records() -> Iterator[tuple[int, Any]]:
+        with jsonl.open_bounded(path) as handle:
+            try:
+                yield from jsonl.read_records(handle, path)
+            except OSError as error:
+                raise ImportProblem(path, f"cannot be read: {error.strerror or error}") \
+                    from None
+    return records
+
+
 def import_annotations(service: ProjectService, path: str | Path) -> AnnotationImportReport:
     """Import canonical JSONL claim records. Bad records are reported with their
     line number and skipped; the valid ones are stored in one transaction."""
     report = AnnotationImportReport()
-    path = Path(path)
-    try:
-        handle = path.open(encoding="utf-8-sig")
-    except OSError as error:
-        raise ImportProblem(path, f"cannot be read: {error.strerror or error}") from None
-    documents: dict[str, Document | None] = {}
+    records = claim_records(path)
     codebook = CodebookService(service.database).codebook()
-
-    def find_document(record: dict) -> Document | None:
-        sha = record.get("document_sha256")
-        key = sha if isinstance(sha, str) and sha else f"id:{record.get('document_id')}"
-        if key not in documents:
-            document = service.document_by_sha256(sha) if key == sha else None
-            if document is None and isinstance(record.get("document_id"), str):
-                try:
-                    document = service.document(record["document_id"])
-                except LookupError:
-                    document = None
-            documents[key] = document
-        return documents[key]
-
-    valid = []
-    comments: list[ReviewComment] = []
-    with handle:
-        try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                    if not isinstance(record, dict):
-                        raise ValueError("not a JSON object")
-                    document = find_document(record)
-                    if document is None:
-                        raise ValueError("its document is not in this project (sha256 "
-                                         f"{record.get('document_sha256')!r})")
-                    claim = claim_format.claim_from_record(record, document, codebook)
-                    valid.append(claim)
-                    comments += claim_format.comments_from_record(record, claim.id)
-                except ValueError as error:   # json.JSONDecodeError is a ValueError
-                    report.problems.append(ImportProblem(path, str(error), line=number))
-        except UnicodeDecodeError as error:
-            raise ImportProblem(path, f"is not UTF-8 text ({error.reason})") from None
-    first: dict[str, Claim] = {}
-    for claim in valid:                 # a claim listed twice: its first record
-        first.setdefault(claim.id, claim)
-    counts = store_imported(service, first.values(), comments)
+    claims, comments = read_claims(service, records(), path, codebook, report.problems)
+    counts = store_imported(service, claims, comments)
     report.added, report.updated, report.unchanged = (
         counts[MergeResult.ADDED], counts[MergeResult.UPDATED], counts[MergeResult.UNCHANGED])
     report.comments_added = counts["comments"]
