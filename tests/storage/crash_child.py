@@ -131,6 +131,7 @@ def main(kind: str, project: str, workdir: str, seed: str) -> None:
         doing("migrate")
         ProjectService.open(project).close()
         done()
+        say("finished")
         return
     service = ProjectService.open(project)
     say("ready")
