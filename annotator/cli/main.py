@@ -150,11 +150,15 @@ def _project_arg(args: argparse.Namespace) -> str | None:
     return getattr(args, "sub_project", None) or args.project
 
 
-def _open(args: argparse.Namespace, *, create: bool = False) -> ProjectService:
+def _open(args: argparse.Namespace, *, create: bool = False,
+          read_only: bool = False) -> ProjectService:
+    """The project of ``--project``; ``read_only`` for commands that only read it:
+    they never make a project of an empty file, nor write to an up-to-date one."""
     location = _project_arg(args)
     if not location:
         raise UserError("--project PATH is required for this command")
-    return ProjectService.open(location, create=create, busy_timeout=args.wait)
+    return ProjectService.open(location, create=create, busy_timeout=args.wait,
+                               read_only=read_only)
 
 
 def _run_import(args: argparse.Namespace) -> int:
@@ -274,17 +278,20 @@ def _run_export(args: argparse.Namespace) -> int:
         problem = exports.target_problem(project, args.format, out, options)
         if problem is not None:
             raise UserError(problem)
-    service = _open(args)
+    service = _open(args, read_only=True)
     try:
         result = exports.export(service, args.format, out, _scope(args), options)
     except exports.ExportError as error:
         raise UserError(str(error)) from None
     except OSError as error:
-        raise UserError(f"{out}: cannot write: {error.strerror or error}") from None
+        raise UserError(exports.write_problem(out, error)) from None
     finally:
         service.close()
     for refusal in result.refused:
         print(f"annotator: {refusal}", file=sys.stderr)
+    for stale in result.cleaned:
+        print(f"annotator: removed {stale}, a partial file an interrupted export had "
+              "left behind", file=sys.stderr)
     print(result.summary())
     for extra in result.files[1:]:
         print(f"wrote {extra}")
@@ -300,7 +307,7 @@ def _run_agreement(args: argparse.Namespace) -> int:
         problem = protected_reason(args.output, filter(None, [_project_arg(args)]))
         if problem is not None:
             raise UserError(problem)
-    service = _open(args)
+    service = _open(args, read_only=True)
     try:
         review = ReviewService(service)
         everyone = [name for name, _count in review.analysts()]
@@ -333,8 +340,13 @@ def _run_agreement(args: argparse.Namespace) -> int:
                 f"some, {counts['by_one']} by one; {counts['label_disagreements']} with label "
                 f"disagreements)\n\n{text_table(report)}\n")
     if args.output:
-        with atomic_write(args.output, newline="\n") as handle:
-            handle.write(text)
+        try:
+            with atomic_write(args.output, newline="\n") as handle:
+                handle.write(text)
+        except ProtectedFileError:
+            raise
+        except OSError as error:
+            raise UserError(exports.write_problem(args.output, error)) from None
     else:
         sys.stdout.write(text)
     return 0

@@ -599,7 +599,7 @@ def write_problem(out: str | Path, error: OSError) -> str:
     """Why writing the export ``out`` failed, naming it (not the project, which is
     only read): a full disk, a file-size limit, or the system's reason."""
     reason = no_room_reason(Path(out).parent, error.errno) or error.strerror or str(error)
-    return f"{out}: the export could not be written: {reason}"
+    return f"{out}: could not be written: {reason}"
 
 
 def _write(service: ProjectService, fmt: str, out: Path, scope: ExportScope,

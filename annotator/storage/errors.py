@@ -38,6 +38,10 @@ class ProjectTooNewError(ProjectError):
     pass
 
 
+class ProjectNeedsUpgradeError(ProjectError):
+    """A project of an older schema that cannot be upgraded where it is (read-only)."""
+
+
 class ProjectBusyError(ProjectError):
     pass
 
