@@ -24,6 +24,7 @@ from annotator.formats.registry import (
 from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
 from annotator.services.review import ReviewService
+from annotator.storage.errors import ProjectError
 
 
 class FileStatus(StrEnum):
@@ -51,6 +52,9 @@ class ImportReport:
     cancelled: bool = False
     #: Claims of replaced versions that re-anchoring could not place.
     unplaced: list[Claim] = field(default_factory=list)
+    #: Why the import stopped before the end (the project could not be written:
+    #: a full disk, a lock), or "" when it did not.
+    stopped: str = ""
 
     def count(self, status: FileStatus) -> int:
         return sum(1 for result in self.results if result.status is status)
@@ -67,6 +71,8 @@ class ImportReport:
                 f"{self.count(FileStatus.DUPLICATE)} already in the project, "
                 f"{self.count(FileStatus.FAILED)} failed, "
                 f"{self.count(FileStatus.SKIPPED)} skipped")
+        if self.stopped:
+            text += f" (stopped: {self.stopped})"
         return f"{text} (cancelled)" if self.cancelled else text
 
 
@@ -101,7 +107,10 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
     """Import files and folders (every type in the importer registry: text,
     Markdown, HTML, PDF, DOCX). Each file succeeds, is a duplicate of a document
     already in the project, or fails with a reason naming it; the rest go on.
-    Nothing already in the project is changed. In a folder, files of unknown
+    Nothing already in the project is changed. When the project cannot be
+    written (a full disk, a lock), the file being stored fails with the reason,
+    the rest are skipped and :attr:`ImportReport.stopped` says why; the files
+    stored before stay stored. In a folder, files of unknown
     types are skipped; a file named directly with an unknown type fails.
 
     ``overrides(path)`` may give a title, source, published date and extra
@@ -171,24 +180,40 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
             source=extra.get("source") or read.source,
             published=extra.get("published") or read.published,
             metadata={**read.metadata, **extra.get("metadata", {})}, origin=origin)
-        previous = service.current_version(origin)
-        if previous is not None and previous.sha256 != document.sha256 \
-                and service.document_by_sha256(document.sha256) is None:
-            # Changed text from the same file or page: a new version, claims carried over.
-            version = service.add_version(previous.id, document)
-            report.unplaced.extend(version.unplaced)
-            report.results.append(FileResult(
-                str(path), FileStatus.NEW_VERSION,
-                f"new version of “{previous.title}”: {len(version.moved)} claims carried "
-                f"over, {len(version.unplaced)} to place by hand",
-                document.id, document.title, importer.name))
-            continue
-        added = service.add_document(document)
-        report.results.append(FileResult(
-            str(path), FileStatus.IMPORTED if added.created else FileStatus.DUPLICATE,
-            "" if added.created else f"same text as “{added.document.title}”",
-            added.document.id, added.document.title, importer.name))
+        try:
+            report.results.append(_store(service, report, path, document, importer.name))
+        except ProjectError as error:
+            # A full disk, a locked or read-only project: this file is not stored,
+            # nor can the next ones be. What was imported before stays imported.
+            report.results.append(FileResult(str(path), FileStatus.FAILED,
+                                             f"not stored: {error}", importer=importer.name))
+            report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
+                                             "not imported: the project could not be written")
+                                  for p, _ in files[index + 1:])
+            report.stopped = str(error)
+            break
     return report
+
+
+def _store(service: ProjectService, report: ImportReport, path: Path, document: Document,
+           importer: str) -> FileResult:
+    """Store one read document: new, a new version of an earlier import, or a duplicate."""
+    previous = service.current_version(document.origin)
+    if previous is not None and previous.sha256 != document.sha256 \
+            and service.document_by_sha256(document.sha256) is None:
+        # Changed text from the same file or page: a new version, claims carried over.
+        version = service.add_version(previous.id, document)
+        report.unplaced.extend(version.unplaced)
+        return FileResult(
+            str(path), FileStatus.NEW_VERSION,
+            f"new version of “{previous.title}”: {len(version.moved)} claims carried "
+            f"over, {len(version.unplaced)} to place by hand",
+            document.id, document.title, importer)
+    added = service.add_document(document)
+    return FileResult(
+        str(path), FileStatus.IMPORTED if added.created else FileStatus.DUPLICATE,
+        "" if added.created else f"same text as “{added.document.title}”",
+        added.document.id, added.document.title, importer)
 
 
 @dataclass
