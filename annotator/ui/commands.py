@@ -94,10 +94,16 @@ class MarkClaimCommand(_ClaimCommand):
     def redo(self) -> None:
         try:
             self._controller.add_claim(self.claim)
-            if self._starts_work:
-                self._controller.set_document_status(self.claim.document_id, "in_progress")
         except ChangeFailed:
             self.setObsolete(True)
+            return
+        if self._starts_work:
+            try:
+                self._controller.set_document_status(self.claim.document_id, "in_progress")
+            except ChangeFailed:
+                # The claim is saved (and shown): keep the step, so it can be
+                # undone; only the status stays as it was (the user was told).
+                self._starts_work = False
 
     def undo(self) -> None:
         try:
