@@ -29,11 +29,14 @@ from annotator.services import exports, packages
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
 from annotator.services.transfer import (
+    NOT_WRITTEN,
     FileStatus,
     import_files,
 )
 from annotator.storage.errors import ProjectError
 
+#: Files an import stored (new, a new version, or already there).
+STORED = (FileStatus.IMPORTED, FileStatus.NEW_VERSION, FileStatus.DUPLICATE)
 EXIT_USER_ERROR = 2
 EXIT_PARTIAL = 1
 
@@ -185,6 +188,15 @@ def _run_import(args: argparse.Namespace) -> int:
 def _import_files(service: ProjectService, paths: Sequence[str], options: ImportOptions) -> bool:
     """Import documents; True when some failed or left claims unplaced."""
     report = import_files(service, paths, options=options)
+    if report.stopped:       # the project cannot be written (locked, full): one error
+        stored = [r for r in report.results if r.status in STORED]
+        for result in report.results:
+            if result.status in STORED:
+                print(f"{result.status.value}: {result.path} ({result.title})")
+            elif result.reason != NOT_WRITTEN and not result.reason.startswith("not stored:"):
+                print(f"annotator: {result.path}: {result.reason}", file=sys.stderr)
+        raise UserError(report.stopped + (f" (the import stopped after {len(stored)} of "
+                                          f"{len(report.results)} files)" if stored else ""))
     for result in report.results:
         if result.status in (FileStatus.FAILED, FileStatus.SKIPPED):
             print(f"annotator: {result.path}: {result.reason}", file=sys.stderr)

@@ -26,6 +26,9 @@ from annotator.services.project import MergeResult, ProjectService
 from annotator.services.review import ReviewService
 from annotator.storage.errors import ProjectError
 
+#: Why the files after one the project could not store were skipped.
+NOT_WRITTEN = "not imported: the project could not be written"
+
 
 class FileStatus(StrEnum):
     IMPORTED = "imported"
@@ -187,8 +190,7 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
             # nor can the next ones be. What was imported before stays imported.
             report.results.append(FileResult(str(path), FileStatus.FAILED,
                                              f"not stored: {error}", importer=importer.name))
-            report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
-                                             "not imported: the project could not be written")
+            report.results.extend(FileResult(str(p), FileStatus.SKIPPED, NOT_WRITTEN)
                                   for p, _ in files[index + 1:])
             report.stopped = str(error)
             break
