@@ -89,9 +89,11 @@ def _sqlite_engine(path: Path, busy_timeout: float) -> Engine:
 class Database:
     """An open project database. Sessions come from :meth:`reading` and :meth:`writing`."""
 
-    def __init__(self, engine: Engine, where: str) -> None:
+    def __init__(self, engine: Engine, where: str, *, read_only: bool = False) -> None:
         self.engine = engine
         self.where = where
+        #: Opened only to read (see :func:`open_database`): every change is refused.
+        self.read_only = read_only
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(**{_WRITE: True}),
                                    expire_on_commit=False)
@@ -126,6 +128,20 @@ def open_database(location: str | Path, *, create: bool = False,
     be written): see :func:`_read_only_engine`. A project made by an older
     version is upgraded only where it can be written; elsewhere the error says so.
     """
+    database = _connect(location, create=create, busy_timeout=busy_timeout,
+                        read_only=read_only)
+    if database.read_only:
+        return database
+    try:
+        _migrate(database)
+    except BaseException:
+        database.close()
+        raise
+    return database
+
+
+def _connect(location: str | Path, *, create: bool, busy_timeout: float,
+             read_only: bool = False) -> Database:
     if _is_url(location):
         url = make_url(str(location))
         engine = create_engine(url, pool_pre_ping=True)
@@ -159,17 +175,11 @@ def open_database(location: str | Path, *, create: bool = False,
                         f"{path}: made by an older version of Annotator and needs upgrading, "
                         "which writes to it, but it is read-only here; copy it to a "
                         "folder you can write to (or make it writable) and open it there")
-                return Database(_read_only_engine(path, busy_timeout), where)
+                return Database(_read_only_engine(path, busy_timeout), where, read_only=True)
         elif read_only:
             raise NotAProjectError(f"{path}: is empty, not a project")
         engine = _sqlite_engine(path, busy_timeout)
-    database = Database(engine, where)
-    try:
-        _migrate(database)
-    except BaseException:
-        database.close()
-        raise
-    return database
+    return Database(engine, where)
 
 
 def _writable(path: Path) -> bool:
@@ -256,6 +266,33 @@ def _migrate(database: Database) -> None:
         current = _check_revisions(connection, script, database.where)
     if set(current) == {head}:
         return
+    with _migrating(database) as connection:
+        # Another process may have migrated while we waited for the lock.
+        if set(_check_revisions(connection, script, database.where)) != {head}:
+            command.upgrade(_migrations_config(connection), "head")
+
+
+def downgrade_database(location: str | Path, revision: str) -> None:
+    """Take a project back to the older schema ``revision`` (a developer's tool;
+    the app never downgrades). A step that would drop data the older schema
+    cannot hold refuses with :class:`~annotator.storage.errors.DowngradeRefusedError`
+    and the project is left as it was (see ``migrations/guard.py``)."""
+    database = _connect(location, create=False, busy_timeout=DEFAULT_BUSY_TIMEOUT)
+    try:
+        with _migrating(database) as connection:
+            _check_revisions(connection, ScriptDirectory.from_config(_migrations_config()),
+                             database.where)
+            command.downgrade(_migrations_config(connection), revision)
+    except errors.DowngradeRefusedError as error:
+        raise errors.DowngradeRefusedError(f"{database.where}: {error}") from None
+    finally:
+        database.close()
+
+
+@contextmanager
+def _migrating(database: Database) -> Iterator[Any]:
+    """A write transaction for changing the schema, committed only if it ends
+    without error and leaves every reference intact."""
     write_engine = database.engine.execution_options(**{_WRITE: True})
     with translated(database.where), write_engine.connect() as connection:
         # SQLite changes a table by copying it (Alembic's batch mode), which fails
@@ -266,14 +303,12 @@ def _migrate(database: Database) -> None:
             raw.execute("PRAGMA foreign_keys = OFF")
         try:
             with connection.begin():
-                # Another process may have migrated while we waited for the lock.
-                if set(_check_revisions(connection, script, database.where)) != {head}:
-                    command.upgrade(_migrations_config(connection), "head")
+                yield connection
                 if raw is not None:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
                         raise errors.CorruptProjectError(
-                            f"{database.where}: upgrading the project would break "
+                            f"{database.where}: changing the project's schema would break "
                             f"{len(broken)} references; nothing was changed")
         finally:
             if raw is not None:
