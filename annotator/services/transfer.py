@@ -291,7 +291,7 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
             report.results.append(FileResult(str(path), FileStatus.FAILED,
                                              f"not stored: {error}", importer=importer.name))
             report.results.extend(FileResult(str(p), FileStatus.SKIPPED, NOT_WRITTEN)
-                                  for p, _ in files[index + 1:])
+                                  for p, _, _ in files[index + 1:])
             report.stopped = str(error)
             break
     return report
