@@ -29,12 +29,15 @@ from annotator.services import exports, packages
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
 from annotator.services.transfer import (
+    NOT_WRITTEN,
     FileResult,
     FileStatus,
     import_files,
 )
 from annotator.storage.errors import ProjectError
 
+#: Files an import stored (new, a new version, or already there).
+STORED = (FileStatus.IMPORTED, FileStatus.NEW_VERSION, FileStatus.DUPLICATE)
 EXIT_USER_ERROR = 2
 EXIT_PARTIAL = 1
 
@@ -151,11 +154,15 @@ def _project_arg(args: argparse.Namespace) -> str | None:
     return getattr(args, "sub_project", None) or args.project
 
 
-def _open(args: argparse.Namespace, *, create: bool = False) -> ProjectService:
+def _open(args: argparse.Namespace, *, create: bool = False,
+          read_only: bool = False) -> ProjectService:
+    """The project of ``--project``; ``read_only`` for commands that only read it:
+    they never make a project of an empty file, nor write to an up-to-date one."""
     location = _project_arg(args)
     if not location:
         raise UserError("--project PATH is required for this command")
-    return ProjectService.open(location, create=create, busy_timeout=args.wait)
+    return ProjectService.open(location, create=create, busy_timeout=args.wait,
+                               read_only=read_only)
 
 
 def _run_import(args: argparse.Namespace) -> int:
@@ -182,6 +189,15 @@ def _run_import(args: argparse.Namespace) -> int:
 def _import_files(service: ProjectService, paths: Sequence[str], options: ImportOptions) -> bool:
     """Import documents; True when some failed or left claims unplaced."""
     report = import_files(service, paths, options=options)
+    if report.stopped:       # the project cannot be written (locked, full): one error
+        stored = [r for r in report.results if r.status in STORED]
+        for result in report.results:
+            if result.status in STORED:
+                print(f"{result.status.value}: {result.path} ({result.title})")
+            elif result.reason != NOT_WRITTEN and not result.reason.startswith("not stored:"):
+                print(f"annotator: {result.path}: {result.reason}", file=sys.stderr)
+        raise UserError(report.stopped + (f" (the import stopped after {len(stored)} of "
+                                          f"{len(report.results)} files)" if stored else ""))
     for result in report.results:
         if result.status in (FileStatus.FAILED, FileStatus.SKIPPED):
             print(f"annotator: {result.path}: {result.reason}", file=sys.stderr)
@@ -290,17 +306,20 @@ def _run_export(args: argparse.Namespace) -> int:
         problem = exports.target_problem(project, args.format, out, options)
         if problem is not None:
             raise UserError(problem)
-    service = _open(args)
+    service = _open(args, read_only=True)
     try:
         result = exports.export(service, args.format, out, _scope(args), options)
     except exports.ExportError as error:
         raise UserError(str(error)) from None
     except OSError as error:
-        raise UserError(f"{out}: cannot write: {error.strerror or error}") from None
+        raise UserError(exports.write_problem(out, error)) from None
     finally:
         service.close()
     for refusal in result.refused:
         print(f"annotator: {refusal}", file=sys.stderr)
+    for stale in result.cleaned:
+        print(f"annotator: removed {stale}, a partial file an interrupted export had "
+              "left behind", file=sys.stderr)
     print(result.summary())
     for extra in result.files[1:]:
         print(f"wrote {extra}")
@@ -316,7 +335,7 @@ def _run_agreement(args: argparse.Namespace) -> int:
         problem = protected_reason(args.output, filter(None, [_project_arg(args)]))
         if problem is not None:
             raise UserError(problem)
-    service = _open(args)
+    service = _open(args, read_only=True)
     try:
         review = ReviewService(service)
         everyone = [name for name, _count in review.analysts()]
@@ -349,8 +368,13 @@ def _run_agreement(args: argparse.Namespace) -> int:
                 f"some, {counts['by_one']} by one; {counts['label_disagreements']} with label "
                 f"disagreements)\n\n{text_table(report)}\n")
     if args.output:
-        with atomic_write(args.output, newline="\n") as handle:
-            handle.write(text)
+        try:
+            with atomic_write(args.output, newline="\n") as handle:
+                handle.write(text)
+        except ProtectedFileError:
+            raise
+        except OSError as error:
+            raise UserError(exports.write_problem(args.output, error)) from None
     else:
         sys.stdout.write(text)
     return 0
