@@ -52,8 +52,9 @@ letter:
 Every other character is kept: reflow only removes line breaks and hyphenation
 hyphens, collapses runs of spaces and tabs into one space and spells out
 typographic ligatures (U+FB00–FB06: "ﬁ" becomes "fi"); for PDF pages
-(:func:`join_pages`) a bare page number at the top or bottom of a page is
-dropped too.
+(:func:`join_pages`) a bare page number at the top or bottom of a page and
+running headers and footers are dropped too. Lines of Chinese or Japanese text
+are joined without a space.
 """
 
 from __future__ import annotations
@@ -92,6 +93,9 @@ COMPOUND_ENDINGS = frozenset((
 
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                             "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+#: Han, kana and CJK punctuation (including full-width forms): no space between lines.
+_UNSPACED = re.compile(r"[\u2e80-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                       r"\uff00-\uff60\U00020000-\U0003ffff]")
 _BROKEN_WORD = re.compile(r"[^\W\d_]+[-\u00ad][ \t]*\r?\n\s*[^\W\d_]+")
 
 
@@ -160,8 +164,16 @@ def join_lines(lines: Sequence[str], known: frozenset[str] = frozenset()) -> str
         if joined is not None:
             parts[-1] = joined
         else:
+            if parts:
+                parts.append(line_separator(parts[-1], line))
             parts.append(line)
-    return " ".join(parts)
+    return "".join(parts)
+
+
+def line_separator(left: str, right: str) -> str:
+    """What joins two lines of a paragraph: a space, or nothing between Chinese
+    or Japanese characters (scripts written without spaces between words)."""
+    return "" if _UNSPACED.match(left[-1:]) and _UNSPACED.match(right[:1]) else " "
 
 
 def ends_sentence(line: str) -> bool:
@@ -318,15 +330,18 @@ def join_pages(pages: Sequence[Sequence[Block]]) -> tuple[str, list[int]]:
     Lines inside a box are joined into paragraphs (hyphenation repaired); a
     visibly short line ending a sentence ends a paragraph inside a box; boxes
     are separated by a blank line; a bare page number at the top or bottom of a
-    page is dropped; a paragraph cut by a page break (no sentence end, next page
-    starting in lowercase) is joined across it.
+    page is dropped, and so are running headers and footers (:func:`running_lines`);
+    a paragraph cut by a page break (no sentence end, next page starting in
+    lowercase) is joined across it.
     """
     known = vocabulary("\n".join(line.text for page in pages for block in page
                                  for line in block.lines))
+    running = running_lines(pages)
     parts: list[list[str]] = []      # paragraphs, in order, each in pieces
     length = 0                       # the length of the text so far
     starts: list[int | None] = []
     for page in pages:
+        page = [block for block in page if _running_key(block) not in running]
         paragraphs = list(_page_paragraphs(_without_page_numbers(page), known))
         if not paragraphs:
             starts.append(None)         # an empty page starts where the next one does
@@ -337,8 +352,9 @@ def join_pages(pages: Sequence[Sequence[Block]]) -> tuple[str, list[int]]:
             last = parts[-1][-1]
             joined = join_hyphenated(last[-64:], first, known)
             if joined is None:
-                parts[-1].append(" ")
-                length += 1
+                separator = line_separator(last, first)
+                parts[-1].append(separator)
+                length += len(separator)
             elif joined != last[-64:] + first:      # the hyphen was a hyphenation
                 parts[-1][-1] = last[:-1]
                 length -= 1
@@ -357,6 +373,28 @@ def join_pages(pages: Sequence[Sequence[Block]]) -> tuple[str, list[int]]:
         following = following if start is None else start
         resolved.append(following)
     return text, resolved[::-1]
+
+
+def _running_key(block: Block) -> str:
+    """A short block's text with digits as ``#`` (running lines differ in their
+    page numbers), or ``""`` for a block too long to be a header or footer."""
+    text = " ".join(normalise_spaces(line.text) for line in block.lines)
+    if len(block.lines) > 2 or len(text) > 200:
+        return ""
+    return re.sub(r"\d+", "#", text)
+
+
+def running_lines(pages: Sequence[Sequence[Block]]) -> frozenset[str]:
+    """Running headers and footers: the same short text (page numbers aside)
+    among the first two or last two boxes of at least half the pages (three at
+    least). They are keys of :func:`_running_key`."""
+    counts: dict[str, int] = {}
+    for page in pages:
+        edges = {_running_key(block) for block in (*page[:2], *page[-2:])}
+        for key in edges - {""}:
+            counts[key] = counts.get(key, 0) + 1
+    needed = max(3, (len(pages) + 1) // 2)
+    return frozenset(key for key, count in counts.items() if count >= needed)
 
 
 def _without_page_numbers(page: Sequence[Block]) -> list[Block]:

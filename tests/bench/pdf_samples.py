@@ -1,0 +1,284 @@
+"""PDFs with known text for the PDF benchmark: columns, hyphenation, running
+headers and footers, page numbers, Cyrillic and CJK.
+
+Each sample is drawn line by line (Qt's ``QPdfWriter``, or written by hand for
+CJK, which needs no font on the machine: a non-embedded Adobe-GB1 font whose
+UCS-2 encoding maps straight to Unicode), and comes with the text a perfect
+import gives: the body paragraphs in reading order, words broken at a line end
+joined again, headers, footers and page numbers left out.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENGLISH = ("the", "export", "controls", "on", "advanced", "semiconductors", "changed",
+           "how", "analysts", "read", "investment", "reports", "from", "manufacturers",
+           "and", "governments", "one", "claim", "about", "lithography", "equipment",
+           "needs", "evidence", "that", "reviewers", "can", "verify", "independently",
+           "while", "the", "market", "for", "accelerators", "kept", "growing", "faster",
+           "than", "forecasts", "predicted", "in", "every", "region", "with",
+           "considerable", "uncertainty", "regarding", "supply", "chains", "of",
+           "specialised", "components", "is", "was", "by", "their")
+RUSSIAN = ("экспорт", "полупроводников", "и", "оборудования", "для", "литографии",
+           "вызвал", "споры", "среди", "аналитиков", "которые", "проверяют",
+           "утверждения", "в", "отчётах", "производителей", "рынок", "ускорителей",
+           "продолжал", "расти", "быстрее", "прогнозов", "на", "фоне",
+           "неопределённости", "поставок", "★", "компонентов")
+CHINESE = ("半导体出口管制改变了分析师阅读制造商和政府投资报告的方式"
+           "关于光刻设备的说法需要审稿人能够独立核实的证据加速器市场持续增长速度超过预测")
+
+
+@dataclass
+class Sample:
+    name: str
+    path: Path
+    expected: str                       # the body text a perfect import gives
+    pages: int
+    running: list[str] = field(default_factory=list)   # header/footer lines (any page)
+
+
+def _paragraph(rng: random.Random, words: Sequence[str], count: int) -> str:
+    chosen = [rng.choice(words) for _ in range(count)]
+    sentences, current = [], []
+    for word in chosen:
+        current.append(word)
+        if len(current) >= rng.randint(9, 16):
+            sentences.append(" ".join(current).capitalize() + ".")
+            current = []
+    if current:
+        sentences.append(" ".join(current).capitalize() + ".")
+    return " ".join(sentences)
+
+
+def _lines(paragraph: str, width: int) -> list[str]:
+    """``paragraph`` set in lines of at most ``width`` characters; a long word
+    that does not fit is broken with a hyphen when at least 3 letters go on
+    each line."""
+    lines, current = [], ""
+    for word in paragraph.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) <= width:
+            current = candidate
+            continue
+        room = width - len(current) - 2 if current else width - 1
+        letters = word.rstrip(".,")
+        if room >= 3 and len(letters) - room >= 3 and letters.isalpha():
+            lines.append(f"{current} {word[:room]}-" if current else f"{word[:room]}-")
+            current = word[room:]
+        else:
+            lines.append(current)
+            current = word
+    lines.append(current)
+    return lines
+
+
+def _column_lines(paragraphs: Sequence[str], width: int, indented: bool) -> list[str | None]:
+    """Printed lines of ``paragraphs``; ``None`` is the gap between paragraphs
+    (none when ``indented``: then a paragraph's first line is indented)."""
+    out: list[str | None] = []
+    for paragraph in paragraphs:
+        if out and not indented:
+            out.append(None)
+        lines = _lines(paragraph, width)
+        if indented:
+            lines[0] = "\u2003" + lines[0]
+        out.extend(lines)
+    return out
+
+
+def _qt_pdf(path: Path, pages: list[dict]) -> None:
+    """Draw ``pages``: each ``{"header": str, "footer": str, "columns": [[lines]],
+    "interleaved": bool}`` on A4 with 10 pt DejaVu Sans."""
+    from PySide6.QtCore import QMarginsF, QPointF
+    from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+    _app = QGuiApplication.instance() or QGuiApplication([])
+    writer = QPdfWriter(str(path))
+    writer.setResolution(72)
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    writer.setTitle(path.stem)
+    painter = QPainter(writer)
+    try:
+        for number, page in enumerate(pages):
+            if number:
+                writer.newPage()
+            painter.setFont(QFont("DejaVu Sans", 8))
+            if page.get("header"):
+                painter.drawText(QPointF(50, 40), page["header"])
+            columns = page["columns"]
+            width = 495 / len(columns)
+            painter.setFont(QFont("DejaVu Sans", 10))
+            placed = []
+            for index, column in enumerate(columns):
+                y = 75.0
+                for line in column:
+                    if line is None:
+                        y += 7
+                        continue
+                    placed.append((index, QPointF(50 + index * width, y), line))
+                    y += 13
+            if page.get("interleaved"):
+                placed.sort(key=lambda item: (item[1].y(), item[0]))
+            for _, point, line in placed:
+                painter.drawText(point, line)
+            painter.setFont(QFont("DejaVu Sans", 8))
+            if page.get("footer"):
+                painter.drawText(QPointF(280, 810), page["footer"])
+    finally:
+        painter.end()
+
+
+def _pdf_file(objects: Sequence[bytes]) -> bytes:
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _cjk_pdf(path: Path, pages: list[tuple[str, list[str | None], str]]) -> None:
+    """Pages of (header, lines, footer) in a non-embedded Adobe-GB1 font
+    (``UniGB-UCS2-H``: two bytes of UCS-2 per character)."""
+    count = len(pages)
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+            b" ".join(b"%d 0 R" % (6 + 2 * i) for i in range(count)), count),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+        b"/DescendantFonts [4 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo "
+        b"<< /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 5 0 R "
+        b"/DW 1000 >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox "
+        b"[-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 "
+        b"/StemV 93 >>",
+    ]
+
+    def show(x: float, y: float, size: float, text: str) -> bytes:
+        return (b"BT /F1 %g Tf %g %g Td <%s> Tj ET\n"
+                % (size, x, y, text.encode("utf-16-be").hex().upper().encode()))
+
+    for header, lines, footer in pages:
+        content = bytearray(show(50, 800, 8, header))
+        y = 760.0
+        for line in lines:
+            if line is None:
+                y -= 8
+                continue
+            content += show(50, y, 11, line)
+            y -= 15
+        content += show(290, 30, 8, footer)
+        stream = zlib.compress(bytes(content))
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources "
+                       b"<< /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (len(objects) + 2))
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
+                       + stream + b"\nendstream")
+    path.write_bytes(_pdf_file(objects))
+
+
+def _two_columns(rng, words, paragraphs_per_column, width, indented=False):
+    left = [_paragraph(rng, words, rng.randint(40, 70)) for _ in range(paragraphs_per_column)]
+    right = [_paragraph(rng, words, rng.randint(40, 70)) for _ in range(paragraphs_per_column)]
+    return left + right, [_column_lines(left, width, indented),
+                          _column_lines(right, width, indented)]
+
+
+def make_samples(folder: Path, pages: int = 6, seed: int = 14) -> list[Sample]:
+    """Four samples of ``pages`` pages each in ``folder``."""
+    rng = random.Random(seed)
+    samples = []
+
+    # 1. Two columns, running header, "Page N of M" footer.
+    header = "Semiconductor Policy Review 2025 \u2014 Internal Draft"
+    body, content = [], []
+    for number in range(pages):
+        paragraphs, columns = _two_columns(rng, ENGLISH, 3, 40)
+        body += paragraphs
+        content.append({"header": header, "footer": f"Page {number + 1} of {pages}",
+                        "columns": columns})
+    path = folder / "columns.pdf"
+    _qt_pdf(path, content)
+    samples.append(Sample("two columns", path, "\n\n".join(body), pages,
+                          [header, "Page 1 of"]))
+
+    # 2. The same, drawn line by line across both columns (drawing order is not
+    #    reading order), a bare page number at the top.
+    body, content = [], []
+    for number in range(pages):
+        paragraphs, columns = _two_columns(rng, ENGLISH, 3, 40)
+        body += paragraphs
+        content.append({"header": f"{number + 1}", "footer": "Confidential \u2014 do not cite",
+                        "columns": columns, "interleaved": True})
+    path = folder / "interleaved.pdf"
+    _qt_pdf(path, content)
+    samples.append(Sample("columns drawn across", path, "\n\n".join(body), pages,
+                          ["Confidential"]))
+
+    # 3. One column of Cyrillic, paragraphs marked by indentation only.
+    header = "Отчёт о рынке полупроводников"
+    body, content = [], []
+    for number in range(pages):
+        paragraphs = [_paragraph(rng, RUSSIAN, rng.randint(50, 90)) for _ in range(5)]
+        body += paragraphs
+        content.append({"header": header, "footer": f"— {number + 1} —",
+                        "columns": [_column_lines(paragraphs, 80, indented=True)]})
+    path = folder / "cyrillic.pdf"
+    _qt_pdf(path, content)
+    samples.append(Sample("Cyrillic, indented", path,
+                          "\n\n".join(p.replace("\u2003", "") for p in body), pages,
+                          [header]))
+
+    # 4. Chinese, one column, 30 characters a line, header and page number.
+    body, cjk_pages = [], []
+    for number in range(pages):
+        paragraphs = []
+        for _ in range(4):
+            # Random characters: no two printed lines alike (PDFium drops a text
+            # object repeating the previous one where glyph boxes are empty, as
+            # with this font when no CJK font is installed).
+            paragraphs.append("".join(rng.choice(CHINESE) for _ in range(rng.randint(40, 60)))
+                              + "。")
+        body += paragraphs
+        lines: list[str | None] = []
+        for paragraph in paragraphs:
+            if lines:
+                lines.append(None)
+            lines += [paragraph[i:i + 30] for i in range(0, len(paragraph), 30)]
+        cjk_pages.append(("半导体年度报告", lines, f"{number + 1}"))
+    path = folder / "chinese.pdf"
+    _cjk_pdf(path, cjk_pages)
+    samples.append(Sample("Chinese (CID font)", path, "\n\n".join(body), pages,
+                          ["半导体年度报告"]))
+    return samples
+
+
+def similarity(expected: str, got: str) -> float:
+    """Character-level similarity (0..1) of two texts, white space normalised."""
+    import difflib
+
+    a, b = " ".join(expected.split()), " ".join(got.split())
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def score(sample: Sample, text: str) -> dict:
+    """How close ``text`` is to ``sample.expected``: character similarity,
+    share of paragraphs found whole, running lines that leaked in."""
+    paragraphs = sample.expected.split("\n\n")
+    flat = " ".join(text.split())
+    whole = sum(1 for p in paragraphs if " ".join(p.split()) in flat)
+    leaked = sum(flat.count(line) for line in sample.running)
+    return {"similarity": round(similarity(sample.expected, text), 4),
+            "paragraphs_whole": round(whole / len(paragraphs), 3),
+            "running_lines_leaked": leaked}
