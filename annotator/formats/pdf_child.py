@@ -134,37 +134,42 @@ def _printed_lines(textpage: Any, raw: Any) -> list[_Line]:
     box = raw.FS_RECTF()
     get_box = raw.FPDFText_GetLooseCharBox
     lines: list[_Line] = []
-    line: _Line | None = None
+    words: list[str] = []
+    # The line being read: its right end, baseline-ish bottom, height, letters.
+    right = bottom = height = 0.0
+    letters = 0
     previous_end = 0
     for match in _WORD.finditer(text):
         start, end = match.span()
-        word = match.group()
         if not get_box(handle, start, box):
             continue
-        x0, top, bottom = box.left, box.top, box.bottom
+        x0, top, low = box.left, box.top, box.bottom
         if end - 1 != start and not get_box(handle, end - 1, box):
             continue
         x1 = box.right
+        word = match.group()
         between = text[previous_end:start]
         previous_end = end
-        if line is not None:
-            height = line.height
-            gap = x0 - line.x1
-            new = ("\n" in between or "\r" in between
-                   or line.words[-1][-1:] in ("\ufffe", "\x02")
-                   or abs(bottom - line.bottom) > 0.5 * height
-                   or gap < -0.5 * height
-                   or (gap > _COLUMN_GAP * height
-                       and sum(map(len, line.words)) > 3))   # not after a bullet or number
-            if not new:
-                line.words.append(word)
-                line.x1 = max(line.x1, x1)
-                line.top, line.bottom = max(line.top, top), min(line.bottom, bottom)
+        if words:
+            gap = x0 - right
+            if not ("\n" in between or "\r" in between
+                    or words[-1][-1] in "\ufffe\x02"
+                    or abs(low - bottom) > 0.5 * height
+                    or gap < -0.5 * height
+                    or (gap > _COLUMN_GAP * height
+                        and letters > 3)):     # not after a bullet or a list number
+                words.append(word)
+                letters += end - start
+                right = max(right, x1)
                 continue
-        if top - bottom < 0.3 * (size := raw.FPDFText_GetFontSize(handle, start)):
-            top = bottom + size         # a font without metrics (not embedded, not installed)
-        line = _Line([word], x0, x1, bottom, top)
-        lines.append(line)
+            lines[-1].x1 = right
+        if top - low < 0.3 * (size := raw.FPDFText_GetFontSize(handle, start)):
+            top = low + size            # a font without metrics (not embedded, not installed)
+        words = [word]
+        lines.append(_Line(words, x0, x1, low, top))
+        right, bottom, height, letters = x1, low, max(top - low, 0.1), end - start
+    if lines:
+        lines[-1].x1 = right
     return lines
 
 

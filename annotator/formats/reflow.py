@@ -341,7 +341,8 @@ def join_pages(pages: Sequence[Sequence[Block]]) -> tuple[str, list[int]]:
     length = 0                       # the length of the text so far
     starts: list[int | None] = []
     for page in pages:
-        page = [block for block in page if _running_key(block) not in running]
+        if running:
+            page = [block for block in page if _running_key(block) not in running]
         paragraphs = list(_page_paragraphs(_without_page_numbers(page), known))
         if not paragraphs:
             starts.append(None)         # an empty page starts where the next one does
@@ -378,8 +379,10 @@ def join_pages(pages: Sequence[Sequence[Block]]) -> tuple[str, list[int]]:
 def _running_key(block: Block) -> str:
     """A short block's text with digits as ``#`` (running lines differ in their
     page numbers), or ``""`` for a block too long to be a header or footer."""
+    if len(block.lines) > 2:
+        return ""
     text = " ".join(normalise_spaces(line.text) for line in block.lines)
-    if len(block.lines) > 2 or len(text) > 200:
+    if len(text) > 200:
         return ""
     return re.sub(r"\d+", "#", text)
 
@@ -411,22 +414,21 @@ def _without_page_numbers(page: Sequence[Block]) -> list[Block]:
 def _page_paragraphs(blocks: Iterable[Block], known: frozenset[str]) -> Iterable[str]:
     for block in blocks:
         width = max(block.x1 - block.x0, 1.0)
-        lines = [line for line in block.lines if normalise_spaces(line.text)]
+        lines = [(line, text) for line in block.lines if (text := normalise_spaces(line.text))]
         current: list[str] = []
-        for index, line in enumerate(lines):
-            if current and starts_item(line.text):
+        for index, (line, text) in enumerate(lines):
+            if current and starts_item(text):
                 yield join_lines(current, known)
                 current = []
-            current.append(line.text)
-            following = lines[index + 1].text.lstrip()[:1] if index + 1 < len(lines) else ""
+            current.append(text)
+            following = lines[index + 1][1][:1] if index + 1 < len(lines) else ""
             measured = line.x1 > line.x0
             length = (line.x1 - line.x0) / width if measured else 1.0
-            ends = ends_sentence(normalise_spaces(line.text))
-            tail = normalise_spaces(line.text)[-64:]
+            tail = text[-64:]
             if tail.endswith("-") and _LAST_WORD.search(tail):
                 continue
-            if (ends and length < 0.85) or (length < 0.6 and (following.isupper()
-                                                             or following.isdigit())):
+            if (ends_sentence(text) and length < 0.85) or (
+                    length < 0.6 and (following.isupper() or following.isdigit())):
                 yield join_lines(current, known)
                 current = []
         if current:

@@ -204,7 +204,7 @@ def make_samples(folder: Path, pages: int = 6, seed: int = 14) -> list[Sample]:
     header = "Semiconductor Policy Review 2025 \u2014 Internal Draft"
     body, content = [], []
     for number in range(pages):
-        paragraphs, columns = _two_columns(rng, ENGLISH, 3, 40)
+        paragraphs, columns = _two_columns(rng, ENGLISH, 3, 36)
         body += paragraphs
         content.append({"header": header, "footer": f"Page {number + 1} of {pages}",
                         "columns": columns})
@@ -217,7 +217,7 @@ def make_samples(folder: Path, pages: int = 6, seed: int = 14) -> list[Sample]:
     #    reading order), a bare page number at the top.
     body, content = [], []
     for number in range(pages):
-        paragraphs, columns = _two_columns(rng, ENGLISH, 3, 40)
+        paragraphs, columns = _two_columns(rng, ENGLISH, 3, 36)
         body += paragraphs
         content.append({"header": f"{number + 1}", "footer": "Confidential \u2014 do not cite",
                         "columns": columns, "interleaved": True})
@@ -245,11 +245,12 @@ def make_samples(folder: Path, pages: int = 6, seed: int = 14) -> list[Sample]:
     for number in range(pages):
         paragraphs = []
         for _ in range(4):
-            # Random characters: no two printed lines alike (PDFium drops a text
-            # object repeating the previous one where glyph boxes are empty, as
-            # with this font when no CJK font is installed).
-            paragraphs.append("".join(rng.choice(CHINESE) for _ in range(rng.randint(40, 60)))
-                              + "。")
+            # Random characters, and never a line of one character: PDFium drops
+            # a text object it takes for a repeat of an earlier one when glyph
+            # boxes are empty, as with this font where no CJK font is installed.
+            length = rng.randint(40, 58)
+            length += length % 30 == 29
+            paragraphs.append("".join(rng.choice(CHINESE) for _ in range(length)) + "。")
         body += paragraphs
         lines: list[str | None] = []
         for paragraph in paragraphs:

@@ -172,3 +172,34 @@ def test_pdf_pages_join_with_page_offsets():
     assert text[starts[1]:].startswith("break and goes on.")
     assert starts[2] == starts[3]
     assert text[starts[3]:] == "Last page."
+
+
+def _box(*lines: str) -> Block:
+    return Block(tuple(Line(line, 0, 200) for line in lines), 0, 200)
+
+
+def test_running_headers_and_footers_are_dropped():
+    bodies = ["Exports grew.", "Imports fell.", "Prices rose.", "Costs held."]
+    pages = [[_box("Annual Review 2025 \u2014 Draft"), _box(body),
+              _box(f"Annual Review 2025 \u2014 page {n} of 4")]
+             for n, body in enumerate(bodies, start=1)]
+    # A heading on the first page only, at its top, stays.
+    pages[0].insert(0, _box("Introduction"))
+    text, starts = join_pages(pages)
+    assert text == "Introduction\n\n" + "\n\n".join(bodies)
+    assert [text[start:] for start in starts[1:]] == ["\n\n".join(bodies[1:]),
+                                                      "\n\n".join(bodies[2:]), bodies[3]]
+
+
+def test_a_line_on_two_pages_of_three_is_no_running_header():
+    pages = [[_box("Summary"), _box("First page text.")],
+             [_box("Summary"), _box("Second page text.")],
+             [_box("Third page text.")]]
+    assert join_pages(pages)[0].count("Summary") == 2     # three pages needed
+
+
+def test_chinese_lines_join_without_a_space():
+    pages = [[_box("半导体出口管制改变了分析师", "阅读报告的方式。"),
+              _box("Mixed 中文", "text joins with a space.")]]
+    assert join_pages(pages)[0] == ("半导体出口管制改变了分析师阅读报告的方式。\n\n"
+                                    "Mixed 中文 text joins with a space.")
