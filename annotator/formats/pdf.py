@@ -71,6 +71,8 @@ def run_parser(data: bytes, path: Path, *, timeout: float, memory: int,
         source.write(data)
         source.flush()
         source.seek(0)
+        # The child dies with this process (see pdf_child): on Linux, with the
+        # thread that started it, which waits here until the child has ended.
         try:
             process = subprocess.Popen(
                 child_command(memory, registry.MAX_TEXT_CHARS, math.ceil(timeout) + 5),

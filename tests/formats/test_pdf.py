@@ -197,6 +197,17 @@ def test_a_decompression_bomb_hits_the_memory_limit(tmp_path):
     assert "more than 256 MiB of memory" in reason
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGXCPU"), reason="no processor time limit")
+def test_a_reader_out_of_processor_time_was_too_slow(tmp_path, monkeypatch):
+    # The reader's RLIMIT_CPU (checked in test_a_killed_import_takes_its_pdf_reader_with_it)
+    # ends it with SIGXCPU: the import reports the time limit, not a crash.
+    monkeypatch.setattr(pdf_format, "child_command", lambda *_: [
+        sys.executable, "-c",
+        "import resource\nresource.setrlimit(resource.RLIMIT_CPU, (1, 30))\nwhile True: pass"])
+    path = encrypted_pdf(tmp_path / "busy.pdf", "Text", user_password="")
+    assert "longer than 30 seconds" in problem(path, ImportOptions(pdf_timeout=30))
+
+
 def test_cancel_stops_the_parser(qapp, tmp_path):
     path = long_pdf(tmp_path / "cancelled.pdf", pages=10)
     with pytest.raises(ImportCancelled):
