@@ -95,9 +95,11 @@ def _qt_pdf(path: Path, pages: list[dict]) -> None:
     """Draw ``pages``: each ``{"header": str, "footer": str, "columns": [[lines]],
     "interleaved": bool}`` on A4 with 10 pt DejaVu Sans."""
     from PySide6.QtCore import QMarginsF, QPointF
-    from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter
+    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
+    from PySide6.QtWidgets import QApplication
 
-    _app = QGuiApplication.instance() or QGuiApplication([])
+    # A QApplication (not a QGuiApplication): the viewer benchmark may run next.
+    _app = QApplication.instance() or QApplication([])
     writer = QPdfWriter(str(path))
     writer.setResolution(72)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),

@@ -37,11 +37,12 @@ MIN_SIMILARITY = 0.99
 
 
 def dense_pdf(path: Path, pages: int) -> Path:
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
     from tests.formats.documents import long_pdf
 
-    _app = QGuiApplication.instance() or QGuiApplication([])
+    # A QApplication (not a QGuiApplication): the viewer benchmark runs next.
+    _app = QApplication.instance() or QApplication([])
     return long_pdf(path, pages, paragraphs_per_page=12)
 
 
