@@ -141,13 +141,22 @@ def _printed_lines(textpage: Any, raw: Any) -> list[_Line]:
     previous_end = 0
     for match in _WORD.finditer(text):
         start, end = match.span()
-        if not get_box(handle, start, box):
-            continue
+        word = match.group()
+        found = get_box(handle, start, box)
         x0, top, low = box.left, box.top, box.bottom
-        if end - 1 != start and not get_box(handle, end - 1, box):
+        if found and end - 1 != start:
+            found = get_box(handle, end - 1, box)
+        if not found:
+            # No position (never seen, but text must not be lost): the word
+            # goes on the line being read.
+            if words:
+                words.append(word)
+            else:
+                words = [word]
+                lines.append(_Line(words, 0.0, 0.0, 0.0, 1.0))
+            previous_end = end
             continue
         x1 = box.right
-        word = match.group()
         between = text[previous_end:start]
         previous_end = end
         if words:
