@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.formats.documents import pdf_bytes
+
 ENGLISH = ("the", "export", "controls", "on", "advanced", "semiconductors", "changed",
            "how", "analysts", "read", "investment", "reports", "from", "manufacturers",
            "and", "governments", "one", "claim", "about", "lithography", "equipment",
@@ -136,20 +138,6 @@ def _qt_pdf(path: Path, pages: list[dict]) -> None:
         painter.end()
 
 
-def _pdf_file(objects: Sequence[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
-
-
 def _cjk_pdf(path: Path, pages: list[tuple[str, list[str | None], str]]) -> None:
     """Pages of (header, lines, footer) in a non-embedded Adobe-GB1 font
     (``UniGB-UCS2-H``: two bytes of UCS-2 per character)."""
@@ -187,7 +175,7 @@ def _cjk_pdf(path: Path, pages: list[tuple[str, list[str | None], str]]) -> None
                        b"<< /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (len(objects) + 2))
         objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
                        + stream + b"\nendstream")
-    path.write_bytes(_pdf_file(objects))
+    path.write_bytes(pdf_bytes(objects))
 
 
 def _two_columns(rng, words, paragraphs_per_column, width, indented=False):

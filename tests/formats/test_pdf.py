@@ -19,7 +19,7 @@ from annotator.formats.claims import page_span
 from annotator.formats.pdf import pdf_date
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import ImportCancelled, ImportOptions, extract_file
-from tests.formats.documents import encrypted_pdf, long_pdf, make_pdf, slow_pdf
+from tests.formats.documents import encrypted_pdf, long_pdf, make_pdf, pdf_bytes, slow_pdf
 
 HYPHENATED = [
     [["A Report on Chips"],
@@ -98,6 +98,20 @@ def test_sample_pdfs_read_as_their_source_text(qapp, tmp_path):
         assert score(sample, read.text) == {"similarity": 1.0, "paragraphs_whole": 1.0,
                                             "running_lines_leaked": 0}, sample.name
         assert len(read.metadata["pages"]) == 3
+
+
+def test_an_invisible_text_layer_is_read(tmp_path):
+    # Scanned pages with OCR: the text is drawn invisibly (render mode 3).
+    content = (b"BT 3 Tr /F1 11 Tf 72 720 Td (The OCR layer of a scanned page,) Tj "
+               b"0 -14 Td (which analysts quote.) Tj ET")
+    path = tmp_path / "scanned.pdf"
+    path.write_bytes(pdf_bytes([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]))
+    assert extract_file(path).text == "The OCR layer of a scanned page, which analysts quote."
 
 
 def test_title_falls_back_to_the_first_line(qapp, tmp_path):
