@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import itertools
 import json
 import logging
 import os
@@ -217,20 +218,56 @@ def _boxes(lines: list[_Line]) -> list[_Box]:
 
 
 def reading_order(boxes: list[_Box]) -> list[_Box]:
-    """``boxes`` in reading order: the page is cut at a vertical band of white
-    space between columns (each at least a few characters wide) where there is
-    one, else at horizontal bands between rows, recursively; boxes nothing
+    """``boxes`` in reading order: the page is cut at vertical bands of white
+    space between columns (each at least a few characters wide) where there
+    are any, else at horizontal bands between rows, recursively; rows cut by
+    the same column gap are read together, column by column (two columns
+    whose paragraph gaps line up are not read across); boxes nothing
     separates keep the order they were drawn in."""
     if len(boxes) <= 1:
         return boxes
+    columns = _columns(boxes)
+    if columns:
+        return [box for column in columns for box in reading_order(column)]
+    rows = _cut(boxes, lambda b: (-b.top, -b.bottom))
+    if len(rows) == 1:
+        return sorted(boxes, key=lambda b: b.order)
+    groups: list[list[_Box]] = []
+    gutters: list[tuple[float, float]] = []     # the last group's column gaps
+    for row in rows:
+        found = _gutters(row)
+        if groups and gutters and found and any(
+                min(b, d) > max(a, c) for a, b in gutters for c, d in found):
+            groups[-1] += row
+            gutters = [(max(a, c), min(b, d)) for a, b in gutters for c, d in found
+                       if min(b, d) > max(a, c)]
+        else:
+            groups.append(list(row))
+            gutters = found
+    if len(groups) == 1:        # one group of rows whose gaps line up: it has columns
+        columns = _columns(groups[0])
+        if columns:
+            return [box for column in columns for box in reading_order(column)]
+        return sorted(boxes, key=lambda b: b.order)
+    return [box for group in groups for box in reading_order(group)]
+
+
+def _columns(boxes: list[_Box]) -> list[list[_Box]]:
+    """``boxes`` cut into columns at vertical white space, or ``[]`` when there
+    is none or a part would be narrower than six line heights (a bullet or a
+    line number is no column)."""
     columns = _cut(boxes, lambda b: (b.x0, b.x1))
     if len(columns) > 1 and all(max(b.x1 for b in c) - min(b.x0 for b in c)
                                 >= 6 * max(b.lines[0].height for b in c) for c in columns):
-        return [box for column in columns for box in reading_order(column)]
-    rows = _cut(boxes, lambda b: (-b.top, -b.bottom))
-    if len(rows) > 1:
-        return [box for row in rows for box in reading_order(row)]
-    return sorted(boxes, key=lambda b: b.order)
+        return columns
+    return []
+
+
+def _gutters(boxes: list[_Box]) -> list[tuple[float, float]]:
+    """The gaps between the columns of ``boxes`` (empty: no columns)."""
+    columns = _columns(boxes)
+    return [(max(b.x1 for b in left), min(b.x0 for b in right))
+            for left, right in itertools.pairwise(columns)]
 
 
 def _cut(boxes: list[_Box], span: Any) -> list[list[_Box]]:

@@ -411,6 +411,30 @@ def _without_page_numbers(page: Sequence[Block]) -> list[Block]:
     return blocks
 
 
+def _room_for_next_word(line: Line, block: Block, following: Line, text: str) -> bool | None:
+    """Whether the first word of the next line would have fitted at the end of
+    ``line`` (then ``line`` ended its paragraph: lines are filled greedily, so
+    this holds for ragged-right as for justified text), or ``None`` when the
+    lines have no measured widths. A word's width is estimated from its line's
+    average character width."""
+    if not (line.x1 > line.x0 and following.x1 > following.x0):
+        return None
+    per_char = (following.x1 - following.x0) / max(len(text), 1)
+    word = len(text.split(" ", 1)[0])
+    return line.x1 + per_char * (word + 1) <= block.x1 + 0.1 * per_char
+
+
+def _indented(line: Line, following: Line, text: str) -> bool:
+    """Whether ``following`` starts further right than ``line`` by more than
+    a character's width: the first line of an indented paragraph (a line
+    after a bullet item's first line, indented under its text, is not taken
+    for one: the caller leaves items out)."""
+    if not (line.x1 > line.x0 and following.x1 > following.x0):
+        return False
+    per_char = (following.x1 - following.x0) / max(len(text), 1)
+    return following.x0 - line.x0 > 1.5 * per_char
+
+
 def _page_paragraphs(blocks: Iterable[Block], known: frozenset[str]) -> Iterable[str]:
     for block in blocks:
         width = max(block.x1 - block.x0, 1.0)
@@ -427,8 +451,16 @@ def _page_paragraphs(blocks: Iterable[Block], known: frozenset[str]) -> Iterable
             tail = text[-64:]
             if tail.endswith("-") and _LAST_WORD.search(tail):
                 continue
-            if (ends_sentence(text) and length < 0.85) or (
-                    length < 0.6 and (following.isupper() or following.isdigit())):
+            if ends_sentence(text):
+                room = _room_for_next_word(line, block, *lines[index + 1]) \
+                    if index + 1 < len(lines) else None
+                if (length < 0.85 if room is None else room or length < 0.6) or (
+                        index + 1 < len(lines) and not starts_item(current[0])
+                        and _indented(line, *lines[index + 1])):
+                    yield join_lines(current, known)
+                    current = []
+                    continue
+            if length < 0.6 and (following.isupper() or following.isdigit()):
                 yield join_lines(current, known)
                 current = []
         if current:

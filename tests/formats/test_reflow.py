@@ -203,3 +203,28 @@ def test_chinese_lines_join_without_a_space():
               _box("Mixed 中文", "text joins with a space.")]]
     assert join_pages(pages)[0] == ("半导体出口管制改变了分析师阅读报告的方式。\n\n"
                                     "Mixed 中文 text joins with a space.")
+
+
+def test_a_paragraph_ends_where_the_next_word_would_have_fitted():
+    # Ragged right: "It ends." is far from the box's right edge, but it is a
+    # full line (the next word, "Longwordhere", did not fit): the paragraph goes
+    # on. "Done." has room for "Next": a new paragraph.
+    block = Block((Line("The first line of a paragraph runs to the", 0, 190),
+                   Line("margin and it ends.", 0, 150),
+                   Line("Longwordhereandmore goes on here. Done.", 0, 150),
+                   Line("Next paragraph.", 0, 70)), 0, 200)
+    assert join_pages([[block]])[0] == (
+        "The first line of a paragraph runs to the margin and it ends. Longwordhereandmore "
+        "goes on here. Done.\n\nNext paragraph.")
+
+
+def test_an_indented_line_after_a_sentence_starts_a_paragraph():
+    block = Block((Line("A full line of text that ends a sentence.", 0, 200),
+                   Line("An indented line opens the next one and", 15, 200),
+                   Line("it goes on.", 0, 55)), 0, 200)
+    assert join_pages([[block]])[0] == ("A full line of text that ends a sentence.\n\n"
+                                        "An indented line opens the next one and it goes on.")
+    item = Block((Line("\u2022 An item whose first line ends a sentence.", 0, 200),
+                  Line("Its second sentence, indented under it.", 10, 190)), 0, 200)
+    assert join_pages([[item]])[0] == ("\u2022 An item whose first line ends a sentence. "
+                                       "Its second sentence, indented under it.")
