@@ -29,7 +29,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from annotator.storage import errors
+from annotator.storage import backup, errors, recovery
 from annotator.storage.errors import (
     NotAProjectError,
     ProjectNotFoundError,
@@ -88,9 +88,11 @@ def _sqlite_engine(path: Path, busy_timeout: float) -> Engine:
 class Database:
     """An open project database. Sessions come from :meth:`reading` and :meth:`writing`."""
 
-    def __init__(self, engine: Engine, where: str) -> None:
+    def __init__(self, engine: Engine, where: str, path: Path | None = None) -> None:
         self.engine = engine
         self.where = where
+        #: The project file (None for a database server).
+        self.path = path
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(**{_WRITE: True}),
                                    expire_on_commit=False)
@@ -142,8 +144,9 @@ def open_database(location: str | Path, *, create: bool = False,
             if header != SQLITE_HEADER:
                 raise NotAProjectError(f"{path}: not an Annotator project (not a SQLite file)")
             _check_before_writing(path)
+            recovery.check_after_unclean_shutdown(path, busy_timeout=busy_timeout)
         engine = _sqlite_engine(path, busy_timeout)
-    database = Database(engine, where)
+    database = Database(engine, where, None if _is_url(location) else path)
     try:
         _migrate(database)
     except BaseException:
@@ -194,6 +197,8 @@ def _migrate(database: Database) -> None:
         current = _check_revisions(connection, script, database.where)
     if set(current) == {head}:
         return
+    if current and database.path is not None:
+        _back_up_before_upgrade(database, current)
     write_engine = database.engine.execution_options(**{_WRITE: True})
     with translated(database.where), write_engine.connect() as connection:
         # SQLite changes a table by copying it (Alembic's batch mode), which fails
@@ -216,6 +221,24 @@ def _migrate(database: Database) -> None:
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _back_up_before_upgrade(database: Database, current: tuple[str, ...]) -> None:
+    """A project with data at an older schema is backed up (forced, named after
+    its revision) before it is upgraded; without the copy it is not upgraded."""
+    assert database.path is not None
+    with translated(database.where), database.engine.connect() as connection:
+        has_data = connection.exec_driver_sql(
+            "SELECT EXISTS (SELECT 1 FROM documents) OR EXISTS (SELECT 1 FROM claims)"
+        ).scalar()
+    if not has_data:
+        return
+    try:
+        backup.take_backup(database.path, f"before-upgrade-{'-'.join(sorted(current))}")
+    except backup.BackupError as error:
+        raise backup.BackupError(
+            f"{database.where}: not upgraded to the new schema, because the backup "
+            f"taken first failed: {error}") from error
 
 
 def _check_revisions(connection: Any, script: ScriptDirectory, where: str) -> tuple[str, ...]:

@@ -1,0 +1,102 @@
+"""Opening a project that was not closed cleanly.
+
+A write-ahead log (``NAME-wal``) with something in it when a project is opened
+means that a program using it ended without closing it (a crash, a kill, a
+power cut), or still has it open. Either way the project is checked with
+``PRAGMA integrity_check`` on a read-only connection (which never checkpoints,
+so it changes neither the file nor its log). A damaged project is not opened:
+it and its -wal and -shm are renamed to ``NAME.corrupt-TIMESTAMP`` untouched,
+and :class:`~annotator.storage.errors.DamagedProjectError` names the newest
+backup that passes its check and what restoring it would lose.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from annotator.storage import backup as backups
+from annotator.storage.errors import DamagedProjectError
+
+
+def wal_left(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def integrity_problem(path: Path, busy_timeout: float = 10.0) -> str | None:
+    """None when ``path`` (with its log) passes ``PRAGMA integrity_check`` or
+    could not be checked for another reason (a lock: the open reports it), else
+    the first problem found."""
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True,
+                                     timeout=busy_timeout)
+    except sqlite3.Error:
+        return None
+    try:
+        rows = connection.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            return None
+        return str(error)
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    finally:
+        connection.close()
+    if rows == [("ok",)]:
+        return None
+    return str(rows[0][0]).replace("*** in database main ***", "").strip().splitlines()[0] \
+        if rows else "no answer from integrity_check"
+
+
+def check_after_unclean_shutdown(path: Path, *, busy_timeout: float = 10.0,
+                                 now: datetime | None = None) -> None:
+    """Raise :class:`DamagedProjectError` (after setting the project aside) when
+    a log was left beside ``path`` and the project fails its integrity check."""
+    if not wal_left(path):
+        return
+    problem = integrity_problem(path, busy_timeout)
+    if problem is None:
+        return
+    try:
+        aside: Path | None = backups.set_aside(path, "corrupt", now=now)
+    except OSError:
+        aside = None
+    backup = backups.newest_passing(path)
+    counts = None
+    if aside is not None:
+        since = backup.taken_at if backup else datetime.min.replace(tzinfo=UTC)
+        counts = backups.claims_changed_after(aside, since)
+    damaged, after = counts if counts else (None, None)
+    raise DamagedProjectError(
+        damage_message(path, aside, problem, backup, damaged, after),
+        project=path, set_aside=aside, problem=problem, backup=backup,
+        damaged_claims=damaged, claims_after=after)
+
+
+def loss_text(backup: backups.Backup | None, damaged: int | None, after: int | None) -> str:
+    """What restoring ``backup`` would lose, in a sentence or two."""
+    if backup is None:
+        return ("There is no good backup of it. The damaged file may still be partly "
+                "recoverable with SQLite's .recover command.")
+    when = backup.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    text = (f"The newest good backup was taken {when} ({backup.describe()}) and holds "
+            f"{backup.claims} claims in {backup.documents} documents. ")
+    if damaged is None or after is None:
+        return text + ("The damaged file cannot be read to count what was done since: "
+                       f"everything done after {when} would be lost.")
+    return text + (f"Restoring it loses what was done after {when}: {after} of the {damaged} "
+                   "claims in the damaged file were made or changed since then (and claims "
+                   "deleted since come back).")
+
+
+def damage_message(path: Path, aside: Path | None, problem: str,
+                   backup: backups.Backup | None, damaged: int | None,
+                   after: int | None) -> str:
+    where = (f"It was moved aside, untouched, to {aside}." if aside is not None
+             else "It could not be moved aside (in use?) and was left where it is.")
+    return (f"{path}: the project was not closed cleanly and is damaged ({problem}). "
+            f"{where} {loss_text(backup, damaged, after)}")
