@@ -130,8 +130,15 @@ def cloud_warning(project: str | Path) -> str | None:
 
 # Reading backups ------------------------------------------------------------------------
 
+def lenient_text(data: bytes) -> str:
+    """Text from a file that may be damaged (never a decoding error)."""
+    return data.decode("utf-8", "replace")
+
+
 def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+    connection.text_factory = lenient_text
+    return connection
 
 
 def _contents(connection: sqlite3.Connection) -> tuple[int, int, str | None]:
@@ -155,6 +162,8 @@ def check(path: str | Path) -> str | None:
         _contents(connection)
     except sqlite3.Error as error:
         return str(error)
+    except UnicodeDecodeError:      # SQLite's message quoted damaged bytes
+        return "database disk image is malformed"
     finally:
         connection.close()
     return None
@@ -185,7 +194,7 @@ def read_backup(path: Path) -> Backup | None:
             claims, documents, revision = _contents(connection)
         finally:
             connection.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):
         pass
     return Backup(path, taken, kind, size, claims, documents, revision)
 
@@ -497,12 +506,13 @@ def claims_changed_after(path: str | Path, moment: datetime) -> tuple[int, int] 
     stored = moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
     try:
         connection = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
+        connection.text_factory = lenient_text
         try:
             total = connection.execute("SELECT count(*) FROM claims").fetchone()[0]
             later = connection.execute("SELECT count(*) FROM claims WHERE updated_at > ?",
                                        (stored,)).fetchone()[0]
         finally:
             connection.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):
         return None
     return total, later

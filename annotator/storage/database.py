@@ -171,8 +171,8 @@ def _check_before_writing(path: Path) -> None:
         if "alembic_version" in tables:
             revisions = {row[0] for row in connection.execute(
                 "SELECT version_num FROM alembic_version")}
-    except sqlite3.Error:
-        return          # e.g. a WAL file not yet checkpointed: the normal open reads it
+    except (sqlite3.Error, UnicodeDecodeError):
+        return          # e.g. a WAL file not yet checkpointed, or damage: the open tells
     finally:
         connection.close()
     if tables and not revisions:

@@ -12,10 +12,12 @@ backup that passes its check and what restoring it would lose.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from annotator.paths import PROJECT_SUFFIX
 from annotator.storage import backup as backups
 from annotator.storage.errors import DamagedProjectError
 
@@ -36,6 +38,7 @@ def integrity_problem(path: Path, busy_timeout: float = 10.0) -> str | None:
                                      timeout=busy_timeout)
     except sqlite3.Error:
         return None
+    connection.text_factory = backups.lenient_text
     try:
         rows = connection.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.OperationalError as error:
@@ -44,6 +47,8 @@ def integrity_problem(path: Path, busy_timeout: float = 10.0) -> str | None:
         return str(error)
     except sqlite3.DatabaseError as error:
         return str(error)
+    except UnicodeDecodeError:      # SQLite's message quoted damaged bytes
+        return "database disk image is malformed"
     finally:
         connection.close()
     if rows == [("ok",)]:
@@ -61,10 +66,10 @@ def check_after_unclean_shutdown(path: Path, *, busy_timeout: float = 10.0,
     problem = integrity_problem(path, busy_timeout)
     if problem is None:
         return
-    try:
-        aside: Path | None = backups.set_aside(path, "corrupt", now=now)
-    except OSError:
-        aside = None
+    aside: Path | None = None
+    if _ours(path):         # another program's file is never moved
+        with contextlib.suppress(OSError):
+            aside = backups.set_aside(path, "corrupt", now=now)
     backup = backups.newest_passing(path)
     counts = None
     if aside is not None:
@@ -77,6 +82,27 @@ def check_after_unclean_shutdown(path: Path, *, busy_timeout: float = 10.0,
         damaged_claims=damaged, claims_after=after)
 
 
+def _ours(path: Path) -> bool:
+    """Whether a damaged file is an Annotator project: it has backups, a
+    project's name, or (as far as it can be read) the app's schema table."""
+    if path.name.endswith(PROJECT_SUFFIX) or backups.list_backups(path):
+        return True
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        try:
+            connection.text_factory = bytes
+            names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        finally:
+            connection.close()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return False
+    return b"alembic_version" in names
+
+
+def plural(count: int | None, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def loss_text(backup: backups.Backup | None, damaged: int | None, after: int | None) -> str:
     """What restoring ``backup`` would lose, in a sentence or two."""
     if backup is None:
@@ -84,7 +110,7 @@ def loss_text(backup: backups.Backup | None, damaged: int | None, after: int | N
                 "recoverable with SQLite's .recover command.")
     when = backup.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
     text = (f"The newest good backup was taken {when} ({backup.describe()}) and holds "
-            f"{backup.claims} claims in {backup.documents} documents. ")
+            f"{plural(backup.claims, 'claim')} in {plural(backup.documents, 'document')}. ")
     if damaged is None or after is None:
         return text + ("The damaged file cannot be read to count what was done since: "
                        f"everything done after {when} would be lost.")
@@ -97,6 +123,7 @@ def damage_message(path: Path, aside: Path | None, problem: str,
                    backup: backups.Backup | None, damaged: int | None,
                    after: int | None) -> str:
     where = (f"It was moved aside, untouched, to {aside}." if aside is not None
-             else "It could not be moved aside (in use?) and was left where it is.")
+             else "It was left where it is, unopened (it could not be moved aside, or "
+            "may belong to another program).")
     return (f"{path}: the project was not closed cleanly and is damaged ({problem}). "
             f"{where} {loss_text(backup, damaged, after)}")

@@ -138,10 +138,10 @@ def test_a_copy_that_fails_its_check_is_refused_and_rotates_nothing(tmp_path: Pa
         backup.take_backup(project, "daily", now=at(day))
     before = names(project)
     damage(project, last_only=True)     # the copy is made, and fails its check
-    with pytest.raises(BackupError, match="failed its check.*older backups were kept"):
+    with pytest.raises(BackupError, match=r"failed its check.*older backups were kept"):
         backup.take_backup(project, "daily", now=at(30))
     damage(project)                     # the copy cannot even be made
-    with pytest.raises(BackupError, match="could not be copied.*older backups were kept"):
+    with pytest.raises(BackupError, match=r"could not be copied.*older backups were kept"):
         backup.take_backup(project, "daily", now=at(31))
     assert names(project) == before
     assert not [p for p in backup.backup_folder(project).iterdir() if p.suffix == ".tmp"]
