@@ -500,17 +500,29 @@ def find_backup(project: str | Path, name: str) -> Path:
     raise BackupError(f"{name}: no such backup (see: annotator backups --project PATH)")
 
 
-def claims_changed_after(path: str | Path, moment: datetime) -> tuple[int, int] | None:
-    """(claims, those made or changed after ``moment``) in a project file that
-    may be damaged; None when it cannot be read that far."""
-    stored = moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+def newest_change(path: str | Path) -> str | None:
+    """The newest claim change stored in a backup (as stored), or None."""
+    try:
+        connection = _read_only(Path(path))
+        try:
+            return connection.execute("SELECT max(updated_at) FROM claims").fetchone()[0]
+        finally:
+            connection.close()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return None
+
+
+def claims_changed_after(path: str | Path, since: str | None) -> tuple[int, int] | None:
+    """(claims, those made or changed after ``since``, a stored claim time: see
+    :func:`newest_change`) in a project file that may be damaged; None when it
+    cannot be read that far."""
     try:
         connection = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
         connection.text_factory = lenient_text
         try:
             total = connection.execute("SELECT count(*) FROM claims").fetchone()[0]
             later = connection.execute("SELECT count(*) FROM claims WHERE updated_at > ?",
-                                       (stored,)).fetchone()[0]
+                                       (since or "",)).fetchone()[0]
         finally:
             connection.close()
     except (sqlite3.Error, UnicodeDecodeError):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from annotator.paths import PROJECT_SUFFIX
@@ -73,7 +73,7 @@ def check_after_unclean_shutdown(path: Path, *, busy_timeout: float = 10.0,
     backup = backups.newest_passing(path)
     counts = None
     if aside is not None:
-        since = backup.taken_at if backup else datetime.min.replace(tzinfo=UTC)
+        since = backups.newest_change(backup.path) if backup else None
         counts = backups.claims_changed_after(aside, since)
     damaged, after = counts if counts else (None, None)
     raise DamagedProjectError(

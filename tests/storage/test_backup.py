@@ -351,8 +351,10 @@ def test_restore_refuses_a_project_open_elsewhere_and_a_bad_backup(tmp_path: Pat
 
 def test_claims_changed_after_counts_later_work(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p.sqlite", claims=2)
-    middle = datetime.now(UTC)
-    time.sleep(0.01)
+    taken = backup.take_backup(project)
     add_claims(project, 3)
-    assert backup.claims_changed_after(project, middle) == (5, 3)
-    assert backup.claims_changed_after(tmp_path / "missing.sqlite", middle) is None
+    since = backup.newest_change(taken.path)
+    assert since is not None
+    assert backup.claims_changed_after(project, since) == (5, 3)
+    assert backup.claims_changed_after(project, None) == (5, 5)
+    assert backup.claims_changed_after(tmp_path / "missing.sqlite", since) is None
