@@ -148,6 +148,18 @@ def _contents(connection: sqlite3.Connection) -> tuple[int, int, str | None]:
     return claims, documents, row[0] if row else None
 
 
+def summary(path: str | Path) -> tuple[int, int, str | None] | None:
+    """(claims, documents, schema revision) of a project file not in use, or None."""
+    try:
+        connection = _read_only(Path(path))
+        try:
+            return _contents(connection)
+        finally:
+            connection.close()
+    except (sqlite3.Error, UnicodeDecodeError):
+        return None
+
+
 def check(path: str | Path) -> str | None:
     """None when the file passes ``PRAGMA quick_check`` and reads as a project,
     else the problem found."""
@@ -183,19 +195,10 @@ def read_backup(path: Path) -> Backup | None:
     if parsed is None:
         return None
     taken, _n, kind = parsed
-    claims = documents = None
-    revision = None
     size = 0
     with contextlib.suppress(OSError):
         size = path.stat().st_size
-    try:
-        connection = _read_only(path)
-        try:
-            claims, documents, revision = _contents(connection)
-        finally:
-            connection.close()
-    except (sqlite3.Error, UnicodeDecodeError):
-        pass
+    claims, documents, revision = summary(path) or (None, None, None)
     return Backup(path, taken, kind, size, claims, documents, revision)
 
 
