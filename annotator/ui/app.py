@@ -13,7 +13,7 @@ from annotator import __version__
 from annotator.paths import APP_AUTHOR, APP_NAME, default_project_path, resources_dir
 from annotator.services.project import ProjectService
 from annotator.services.sample import import_sample_corpus
-from annotator.storage.errors import ProjectError
+from annotator.storage.errors import DamagedProjectError, ProjectError
 from annotator.ui import plain
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
@@ -39,6 +39,8 @@ def first_project(requested: str | None, settings: UiSettings) -> ProjectService
         if Path(recent).exists():
             try:
                 return ProjectService.open(recent)
+            except DamagedProjectError:
+                raise               # set aside: the analyst is told, and offered its backup
             except ProjectError:
                 continue
     path = default_project_path()
@@ -55,6 +57,10 @@ def run_gui(project: str | None = None) -> int:
     window = MainWindow(settings)
     try:
         service = first_project(project, settings)
+    except DamagedProjectError as error:
+        window.show()
+        window.backups.offer_restore(error)
+        return app.exec()
     except ProjectError as error:
         plain.fail(None, "Cannot open project", str(error))
         return 2
