@@ -190,9 +190,11 @@ class ProjectService:
 
     @classmethod
     def open(cls, location: str | Path, *, create: bool = False,
-             busy_timeout: float | None = None) -> ProjectService:
+             busy_timeout: float | None = None, back_up: bool = True) -> ProjectService:
+        """Open a project (see :func:`open_database`; ``back_up=False`` for a
+        temporary copy, which needs no backup before a schema upgrade)."""
         kwargs = {} if busy_timeout is None else {"busy_timeout": busy_timeout}
-        return cls(open_database(location, create=create, **kwargs))
+        return cls(open_database(location, create=create, back_up=back_up, **kwargs))
 
     @property
     def location(self) -> str:

@@ -117,8 +117,11 @@ class Database:
 
 
 def open_database(location: str | Path, *, create: bool = False,
-                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Database:
-    """Open (and with ``create``, create) a project and migrate it to the newest schema."""
+                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+                  back_up: bool = True) -> Database:
+    """Open (and with ``create``, create) a project and migrate it to the newest
+    schema; a project file with data is backed up before its schema is upgraded
+    (unless ``back_up`` is False: for a temporary copy)."""
     if _is_url(location):
         url = make_url(str(location))
         engine = create_engine(url, pool_pre_ping=True)
@@ -148,7 +151,7 @@ def open_database(location: str | Path, *, create: bool = False,
         engine = _sqlite_engine(path, busy_timeout)
     database = Database(engine, where, None if _is_url(location) else path)
     try:
-        _migrate(database)
+        _migrate(database, back_up=back_up)
     except BaseException:
         database.close()
         raise
@@ -188,7 +191,7 @@ def _check_before_writing(path: Path) -> None:
             f"(schema {', '.join(unknown)}); update Annotator to open it")
 
 
-def _migrate(database: Database) -> None:
+def _migrate(database: Database, *, back_up: bool = True) -> None:
     """Bring the schema to head. Checking takes only a read transaction, so opening
     an up-to-date project never waits for another process's write lock."""
     script = ScriptDirectory.from_config(_migrations_config())
@@ -197,7 +200,7 @@ def _migrate(database: Database) -> None:
         current = _check_revisions(connection, script, database.where)
     if set(current) == {head}:
         return
-    if current and database.path is not None:
+    if back_up and current and database.path is not None:
         _back_up_before_upgrade(database, current)
     write_engine = database.engine.execution_options(**{_WRITE: True})
     with translated(database.where), write_engine.connect() as connection:

@@ -358,3 +358,20 @@ def test_claims_changed_after_counts_later_work(tmp_path: Path) -> None:
     assert backup.claims_changed_after(project, since) == (5, 3)
     assert backup.claims_changed_after(project, None) == (5, 5)
     assert backup.claims_changed_after(tmp_path / "missing.sqlite", since) is None
+
+
+def test_importing_an_older_colleague_project_backs_up_nothing(tmp_path: Path) -> None:
+    """Their file is copied to a temporary file and upgraded there: no backup of
+    a temporary copy is left in the backup folder."""
+    from annotator.services.packages import import_work
+
+    theirs = project_at_0003(tmp_path / "colleague.annotator.sqlite")
+    ours = make_project(tmp_path / "ours.annotator.sqlite", claims=1)
+    service = ProjectService.open(ours)
+    try:
+        report = import_work(service, theirs)
+        # Read after its upgrade (its made-up document hash is refused, by name).
+        assert "sha256 'abc'" in str(report.problems[-1])
+    finally:
+        service.close()
+    assert not backup.backup_root().exists()
