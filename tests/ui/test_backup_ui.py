@@ -8,13 +8,16 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.domain.model import Claim, Document
 from annotator.services.project import ProjectService
 from annotator.storage import backup
+from annotator.storage.errors import DamagedProjectError
 from annotator.ui import backup_flow
+from annotator.ui.app import first_project
 from annotator.ui.backup_dialog import BackupDialog
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
@@ -227,3 +230,17 @@ def test_a_damaged_project_not_restored_stays_set_aside(
     assert not window.open_project(project)
     assert window.service is opened                 # the open project stays open
     assert not project.exists()
+
+
+def test_a_damaged_recent_project_at_launch_is_reported_not_skipped(
+        tmp_path: Path, ui_settings: UiSettings) -> None:
+    project = tmp_path / "crashed.annotator.sqlite"
+    service = ProjectService.open(project, create=True)
+    service.add_document(Document.from_text("A memo about chips. " * 40, title="memo"))
+    service.close()
+    backup.take_backup(project, "close")
+    crashed_copy(project, more_claims=2)
+    ui_settings.add_recent_project(str(project))
+    with pytest.raises(DamagedProjectError) as caught:
+        first_project(None, ui_settings)
+    assert caught.value.backup is not None and caught.value.set_aside.exists()
