@@ -13,8 +13,9 @@ in a warning (:func:`cloud_warning`), never used silently.
 How: the copy is written to a temporary file, switched out of WAL mode, opened
 read-only and checked (``PRAGMA quick_check``, claim and document counts) and
 only then renamed into place; only then are older copies rotated out, and a
-copy that would stand in for the ones rotated out is checked first (a damaged
-one is renamed ``*.damaged`` and counts for nothing). What is kept
+copy that would stand in for the ones rotated out is checked first, unless it
+passed a check in the last week and was not written since (a damaged one is
+renamed ``*.damaged`` and counts for nothing). What is kept
 (:func:`keep`): the newest copy of each of the last 7 days, 4 weeks and 12
 months that have copies, and the 5 newest copies taken before a schema upgrade
 or a restore. Nothing here uses Qt.
@@ -28,6 +29,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -40,6 +42,8 @@ from annotator.storage.errors import ProjectError
 BACKUP_DIR_ENV = "ANNOTATOR_BACKUP_DIR"
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 KEEP_SPECIAL = 5
+#: How long a copy's passed check is trusted before it is checked again.
+RECHECK = timedelta(days=7)
 DAILY = timedelta(days=1)
 #: Kinds of regular copies (rotated by :func:`keep`); others start with ``before-``.
 REGULAR_KINDS = ("close", "daily", "manual")
@@ -259,11 +263,9 @@ def _read_state(folder: Path) -> dict:  # type: ignore[type-arg]
         return {}
 
 
-def mark_current(project: str | Path) -> None:
-    """Record that the project file as it is now holds what its newest backup
-    holds (after a backup; after closing a project not changed since one)."""
-    folder = backup_folder(project)
-    state = {"project": str(_resolved(project)), "stamp": file_stamp(project)}
+def _write_state(folder: Path, **changes: object) -> None:
+    state = _read_state(folder)
+    state.update(changes)
     temporary = folder / f".{_STATE}.{uuid.uuid4().hex}"
     try:
         temporary.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
@@ -271,6 +273,30 @@ def mark_current(project: str | Path) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             temporary.unlink()
+
+
+def mark_current(project: str | Path) -> None:
+    """Record that the project file as it is now holds what its newest backup
+    holds (after a backup; after closing a project not changed since one)."""
+    if backup_folder(project).is_dir():
+        _write_state(backup_folder(project), project=str(_resolved(project)),
+                     stamp=file_stamp(project))
+
+
+def _identity(path: Path) -> list[int]:
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _checked_lately(checked: dict, path: Path) -> bool:  # type: ignore[type-arg]
+    """Whether ``path`` passed its check less than :data:`RECHECK` ago and was
+    not written since (a copy is checked again at least once a week)."""
+    entry = checked.get(path.name)
+    try:
+        return (isinstance(entry, list) and len(entry) == 3 and entry[:2] == _identity(path)
+                and time.time() - entry[2] < RECHECK.total_seconds())
+    except OSError:
+        return False
 
 
 def changed_since_backup(project: str | Path) -> bool:
@@ -314,6 +340,9 @@ def take_backup(project: str | Path, kind: str = "manual", *, now: datetime | No
     finally:
         with contextlib.suppress(OSError):
             temporary.unlink()
+    checked = _read_state(folder).get("checked", {})
+    checked[target.name] = [*_identity(target), time.time()]
+    _write_state(folder, checked=checked)
     mark_current(source_path)
     backup = read_backup(target)
     assert backup is not None
@@ -417,15 +446,27 @@ def rotate(folder: Path) -> list[Path]:
         dropped = [p for p in files if p not in kept]
         if not dropped:
             return []
-        damaged = [p for p in kept if p not in checked and check(p) is not None]
-        checked.update(kept)
+        passed = _read_state(folder).get("checked", {})
+        damaged = []
+        for path in kept:
+            if path in checked or _checked_lately(passed, path):
+                continue
+            checked.add(path)
+            if check(path) is None:
+                passed[path.name] = [*_identity(path), time.time()]
+            else:
+                damaged.append(path)
         if not damaged:
             break
         for path in damaged:            # counts for nothing, deletes nothing
             _set_damaged_aside(path)
+        _write_state(folder, checked=passed)
     for path in dropped:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
+        passed.pop(path.name, None)
+    _write_state(folder, checked={name: entry for name, entry in passed.items()
+                                  if (folder / name).exists()})
     return dropped
 
 

@@ -209,6 +209,31 @@ def test_a_damaged_backup_counts_for_nothing_and_rotates_no_good_one(tmp_path: P
     assert backup.newest_passing(project).taken_at == at(15)
 
 
+def test_copies_checked_this_week_are_not_read_again_at_each_rotation(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_project(tmp_path / "p.sqlite")
+    for day in range(5, 15):
+        backup.take_backup(project, "daily", now=at(day))
+    checked: list[str] = []
+    real_check = backup.check
+
+    def counting(path):  # type: ignore[no-untyped-def]
+        checked.append(Path(path).name)
+        return real_check(path)
+
+    monkeypatch.setattr(backup, "check", counting)
+    backup.take_backup(project, "daily", now=at(15))      # lets 8 January go
+    assert len(checked) == 1 and checked[0].endswith(".tmp")   # only the new copy
+    state = backup.backup_folder(project) / "state.json"
+    text = state.read_text(encoding="utf-8").replace('"checked"', '"old"')
+    state.write_text(text, encoding="utf-8")                   # no record of checks
+    checked.clear()
+    backup.take_backup(project, "daily", now=at(16))
+    # The new copy as it was made, then the six older ones that stay (15–10 January).
+    assert len(checked) == 1 + 6 and checked[1:] == [
+        f"202601{day}T120000Z-daily.sqlite" for day in range(15, 9, -1)]
+
+
 def test_copies_before_upgrades_and_restores_are_kept_apart_from_rotation(
         tmp_path: Path) -> None:
     project = make_project(tmp_path / "p.sqlite")
