@@ -34,6 +34,7 @@ from annotator.services.transfer import (
 )
 from annotator.storage import backup
 from annotator.storage.errors import DamagedProjectError, ProjectError
+from annotator.storage.lock import ProjectLock
 from annotator.storage.recovery import plural
 
 EXIT_USER_ERROR = 2
@@ -412,7 +413,14 @@ def _run_backups(args: argparse.Namespace) -> int:
 def _run_restore(args: argparse.Namespace) -> int:
     project = _project_file(args)
     chosen = backup.find_backup(project, args.backup)
-    before = backup.restore(project, chosen)
+    # Not under a window that has the project open (it names who has it).
+    lock = ProjectLock.acquire(project, analyst="annotator restore") \
+        if project.parent.is_dir() else None
+    try:
+        before = backup.restore(project, chosen)
+    finally:
+        if lock is not None:
+            lock.release()
     claims, documents, _revision = backup.summary(project) or (None, None, None)
     print(f"restored {project} from {chosen} ({plural(claims, 'claim')}, "
           f"{plural(documents, 'document')})")

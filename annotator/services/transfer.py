@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -70,17 +73,111 @@ class ImportReport:
         return f"{text} (cancelled)" if self.cancelled else text
 
 
-def _expand(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
-    """Files to import, each with whether the user named it directly."""
+#: An entry of a folder that is not imported, with its status and reason.
+Refusal = tuple[FileStatus, str]
+
+
+def _expand(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool, Refusal | None]]:
+    """Files to import, each with whether the user named it directly, or the
+    reason a folder's entry is not imported. A file or link named directly is
+    read wherever it leads: the user chose it."""
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in
-                                               child.relative_to(path).parts):
-                    yield child, False
+            for child, refusal in _folder_files(path):
+                yield child, False, refusal
         else:
-            yield path, True
+            yield path, True, None
+
+
+def _folder_files(folder: Path) -> list[tuple[Path, Refusal | None]]:
+    """The files in ``folder`` and its subfolders, by path, hidden ones (a part
+    starting with ``.``) left out, and the entries not imported with why: links
+    leading out of the folder (never followed), to nothing, or round in a loop;
+    links to folders; pipes, sockets and devices (never opened); a second link
+    to a file already imported; subfolders that cannot be read."""
+    try:
+        root = Path(os.path.realpath(folder, strict=True))
+    except OSError as error:
+        return [(folder, (FileStatus.FAILED, _cannot_read("folder", error)))]
+    found: list[tuple[Path, Refusal | None]] = []
+    files: dict[Path, list[tuple[Path, bool]]] = {}     # real path: (path, is a link)
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as scan:
+                entries = [entry for entry in scan if not entry.name.startswith(".")]
+        except OSError as error:
+            found.append((current, (FileStatus.FAILED, _cannot_read("folder", error))))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if entry.is_symlink():
+                    real, refusal = _link_target(path, root,
+                                                 root / path.parent.relative_to(folder))
+                    if refusal is None:
+                        files.setdefault(real, []).append((path, True))
+                    else:
+                        found.append((path, refusal))
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append(path)
+                elif entry.is_file(follow_symlinks=False):
+                    files.setdefault(root / path.relative_to(folder), []).append((path, False))
+                else:
+                    found.append((path, _not_regular(entry.stat(follow_symlinks=False).st_mode)))
+            except OSError as error:
+                found.append((path, (FileStatus.FAILED, _cannot_read("file", error))))
+    for same in files.values():
+        # One file reached by several paths (links) is read once, from the file itself.
+        same.sort(key=lambda candidate: (candidate[1], candidate[0]))
+        kept = same[0][0]
+        found.append((kept, None))
+        found.extend((path, (FileStatus.SKIPPED, f"the same file as "
+                                                 f"{kept.relative_to(folder)} (a link), "
+                                                 f"imported once"))
+                     for path, _ in same[1:])
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def _link_target(link: Path, root: Path, place: Path) -> tuple[Path, Refusal | None]:
+    """The real path of the file ``link`` (in real folder ``place`` inside real
+    folder ``root``) leads to, or why it is not imported."""
+    try:
+        real = Path(os.path.realpath(link, strict=True))
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return link, (FileStatus.SKIPPED, "link loop: the link leads back to itself "
+                                              "and was not followed")
+        if error.errno == errno.ENOENT:
+            return link, (FileStatus.SKIPPED, "link to nothing: what it points to does "
+                                              "not exist")
+        return link, (FileStatus.FAILED, _cannot_read("link", error))
+    if not real.is_relative_to(root):
+        return real, (FileStatus.SKIPPED, f"link points outside the folder (to {real}) "
+                                          f"and was not followed")
+    mode = real.stat().st_mode
+    if stat.S_ISDIR(mode):
+        if place.is_relative_to(real):
+            return real, (FileStatus.SKIPPED, "link loop: a link to a folder that holds "
+                                              "it; not followed")
+        return real, (FileStatus.SKIPPED, "not followed: a link to a folder (the "
+                                          "folder's files are imported where they are)")
+    if not stat.S_ISREG(mode):
+        return real, _not_regular(mode)
+    return real, None
+
+
+def _not_regular(mode: int) -> Refusal:
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+    return FileStatus.SKIPPED, f"not a regular file ({kind}); not opened"
+
+
+def _cannot_read(what: str, error: OSError) -> str:
+    return f"{what} cannot be read: {error.strerror or error}"
 
 
 #: Options that store plain text exactly as read (no reflow): what
@@ -121,15 +218,18 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
         options = replace(options, cancel=cancel)
     report = ImportReport()
     files = list(_expand(paths))
-    for index, (path, named) in enumerate(files):
+    for index, (path, named, refusal) in enumerate(files):
         if options.cancelled():
             report.cancelled = True
             report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
                                              "not imported: the import was cancelled")
-                                  for p, _ in files[index:])
+                                  for p, _, _ in files[index:])
             break
         if progress is not None:
             progress(path, index, len(files))
+        if refusal is not None:
+            report.results.append(FileResult(str(path), *refusal))
+            continue
         importer = registry.importer_for(path)
         if importer is None:
             if named and path.exists():
@@ -152,7 +252,7 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
             report.cancelled = True
             report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
                                              "not imported: the import was cancelled")
-                                  for p, _ in files[index:])
+                                  for p, _, _ in files[index:])
             break
         except ImportProblem as problem:
             report.results.append(FileResult(str(path), FileStatus.FAILED, problem.reason,

@@ -122,6 +122,16 @@ def open_database(location: str | Path, *, create: bool = False,
     """Open (and with ``create``, create) a project and migrate it to the newest
     schema; a project file with data is backed up before its schema is upgraded
     (unless ``back_up`` is False: for a temporary copy)."""
+    database = _connect(location, create=create, busy_timeout=busy_timeout)
+    try:
+        _migrate(database, back_up=back_up)
+    except BaseException:
+        database.close()
+        raise
+    return database
+
+
+def _connect(location: str | Path, *, create: bool, busy_timeout: float) -> Database:
     if _is_url(location):
         url = make_url(str(location))
         engine = create_engine(url, pool_pre_ping=True)
@@ -149,13 +159,7 @@ def open_database(location: str | Path, *, create: bool = False,
             _check_before_writing(path)
             recovery.check_after_unclean_shutdown(path, busy_timeout=busy_timeout)
         engine = _sqlite_engine(path, busy_timeout)
-    database = Database(engine, where, None if _is_url(location) else path)
-    try:
-        _migrate(database, back_up=back_up)
-    except BaseException:
-        database.close()
-        raise
-    return database
+    return Database(engine, where, None if _is_url(location) else path)
 
 
 def _check_before_writing(path: Path) -> None:
@@ -202,6 +206,33 @@ def _migrate(database: Database, *, back_up: bool = True) -> None:
         return
     if back_up and current and database.path is not None:
         _back_up_before_upgrade(database, current)
+    with _migrating(database) as connection:
+        # Another process may have migrated while we waited for the lock.
+        if set(_check_revisions(connection, script, database.where)) != {head}:
+            command.upgrade(_migrations_config(connection), "head")
+
+
+def downgrade_database(location: str | Path, revision: str) -> None:
+    """Take a project back to the older schema ``revision`` (a developer's tool;
+    the app never downgrades). A step that would drop data the older schema
+    cannot hold refuses with :class:`~annotator.storage.errors.DowngradeRefusedError`
+    and the project is left as it was (see ``migrations/guard.py``)."""
+    database = _connect(location, create=False, busy_timeout=DEFAULT_BUSY_TIMEOUT)
+    try:
+        with _migrating(database) as connection:
+            _check_revisions(connection, ScriptDirectory.from_config(_migrations_config()),
+                             database.where)
+            command.downgrade(_migrations_config(connection), revision)
+    except errors.DowngradeRefusedError as error:
+        raise errors.DowngradeRefusedError(f"{database.where}: {error}") from None
+    finally:
+        database.close()
+
+
+@contextmanager
+def _migrating(database: Database) -> Iterator[Any]:
+    """A write transaction for changing the schema, committed only if it ends
+    without error and leaves every reference intact."""
     write_engine = database.engine.execution_options(**{_WRITE: True})
     with translated(database.where), write_engine.connect() as connection:
         # SQLite changes a table by copying it (Alembic's batch mode), which fails
@@ -212,14 +243,12 @@ def _migrate(database: Database, *, back_up: bool = True) -> None:
             raw.execute("PRAGMA foreign_keys = OFF")
         try:
             with connection.begin():
-                # Another process may have migrated while we waited for the lock.
-                if set(_check_revisions(connection, script, database.where)) != {head}:
-                    command.upgrade(_migrations_config(connection), "head")
+                yield connection
                 if raw is not None:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
                         raise errors.CorruptProjectError(
-                            f"{database.where}: upgrading the project would break "
+                            f"{database.where}: changing the project's schema would break "
                             f"{len(broken)} references; nothing was changed")
         finally:
             if raw is not None:

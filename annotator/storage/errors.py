@@ -52,6 +52,10 @@ class ProjectAccessError(ProjectError):
     pass
 
 
+class DowngradeRefusedError(ProjectError):
+    """Going back to an older schema would drop data the older schema cannot hold."""
+
+
 _SQLITE_ERRORS: dict[str, tuple[type[ProjectError], str]] = {
     "SQLITE_BUSY": (ProjectBusyError, "the project is in use by another program or window "
                     "and stayed locked; try again in a moment"),

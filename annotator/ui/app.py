@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -14,8 +15,10 @@ from annotator.paths import APP_AUTHOR, APP_NAME, default_project_path, resource
 from annotator.services.project import ProjectService
 from annotator.services.sample import import_sample_corpus
 from annotator.storage.errors import DamagedProjectError, ProjectError
+from annotator.storage.lock import ProjectInUseError, ProjectLock
 from annotator.ui import plain
 from annotator.ui.main_window import MainWindow
+from annotator.ui.project_hold import bring_forward, take_lock
 from annotator.ui.settings import UiSettings
 
 
@@ -30,13 +33,18 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def first_project(requested: str | None, settings: UiSettings) -> ProjectService:
+def first_project(requested: str | None, settings: UiSettings,
+                  take: Callable[[str | Path], object] = lambda _location: None
+                  ) -> ProjectService:
     """The project to open: the one asked for (created if missing), else the most
-    recent one, else the sample-corpus project, created and filled on first launch."""
+    recent one, else the sample-corpus project, created and filled on first launch.
+    ``take(location)`` is called before each is opened (to lock it; it may raise)."""
     if requested:
+        take(requested)
         return ProjectService.open(requested, create=True)
     for recent in settings.recent_projects():
         if Path(recent).exists():
+            take(recent)
             try:
                 return ProjectService.open(recent)
             except DamagedProjectError:
@@ -44,6 +52,7 @@ def first_project(requested: str | None, settings: UiSettings) -> ProjectService
             except ProjectError:
                 continue
     path = default_project_path()
+    take(path)
     fresh = not path.exists()
     service = ProjectService.open(path, create=True)
     if fresh or not service.documents():
@@ -52,18 +61,40 @@ def first_project(requested: str | None, settings: UiSettings) -> ProjectService
 
 
 def run_gui(project: str | None = None) -> int:
+    """Show the main window on the first project. If that project is open in
+    another process's window, that window is brought forward and nothing is shown
+    here (or, if it cannot be reached, the user is told who has the project)."""
     app = create_application()
     settings = UiSettings()
-    window = MainWindow(settings)
+    locks: list[ProjectLock] = []
+
+    def take(location: str | Path) -> None:
+        while locks:
+            locks.pop().release()
+        lock = take_lock(location, settings.annotator_name())
+        if lock is not None:
+            locks.append(lock)
+
     try:
-        service = first_project(project, settings)
-    except DamagedProjectError as error:
+        service = first_project(project, settings, take)
+    except ProjectInUseError as error:
+        if bring_forward(error.project):
+            return 0
+        plain.fail(None, "Project open elsewhere", str(error))
+        return 2
+    except DamagedProjectError as error:    # set aside: offer its backup, in a window
+        while locks:
+            locks.pop().release()
+        window = MainWindow(settings)
         window.show()
         window.backups.offer_restore(error)
         return app.exec()
     except ProjectError as error:
+        while locks:
+            locks.pop().release()
         plain.fail(None, "Cannot open project", str(error))
         return 2
-    window.set_service(service)
+    window = MainWindow(settings)
+    window.set_service(service, locks[0] if locks else None)
     window.show()
     return app.exec()

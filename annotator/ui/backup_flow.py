@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 from annotator.services.project import ProjectService
 from annotator.storage import backup
 from annotator.storage.backup import Backup, BackupError
-from annotator.storage.errors import DamagedProjectError
+from annotator.storage.errors import DamagedProjectError, ProjectError
 from annotator.storage.recovery import loss_text, plural
 from annotator.ui.backup_dialog import BackupDialog, when_text
 from annotator.ui.plain import show_message
@@ -177,13 +177,24 @@ class ProjectBackups(QObject):
             before = backup.restore(path, chosen.path)
         except BackupError as error:
             show_message(window, QMessageBox.Icon.Critical, "Restore failed", str(error))
-            window.open_project(path)
+            self._reopen(path)
             return False
-        if not window.open_project(path):
+        if not self._reopen(path):
             return False
         kept = f" The project as it was is kept as the backup of {when_text(before)}." \
             if before is not None else ""
         window.show_message(f"Restored the backup of {when}.{kept}", 15000)
+        return True
+
+    def _reopen(self, path: Path) -> bool:
+        """Open ``path`` again in the window, which kept its lock on it throughout."""
+        try:
+            service = ProjectService.open(path)
+        except ProjectError as error:
+            show_message(self.window, QMessageBox.Icon.Warning, "Cannot open project",
+                         str(error))
+            return False
+        self.window.set_service(service, self.window.project_hold.lock)
         return True
 
     # A project set aside at open ---------------------------------------------------------

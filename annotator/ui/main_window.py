@@ -39,6 +39,7 @@ from annotator.formats.registry import ImportOptions
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
 from annotator.storage.errors import DamagedProjectError, ProjectError
+from annotator.storage.lock import ProjectInUseError, ProjectLock
 from annotator.ui import plain, window_actions, window_layout
 from annotator.ui.backup_flow import ProjectBackups
 from annotator.ui.commands import (
@@ -54,6 +55,7 @@ from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.labelling_loop import LabellingLoop
 from annotator.ui.legend import claim_key
 from annotator.ui.project_files import ProjectFiles
+from annotator.ui.project_hold import ProjectHold, bring_forward, take_lock, window_holding
 from annotator.ui.settings import UiSettings
 from annotator.ui.shortcuts_dialog import ShortcutsDialog, action_rows
 from annotator.ui.shown_claims import ShownClaims
@@ -88,6 +90,8 @@ class MainWindow(QMainWindow):
         self.loop = LabellingLoop(self, self)
         self.files = ProjectFiles(self)
         self.backups = ProjectBackups(self)
+        self.project_hold = ProjectHold(self)
+        self.project_hold.raise_requested.connect(self.come_forward)
         self.review_layout = window_layout.ReviewLayout(self)
         window_layout.build_widgets(self)
         self.shown = ShownClaims(self.view, self.claim_table, self.claims, self.claim_proxy,
@@ -149,19 +153,46 @@ class MainWindow(QMainWindow):
 
     def open_project(self, location: str | Path, *, create: bool = False) -> bool:
         """Open a project, closing the current one. Returns False (and tells the
-        user why) if it cannot be opened."""
+        user why) if it cannot be opened. A project open in another window is not
+        opened twice: that window comes forward (or the user is told who has it)."""
+        holder = window_holding(location)
+        if holder is not None:
+            if holder is not self:
+                holder.come_forward()     # type: ignore[attr-defined]
+            return holder is self
+        try:
+            lock = take_lock(location, self.settings.annotator_name())
+        except ProjectInUseError as error:
+            if not bring_forward(error.project):
+                plain.warn(self, "Project open elsewhere", str(error))
+            return False
         try:
             service = ProjectService.open(location, create=create)
         except DamagedProjectError as error:        # set aside: offer its backup
+            if lock is not None:
+                lock.release()
             return self.backups.offer_restore(error)
         except ProjectError as error:
+            if lock is not None:
+                lock.release()
             plain.warn(self, "Cannot open project", str(error))
             return False
-        self.set_service(service)
+        self.set_service(service, lock)
         return True
 
-    def set_service(self, service: ProjectService) -> None:
+    def come_forward(self) -> None:
+        """Another launch asked for this window's project: show this window."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def set_service(self, service: ProjectService, lock: ProjectLock | None = None) -> None:
+        """Show ``service``'s project; ``lock`` (from :func:`take_lock`) is held
+        until another project is shown or the window closes."""
         self._close_project()
+        self.project_hold.hold(lock)
         self.controller = ProjectController(service, self)
         self.controller.analyst = self.settings.annotator_name
         self.controller.claim_added.connect(self._on_claim_added)
@@ -695,4 +726,5 @@ class MainWindow(QMainWindow):
         self.review.leave()     # review mode rearranges the docks: save the usual layout
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self._close_project()
+        self.project_hold.release()
         super().closeEvent(event)

@@ -136,3 +136,17 @@ def encrypted_pdf(path: Path, text: str, *, user_password: str = "secret",
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     path.write_bytes(bytes(out))
     return path
+
+
+def nested_page(depth: int, size: int, *, deep: bool = True) -> str:
+    """An HTML page of about ``size`` characters of paragraphs, in blocks of
+    ``depth`` divs: each block's divs nested in one another (``deep``), or side
+    by side (a flat page of the same size and number of elements)."""
+    paragraph = "<p>" + "Analysts label claims in documents about chips. " * 4 + "</p>\n"
+    inner = paragraph * 50
+    if deep:
+        block = "<div>" * depth + inner + "</div>" * depth
+    else:
+        block = "<div></div>" * (depth - 1) + "<div>" + inner + "</div>"
+    return ("<!DOCTYPE html><html><head><title>T</title></head><body>"
+            + block * max(1, size // len(block)) + "</body></html>")

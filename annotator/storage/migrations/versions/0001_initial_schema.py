@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from annotator.storage.migrations.guard import refuse_losing
+
 revision = '0001'
 down_revision = None
 branch_labels = None
@@ -62,6 +64,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_losing('0001', {'documents': 'SELECT COUNT(*) FROM documents',
+                           'claims': 'SELECT COUNT(*) FROM claims'})
 
     with op.batch_alter_table('claims', schema=None) as batch_op:
         batch_op.drop_index('ix_claims_document_start')

@@ -15,6 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from annotator.storage.migrations.guard import refuse_losing
+
 revision = '0002'
 down_revision = '0001'
 branch_labels = None
@@ -155,8 +157,19 @@ DEFAULT_LABELS = {
 
 
 def downgrade() -> None:
-    op.execute("UPDATE claims SET stance = NULL WHERE stance NOT IN "
-               "('supports', 'refutes', 'neutral', 'unclear')")
+    # The default codebook 0002 wrote is version 1; every change makes a new version.
+    refuse_losing('0002', {
+        'codebook changes': 'SELECT COUNT(*) FROM codebook_versions WHERE version != 1',
+        'sources': 'SELECT COUNT(*) FROM sources',
+        'propositions in the codebook': 'SELECT COUNT(*) FROM propositions',
+        'project settings': 'SELECT COUNT(*) FROM project_settings',
+        'claims with labels 0001 cannot hold': (
+            'SELECT COUNT(*) FROM claims WHERE claim_type IS NOT NULL '
+            'OR source_id IS NOT NULL OR likelihood IS NOT NULL OR confidence IS NOT NULL '
+            "OR codebook_version != 1 OR stance NOT IN "
+            "('supports', 'refutes', 'neutral', 'unclear')"),
+        'document statuses': "SELECT COUNT(*) FROM documents WHERE status != 'new'",
+    })
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_documents_status'), type_='check')
         batch_op.drop_column('status')

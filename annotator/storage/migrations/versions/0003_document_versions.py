@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from annotator.storage.migrations.guard import refuse_losing
+
 revision = '0003'
 down_revision = '0002'
 branch_labels = None
@@ -33,6 +35,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_losing('0003', {
+        'document origins': "SELECT COUNT(*) FROM documents WHERE origin != ''",
+        'links between document versions': 'SELECT COUNT(*) FROM documents '
+                                           'WHERE previous_id IS NOT NULL',
+    })
 
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_documents_previous_id_documents'), type_='foreignkey')

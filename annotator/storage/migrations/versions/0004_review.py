@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from annotator.storage.migrations.guard import refuse_losing
+
 revision = '0004'
 down_revision = '0003'
 branch_labels = None
@@ -102,6 +104,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    refuse_losing('0004', {
+        'gold-layer decisions': 'SELECT COUNT(*) FROM adjudications',
+        'gold claims': 'SELECT COUNT(*) FROM gold_claims',
+        'review comments': 'SELECT COUNT(*) FROM review_comments',
+        'earlier claim versions': 'SELECT COUNT(*) FROM claim_history',
+        'document review statuses': "SELECT COUNT(*) FROM documents "
+                                    "WHERE review_status != 'unreviewed'",
+    })
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_documents_review_status'), type_='check')
         batch_op.drop_column('review_status')
