@@ -14,6 +14,7 @@ import pytest
 from annotator.domain.model import Claim, Document
 from annotator.services.project import ProjectService
 from annotator.storage import backup
+from annotator.storage.lock import ProjectLock
 from tests.storage.test_unclean_shutdown import damage_main_file, killed_writer
 
 TEXT = "The command line backs projects up and restores them. 梁文锋\n" * 20
@@ -114,3 +115,16 @@ def test_a_damaged_project_is_reported_with_the_command_to_restore(tmp_path: Pat
     assert restored.returncode == 0, restored.stderr
     assert claim_count(path) == 3
     assert [p for p in tmp_path.iterdir() if ".corrupt-" in p.name]
+
+
+def test_restore_refuses_a_project_a_window_has_open(tmp_path: Path) -> None:
+    path, _ = project(tmp_path / "p.annotator.sqlite", claims=2)
+    taken = backup.take_backup(path, "manual")
+    service = ProjectService.open(path)
+    add(service, service.documents()[0].id, 1, offset=30)
+    service.close()
+    with ProjectLock.acquire(path, analyst="alice"):       # as a window holds it
+        result = annotator("restore", "--project", path, "--backup", taken.path)
+    assert result.returncode == 2
+    assert "is open in another window" in result.stderr
+    assert claim_count(path) == 3
