@@ -34,7 +34,10 @@ from annotator.services.transfer import (
     FileStatus,
     import_files,
 )
-from annotator.storage.errors import ProjectError
+from annotator.storage import backup
+from annotator.storage.errors import DamagedProjectError, ProjectError
+from annotator.storage.lock import ProjectLock
+from annotator.storage.recovery import plural
 
 #: Files an import stored (new, a new version, or already there).
 STORED = (FileStatus.IMPORTED, FileStatus.NEW_VERSION, FileStatus.DUPLICATE)
@@ -147,6 +150,18 @@ def _parser() -> argparse.ArgumentParser:
     shape.add_argument("--include-paths", action="store_true",
                        help="documents, package: keep the local paths documents were "
                             "imported from (by default only their file names)")
+
+    bak = commands.add_parser(
+        "backup", help="back the project up now (checked copy in its backup folder)")
+    with_project(bak)
+    lst = commands.add_parser("backups", help="list the project's backups (newest first)")
+    with_project(lst)
+    res = commands.add_parser(
+        "restore", help="replace the project by one of its backups (the project as it is "
+                        "is backed up first); close it everywhere before")
+    with_project(res)
+    res.add_argument("--backup", required=True, metavar="FILE",
+                     help="the backup: its path, or its name as 'annotator backups' lists it")
     return parser
 
 
@@ -380,6 +395,88 @@ def _run_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def _project_file(args: argparse.Namespace) -> Path:
+    location = _project_arg(args)
+    if not location:
+        raise UserError("--project PATH is required for this command")
+    if "://" in location:
+        raise UserError("backups are for project files; a database server keeps its own")
+    return Path(location).expanduser().absolute()
+
+
+def _warn_cloud(project: Path) -> None:
+    warning = backup.cloud_warning(project)
+    if warning:
+        print(f"annotator: warning: {warning}", file=sys.stderr)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+def _describe(item: backup.Backup) -> str:
+    when = item.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    if not item.readable:
+        return f"{when}  {item.describe():<28} (cannot be read)  {item.path.name}"
+    return (f"{when}  {item.describe():<28} {item.claims:>6} claims {item.documents:>5} "
+            f"documents {_size(item.size):>9}  {item.path.name}")
+
+
+def _run_backup(args: argparse.Namespace) -> int:
+    project = _project_file(args)
+    _warn_cloud(project)
+    service = _open(args)       # checked (and upgraded) as any open is
+    try:
+        taken = backup.take_backup(project, "manual")
+    finally:
+        service.close()
+    backup.mark_current(project)
+    print(f"backed up {project} to {taken.path} ({plural(taken.claims, 'claim')}, "
+          f"{plural(taken.documents, 'document')})")
+    return 0
+
+
+def _run_backups(args: argparse.Namespace) -> int:
+    project = _project_file(args)
+    _warn_cloud(project)
+    folder = backup.backup_folder(project)
+    found = backup.list_backups(project)
+    if not found:
+        print(f"no backups of {project} (they go to {folder})")
+        return 0
+    print(f"backups of {project} in {folder}:")
+    for item in found:
+        print(_describe(item))
+    return 0
+
+
+def _run_restore(args: argparse.Namespace) -> int:
+    project = _project_file(args)
+    chosen = backup.find_backup(project, args.backup)
+    # Not under a window that has the project open (it names who has it).
+    lock = ProjectLock.acquire(project, analyst="annotator restore") \
+        if project.parent.is_dir() else None
+    try:
+        before = backup.restore(project, chosen)
+    finally:
+        if lock is not None:
+            lock.release()
+    claims, documents, _revision = backup.summary(project) or (None, None, None)
+    print(f"restored {project} from {chosen} ({plural(claims, 'claim')}, "
+          f"{plural(documents, 'document')})")
+    if before is not None:
+        print(f"the project as it was is backed up as {before.path}")
+    return 0
+
+
+def _damage_hint(error: DamagedProjectError) -> str:
+    if error.backup is None:
+        return ""
+    path = getattr(error.backup, "path", "")
+    return (f"\nannotator: to restore that backup: annotator restore --project "
+            f"\"{error.project}\" --backup \"{path}\"")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -388,8 +485,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(_project_arg(args))
         runner = {"import": _run_import, "import-annotations": _run_import_annotations,
-                  "export": _run_export, "agreement": _run_agreement}[args.command]
+                  "export": _run_export, "agreement": _run_agreement,
+                  "backup": _run_backup, "backups": _run_backups,
+                  "restore": _run_restore}[args.command]
         return runner(args)
+    except DamagedProjectError as error:
+        print(f"annotator: error: {error}{_damage_hint(error)}", file=sys.stderr)
+        return EXIT_USER_ERROR
     except (UserError, ProjectError, ImportProblem, ProtectedFileError) as error:
         print(f"annotator: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR

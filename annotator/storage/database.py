@@ -30,7 +30,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from annotator.storage import errors
+from annotator.storage import backup, errors, recovery
 from annotator.storage.errors import (
     NotAProjectError,
     ProjectNotFoundError,
@@ -89,9 +89,12 @@ def _sqlite_engine(path: Path, busy_timeout: float) -> Engine:
 class Database:
     """An open project database. Sessions come from :meth:`reading` and :meth:`writing`."""
 
-    def __init__(self, engine: Engine, where: str, *, read_only: bool = False) -> None:
+    def __init__(self, engine: Engine, where: str, path: Path | None = None, *,
+                 read_only: bool = False) -> None:
         self.engine = engine
         self.where = where
+        #: The project file (None for a database server).
+        self.path = path
         #: Opened only to read (see :func:`open_database`): every change is refused.
         self.read_only = read_only
         self._read = sessionmaker(engine, expire_on_commit=False)
@@ -119,8 +122,11 @@ class Database:
 
 def open_database(location: str | Path, *, create: bool = False,
                   busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-                  read_only: bool = False) -> Database:
+                  read_only: bool = False, back_up: bool = True) -> Database:
     """Open (and with ``create``, create) a project and migrate it to the newest schema.
+
+    A project file with data is backed up before its schema is upgraded (unless
+    ``back_up`` is False: for a temporary copy).
 
     ``read_only`` (for commands that only read, such as exports): an empty file
     is refused rather than made a project, and an up-to-date project is opened
@@ -133,7 +139,7 @@ def open_database(location: str | Path, *, create: bool = False,
     if database.read_only:
         return database
     try:
-        _migrate(database)
+        _migrate(database, back_up=back_up)
     except BaseException:
         database.close()
         raise
@@ -175,11 +181,15 @@ def _connect(location: str | Path, *, create: bool, busy_timeout: float,
                         f"{path}: made by an older version of Annotator and needs upgrading, "
                         "which writes to it, but it is read-only here; copy it to a "
                         "folder you can write to (or make it writable) and open it there")
-                return Database(_read_only_engine(path, busy_timeout), where, read_only=True)
+                return Database(_read_only_engine(path, busy_timeout), where, path,
+                                read_only=True)
+            # Opening to write: a WAL left by a crash is checked first (and a
+            # damaged project set aside, untouched); reading alone never moves it.
+            recovery.check_after_unclean_shutdown(path, busy_timeout=busy_timeout)
         elif read_only:
             raise NotAProjectError(f"{path}: is empty, not a project")
         engine = _sqlite_engine(path, busy_timeout)
-    return Database(engine, where)
+    return Database(engine, where, None if _is_url(location) else path)
 
 
 def _writable(path: Path) -> bool:
@@ -239,8 +249,8 @@ def _check_before_writing(path: Path) -> set[str] | None:
         if "alembic_version" in tables:
             revisions = {row[0] for row in connection.execute(
                 "SELECT version_num FROM alembic_version")}
-    except sqlite3.Error:
-        return None     # e.g. a WAL file not yet checkpointed: the normal open reads it
+    except (sqlite3.Error, UnicodeDecodeError):
+        return None     # e.g. a WAL file not yet checkpointed, or damage: the open tells
     finally:
         connection.close()
     if tables and not revisions:
@@ -257,7 +267,7 @@ def _check_before_writing(path: Path) -> set[str] | None:
     return revisions
 
 
-def _migrate(database: Database) -> None:
+def _migrate(database: Database, *, back_up: bool = True) -> None:
     """Bring the schema to head. Checking takes only a read transaction, so opening
     an up-to-date project never waits for another process's write lock."""
     script = ScriptDirectory.from_config(_migrations_config())
@@ -266,6 +276,8 @@ def _migrate(database: Database) -> None:
         current = _check_revisions(connection, script, database.where)
     if set(current) == {head}:
         return
+    if back_up and current and database.path is not None:
+        _back_up_before_upgrade(database, current)
     with _migrating(database) as connection:
         # Another process may have migrated while we waited for the lock.
         if set(_check_revisions(connection, script, database.where)) != {head}:
@@ -313,6 +325,24 @@ def _migrating(database: Database) -> Iterator[Any]:
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _back_up_before_upgrade(database: Database, current: tuple[str, ...]) -> None:
+    """A project with data at an older schema is backed up (forced, named after
+    its revision) before it is upgraded; without the copy it is not upgraded."""
+    assert database.path is not None
+    with translated(database.where), database.engine.connect() as connection:
+        has_data = connection.exec_driver_sql(
+            "SELECT EXISTS (SELECT 1 FROM documents) OR EXISTS (SELECT 1 FROM claims)"
+        ).scalar()
+    if not has_data:
+        return
+    try:
+        backup.take_backup(database.path, f"before-upgrade-{'-'.join(sorted(current))}")
+    except backup.BackupError as error:
+        raise backup.BackupError(
+            f"{database.where}: not upgraded to the new schema, because the backup "
+            f"taken first failed: {error}") from error
 
 
 def _check_revisions(connection: Any, script: ScriptDirectory, where: str) -> tuple[str, ...]:

@@ -145,3 +145,23 @@ def translated(where: str | Path) -> Iterator[None]:
                 "in Annotator or a damaged project — please report it")
         raise project_error from error
 
+
+
+class DamagedProjectError(CorruptProjectError):
+    """A project found damaged at open after an unclean shutdown (its write-ahead
+    log was left behind and the integrity check failed). It was moved aside
+    untouched to ``set_aside``; ``backup`` is the newest backup that passes its
+    check (a :class:`~annotator.storage.backup.Backup`, or None), ``damaged_claims``
+    the claims the damaged file holds and ``claims_after`` how many of them were
+    made or changed after that backup (None where it could not be read)."""
+
+    def __init__(self, message: str, *, project: Path, set_aside: Path | None,
+                 problem: str, backup: object | None = None,
+                 damaged_claims: int | None = None, claims_after: int | None = None) -> None:
+        super().__init__(message)
+        self.project = project
+        self.set_aside = set_aside
+        self.problem = problem
+        self.backup = backup
+        self.damaged_claims = damaged_claims
+        self.claims_after = claims_after
