@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import exc as orm_exc
 
 _log = logging.getLogger(__name__)
 
@@ -96,6 +97,10 @@ def translate(error: BaseException, where: str | Path) -> ProjectError | None:
         if name is not None:
             cls, reason = _SQLITE_ERRORS[name]
             return cls(f"{where}: {reason}")
+    if getattr(original, "sqlstate", None) == "42501":
+        # Refused by the team server's roles (see storage/team.py), not a bug.
+        return ProjectAccessError(f"{where}: your role on the team server does not allow "
+                                  f"this change ({str(original).splitlines()[0]})")
     if isinstance(error, sa_exc.OperationalError):
         return ProjectAccessError(f"{where}: the database could not be reached ({original})")
     return None
@@ -113,6 +118,12 @@ def translated(where: str | Path) -> Iterator[None]:
     traceback), so a change that was not saved is never passed over in silence."""
     try:
         yield
+    except orm_exc.StaleDataError as error:
+        # On a team server a row another analyst owns is invisible to an UPDATE or
+        # DELETE (row-level security): nothing was changed.
+        raise ProjectAccessError(
+            f"{where}: the change was not saved: the row is not yours to change on the "
+            "team server, or someone deleted it meanwhile") from error
     except (sa_exc.DBAPIError, sqlite3.Error) as error:
         project_error = translate(error, where)
         if project_error is None:
