@@ -11,7 +11,18 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import String, and_, case, false, func, literal, or_, select, type_coerce
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    delete,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session, aliased
 
 from annotator.domain.anchoring import reanchor
@@ -31,6 +42,7 @@ from annotator.domain.model import (
 from annotator.domain.review import claim_values
 from annotator.services.codebook import CodebookService
 from annotator.storage.database import Database, open_database
+from annotator.storage.errors import not_yours
 from annotator.storage.models import ClaimHistoryRow, ClaimRow, DocumentRow, SourceRow
 
 
@@ -432,7 +444,10 @@ class ProjectService:
             if row is None:
                 raise NotFoundError(f"no claim {claim_id}")
             claim = _claim(row, self._source_name(session, row.source_id))
-            session.delete(row)
+            session.expunge(row)
+            deleted = session.execute(delete(ClaimRow).where(ClaimRow.id == claim_id))
+            if deleted.rowcount != 1:      # type: ignore[attr-defined]
+                raise not_yours(self.database.where)
         return claim
 
     def merge_claims(self, claims: Iterable[Claim]) -> list[MergeResult]:

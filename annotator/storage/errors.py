@@ -111,6 +111,14 @@ class DatabaseBugError(ProjectError):
     constraint, a bug): the change is not saved, and the user is told so."""
 
 
+def not_yours(where: str | Path) -> ProjectAccessError:
+    """An UPDATE or DELETE that changed nothing: on a team server the row belongs to
+    someone else (row-level security hides it from the change)."""
+    return ProjectAccessError(
+        f"{where}: the change was not saved: the row is not yours to change on the "
+        "team server, or someone deleted it meanwhile")
+
+
 @contextmanager
 def translated(where: str | Path) -> Iterator[None]:
     """Re-raise driver errors as :class:`ProjectError`: the ones a user can act on
@@ -121,9 +129,7 @@ def translated(where: str | Path) -> Iterator[None]:
     except orm_exc.StaleDataError as error:
         # On a team server a row another analyst owns is invisible to an UPDATE or
         # DELETE (row-level security): nothing was changed.
-        raise ProjectAccessError(
-            f"{where}: the change was not saved: the row is not yours to change on the "
-            "team server, or someone deleted it meanwhile") from error
+        raise not_yours(where) from error
     except (sa_exc.DBAPIError, sqlite3.Error) as error:
         project_error = translate(error, where)
         if project_error is None:
