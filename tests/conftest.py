@@ -41,8 +41,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("backend", chosen, indirect=True)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def backend(request: pytest.FixtureRequest) -> str:
+    """sqlite or postgresql (module-scoped, so a module's shared project can use it)."""
     return str(request.param)
 
 
@@ -56,6 +57,15 @@ def postgres() -> Iterator[Server]:
         yield server
     finally:
         server.drop_everything_of_this_run()
+
+
+@pytest.fixture(scope="module")
+def module_location(backend: str, tmp_path_factory: pytest.TempPathFactory,
+                    request: pytest.FixtureRequest) -> str | Path:
+    """Like project_location, for a project a whole module shares."""
+    if backend == "sqlite":
+        return tmp_path_factory.mktemp("module") / "project.annotator.sqlite"
+    return _postgres_project(request)
 
 
 def _postgres_project(request: pytest.FixtureRequest) -> str:

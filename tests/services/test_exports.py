@@ -29,8 +29,8 @@ from tests.formats.export_corpus import CLAIMS, Corpus, build_corpus, read_jsonl
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return build_corpus(tmp_path_factory.mktemp("exports") / "corpus.annotator.sqlite")
+def corpus(module_location: str | Path) -> Corpus:
+    return build_corpus(module_location)
 
 
 @pytest.fixture
@@ -265,12 +265,14 @@ def _export_all(service: ProjectService, folder: Path) -> tuple[list[dict], list
 
 @pytest.mark.parametrize("form", ["folder", "zip"])
 def test_a_package_imports_into_an_empty_project_exactly(service: ProjectService,
-                                                         tmp_path: Path, form: str) -> None:
+                                                         tmp_path: Path, form: str,
+                                                         project_location: str | Path,
+                                                         ) -> None:
     target = tmp_path / ("dataset.zip" if form == "zip" else "dataset")
     exports.export(service, "package", target)
     (tmp_path / "before").mkdir()
     original = _export_all(service, tmp_path / "before")
-    fresh = ProjectService.open(tmp_path / "fresh.annotator.sqlite", create=True)
+    fresh = ProjectService.open(project_location, create=True)
     try:
         report = packages.import_package(fresh, target)
         assert report.problems == []
@@ -291,9 +293,11 @@ def test_a_package_imports_into_an_empty_project_exactly(service: ProjectService
 
 
 def test_jsonl_exports_import_into_an_empty_project_exactly(service: ProjectService,
-                                                            tmp_path: Path) -> None:
+                                                            tmp_path: Path,
+                                                            project_location: str | Path,
+                                                            ) -> None:
     claims, documents = _export_all(service, tmp_path)
-    fresh = ProjectService.open(tmp_path / "fresh.annotator.sqlite", create=True)
+    fresh = ProjectService.open(project_location, create=True)
     try:
         assert packages.jsonl_kind(tmp_path / "documents.jsonl") == "documents"
         assert packages.jsonl_kind(tmp_path / "claims.jsonl") == "claims"
@@ -308,9 +312,11 @@ def test_jsonl_exports_import_into_an_empty_project_exactly(service: ProjectServ
 
 def test_a_project_with_claims_gains_only_the_labels_it_needs(corpus: Corpus,
                                                                service: ProjectService,
-                                                               tmp_path: Path) -> None:
+                                                               tmp_path: Path,
+                                                               project_location: str | Path,
+                                                               ) -> None:
     exports.export(service, "package", tmp_path / "dataset")
-    other = ProjectService.open(tmp_path / "other.annotator.sqlite", create=True)
+    other = ProjectService.open(project_location, create=True)
     try:
         books = CodebookService(other.database)
         codebook = books.codebook()
@@ -362,8 +368,9 @@ def test_bad_records_are_reported_by_file_and_line(service: ProjectService,
     assert report.claims_added == len(CLAIMS) - 2
 
 
-def test_document_versions_keep_their_link(tmp_path: Path) -> None:
-    project = ProjectService.open(tmp_path / "v.annotator.sqlite", create=True)
+def test_document_versions_keep_their_link(tmp_path: Path,
+                                          project_location: str | Path) -> None:
+    project = ProjectService.open(project_location, create=True)
     try:
         first = project.add_document(Document.from_text("Version one of the text.",
                                                          title="v", origin="/x/v.txt")).document
