@@ -157,7 +157,7 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> ProjectService:
     location = _project_arg(args)
     if not location:
         raise UserError("--project PATH is required for this command")
-    return ProjectService.open(location, create=create, busy_timeout=args.wait)
+    return team_cli.open_project(location, create=create, busy_timeout=args.wait)
 
 
 def _run_import(args: argparse.Namespace) -> int:

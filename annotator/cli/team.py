@@ -14,13 +14,31 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from annotator.services.project import ProjectService
 from annotator.storage import team
-from annotator.storage.database import open_database
-from annotator.storage.errors import translated
+from annotator.storage.errors import PasswordNeededError, translated
 
 
 class TeamCommandError(Exception):
     pass
+
+
+def open_project(location: str, *, create: bool = False,
+                 busy_timeout: float | None = None) -> ProjectService:
+    """Open a project; a team server that wants a password gets one typed at a
+    prompt (when there is a terminal), which is then kept in the OS keyring, never
+    in a file."""
+    try:
+        return ProjectService.open(location, create=create, busy_timeout=busy_timeout)
+    except PasswordNeededError:
+        if not team.is_team_url(location) or not sys.stdin.isatty():
+            raise
+    url = team.normalise_url(location)
+    password = getpass.getpass(f"Password for {url.username}@{url.host}/{url.database}: ")
+    service = ProjectService.open(url.set(password=password).render_as_string(
+        hide_password=False), create=create, busy_timeout=busy_timeout)
+    team.remember_password(url, password)
+    return service
 
 
 def add_parser(commands: Any, with_project: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -72,7 +90,7 @@ def run(args: argparse.Namespace, location: str | None) -> int:
     if not location or not team.is_team_url(location):
         raise TeamCommandError("team commands need --project postgresql://USER@HOST/DB")
     password = _password(args) if args.team_command == "add-analyst" else None
-    database = open_database(location, create=True)
+    database = open_project(location, create=True).database
     try:
         with translated(database.where), database.engine.begin() as connection:
             if args.team_command == "init":

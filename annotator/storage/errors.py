@@ -53,6 +53,10 @@ class ProjectAccessError(ProjectError):
     pass
 
 
+class PasswordNeededError(ProjectAccessError):
+    """A team server refused the connection for want of the right password."""
+
+
 class DowngradeRefusedError(ProjectError):
     """Going back to an older schema would drop data the older schema cannot hold."""
 
@@ -102,6 +106,12 @@ def translate(error: BaseException, where: str | Path) -> ProjectError | None:
         return ProjectAccessError(f"{where}: your role on the team server does not allow "
                                   f"this change ({str(original).splitlines()[0]})")
     if isinstance(error, sa_exc.OperationalError):
+        message = str(original)
+        if "password" in message and ("no password supplied" in message
+                                      or "authentication failed" in message):
+            return PasswordNeededError(
+                f"{where}: the server wants this user's password (none given, none kept in "
+                "the keyring, or a wrong one)")
         return ProjectAccessError(f"{where}: the database could not be reached ({original})")
     return None
 
