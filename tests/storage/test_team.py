@@ -40,7 +40,7 @@ class Team:
         return connect(self.database, user=self.logins[analyst], password="secret")
 
     def url(self, analyst: str) -> str:
-        return url_of(self.database, user=self.logins[analyst])
+        return url_of(self.database, user=self.logins[analyst], password="secret")
 
 
 def cli(*args: str, stdin: str = "", monkeypatch: pytest.MonkeyPatch | None = None) -> int:
