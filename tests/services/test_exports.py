@@ -437,3 +437,34 @@ def test_memory_stays_flat_as_the_project_grows(tmp_path: Path, fmt: str) -> Non
     finally:
         big.close()
     assert peaks[1] < peaks[0] * 1.5 + 1_000_000, peaks
+
+
+def test_values_longer_than_a_project_holds_are_refused_on_every_backend(
+        service: ProjectService, tmp_path: Path, project_location: str | Path) -> None:
+    """A team server refuses a value longer than its column; SQLite would store it.
+    The import refuses such a record on both, naming the field, and goes on."""
+    claims, documents = _export_all(service, tmp_path)
+    documents[-1]["published"] = "x" * 65
+    elsewhere = [i for i, c in enumerate(claims) if c["document_id"] != documents[-1]["id"]]
+    claims[elsewhere[0]]["annotator"] = "a" * 201
+    claims[elsewhere[1]]["claim_source"] = "s" * 301
+    for name, records in (("documents.jsonl", documents), ("claims.jsonl", claims)):
+        (tmp_path / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                             for r in records), encoding="utf-8")
+    fresh = ProjectService.open(project_location, create=True)
+    try:
+        first = packages.import_documents_jsonl(fresh, tmp_path / "documents.jsonl")
+        second = packages.import_claims_jsonl(fresh, tmp_path / "claims.jsonl")
+    finally:
+        fresh.close()
+    assert [(p.line, p.reason) for p in first.problems] == [
+        (len(documents), "published is longer than 64 characters")]
+    assert first.documents_added == len(documents) - 1
+    reasons = {p.line: p.reason for p in second.problems}
+    assert reasons.pop(elsewhere[0] + 1) == "annotator is longer than 200 characters"
+    assert reasons.pop(elsewhere[1] + 1) == "claim_source is longer than 300 characters"
+    # The rest refused are the claims on the refused document.
+    assert set(reasons) == {i + 1 for i, c in enumerate(claims)
+                            if c["document_id"] == documents[-1]["id"]}
+    assert all("not in this project" in reason for reason in reasons.values())
+    assert second.claims_added == len(claims) - 2 - len(reasons)
