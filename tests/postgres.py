@@ -23,6 +23,9 @@ import pytest
 ADMIN_URL = os.environ.get("ANNOTATOR_TEST_POSTGRES",
                            "postgresql://postgres@127.0.0.1:5432/test")
 PREFIX = "annotator_t_"
+COLLATION = os.environ.get(
+    "ANNOTATOR_TEST_POSTGRES_COLLATION",
+    "TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'")
 
 
 def _psycopg() -> Any:
@@ -120,7 +123,9 @@ class Server:
         if self._run is None:
             name = f"{self.tag}_run"
             with connect() as connection:
-                connection.execute(f'CREATE DATABASE "{name}"')
+                # Sorted as many team servers sort (a language's collation, not bytes),
+                # so an order the app takes from the database is tested as it will be.
+                connection.execute(f'CREATE DATABASE "{name}" {COLLATION}')
             self._run = name
         return self._run
 
