@@ -11,7 +11,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import text as sql
 
 from annotator.domain.labels import Stance
-from annotator.domain.model import Claim, Document, SpanError
+from annotator.domain.model import Claim, Document, Source, SpanError
 from annotator.formats.registry import ImportOptions, extract_file
 from annotator.paths import seeds_dir
 from annotator.services.project import NotFoundError, ProjectService
@@ -219,3 +219,15 @@ def test_claims_cut_from_the_text_equal_the_stored_ones(project_location):
         assert all(text[c.start:c.end] == c.quote for c in stored)
     finally:
         service.close()
+
+
+def test_source_names_match_and_sort_alike_on_every_backend(service):
+    """Case is ignored in every script (SQLite's lower() knows only ASCII, a team
+    server's all of Unicode) and sources sort the same on both backends."""
+    for name in ("zeit", "Élysée", "bbc", "Agence", "Øresund Tidende"):
+        service.add_source(Source.new(name))
+    assert service.add_source(Source.new("ÉLYSÉE")).name == "Élysée"
+    assert service.source_named("élysée").name == "Élysée"
+    assert service.source_named("ØRESUND  tidende").name == "Øresund Tidende"
+    assert [s.source.name for s in service.sources()] == [
+        "Agence", "bbc", "Élysée", "zeit", "Øresund Tidende"]
