@@ -199,3 +199,32 @@ def test_the_app_connected_as_an_analyst_works_on_her_own_claims(team: Team) -> 
         assert alice.claim(team.work.bob["NASDAQ"].id) == team.work.bob["NASDAQ"]
     finally:
         alice.close()
+
+
+def test_init_again_changes_nothing_and_bad_requests_are_one_line_errors(
+        team: Team, tmp_path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    url = url_of(team.database)
+    assert cli("team", "init", "--project", url) == 0
+    with team.sql("alice") as alice:
+        assert rows(alice, "DELETE FROM claims WHERE annotator = 'bob'") == 0
+    capsys.readouterr()
+    cases = [
+        (("team", "add-analyst", "--project", url, "eve", "--login", "Eve Smith",
+          "--no-password"), "a role name is lower-case letters"),
+        (("team", "add-analyst", "--project", url, "eve", "--no-password", "--role", "boss"),
+         "invalid choice"),
+        (("team", "init", "--project", str(tmp_path / "p.annotator.sqlite")),
+         "team commands need --project postgresql://"),
+        (("team", "add-analyst", "--project", url, "eve"), "no terminal to ask"),
+    ]
+    for args, message in cases:
+        try:
+            code = cli(*args, monkeypatch=monkeypatch)
+        except SystemExit as exit_:       # argparse's own usage errors
+            code = exit_.code
+        assert code == 2, args
+        err = capsys.readouterr().err
+        assert message in err, (args, err)
+    with connect(team.database) as owner:
+        assert owner.execute("SELECT count(*) FROM team_members").fetchone()[0] == 4
