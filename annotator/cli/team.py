@@ -23,20 +23,21 @@ class TeamCommandError(Exception):
     pass
 
 
-def open_project(location: str, *, create: bool = False,
-                 busy_timeout: float | None = None) -> ProjectService:
+def open_project(location: str, *, create: bool = False, busy_timeout: float | None = None,
+                 read_only: bool = False) -> ProjectService:
     """Open a project; a team server that wants a password gets one typed at a
     prompt (when there is a terminal), which is then kept in the OS keyring, never
     in a file."""
     try:
-        return ProjectService.open(location, create=create, busy_timeout=busy_timeout)
+        return ProjectService.open(location, create=create, busy_timeout=busy_timeout,
+                                   read_only=read_only)
     except PasswordNeededError:
         if not team.is_team_url(location) or not sys.stdin.isatty():
             raise
     url = team.normalise_url(location)
     password = getpass.getpass(f"Password for {url.username}@{url.host}/{url.database}: ")
     service = ProjectService.open(url.set(password=password).render_as_string(
-        hide_password=False), create=create, busy_timeout=busy_timeout)
+        hide_password=False), create=create, busy_timeout=busy_timeout, read_only=read_only)
     team.remember_password(url, password)
     return service
 

@@ -62,7 +62,11 @@ def parse_timestamp(value: object) -> datetime:
         raise ValueError(f"timestamp {value!r} is not ISO 8601") from None
     if moment.tzinfo is None:
         raise ValueError(f"timestamp {value!r} has no time zone")
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):     # 0001-01-01T00:00+01:00 is before year 1 in UTC
+        raise ValueError(f"timestamp {value!r} is outside the years 1 to 9999 in UTC") \
+            from None
 
 
 def page_starts(metadata: object) -> list[int] | None:
@@ -187,6 +191,7 @@ def _codebook_version(record: dict[str, Any]) -> int:
     value = record.get("codebook_version", 1)
     if value is None:
         return 1
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"codebook_version must be a positive integer, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2 ** 63:
+        raise ValueError("codebook_version must be a positive 64-bit integer, not "
+                         f"{value!r:.40}")
     return value

@@ -43,6 +43,7 @@ memory limits (see :mod:`annotator.formats.pdf`).
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -192,6 +193,10 @@ def _absolute(path: Path) -> str:
         return str(path.absolute())
 
 
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+
+
 def read_bounded(path: Path, limit: int | None = None) -> bytes:
     """The bytes of regular file ``path``, refused with a reason if it is larger
     than ``limit`` (default :data:`MAX_FILE_BYTES`) or cannot be read."""
@@ -205,7 +210,12 @@ def read_bounded(path: Path, limit: int | None = None) -> bytes:
                                       "(a device, pipe or socket)")
         if info.st_size > limit:
             raise ImportProblem(path, too_large(info.st_size, limit))
-        with path.open("rb") as handle:
+        # Without blocking, and checked again once open: a file swapped for a pipe
+        # since the check above must not hang the import.
+        with open(os.open(path, _OPEN_FLAGS), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ImportProblem(path, "cannot be read: it is not a regular file "
+                                          "(a device, pipe or socket)")
             data = handle.read(limit + 1)
     except OSError as error:
         raise ImportProblem(path, f"cannot be read: {error.strerror or error}") from None

@@ -3,8 +3,15 @@ and its metadata, without the page's furniture.
 
 The page is parsed with lxml's HTML parser with network access off; nothing it
 references (scripts, frames, images, style sheets, links) is loaded or run: the
-only output is text. A page the parser cannot read whole (elements nested 256
-deep, a run of text over its buffer limit) is refused, never stored cut off. Steps:
+only output is text. The source is first mended for the parser
+(:mod:`annotator.formats.html_source`: void elements such as ``<embed>`` hold
+nothing; a document type declaration and its internal subset leave no text,
+its entities are never expanded). A page the parser cannot read whole
+(elements nested more than 256 deep, a run of text over its buffer limit,
+more than :data:`MAX_TAGS` tags) is refused, never stored cut off. Each step
+below takes time linear in the page's size whatever its depth
+(:mod:`annotator.formats.html_tree`), and a page taking longer than
+:data:`~annotator.formats.html_tree.TIME_LIMIT` seconds is stopped. Steps:
 
 1. Metadata from ``<meta>``, ``<link rel=canonical>``, ``<time>`` and JSON-LD
    (read as data, never run): title, author, published and modified dates,
@@ -39,6 +46,8 @@ from typing import Any
 
 from lxml import etree, html
 
+from annotator.formats.html_source import prepare_source, unwrap_voids
+from annotator.formats.html_tree import Clock, Size, children_first, holding, inside, sizes
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import Extracted, Importer, ImportOptions
 from annotator.formats.text import decode, decode_as
@@ -93,7 +102,6 @@ _BLOCKS = {
 _SPACE = re.compile(r"\s+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""",
                            re.IGNORECASE)
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 # Decoding -----------------------------------------------------------------------------
@@ -126,15 +134,23 @@ def decode_html(data: bytes, path: Path, encoding: str | None = None) -> tuple[s
 # Parsing ------------------------------------------------------------------------------
 
 
-#: How deep libxml2 lets elements nest (without ``huge_tree``, which is kept off).
+#: How deep libxml2 lets elements nest (without ``huge_tree``, which is kept off):
+#: ``<html>``, ``<body>`` and 254 elements inside one another.
 _MAX_DEPTH = 256
 _RESOURCE_LIMIT = getattr(etree.ErrorTypes, "ERR_RESOURCE_LIMIT", None)
+#: Most tags (``<``) a page may hold: each element costs memory and time to read,
+#: and a big real page holds a few hundred thousand.
+MAX_TAGS = 2_000_000
 
 
 def _parse(text: str, path: Path) -> Any:
+    tags = text.count("<")
+    if tags > MAX_TAGS:
+        raise ImportProblem(path, f"is too large for the web page reader ({tags:,} tags; the "
+                                  f"limit is {MAX_TAGS:,}); save the page as text instead")
     parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
                              default_doctype=False)
-    text = _XML_DECLARATION.sub("", text, count=1)
+    text = prepare_source(text)
     try:
         root = html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as error:
@@ -145,13 +161,14 @@ def _parse(text: str, path: Path) -> Any:
     # recovering, returns the page cut off there: refuse it rather than store part.
     for error in parser.error_log:
         if "excessive depth" in error.message.lower():
-            raise ImportProblem(path, f"is nested too deeply to be read (elements inside "
-                                      f"one another {_MAX_DEPTH} levels deep or more, "
-                                      f"on line {error.line})")
+            raise ImportProblem(path, f"is nested too deeply to be read: elements inside "
+                                      f"one another more than {_MAX_DEPTH} deep (on line "
+                                      f"{error.line}); the limit is {_MAX_DEPTH}")
         if error.type == _RESOURCE_LIMIT:
             limit = error.message.strip().split(", try ")[0]
             raise ImportProblem(path, f"is too large for the web page reader ({limit}, on "
                                       f"line {error.line}); save the page as text instead")
+    unwrap_voids(root)
     return root
 
 
@@ -252,7 +269,7 @@ def page_metadata(root: Any) -> dict[str, str]:
         if "canonical" in (link.get("rel") or "").lower().split():
             canonical = (link.get("href") or "").strip()
             break
-    titles = [_text(h) for h in root.iter("h1")]
+    headings = list(root.iter("h1"))
     title_tag = next((_text(t) for t in root.iter("title")), "")
     author_elements = [element for element in root.iter()
                        if isinstance(element.tag, str)
@@ -266,7 +283,7 @@ def page_metadata(root: Any) -> dict[str, str]:
                     _text(author_elements[0]) if author_elements else "")
     result = {
         "title": _first(meta.get("og:title"), article.get("headline"), meta.get("twitter:title"),
-                        titles[0] if len(titles) == 1 else "", title_tag),
+                        _text(headings[0]) if len(headings) == 1 else "", title_tag),
         "author": author[:300],
         "published": _first(meta.get("article:published_time"), article.get("datePublished"),
                              meta.get("datepublished"), meta.get("date"),
@@ -290,18 +307,20 @@ def page_metadata(root: Any) -> dict[str, str]:
 # Comments -----------------------------------------------------------------------------
 
 
-def _comment_areas(root: Any) -> list[Any]:
+def _comment_areas(root: Any, clock: Clock) -> list[Any]:
+    """The outermost elements holding reader comments, in document order."""
+    headline_holders = holding(root, "h1")
     areas = []
-    for element in root.iter():
-        if not isinstance(element.tag, str) or element.tag in ("html", "body"):
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        clock.tick()
+        if element.tag not in ("html", "body") and _tokens(element) & _COMMENT_AREA \
+                and not _COMMENT_FORM.search(_classes(element)) \
+                and element not in headline_holders:    # else not (only) comments
+            areas.append(element)
             continue
-        if not _tokens(element) & _COMMENT_AREA or _COMMENT_FORM.search(_classes(element)):
-            continue
-        if any(area in element.iterancestors() for area in areas):
-            continue
-        if next(element.iter("h1"), None) is not None:
-            continue        # holds the article's headline: not (only) comments
-        areas.append(element)
+        stack.extend(child for child in reversed(element) if isinstance(child.tag, str))
     return areas
 
 
@@ -344,11 +363,13 @@ def _comments(area: Any) -> list[dict[str, str]]:
         if ancestor is None or _nested_reply(ancestor, item):
             outer.append(item)
     outer_set = set(outer)
+    # Each comment's replies, the nearest only: the replies to those are inside them.
     replies: dict[Any, set[Any]] = {item: set() for item in outer}
     for item in outer:
         for ancestor in item.iterancestors():
             if ancestor in outer_set:
                 replies[ancestor].add(item)
+                break
     comments = []
     for item in outer:
         nested = replies[item]
@@ -397,57 +418,62 @@ def _is_hidden(element: Any) -> bool:
             or "display:none" in style or "visibility:hidden" in style)
 
 
-def _strip(root: Any) -> None:
-    body_text = max(len(_text(root)), 1)
-    for element in list(root.iter()):
-        if element.getparent() is None and element is not root:
-            continue      # already removed with an ancestor
+def _strip(root: Any, size: dict[Any, Size], in_article: set[Any], clock: Clock) -> None:
+    """Take the page's furniture out (see the module's step 3)."""
+    body_text = max(size[root].text, 1)
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        clock.tick()
         if not isinstance(element.tag, str):
             _remove(element)
             continue
         tag = element.tag.lower()
-        if tag in _KEEP_TAGS:
-            continue
-        if tag in _DROP_TAGS or _is_hidden(element) or \
-                (element.get("role") or "").lower() in _DROP_ROLES:
+        if tag not in _KEEP_TAGS and _is_furniture(element, tag, size[element], body_text,
+                                                   in_article):
             _remove(element)
             continue
-        if tag == "header" and not any(a.tag in ("article", "main") for a in
-                                       element.iterancestors()):
-            _remove(element)
-            continue
-        if _parts(element) & _BOILERPLATE and not _tokens(element) & _MAIN_CLASSES:
-            text = _text(element)
-            long_paragraphs = sum(1 for p in element.iter("p") if len(_text(p)) > 150)
-            if len(text) < 0.3 * body_text and long_paragraphs < 2:
-                _remove(element)
+        stack.extend(reversed(element))
 
 
-def _weights(root: Any) -> dict[Any, int]:
+def _is_furniture(element: Any, tag: str, size: Size, body_text: int,
+                  in_article: set[Any]) -> bool:
+    if tag in _DROP_TAGS or _is_hidden(element) or \
+            (element.get("role") or "").lower() in _DROP_ROLES:
+        return True
+    if tag == "header" and element not in in_article:
+        return True
+    return bool(_parts(element) & _BOILERPLATE and not _tokens(element) & _MAIN_CLASSES
+                and size.text < 0.3 * body_text and size.long_paragraphs < 2)
+
+
+#: Blocks whose text counts towards the article, unless it is mostly links.
+_PARAGRAPHS = {"p", "pre", "blockquote", "li", "td", "dd", "h2", "h3", "h4", "figcaption"}
+#: Blocks whose own text (outside their child elements) counts, when 40 characters or more.
+_CONTAINERS = {"div", "section", "article", "main", "td"}
+
+
+def _weights(root: Any, size: dict[Any, Size], clock: Clock) -> dict[Any, int]:
     """Each element's paragraph text (link-heavy blocks count for nothing), summed
     over its subtree."""
     totals: dict[Any, int] = {}
-    for element in root.iter("p", "pre", "blockquote", "li", "td", "dd", "h2", "h3", "h4",
-                             "figcaption"):
-        text = len(_text(element))
-        links = sum(len(_text(a)) for a in element.iter("a"))
-        weight = text if text and links / text < 0.5 else 0
-        if weight:
-            for ancestor in [element, *element.iterancestors()]:
-                totals[ancestor] = totals.get(ancestor, 0) + weight
-    for element in root.iter("div", "section", "article", "main", "td"):
-        own = _SPACE.sub(" ", (element.text or "") + "".join(
-            (child.tail or "") for child in element)).strip()
-        if len(own) >= 40:
-            for ancestor in [element, *element.iterancestors()]:
-                totals[ancestor] = totals.get(ancestor, 0) + len(own)
+    for element in children_first(root):
+        clock.tick()
+        total = sum(totals.get(child, 0) for child in element)
+        if element.tag in _PARAGRAPHS:
+            text, links = size[element].text, size[element].links
+            total += text if text and links / text < 0.5 else 0
+        if element.tag in _CONTAINERS:
+            own = len(_SPACE.sub(" ", (element.text or "") + "".join(
+                (child.tail or "") for child in element)).strip())
+            total += own if own >= 40 else 0
+        if total:
+            totals[element] = total
     return totals
 
 
-def _main(root: Any) -> Any:
-    body = root.find("body")
-    body = body if body is not None else root
-    totals = _weights(body)
+def _main(body: Any, size: dict[Any, Size], clock: Clock) -> Any:
+    totals = _weights(body, size, clock)
     total = totals.get(body, 0)
     if not total:
         return body
@@ -469,15 +495,18 @@ def _main(root: Any) -> Any:
         node = heavy[0]
 
 
-def _drop_link_lists(node: Any) -> None:
-    for element in list(node.iter("ul", "ol", "div", "section", "p")):
-        if element.getparent() is None or element is node:
-            continue
-        text = _text(element)
-        anchors = list(element.iter("a"))
-        links = sum(len(_text(a)) for a in anchors)
-        if len(anchors) >= 3 and text and links / len(text) > 0.8:
-            _remove(element)
+def _drop_link_lists(node: Any, size: dict[Any, Size], clock: Clock) -> None:
+    """Take out lists and blocks of links (related articles) inside the article."""
+    stack = [child for child in reversed(node) if isinstance(child.tag, str)]
+    while stack:
+        element = stack.pop()
+        clock.tick()
+        if element.tag in ("ul", "ol", "div", "section", "p"):
+            text, links = size[element].text, size[element].links
+            if size[element].anchors >= 3 and text and links / text > 0.8:
+                _remove(element)
+                continue
+        stack.extend(child for child in reversed(element) if isinstance(child.tag, str))
 
 
 # Rendering ----------------------------------------------------------------------------
@@ -539,38 +568,64 @@ def _render(element: Any, skip: set[Any] | frozenset[Any] = frozenset()) -> str:
 # The importer ---------------------------------------------------------------------------
 
 
-def _headline(root: Any, title: str) -> str:
+#: A heading longer than this is not a headline (and ``<h1>``s nested in one
+#: another are not read over and over).
+_HEADLINE_MAX = 1000
+
+
+def _headline(root: Any, title: str, size: dict[Any, Size], in_article: set[Any]) -> str:
     """The article's ``<h1>``: one inside ``<article>``/``<main>``, else one the
     page's title contains, else the first outside the page's header and navigation."""
-    headings = [(h, _text(h)) for h in root.iter("h1") if not _is_hidden(h)]
-    headings = [(h, text) for h, text in headings if text]
+    headings = [(h, _text(h)) for h in root.iter("h1")
+                if 0 < size[h].text <= _HEADLINE_MAX and not _is_hidden(h)]
     for element, text in headings:
-        if any(a.tag in ("article", "main") for a in element.iterancestors()):
+        if element in in_article:
             return text
     for _, text in headings:
         if title and (text in title or title in text):
             return text
+    furniture = inside(root, ("header", "nav", "footer", "aside")) if headings else set()
     for element, text in headings:
-        if not any(a.tag in ("header", "nav", "footer", "aside")
-                   for a in element.iterancestors()):
+        if element not in furniture:
             return text
     return ""
 
 
-def extract_page(text: str, path: Path) -> tuple[str, dict[str, Any]]:
-    """The stored text of a page (article, then reader comments) and its metadata."""
+def _scripted(root: Any) -> bool:
+    """Whether the page runs scripts (JSON-LD and other data blocks are not scripts)."""
+    return any(not (script.get("type") or "").strip().lower().endswith("json")
+               for script in root.iter("script"))
+
+
+def extract_page(text: str, path: Path, clock: Clock | None = None
+                 ) -> tuple[str, dict[str, Any]]:
+    """The stored text of a page (article, then reader comments) and its metadata.
+    Refused (:class:`ImportProblem`) when it holds no text, or when reading it
+    takes longer than ``clock`` allows."""
+    clock = clock or Clock(path)
     root = _parse(text, path)
+    clock.check()
+    scripted = _scripted(root)
     metadata: dict[str, Any] = page_metadata(root)
     comments: list[dict[str, str]] = []
-    for area in _comment_areas(root):
+    for area in _comment_areas(root, clock):
         comments += _comments(area)
         _remove(area)
+        clock.tick()
+    clock.check()
     title = metadata.get("title", "")
-    headline = _headline(root, title)
-    _strip(root)
-    main = _main(root)
-    _drop_link_lists(main)
+    size = sizes(root, clock)
+    in_article = inside(root, ("article", "main"))
+    headline = _headline(root, title, size, in_article)
+    _strip(root, size, in_article, clock)
+    body = root.find("body")
+    body = body if body is not None else root
+    size = sizes(body, clock)
+    main = _main(body, size, clock)
+    _drop_link_lists(main, size, clock)
+    clock.check()
     article = _render(main)
+    clock.check()
     if headline and headline not in article[:len(headline) + 200]:
         article = f"{headline}\n\n{article}" if article else headline
     sections = [{"kind": "article", "start": 0, "end": len(article)}]
@@ -593,7 +648,15 @@ def extract_page(text: str, path: Path) -> tuple[str, dict[str, Any]]:
     metadata["sections"] = sections
     if not title and headline:
         metadata["title"] = headline
+    if not text.strip():
+        raise ImportProblem(path, _NO_TEXT_SCRIPTED if scripted else _NO_TEXT)
     return text, metadata
+
+
+_NO_TEXT_SCRIPTED = ("holds no readable text (the page may be built by scripts, which are "
+                     "never run; save it from the browser as “Web page, complete” or as text)")
+_NO_TEXT = ("holds no readable text (only markup, media or page furniture such as menus "
+            "and forms)")
 
 
 class HtmlImporter(Importer):
@@ -607,13 +670,9 @@ class HtmlImporter(Importer):
             raise ImportProblem(path, "the file is empty")
         source, encoding = decode_html(data, path, options.encoding)
         try:
-            text, metadata = extract_page(source, path)
+            text, metadata = extract_page(source, path, Clock(path, cancel=options.cancel))
         except RecursionError:
             raise ImportProblem(path, "is nested too deeply to be read") from None
-        if not text.strip():
-            raise ImportProblem(path, "holds no readable text (the page may be built by "
-                                      "scripts, which are never run; save it from the "
-                                      "browser as “Web page, complete” or as text)")
         metadata["encoding"] = encoding
         return Extracted(title=metadata.get("title") or path.stem, text=text,
                          metadata=metadata, source=metadata.get("canonical_url", ""),

@@ -15,20 +15,24 @@ that it lacks, as one new codebook version. Claims whose labels are in
 neither are reported and skipped.
 
 Each bad record is reported with its file and line number, and the others
-still import. Claims are stored in one transaction.
+still import (:mod:`annotator.formats.jsonl` bounds and checks every line).
+A package is imported all or nothing per file: a member that cannot be read
+whole (over its size limit, a zip bomb, damaged) is reported and none of it is
+stored, while the other members still import. Claims are stored in one
+transaction. An import the project stops (a full disk) keeps what it stored
+and says so in its report.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
+import itertools
 import shutil
 import sqlite3
 import tempfile
 import uuid
-import zipfile
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,10 +41,11 @@ from sqlalchemy import select
 
 from annotator.domain.codebook import Codebook, CodebookError, Dimension, Proposition
 from annotator.domain.codebook import from_dict as codebook_from_dict
-from annotator.domain.model import DOCUMENT_STATUSES, Claim, Document, text_sha256
-from annotator.domain.review import ReviewComment
+from annotator.domain.model import DOCUMENT_STATUSES, Document, text_sha256
 from annotator.formats import claims as claim_format
+from annotator.formats import jsonl
 from annotator.formats.export import package
+from annotator.formats.jsonl import BadRecord
 from annotator.formats.problems import ImportProblem
 from annotator.services import exports
 from annotator.services.codebook import CodebookService
@@ -48,6 +53,7 @@ from annotator.services.project import MergeResult, ProjectService
 from annotator.services.transfer import (
     AnnotationImportReport,
     import_annotations,
+    read_claims,
     store_imported,
 )
 from annotator.storage.database import SQLITE_HEADER
@@ -57,7 +63,8 @@ from annotator.storage.models import DocumentRow
 #: Longest document text accepted from a JSONL record (as for imported files).
 MAX_TEXT_CHARS = 64 * 1024 * 1024
 
-Lines = Callable[[], Iterator[tuple[int, str]]]
+#: (line number, record or BadRecord) pairs, read afresh at each call.
+Records = Callable[[], Iterator[tuple[int, Any]]]
 
 
 @dataclass
@@ -89,32 +96,28 @@ class DatasetImportReport:
         return "; ".join(parts)
 
 
-def _lines_of(path: Path) -> Lines:
-    def lines() -> Iterator[tuple[int, str]]:
-        try:
-            handle = path.open(encoding="utf-8-sig", newline="\n")
-        except OSError as error:
-            raise ImportProblem(path, f"cannot be read: {error.strerror or error}") from None
-        with handle:
+def _records_of(path: Path, max_line: int | None = None) -> Records:
+    def records() -> Iterator[tuple[int, Any]]:
+        with jsonl.open_bounded(path) as handle:
             try:
-                yield from package.jsonl_lines(handle, path)
-            except UnicodeDecodeError as error:
-                raise ImportProblem(path, f"is not UTF-8 text ({error.reason})") from None
-    return lines
+                yield from jsonl.read_records(handle, path, max_line=max_line)
+            except OSError as error:
+                raise ImportProblem(path, f"cannot be read: {error.strerror or error}") \
+                    from None
+    return records
 
 
 def jsonl_kind(path: str | Path) -> str | None:
     """``"documents"`` or ``"claims"`` for a JSONL file exported by Annotator
-    (judged by its first record), else None."""
+    (judged by its first record, or the first good one of the first ten), else None."""
+    record = None
     try:
-        with Path(path).open(encoding="utf-8-sig", newline="\n") as handle:
-            for line in handle:
-                if line.strip():
-                    record = json.loads(line)
+        with jsonl.open_bounded(path) as handle:
+            records = jsonl.read_records(handle, path, max_line=jsonl.MAX_DOCUMENT_LINE_BYTES)
+            for _number, record in itertools.islice(records, 10):  # the first good one
+                if isinstance(record, dict):
                     break
-            else:
-                return None
-    except (OSError, ValueError):
+    except (ImportProblem, OSError):
         return None
     if not isinstance(record, dict):
         return None
@@ -175,11 +178,13 @@ def _document(record: Any) -> tuple[Document, str]:
     return document, status
 
 
-def _import_documents(service: ProjectService, lines: Lines, where: str,
+def _import_documents(service: ProjectService, records: Records, where: str,
                       report: DatasetImportReport) -> None:
-    for number, line in lines():
+    for number, record in records():
         try:
-            document, status = _document(json.loads(line))
+            if isinstance(record, BadRecord):
+                raise record
+            document, status = _document(record)
             with service.database.reading() as session:
                 stored_sha = session.scalar(select(DocumentRow.sha256).where(
                     DocumentRow.id == document.id))
@@ -192,7 +197,7 @@ def _import_documents(service: ProjectService, lines: Lines, where: str,
                 raise ValueError(f"another document with id {document.id} is already in "
                                  "this project")
             added = service.add_document(document)
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             report.problems.append(ImportProblem(where, str(error), line=number))
             continue
         if added.created:
@@ -207,21 +212,20 @@ def import_documents_jsonl(service: ProjectService, path: str | Path) -> Dataset
     """Import a documents JSONL export (``annotator export --format documents``)
     keeping each document's id, import time and status."""
     report = DatasetImportReport()
-    _import_documents(service, _lines_of(Path(path)), str(path), report)
+    path = Path(path)
+    with _stopped_by_project(report, path):
+        _import_documents(service, _records_of(path, jsonl.MAX_DOCUMENT_LINE_BYTES),
+                          str(path), report)
     return report
 
 
 # Codebook ----------------------------------------------------------------------------
 
-def _used_labels(lines: Lines) -> tuple[dict[Dimension, set[str]], set[str]]:
+def _used_labels(records: Records) -> tuple[dict[Dimension, set[str]], set[str]]:
     """The label keys (per dimension) and propositions the claim records use."""
     used: dict[Dimension, set[str]] = {dimension: set() for dimension in Dimension}
     propositions: set[str] = set()
-    for _number, line in lines():
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue
+    for _number, record in records():
         if not isinstance(record, dict):
             continue
         for dimension in Dimension:
@@ -298,75 +302,31 @@ def merge_codebook(service: ProjectService, incoming: Codebook,
     return False, added
 
 
-def _read_codebook(text: str, where: str, report: DatasetImportReport) -> Codebook | None:
+def _read_codebook(read: Callable[[], Any], where: str,
+                   report: DatasetImportReport) -> Codebook | None:
+    """The codebook ``read()`` returns parsed, or None with the problem reported."""
     try:
-        return codebook_from_dict(json.loads(text))
-    except (ValueError, CodebookError) as error:   # JSONDecodeError is a ValueError
+        return codebook_from_dict(read())
+    except ImportProblem as problem:
+        report.problems.append(ImportProblem(where, f"codebook not used: {problem.reason}"))
+    except (ValueError, TypeError, CodebookError) as error:
         report.problems.append(ImportProblem(where, f"codebook not used: {error}"))
-        return None
+    return None
 
 
 # Claims ------------------------------------------------------------------------------
 
-class _Documents:
-    """Finds a record's document (by text SHA-256, then id), keeping a few texts."""
-
-    def __init__(self, service: ProjectService, size: int = 4) -> None:
-        self.service = service
-        self.size = size
-        self._cache: OrderedDict[str, Document | None] = OrderedDict()
-
-    def find(self, record: dict[str, Any]) -> Document | None:
-        sha = record.get("document_sha256")
-        doc_id = record.get("document_id")
-        key = sha if isinstance(sha, str) and sha else f"id:{doc_id}"
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
-        document = self.service.document_by_sha256(sha) if key == sha else None
-        if document is None and isinstance(doc_id, str):
-            try:
-                document = self.service.document(doc_id)
-            except LookupError:
-                document = None
-        self._cache[key] = document
-        while len(self._cache) > self.size:
-            self._cache.popitem(last=False)
-        return document
-
-
-def _import_claims(service: ProjectService, lines: Lines, where: str,
+def _import_claims(service: ProjectService, records: Records, where: str,
                    report: DatasetImportReport, incoming: Codebook | None,
                    origin: str) -> None:
     if incoming is not None:
-        used, propositions = _used_labels(lines)
+        used, propositions = _used_labels(records)
         adopted, added = merge_codebook(service, incoming, used, propositions, origin=origin)
         report.codebook_adopted = report.codebook_adopted or adopted
         report.labels_added.extend(added)
     codebook = CodebookService(service.database).codebook()
-    documents = _Documents(service)
-    claims: dict[str, Claim] = {}
-    comments: list[ReviewComment] = []
-    for number, line in lines():
-        try:
-            record = json.loads(line)
-            if not isinstance(record, dict):
-                raise ValueError("not a JSON object")
-            document = documents.find(record)
-            if document is None:
-                raise ValueError("its document is not in this project (sha256 "
-                                 f"{record.get('document_sha256')!r})")
-            claim = claim_format.claim_from_record(record, document, codebook)
-        except ValueError as error:
-            report.problems.append(ImportProblem(where, str(error), line=number))
-            continue
-        claims.setdefault(claim.id, claim)
-        try:
-            comments += claim_format.comments_from_record(record, claim.id)
-        except ValueError as error:
-            report.problems.append(ImportProblem(where, f"review comments: {error}",
-                                                 line=number))
-    counts = store_imported(service, claims.values(), comments)
+    claims, comments = read_claims(service, records(), where, codebook, report.problems)
+    counts = store_imported(service, claims, comments)
     report.claims_added += counts[MergeResult.ADDED]
     report.claims_updated += counts[MergeResult.UPDATED]
     report.claims_unchanged += counts[MergeResult.UNCHANGED]
@@ -383,38 +343,64 @@ def import_claims_jsonl(service: ProjectService, path: str | Path, *,
     codebook_file = Path(codebook) if codebook else path.with_name(f"{path.stem}.codebook.json")
     incoming = None
     if codebook_file.is_file():
-        try:
-            text = codebook_file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            report.problems.append(ImportProblem(codebook_file, f"cannot be read: {error}"))
-        else:
-            incoming = _read_codebook(text, str(codebook_file), report)
-    _import_claims(service, _lines_of(path), str(path), report, incoming, path.name)
+        incoming = _read_codebook(lambda: _json_file(codebook_file), str(codebook_file), report)
+    with _stopped_by_project(report, path):
+        _import_claims(service, _records_of(path), str(path), report, incoming, path.name)
     return report
+
+
+def _json_file(path: Path) -> Any:
+    with jsonl.open_bounded(path, package.MAX_CODEBOOK_BYTES) as handle:
+        data = jsonl.read_bounded(handle, path, package.MAX_CODEBOOK_BYTES)
+    return jsonl.parse_document(data.removeprefix(b"\xef\xbb\xbf"), path)
+
+
+@contextmanager
+def _stopped_by_project(report: DatasetImportReport, where: str | Path) -> Iterator[None]:
+    """An import the project stopped (a full disk, a lock) partway keeps what it
+    stored: the report counts it, and says why the rest is not there. One that
+    stored nothing raises, as an import that could not run."""
+    try:
+        yield
+    except ProjectError as error:
+        if not (report.documents_added or report.claims_added or report.claims_updated
+                or report.comments_added or report.labels_added or report.codebook_adopted):
+            raise
+        report.problems.append(ImportProblem(where, f"the import stopped: {error}"))
+
+
+def _member(reader: package.PackageReader, name: str, report: DatasetImportReport,
+            load: Callable[[Records, str], None], *, verify: bool = False) -> None:
+    """Import one member of a package, all or nothing as a file: a member that
+    cannot be read whole (over its size limit, a zip bomb, damaged) is reported
+    and none of it is stored; a bad record in it is reported and skipped.
+    Documents are stored one at a time, so their member is read through first
+    (``verify``); claims are stored in one transaction once all are read."""
+    where = reader.where(name)
+    try:
+        if verify:
+            reader.verify(name)
+        load(lambda: reader.records(name), where)
+    except ImportProblem as problem:
+        report.problems.append(problem)
 
 
 def import_package(service: ProjectService, path: str | Path) -> DatasetImportReport:
     """Import a dataset package (folder or zip): its documents, the codebook its
     claims need, and its claims. Raises :class:`ImportProblem` if ``path`` is
-    not a readable package."""
+    not a readable package. Each member file is imported whole or not at all
+    (see :func:`_member`); a member that fails leaves the others to import."""
     report = DatasetImportReport()
-    with package.PackageReader(path) as reader:
-        def lines_of(name: str) -> Lines:
-            return lambda: reader.lines(name)
-        try:
-            _import_documents(service, lines_of(package.DOCUMENTS),
-                              reader.where(package.DOCUMENTS), report)
-            incoming = None
-            if reader.has(package.CODEBOOK):
-                incoming = _read_codebook(reader.read_text(package.CODEBOOK),
-                                          reader.where(package.CODEBOOK), report)
-            _import_claims(service, lines_of(package.CLAIMS), reader.where(package.CLAIMS),
-                           report, incoming, f"dataset package {Path(path).name}")
-        except UnicodeDecodeError as error:
-            raise ImportProblem(path, f"holds a file that is not UTF-8 ({error.reason})") \
-                from None
-        except (zipfile.BadZipFile, OSError) as error:
-            raise ImportProblem(path, f"cannot be read ({error})") from None
+    with package.PackageReader(path) as reader, _stopped_by_project(report, path):
+        _member(reader, package.DOCUMENTS, report, lambda records, where:
+                _import_documents(service, records, where, report), verify=True)
+        incoming = None
+        if reader.has(package.CODEBOOK):
+            incoming = _read_codebook(lambda: reader.read_json(package.CODEBOOK),
+                                      reader.where(package.CODEBOOK), report)
+        _member(reader, package.CLAIMS, report, lambda records, where:
+                _import_claims(service, records, where, report, incoming,
+                               f"dataset package {Path(path).name}"))
     return report
 
 
@@ -473,7 +459,7 @@ def import_project(service: ProjectService, path: str | Path) -> DatasetImportRe
         except (sqlite3.Error, OSError) as error:
             raise ImportProblem(path, f"cannot be read ({error})") from None
         try:
-            colleague = ProjectService.open(copy)
+            colleague = ProjectService.open(copy, back_up=False)     # a temporary copy
         except ProjectError as error:
             raise ImportProblem(path, str(error).replace(str(copy), "").strip(": ")) from None
         try:

@@ -4,16 +4,22 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections import Counter
+import errno
+import os
+import stat
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
+from annotator.domain.codebook import Codebook
 from annotator.domain.model import Claim, Document, Source
 from annotator.domain.review import ReviewComment
 from annotator.formats import claims as claim_format
+from annotator.formats import jsonl
+from annotator.formats.jsonl import BadRecord
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import (
     ImportCancelled,
@@ -24,6 +30,10 @@ from annotator.formats.registry import (
 from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
 from annotator.services.review import ReviewService
+from annotator.storage.errors import ProjectError
+
+#: Why the files after one the project could not store were skipped.
+NOT_WRITTEN = "not imported: the project could not be written"
 
 
 class FileStatus(StrEnum):
@@ -42,6 +52,10 @@ class FileResult:
     document_id: str | None = None
     title: str = ""
     importer: str = ""
+    #: How a text file was decoded (its metadata's "encoding"), and whether that
+    #: encoding was guessed (a legacy code page) rather than known or chosen.
+    encoding: str = ""
+    encoding_guessed: bool = False
 
 
 @dataclass
@@ -51,6 +65,9 @@ class ImportReport:
     cancelled: bool = False
     #: Claims of replaced versions that re-anchoring could not place.
     unplaced: list[Claim] = field(default_factory=list)
+    #: Why the import stopped before the end (the project could not be written:
+    #: a full disk, a lock), or "" when it did not.
+    stopped: str = ""
 
     def count(self, status: FileStatus) -> int:
         return sum(1 for result in self.results if result.status is status)
@@ -67,20 +84,116 @@ class ImportReport:
                 f"{self.count(FileStatus.DUPLICATE)} already in the project, "
                 f"{self.count(FileStatus.FAILED)} failed, "
                 f"{self.count(FileStatus.SKIPPED)} skipped")
+        if self.stopped:
+            text += f" (stopped: {self.stopped})"
         return f"{text} (cancelled)" if self.cancelled else text
 
 
-def _expand(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
-    """Files to import, each with whether the user named it directly."""
+#: An entry of a folder that is not imported, with its status and reason.
+Refusal = tuple[FileStatus, str]
+
+
+def _expand(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool, Refusal | None]]:
+    """Files to import, each with whether the user named it directly, or the
+    reason a folder's entry is not imported. A file or link named directly is
+    read wherever it leads: the user chose it."""
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in
-                                               child.relative_to(path).parts):
-                    yield child, False
+            for child, refusal in _folder_files(path):
+                yield child, False, refusal
         else:
-            yield path, True
+            yield path, True, None
+
+
+def _folder_files(folder: Path) -> list[tuple[Path, Refusal | None]]:
+    """The files in ``folder`` and its subfolders, by path, hidden ones (a part
+    starting with ``.``) left out, and the entries not imported with why: links
+    leading out of the folder (never followed), to nothing, or round in a loop;
+    links to folders; pipes, sockets and devices (never opened); a second link
+    to a file already imported; subfolders that cannot be read."""
+    try:
+        root = Path(os.path.realpath(folder, strict=True))
+    except OSError as error:
+        return [(folder, (FileStatus.FAILED, _cannot_read("folder", error)))]
+    found: list[tuple[Path, Refusal | None]] = []
+    files: dict[Path, list[tuple[Path, bool]]] = {}     # real path: (path, is a link)
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as scan:
+                entries = [entry for entry in scan if not entry.name.startswith(".")]
+        except OSError as error:
+            found.append((current, (FileStatus.FAILED, _cannot_read("folder", error))))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if entry.is_symlink():
+                    real, refusal = _link_target(path, root,
+                                                 root / path.parent.relative_to(folder))
+                    if refusal is None:
+                        files.setdefault(real, []).append((path, True))
+                    else:
+                        found.append((path, refusal))
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append(path)
+                elif entry.is_file(follow_symlinks=False):
+                    files.setdefault(root / path.relative_to(folder), []).append((path, False))
+                else:
+                    found.append((path, _not_regular(entry.stat(follow_symlinks=False).st_mode)))
+            except OSError as error:
+                found.append((path, (FileStatus.FAILED, _cannot_read("file", error))))
+    for same in files.values():
+        # One file reached by several paths (links) is read once, from the file itself.
+        same.sort(key=lambda candidate: (candidate[1], candidate[0]))
+        kept = same[0][0]
+        found.append((kept, None))
+        found.extend((path, (FileStatus.SKIPPED, f"the same file as "
+                                                 f"{kept.relative_to(folder)} (a link), "
+                                                 f"imported once"))
+                     for path, _ in same[1:])
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def _link_target(link: Path, root: Path, place: Path) -> tuple[Path, Refusal | None]:
+    """The real path of the file ``link`` (in real folder ``place`` inside real
+    folder ``root``) leads to, or why it is not imported."""
+    try:
+        real = Path(os.path.realpath(link, strict=True))
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return link, (FileStatus.SKIPPED, "link loop: the link leads back to itself "
+                                              "and was not followed")
+        if error.errno == errno.ENOENT:
+            return link, (FileStatus.SKIPPED, "link to nothing: what it points to does "
+                                              "not exist")
+        return link, (FileStatus.FAILED, _cannot_read("link", error))
+    if not real.is_relative_to(root):
+        return real, (FileStatus.SKIPPED, f"link points outside the folder (to {real}) "
+                                          f"and was not followed")
+    mode = real.stat().st_mode
+    if stat.S_ISDIR(mode):
+        if place.is_relative_to(real):
+            return real, (FileStatus.SKIPPED, "link loop: a link to a folder that holds "
+                                              "it; not followed")
+        return real, (FileStatus.SKIPPED, "not followed: a link to a folder (the "
+                                          "folder's files are imported where they are)")
+    if not stat.S_ISREG(mode):
+        return real, _not_regular(mode)
+    return real, None
+
+
+def _not_regular(mode: int) -> Refusal:
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+    return FileStatus.SKIPPED, f"not a regular file ({kind}); not opened"
+
+
+def _cannot_read(what: str, error: OSError) -> str:
+    return f"{what} cannot be read: {error.strerror or error}"
 
 
 #: Options that store plain text exactly as read (no reflow): what
@@ -101,7 +214,10 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
     """Import files and folders (every type in the importer registry: text,
     Markdown, HTML, PDF, DOCX). Each file succeeds, is a duplicate of a document
     already in the project, or fails with a reason naming it; the rest go on.
-    Nothing already in the project is changed. In a folder, files of unknown
+    Nothing already in the project is changed. When the project cannot be
+    written (a full disk, a lock), the file being stored fails with the reason,
+    the rest are skipped and :attr:`ImportReport.stopped` says why; the files
+    stored before stay stored. In a folder, files of unknown
     types are skipped; a file named directly with an unknown type fails.
 
     ``overrides(path)`` may give a title, source, published date and extra
@@ -114,6 +230,9 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
     returns true the import stops, and the files not read are reported as
     skipped with ``report.cancelled`` set. Call from a worker thread to keep a
     window responsive; ``progress`` is then called on that thread.
+    A :class:`ProjectError` (a full disk, a lock held too long) raises when no
+    file was stored yet; after that it ends the import with what was stored
+    listed, the file it hit failed, the rest skipped and ``report.stopped`` set.
     """
     registry = registry or default_registry()
     options = options or AS_READ
@@ -121,15 +240,18 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
         options = replace(options, cancel=cancel)
     report = ImportReport()
     files = list(_expand(paths))
-    for index, (path, named) in enumerate(files):
+    for index, (path, named, refusal) in enumerate(files):
         if options.cancelled():
             report.cancelled = True
             report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
                                              "not imported: the import was cancelled")
-                                  for p, _ in files[index:])
+                                  for p, _, _ in files[index:])
             break
         if progress is not None:
             progress(path, index, len(files))
+        if refusal is not None:
+            report.results.append(FileResult(str(path), *refusal))
+            continue
         importer = registry.importer_for(path)
         if importer is None:
             if named and path.exists():
@@ -152,7 +274,7 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
             report.cancelled = True
             report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
                                              "not imported: the import was cancelled")
-                                  for p, _ in files[index:])
+                                  for p, _, _ in files[index:])
             break
         except ImportProblem as problem:
             report.results.append(FileResult(str(path), FileStatus.FAILED, problem.reason,
@@ -171,24 +293,42 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
             source=extra.get("source") or read.source,
             published=extra.get("published") or read.published,
             metadata={**read.metadata, **extra.get("metadata", {})}, origin=origin)
-        previous = service.current_version(origin)
-        if previous is not None and previous.sha256 != document.sha256 \
-                and service.document_by_sha256(document.sha256) is None:
-            # Changed text from the same file or page: a new version, claims carried over.
-            version = service.add_version(previous.id, document)
-            report.unplaced.extend(version.unplaced)
-            report.results.append(FileResult(
-                str(path), FileStatus.NEW_VERSION,
-                f"new version of “{previous.title}”: {len(version.moved)} claims carried "
-                f"over, {len(version.unplaced)} to place by hand",
-                document.id, document.title, importer.name))
-            continue
-        added = service.add_document(document)
-        report.results.append(FileResult(
-            str(path), FileStatus.IMPORTED if added.created else FileStatus.DUPLICATE,
-            "" if added.created else f"same text as “{added.document.title}”",
-            added.document.id, added.document.title, importer.name))
+        decoded = {"encoding": str(read.metadata.get("encoding") or ""),
+                   "encoding_guessed": bool(read.metadata.get("encoding_guessed"))}
+        try:
+            report.results.append(_store(service, report, path, document, importer.name,
+                                         decoded))
+        except ProjectError as error:
+            # A full disk, a locked or read-only project: this file is not stored,
+            # nor can the next ones be. What was imported before stays imported.
+            report.results.append(FileResult(str(path), FileStatus.FAILED,
+                                             f"not stored: {error}", importer=importer.name))
+            report.results.extend(FileResult(str(p), FileStatus.SKIPPED, NOT_WRITTEN)
+                                  for p, _, _ in files[index + 1:])
+            report.stopped = str(error)
+            break
     return report
+
+
+def _store(service: ProjectService, report: ImportReport, path: Path, document: Document,
+           importer: str, decoded: dict) -> FileResult:
+    """Store one read document: new, a new version of an earlier import, or a duplicate."""
+    previous = service.current_version(document.origin)
+    if previous is not None and previous.sha256 != document.sha256 \
+            and service.document_by_sha256(document.sha256) is None:
+        # Changed text from the same file or page: a new version, claims carried over.
+        version = service.add_version(previous.id, document)
+        report.unplaced.extend(version.unplaced)
+        return FileResult(
+            str(path), FileStatus.NEW_VERSION,
+            f"new version of “{previous.title}”: {len(version.moved)} claims carried "
+            f"over, {len(version.unplaced)} to place by hand",
+            document.id, document.title, importer, **decoded)
+    added = service.add_document(document)
+    return FileResult(
+        str(path), FileStatus.IMPORTED if added.created else FileStatus.DUPLICATE,
+        "" if added.created else f"same text as “{added.document.title}”",
+        added.document.id, added.document.title, importer, **decoded)
 
 
 @dataclass
@@ -206,57 +346,95 @@ class AnnotationImportReport:
                 f"{self.unchanged} already present{comments}, {len(self.problems)} skipped")
 
 
+class DocumentFinder:
+    """Finds a claim record's document (by the SHA-256 of its text, then by
+    id), keeping the last few found."""
+
+    def __init__(self, service: ProjectService, size: int = 4) -> None:
+        self.service = service
+        self.size = size
+        self._cache: OrderedDict[str, Document | None] = OrderedDict()
+
+    def find(self, record: dict[str, Any]) -> Document | None:
+        sha = record.get("document_sha256")
+        doc_id = record.get("document_id")
+        key = sha if isinstance(sha, str) and sha else f"id:{doc_id}"
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        document = self.service.document_by_sha256(sha) if key == sha else None
+        if document is None and isinstance(doc_id, str):
+            try:
+                document = self.service.document(doc_id)
+            except LookupError:
+                document = None
+        self._cache[key] = document
+        while len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        return document
+
+
+def read_claims(service: ProjectService, records: Iterable[tuple[int, Any]],
+                where: str | Path, codebook: Codebook,
+                problems: list[ImportProblem]) -> tuple[list[Claim], list[ReviewComment]]:
+    """The claims and review comments of ``(line number, record)`` pairs (as
+    :func:`annotator.formats.jsonl.read_records` yields them). Each bad record,
+    and each later record of a claim id already read (the first is kept), is
+    added to ``problems`` with its line number; the rest are returned."""
+    documents = DocumentFinder(service)
+    first_line: dict[str, int] = {}
+    claims: list[Claim] = []
+    comments: list[ReviewComment] = []
+    for number, record in records:
+        try:
+            if isinstance(record, BadRecord):
+                raise record
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
+            document = documents.find(record)
+            if document is None:
+                raise ValueError("its document is not in this project (sha256 "
+                                 f"{record.get('document_sha256')!r})")
+            claim = claim_format.claim_from_record(record, document, codebook)
+            if claim.id in first_line:
+                raise ValueError(f"claim {claim.id} is listed again (first on line "
+                                 f"{first_line[claim.id]}); the first record is kept")
+        except (ValueError, TypeError) as error:   # json.JSONDecodeError is a ValueError
+            problems.append(ImportProblem(where, str(error), line=number))
+            continue
+        first_line[claim.id] = number
+        claims.append(claim)
+        try:
+            comments += claim_format.comments_from_record(record, claim.id)
+        except (ValueError, TypeError) as error:
+            problems.append(ImportProblem(where, f"review comments: {error}", line=number))
+    return claims, comments
+
+
+def claim_records(path: str | Path) -> Callable[[], Iterator[tuple[int, Any]]]:
+    """The (line number, record) pairs of a claims JSONL file, read afresh at
+    each call, bounded (:mod:`annotator.formats.jsonl`). Raises
+    :class:`ImportProblem` for a file that cannot be read at all."""
+    path = Path(path)
+
+    def records() -> Iterator[tuple[int, Any]]:
+        with jsonl.open_bounded(path) as handle:
+            try:
+                yield from jsonl.read_records(handle, path)
+            except OSError as error:
+                raise ImportProblem(path, f"cannot be read: {error.strerror or error}") \
+                    from None
+    return records
+
+
 def import_annotations(service: ProjectService, path: str | Path) -> AnnotationImportReport:
     """Import canonical JSONL claim records. Bad records are reported with their
     line number and skipped; the valid ones are stored in one transaction."""
     report = AnnotationImportReport()
-    path = Path(path)
-    try:
-        handle = path.open(encoding="utf-8-sig")
-    except OSError as error:
-        raise ImportProblem(path, f"cannot be read: {error.strerror or error}") from None
-    documents: dict[str, Document | None] = {}
+    records = claim_records(path)
     codebook = CodebookService(service.database).codebook()
-
-    def find_document(record: dict) -> Document | None:
-        sha = record.get("document_sha256")
-        key = sha if isinstance(sha, str) and sha else f"id:{record.get('document_id')}"
-        if key not in documents:
-            document = service.document_by_sha256(sha) if key == sha else None
-            if document is None and isinstance(record.get("document_id"), str):
-                try:
-                    document = service.document(record["document_id"])
-                except LookupError:
-                    document = None
-            documents[key] = document
-        return documents[key]
-
-    valid = []
-    comments: list[ReviewComment] = []
-    with handle:
-        try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                    if not isinstance(record, dict):
-                        raise ValueError("not a JSON object")
-                    document = find_document(record)
-                    if document is None:
-                        raise ValueError("its document is not in this project (sha256 "
-                                         f"{record.get('document_sha256')!r})")
-                    claim = claim_format.claim_from_record(record, document, codebook)
-                    valid.append(claim)
-                    comments += claim_format.comments_from_record(record, claim.id)
-                except ValueError as error:   # json.JSONDecodeError is a ValueError
-                    report.problems.append(ImportProblem(path, str(error), line=number))
-        except UnicodeDecodeError as error:
-            raise ImportProblem(path, f"is not UTF-8 text ({error.reason})") from None
-    first: dict[str, Claim] = {}
-    for claim in valid:                 # a claim listed twice: its first record
-        first.setdefault(claim.id, claim)
-    counts = store_imported(service, first.values(), comments)
+    claims, comments = read_claims(service, records(), path, codebook, report.problems)
+    counts = store_imported(service, claims, comments)
     report.added, report.updated, report.unchanged = (
         counts[MergeResult.ADDED], counts[MergeResult.UPDATED], counts[MergeResult.UNCHANGED])
     report.comments_added = counts["comments"]

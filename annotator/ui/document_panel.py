@@ -89,6 +89,8 @@ class DocumentPanel(QWidget):
                 value = meta.get(key, "")
                 if key == "importer" and value:
                     value = f"{value} {meta.get('importer_version', '')}".strip()
+                if key == "encoding" and value and meta.get("encoding_guessed"):
+                    value = f"{value} (guessed)"
                 self.info_labels[key].setText(str(value) if value else "—")
             pages = meta.get("pages")
             self.info_labels["pages"].setText(str(len(pages)) if pages else "—")

@@ -62,6 +62,18 @@ def files_to_review(paths: list[Path]) -> dict[Path, list[EncodingCandidate]]:
     return found
 
 
+def candidate_label(candidate: EncodingCandidate) -> str:
+    """"Windows-1252 (Western European) — detected", with what else is known."""
+    notes = []
+    if candidate.detected:
+        notes.append("detected")
+    elif candidate.same_text:
+        notes.append("reads the same")
+    if candidate.errors:
+        notes.append(f"{candidate.errors} bad bytes")
+    return " — ".join([candidate.label, *notes])
+
+
 class EncodingDialog(QDialog):
     """Shows each guessed text file decoded several ways; the analyst picks one."""
 
@@ -80,10 +92,12 @@ class EncodingDialog(QDialog):
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
         self.preview.setObjectName("encodingPreview")
-        explain = QLabel("These files are not Unicode, so their encoding was guessed. Short "
-                         "texts are easy to misread (Western cp1252 often looks like Central "
-                         "European cp1250). Check the preview and pick another encoding if "
-                         "letters look wrong.")
+        explain = QLabel("These files are not Unicode, so their encoding was guessed from how "
+                         "plausibly each reading looks (letters of one script, no stray "
+                         "symbols). Short texts can read the same in several encodings, so "
+                         "a guess may be wrong. Every encoding considered is listed, the "
+                         "detected one first; check the preview and pick another if letters "
+                         "look wrong.")
         explain.setWordWrap(True)
         right = QVBoxLayout()
         right.addWidget(self.encoding)
@@ -113,10 +127,7 @@ class EncodingDialog(QDialog):
         self.encoding.blockSignals(True)
         self.encoding.clear()
         for candidate in self._files[path]:
-            note = " (detected)" if candidate.detected else ""
-            if candidate.errors:
-                note += f" ({candidate.errors} bad bytes)"
-            self.encoding.addItem(f"{candidate.label}{note}", candidate.encoding)
+            self.encoding.addItem(candidate_label(candidate), candidate.encoding)
         self.encoding.setCurrentIndex(max(0, self.encoding.findData(self._chosen[path])))
         self.encoding.blockSignals(False)
         self._show_preview()

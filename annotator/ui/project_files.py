@@ -5,6 +5,7 @@ a new version, a colleague's work, and the export dialog."""
 from __future__ import annotations
 
 import dataclasses
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog
 
 from annotator.domain.editing import with_span
 from annotator.domain.model import Claim
-from annotator.formats.problems import ImportProblem
+from annotator.formats.problems import ImportProblem, shorten
 from annotator.formats.registry import ImportOptions, default_registry
 from annotator.paths import PROJECT_SUFFIX
 from annotator.services.exports import ExportResult
@@ -228,13 +229,25 @@ class ProjectFiles(QObject):
         window.editor.commit_note()
         try:
             report = import_work(window.service, path)
-        except (ProjectError, ImportProblem) as error:
+        except (ProjectError, ImportProblem, OSError) as error:
             plain.fail(window, "Import failed", str(error))
+            return None
+        except Exception as error:      # a bug: the user is told, and its traceback reported
+            window.work_imported()      # what was stored before it is shown
+            plain.fail(window, "Import failed", "unexpected error "
+                       f"({type(error).__name__}: {shorten(str(error))})")
+            sys.excepthook(type(error), error, error.__traceback__)
             return None
         window.work_imported()
         details = "\n".join(str(p) for p in report.problems[:20])
-        plain.inform(window, "Work imported",
-                                report.summary() + (f"\n\n{details}" if details else ""))
+        more = len(report.problems) - 20
+        if more > 0:
+            details += f"\n… and {more} more"
+        message = report.summary() + (f"\n\n{details}" if details else "")
+        if report.problems:
+            plain.warn(window, "Work imported, some of it skipped", message)
+        else:
+            plain.inform(window, "Work imported", message)
         return report
 
     def show_export_dialog(self) -> ExportDialog | None:

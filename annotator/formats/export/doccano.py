@@ -19,12 +19,12 @@ way the unit is written on every line. Converting back::
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left
 from collections.abc import Iterable
 from typing import IO, Any
 
 from annotator.formats.export.label_studio import UNLABELLED
+from annotator.formats.export.streams import json_text
 
 OFFSET_UNITS = ("utf-16", "codepoint")
 
@@ -65,7 +65,7 @@ def line(document: dict[str, Any], claims: list[dict[str, Any]], *,
 def write_doccano(handle: IO[str], groups: Iterable[DocumentGroup], *,
                   span_label: str = "stance", offset_unit: str = "utf-16") -> int:
     """Write one JSON line per document. Returns the number of claims written."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = json_text
     claims = 0
     for document, records in groups:
         handle.write(encode(line(document, records, span_label=span_label,

@@ -27,12 +27,12 @@ description.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import IO, Any
 from xml.etree import ElementTree
 
 from annotator.domain.codebook import Codebook, Dimension
+from annotator.formats.export.streams import json_text
 
 #: The span label of a claim with no key in the span-label dimension. Codebook
 #: keys cannot contain parentheses, so it never clashes with one.
@@ -97,7 +97,7 @@ def write_tasks(handle: IO[str], groups: Iterable[DocumentGroup], *,
                 span_label: str = "stance") -> int:
     """Write a JSON array of tasks, one a line, streamed document by document.
     Returns the number of claims written."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = json_text
     tasks = claims = 0
     handle.write("[")
     for document, records in groups:

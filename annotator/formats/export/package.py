@@ -26,6 +26,7 @@ import io
 import json
 import time
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -34,7 +35,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.domain.codebook import Codebook, Dimension
+from annotator.formats import jsonl
 from annotator.formats.claims import RECORD_FIELDS
+from annotator.formats.export.streams import json_text
 from annotator.formats.problems import ImportProblem
 from annotator.review.tables import markdown_table, undefined_reasons
 
@@ -286,7 +289,7 @@ def _agreement_section(report: dict[str, Any]) -> list[str]:
 
 def _json_lines(handle: IO[str], records: Iterable[dict[str, Any]],
                 counter: Callable[[dict[str, Any]], None]) -> None:
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = json_text
     for record in records:
         handle.write(encode(record))
         handle.write("\n")
@@ -343,27 +346,18 @@ def write_zip(handle: IO[bytes], name: str, *args: Any) -> PackageStats:
 
 # Reading -------------------------------------------------------------------------------
 
-#: Longest JSONL line read (characters): a document of the largest size an
-#: import accepts (64 Mi code points), every one escaped. A longer line is
-#: refused rather than read into memory.
-MAX_LINE_CHARS = 2 * 64 * 1024 * 1024 + 1024 * 1024
+#: Most bytes a package's JSONL member may inflate to.
+MAX_MEMBER_BYTES = 4 * 1024 * jsonl.MiB
+#: Most bytes ``codebook.json`` may inflate to.
+MAX_CODEBOOK_BYTES = 16 * jsonl.MiB
+#: Largest inflated-to-compressed ratio of a member bigger than RATIO_FLOOR
+#: (JSON text compresses 3 to 20 times; a zip bomb thousands of times).
+MAX_RATIO = 200
+RATIO_FLOOR = jsonl.MiB
+#: What reading a damaged zip member raises.
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
+              ValueError)
 
-
-def jsonl_lines(handle: IO[str], where: str | Path,
-                limit: int = MAX_LINE_CHARS) -> Iterator[tuple[int, str]]:
-    """(line number, line) of a JSONL handle opened with ``newline="\\n"``,
-    blank lines skipped; a line longer than ``limit`` raises :class:`ImportProblem`."""
-    number = 0
-    while True:
-        line = handle.readline(limit + 2)
-        if not line:
-            return
-        number += 1
-        if len(line) - line.endswith("\n") > limit:
-            raise ImportProblem(where, f"line {number} is longer than {limit} characters; "
-                                "not an Annotator export")
-        if line.strip():
-            yield number, line
 
 def _zip_prefix(names: Iterable[str]) -> str | None:
     """The folder inside a zip that holds a package ("" for the root), or None."""
@@ -386,7 +380,7 @@ def is_package(path: str | Path) -> bool:
         try:
             with zipfile.ZipFile(path) as archive:
                 return _zip_prefix(archive.namelist()) is not None
-        except (OSError, zipfile.BadZipFile):
+        except ZIP_ERRORS:
             return False
     return False
 
@@ -403,7 +397,7 @@ class PackageReader:
         else:
             try:
                 self._zip = zipfile.ZipFile(self.path)
-            except (OSError, zipfile.BadZipFile) as error:
+            except ZIP_ERRORS as error:
                 raise ImportProblem(self.path, f"is not a readable zip file ({error})") from None
             prefix = _zip_prefix(self._zip.namelist())
             missing = [] if prefix is not None else [DOCUMENTS, CLAIMS]
@@ -432,23 +426,72 @@ class PackageReader:
             return f"{self._prefix}{name}" in self._zip.NameToInfo
         return (self.path / name).is_file()
 
+    def _limit(self, name: str) -> int:
+        return MAX_CODEBOOK_BYTES if name == CODEBOOK else MAX_MEMBER_BYTES
+
+    def _check_size(self, name: str) -> None:
+        """Refuse a member whose stated size is over its limit, or that inflates
+        like a zip bomb, before inflating a byte of it."""
+        limit = self._limit(name)
+        if self._zip is None:
+            return      # a folder's file: jsonl.open_bounded checks its size
+        info = self._zip.getinfo(f"{self._prefix}{name}")
+        if info.file_size > limit:
+            raise ImportProblem(self.where(name), f"inflates to {jsonl.size_text(info.file_size)}"
+                                f", more than the {jsonl.size_text(limit)} allowed; refused "
+                                "(it may be a zip bomb)")
+        if info.file_size > RATIO_FLOOR and \
+                info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ImportProblem(self.where(name), "inflates "
+                                f"{info.file_size // max(info.compress_size, 1):,} times "
+                                "its compressed size; refused (a zip bomb)")
+
     @contextmanager
-    def open(self, name: str) -> Iterator[IO[str]]:
-        if self._zip is not None:
-            with self._zip.open(f"{self._prefix}{name}") as raw, \
-                    io.TextIOWrapper(raw, encoding="utf-8-sig", newline="\n") as text:
-                yield text
-        else:
-            with open(self.path / name, encoding="utf-8-sig", newline="\n") as text:
-                yield text
+    def open(self, name: str) -> Iterator[IO[bytes]]:
+        """A member opened for reading bytes, refused (:class:`ImportProblem`)
+        when it is over its size limit; errors reading it become
+        :class:`ImportProblem` too."""
+        self._check_size(name)
+        where = self.where(name)
+        try:
+            if self._zip is not None:
+                handle: IO[bytes] = self._zip.open(f"{self._prefix}{name}")
+            elif (self.path / name).is_symlink():     # never read outside the package
+                raise ImportProblem(where, "is a link; a package's files must be in it")
+            else:
+                handle = jsonl.open_bounded(self.path / name, self._limit(name))
+            with handle:
+                yield handle
+        except ImportProblem:
+            raise
+        except ZIP_ERRORS as error:
+            raise ImportProblem(where, f"cannot be read ({error})") from None
 
-    def lines(self, name: str) -> Iterator[tuple[int, str]]:
-        """(line number, line) of a JSONL file, blank lines skipped. Lines end only
-        at ``\\n`` (JSON escapes line breaks inside strings)."""
+    def verify(self, name: str) -> None:
+        """Read a zip member through (its size is counted, its checksum checked)
+        without keeping it, so that a damaged one is refused before anything of
+        it is stored. (A folder's file is checked by its size.)"""
+        limit = self._limit(name)
         with self.open(name) as handle:
-            yield from jsonl_lines(handle, self.where(name))
+            if self._zip is None:
+                return
+            total = 0
+            while chunk := handle.read(jsonl.CHUNK):
+                total += len(chunk)
+                if total > limit:
+                    raise ImportProblem(self.where(name), f"holds more than "
+                                        f"{jsonl.size_text(limit)}; refused")
 
-    def read_text(self, name: str) -> str:
+    def records(self, name: str) -> Iterator[tuple[int, Any]]:
+        """(line number, record or :class:`~annotator.formats.jsonl.BadRecord`)
+        of a JSONL member (see :func:`annotator.formats.jsonl.read_records`)."""
         with self.open(name) as handle:
-            return handle.read()
+            yield from jsonl.read_records(
+                handle, self.where(name), max_bytes=self._limit(name),
+                max_line=jsonl.MAX_DOCUMENT_LINE_BYTES if name == DOCUMENTS else None)
 
+    def read_json(self, name: str) -> Any:
+        """A JSON member (the codebook), bounded and checked as a record is."""
+        with self.open(name) as handle:
+            data = jsonl.read_bounded(handle, self.where(name), self._limit(name))
+        return jsonl.parse_document(data.removeprefix(b"\xef\xbb\xbf"), self.where(name))

@@ -6,14 +6,48 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Iterable
-from typing import IO
+from typing import IO, Any
 
 from annotator.formats import claims as claim_format
 
+_STRICT = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every NaN and ±Infinity (not JSON) replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(item) for item in value]
+    return value
+
+
+def json_text(value: Any) -> str:
+    """``value`` as JSON (UTF-8 text, not escaped to ASCII) that every JSON
+    reader accepts: NaN and ±Infinity, which Python would write as the non-JSON
+    ``NaN`` and ``Infinity``, are written as ``null``. Every export encodes its
+    records with this."""
+    try:
+        return _STRICT(value)
+    except ValueError:      # a non-finite float somewhere (rare: checked only then)
+        return _STRICT(finite(value))
+
+
+def json_dumps(value: Any, **options: Any) -> str:
+    """:func:`json.dumps` with ``options`` (such as ``indent``) and the rules of
+    :func:`json_text`."""
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, **options)
+    except ValueError:
+        return json.dumps(finite(value), ensure_ascii=False, allow_nan=False, **options)
+
 
 def write_jsonl(handle: IO[str], records: Iterable[dict]) -> int:
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = json_text
     count = 0
     write = handle.write
     for record in records:

@@ -49,9 +49,10 @@ of them can be copied out and still be valid. Per the recommendation
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import IO, Any
+
+from annotator.formats.export.streams import json_text
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
@@ -125,7 +126,7 @@ def write_w3c(handle: IO[str], records: Iterable[dict[str, Any]], *,
               generator: dict[str, Any] | None = None, generated: str | None = None) -> int:
     """Write a JSON array of annotations, one per record, streamed: one
     annotation a line between ``[`` and ``]``. Returns the number written."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = json_text
     count = 0
     handle.write("[")
     for record in records:
