@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,7 +12,18 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import String, and_, case, false, func, literal, or_, select, type_coerce
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    delete,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session, aliased
 
 from annotator.domain.anchoring import reanchor
@@ -31,6 +43,7 @@ from annotator.domain.model import (
 from annotator.domain.review import claim_values
 from annotator.services.codebook import CodebookService
 from annotator.storage.database import Database, open_database
+from annotator.storage.errors import not_yours
 from annotator.storage.models import ClaimHistoryRow, ClaimRow, DocumentRow, SourceRow
 
 
@@ -117,6 +130,22 @@ def _fill(row: ClaimRow, claim: Claim) -> ClaimRow:
     row.stance = str(claim.stance) if claim.stance else None
     row.tags = list(claim.tags)
     return row
+
+
+def _name_key(name: str) -> str:
+    """A source name for sorting and matching: case and accents aside."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _source_named(session: Session, name: str) -> SourceRow | None:
+    """The source whose name equals ``name`` but for case (compared here: SQLite's
+    lower() knows only ASCII, PostgreSQL's all of Unicode)."""
+    wanted = name.casefold()
+    for source_id, stored in session.execute(select(SourceRow.id, SourceRow.name)):
+        if stored.casefold() == wanted:
+            return session.get(SourceRow, source_id)
+    return None
 
 
 def _claims_query():  # type: ignore[no-untyped-def]
@@ -437,7 +466,10 @@ class ProjectService:
             if row is None:
                 raise NotFoundError(f"no claim {claim_id}")
             claim = _claim(row, self._source_name(session, row.source_id))
-            session.delete(row)
+            session.expunge(row)
+            deleted = session.execute(delete(ClaimRow).where(ClaimRow.id == claim_id))
+            if deleted.rowcount != 1:      # type: ignore[attr-defined]
+                raise not_yours(self.database.where)
         return claim
 
     def merge_claims(self, claims: Iterable[Claim]) -> list[MergeResult]:
@@ -488,10 +520,11 @@ class ProjectService:
         counts = (select(ClaimRow.source_id, func.count().label("n"))
                   .group_by(ClaimRow.source_id).subquery())
         query = (select(SourceRow, func.coalesce(counts.c.n, 0))
-                 .outerjoin(counts, counts.c.source_id == SourceRow.id)
-                 .order_by(func.lower(SourceRow.name)))
+                 .outerjoin(counts, counts.c.source_id == SourceRow.id))
         with self.database.reading() as session:
-            return [SourceSummary(_source(row), n) for row, n in session.execute(query)]
+            found = [SourceSummary(_source(row), n) for row, n in session.execute(query)]
+        # Sorted here, not by the database: SQLite and a team server's collation differ.
+        return sorted(found, key=lambda s: (_name_key(s.source.name), s.source.name))
 
     def source(self, source_id: str) -> Source:
         with self.database.reading() as session:
@@ -503,8 +536,7 @@ class ProjectService:
     def source_named(self, name: str) -> Source | None:
         name = " ".join(name.split())
         with self.database.reading() as session:
-            row = session.scalar(select(SourceRow).where(
-                func.lower(SourceRow.name) == name.lower()))
+            row = _source_named(session, name)
             return None if row is None else _source(row)
 
     def add_source(self, source: Source) -> Source:
@@ -512,8 +544,7 @@ class ProjectService:
         if not source.name:
             raise ValueError("a source needs a name")
         with self.database.writing() as session:
-            row = session.scalar(select(SourceRow).where(
-                func.lower(SourceRow.name) == source.name.lower()))
+            row = _source_named(session, source.name)
             if row is not None:
                 return _source(row)
             session.add(SourceRow(id=source.id, name=source.name, kind=source.kind,
