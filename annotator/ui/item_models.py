@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_left
 from collections.abc import Callable
+from itertools import islice
+from operator import le
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -216,8 +218,11 @@ class ClaimTableModel(QAbstractTableModel):
 
     def set_claims(self, claims: list[Claim]) -> None:
         self.beginResetModel()
-        self._claims = sorted(claims, key=self._key)
-        self._keys = [self._key(c) for c in self._claims]
+        self._claims = list(claims)
+        self._keys = [(c.start, c.end, c.id) for c in self._claims]
+        if not all(map(le, self._keys, islice(self._keys, 1, None))):   # mostly in order
+            self._claims.sort(key=self._key)
+            self._keys.sort()
         self._by_id = {c.id: c for c in self._claims}
         self.endResetModel()
 

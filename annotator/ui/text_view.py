@@ -68,6 +68,7 @@ class ClaimTextView(QPlainTextEdit):
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
         self.setFont(font)
         self.document().setDocumentMargin(12)
+        self.document().setUndoRedoEnabled(False)   # read-only: nothing to undo
         self.viewport().setMouseTracking(True)
         self._document: Document | None = None
         self._map = OffsetMap("")
@@ -95,7 +96,11 @@ class ClaimTextView(QPlainTextEdit):
         self._claims = {claim.id: claim for claim in claims}
         self._index = SpanIndex((c.start, c.end, c.id) for c in claims)
         self._current = None
-        self.setPlainText(self._map.display_text)
+        # The document's own setPlainText: the widget's would also give every
+        # character the insertion format, a second pass over a 5 MB text.
+        text = self.document()
+        text.setPlainText(self._map.display_text)
+        self.setTextCursor(QTextCursor(text))     # at the start, as setPlainText leaves it
 
     def set_claims(self, claims: list[Claim]) -> None:
         """Replace the claims shown over the same text (after a relabelling)."""
