@@ -5,18 +5,20 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import String, and_, case, false, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from annotator.domain.anchoring import reanchor
 from annotator.domain.codebook import Codebook
+from annotator.domain.lazy_claims import LazyClaims
 from annotator.domain.model import (
     CONTEXT_CHARS,
     DOCUMENT_STATUSES,
@@ -90,16 +92,16 @@ def _tags(value: object) -> tuple[str, ...]:
     return tuple(json.loads(value) if isinstance(value, str) else value)  # type: ignore[arg-type]
 
 
-def _claims_from_rows(rows: list, document_id: str, text: str | None,  # type: ignore[type-arg]
-                      sources: dict[str, str]) -> list[Claim]:
-    """Claims from rows of :data:`_FAST_COLUMNS` (then the context columns when
-    ``text`` is None; with ``text``, quote and context are cut from it); ``sources``
-    names the sources by id. One tight loop: a document may hold 10,000 claims."""
+def _claim_maker(document_id: str, text: str | None,
+                 sources: dict[str, str]) -> Callable[[Sequence[Any]], Claim]:
+    """Makes a claim from a row of :data:`_FAST_COLUMNS` (then the context columns
+    when ``text`` is None; with ``text``, quote and context are cut from it);
+    ``sources`` names the sources by id. Kept tight: a document may hold 10,000
+    claims."""
     n = CONTEXT_CHARS
     stamp = _timestamp
-    claims: list[Claim] = []
-    append = claims.append
-    for row in rows:
+
+    def make(row: Sequence[Any]) -> Claim:
         (key, start, end, proposition, stance, reliability, credibility, note, tags,
          annotator, created, updated, claim_type, source_id, likelihood, confidence,
          version) = row[:17]
@@ -109,13 +111,13 @@ def _claims_from_rows(rows: list, document_id: str, text: str | None,  # type: i
             quote, prefix, suffix = (text[start:end], text[start - n if start > n else 0:start],
                                      text[end:end + n])
         created_at = stamp(created)
-        append(Claim(key, document_id, start, end, quote, prefix, suffix, proposition, stance,
+        return Claim(key, document_id, start, end, quote, prefix, suffix, proposition, stance,
                      reliability, credibility, note, () if tags == "[]" else _tags(tags),
-                     annotator, created_at,
-                     created_at if updated == created else stamp(updated),
+                     annotator, created_at, created_at if updated == created else stamp(updated),
                      claim_type, source_id, sources.get(source_id) or "" if source_id else "",
-                     likelihood, confidence, version))
-    return claims
+                     likelihood, confidence, version)
+
+    return make
 
 
 def _source(row: SourceRow) -> Source:
@@ -371,10 +373,23 @@ class ProjectService:
     # Claims ------------------------------------------------------------------
 
     def claims(self, document_id: str, text: str | None = None) -> list[Claim]:
-        """A document's claims in text order. Read with Core rather than the ORM:
-        opening a document with 10,000 claims must stay quick. Given the document's
-        ``text``, quotes and context are cut from it instead of read (they are
-        equal by construction: every write checks the quote against the text)."""
+        """A document's claims in text order. Given the document's ``text``, quotes
+        and context are cut from it instead of read (they are equal by construction:
+        every write checks the quote against the text)."""
+        rows, make = self._claim_rows(document_id, text)
+        return [make(row) for row in rows]
+
+    def claims_lazily(self, document_id: str, text: str) -> LazyClaims:
+        """:meth:`claims`, each claim made only when first used (opening a document
+        with 10,000 claims shows a few dozen)."""
+        rows, make = self._claim_rows(document_id, text)
+        return LazyClaims(rows, _FAST_COLUMNS, make)
+
+    def _claim_rows(self, document_id: str, text: str | None,
+                    ) -> tuple[list[Sequence[Any]], Callable[[Sequence[Any]], Claim]]:
+        """The rows of a document's claims in text order, and what makes a claim of
+        one. Read with Core rather than the ORM: opening a document with 10,000
+        claims must stay quick."""
         table = ClaimRow.__table__
         raw = self.database.is_sqlite
         names = _FAST_COLUMNS + (() if text is not None else _CONTEXT_COLUMNS)
@@ -387,11 +402,11 @@ class ProjectService:
             .order_by(table.c.start)
         with self.database.reading() as session:
             connection = session.connection()
-            rows = connection.execute(query).all()   # Core: no ORM row loading
+            rows: list[Sequence[Any]] = list(connection.execute(query).all())   # Core: no ORM
             sources = dict(connection.execute(select(SourceRow.id, SourceRow.name)).all()) \
                 if any(row[13] is not None for row in rows) else {}
         rows.sort(key=itemgetter(1, 2, 0))
-        return _claims_from_rows(rows, document_id, text, sources)
+        return rows, _claim_maker(document_id, text, sources)
 
     def claim(self, claim_id: str) -> Claim:
         with self.database.reading() as session:

@@ -9,7 +9,7 @@ the viewer and the claims table.
 from __future__ import annotations
 
 from collections import Counter
-from operator import attrgetter
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.codebook import Codebook, Dimension
+from annotator.domain.lazy_claims import values_of
 from annotator.domain.model import Claim
 from annotator.domain.wording import plural
 from annotator.ui.claim_editor import swatch
@@ -167,11 +168,11 @@ class LegendPanel(QWidget):
         key = claim_key(claim, self.dimension)
         return (NOT_LABELLED if key is None else key) not in hidden
 
-    def update_counts(self, claims: list[Claim]) -> None:
+    def update_counts(self, claims: Sequence[Claim]) -> None:
         """Count the document's claims per label (on opening a document)."""
         # Counted per distinct value (a document may hold 10,000 claims, with a few
         # values): the same keys as claim_key and shows give, claim by claim.
-        values = Counter(map(attrgetter(self.dimension.value), claims))
+        values = Counter(values_of(claims, self.dimension.value))
         hidden = self._hidden()
         self._counts = Counter()
         self._shown_count = 0
