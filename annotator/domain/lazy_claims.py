@@ -63,6 +63,10 @@ class LazyClaims(Sequence[Claim]):
     def __repr__(self) -> str:
         return f"LazyClaims({len(self)} claims)"
 
+    def made(self) -> int:
+        """How many of the claims have been made so far."""
+        return len(self._made) - self._made.count(None)
+
     def spans(self) -> list[tuple[int, int, str]]:
         """``(start, end, id)`` of every claim, in order, without making claims."""
         s, e, k = self._columns["start"], self._columns["end"], self._columns["id"]
