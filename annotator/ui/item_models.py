@@ -200,6 +200,9 @@ class ClaimTableModel(QAbstractTableModel):
         "Start": lambda c: c.start,
     }
 
+    _ROLES: ClassVar[frozenset[int]] = frozenset({
+        _DISPLAY, SORT_ROLE, _TOOLTIP, Qt.ItemDataRole.DecorationRole, ID_ROLE})
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         #: Per row, its claim, or (claims given lazily) its index in ``_source``
@@ -267,7 +270,8 @@ class ClaimTableModel(QAbstractTableModel):
         return "\n".join(parts) or None
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
+        # A painted cell is asked for a dozen roles; most get None, at once.
+        if role not in self._ROLES or not index.isValid():
             return None
         claim = self.claim_at(index.row())
         column = self.HEADERS[index.column()]
