@@ -316,7 +316,7 @@ SWITCH_PHASE_LABELS: dict[str, str] = {
     "key_event": "key event (show_document runs)",
     "show_document_total": "  show_document",
     "db_document": "    service.document (db)",
-    "db_claims": "    service.claims (db)",
+    "db_claims": "    service.claims_lazily (db)",
     "view_set_document": "    view.set_document",
     "claims_table": "    claims.set_claims (table)",
     "until_first_paint": "then until first paint",
