@@ -24,7 +24,7 @@ class LazyClaims(Sequence[Claim]):
     ``columns`` names the fields of a row (Claim field names); it must hold ``id``,
     ``start`` and ``end``. The rows must be in text order already."""
 
-    __slots__ = ("_columns", "_made", "_make", "_rows")
+    __slots__ = ("_columns", "_made", "_make", "_rows", "_spans")
 
     def __init__(self, rows: list[Row], columns: Sequence[str],
                  make: Callable[[Row], Claim]) -> None:
@@ -32,6 +32,7 @@ class LazyClaims(Sequence[Claim]):
         self._columns = {name: i for i, name in enumerate(columns)}
         self._make = make
         self._made: list[Claim | None] = [None] * len(rows)
+        self._spans: list[tuple[int, int, str]] | None = None
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -68,9 +69,12 @@ class LazyClaims(Sequence[Claim]):
         return len(self._made) - self._made.count(None)
 
     def spans(self) -> list[tuple[int, int, str]]:
-        """``(start, end, id)`` of every claim, in order, without making claims."""
-        s, e, k = self._columns["start"], self._columns["end"], self._columns["id"]
-        return [(row[s], row[e], row[k]) for row in self._rows]
+        """``(start, end, id)`` of every claim, in order, without making claims
+        (worked out once; a copy each time, for the caller to keep)."""
+        if self._spans is None:
+            s, e, k = self._columns["start"], self._columns["end"], self._columns["id"]
+            self._spans = [(row[s], row[e], row[k]) for row in self._rows]
+        return list(self._spans)
 
     def values(self, field: str) -> list[Any]:
         """The stored value of ``field`` for every claim (as the claim would hold it)."""
