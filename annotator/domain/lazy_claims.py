@@ -27,12 +27,14 @@ class LazyClaims(Sequence[Claim]):
     __slots__ = ("_columns", "_made", "_make", "_rows", "_spans")
 
     def __init__(self, rows: list[Row], columns: Sequence[str],
-                 make: Callable[[Row], Claim]) -> None:
+                 make: Callable[[Row], Claim],
+                 spans: list[tuple[int, int, str]] | None = None) -> None:
         self._rows = rows
         self._columns = {name: i for i, name in enumerate(columns)}
         self._make = make
         self._made: list[Claim | None] = [None] * len(rows)
-        self._spans: list[tuple[int, int, str]] | None = None
+        #: ``(start, end, id)`` per row, when the caller has them at hand.
+        self._spans = spans
 
     def __len__(self) -> int:
         return len(self._rows)
