@@ -405,7 +405,7 @@ class ProjectService:
             connection = session.connection()
             rows: list[Sequence[Any]] = list(connection.execute(query).all())   # Core: no ORM
             sources = dict(connection.execute(select(SourceRow.id, SourceRow.name)).all()) \
-                if any(row[13] is not None for row in rows) else {}
+                if any(map(itemgetter(13), rows)) else {}   # source_id
         spans = list(map(itemgetter(1, 2, 0), rows))
         if not all(map(le, spans, islice(spans, 1, None))):   # claims sharing a start
             rows.sort(key=itemgetter(1, 2, 0))
