@@ -231,3 +231,43 @@ def test_source_names_match_and_sort_alike_on_every_backend(service):
     assert service.source_named("ØRESUND  tidende").name == "Øresund Tidende"
     assert [s.source.name for s in service.sources()] == [
         "Agence", "bbc", "Élysée", "zeit", "Øresund Tidende"]
+
+
+def test_claims_read_lazily_equal_the_stored_ones(tmp_path):
+    """Opening a document reads its claims lazily: the same claims, in the same
+    text order (ties on start broken by end, then id), sources named; spans and
+    label values come from the rows, and a claim is made only when used."""
+    from annotator.domain.lazy_claims import ClaimMap, LazyClaims, spans_of, values_of
+    from annotator.domain.model import Source
+
+    text = "Intro 👇 then 深度求素 and more text, " * 30
+    service = ProjectService.open(tmp_path / "p.sqlite", create=True)
+    try:
+        document = service.add_document(Document.from_text(text, title="t")).document
+        source = service.add_source(Source.new("Ministry"))
+        made = []
+        for i, start in enumerate(range(0, len(text) - 20, 29)):
+            for end in (start + 15, start + 9):   # same start: the shorter one first
+                made.append(Claim.new(document, start, end, annotator="a", tags=("x", "y"),
+                                      note="n", stance=Stance.SUPPORTS.value if i % 2 else None,
+                                      source_id=source.id if i % 3 == 0 else None))
+        service.add_claims(reversed(made))
+        eager = service.claims(document.id)
+        lazy = service.claims_lazily(document.id, document.text)
+        assert isinstance(lazy, LazyClaims) and len(lazy) == len(made) == len(eager)
+        assert spans_of(lazy) == [(c.start, c.end, c.id) for c in eager]
+        assert spans_of(lazy) == sorted(spans_of(lazy))
+        assert values_of(lazy, "stance") == [c.stance for c in eager]
+        assert lazy.made() == 0
+        assert lazy[5] == eager[5] and lazy[5] is lazy[5] and lazy.made() == 1
+        assert lazy[-1] == eager[-1] and lazy[2:4] == eager[2:4]
+        assert {c.source_name for c in eager if c.source_id} == {"Ministry"}
+        assert list(lazy) == eager == lazy
+        by_id = ClaimMap(service.claims_lazily(document.id, document.text))
+        assert len(by_id) == len(eager) and eager[7].id in by_id
+        assert by_id[eager[7].id] == eager[7] and by_id.get("nope") is None
+        by_id[eager[7].id] = eager[8]
+        assert by_id.pop(eager[7].id) == eager[8] and eager[7].id not in by_id
+        assert by_id.pop(eager[7].id) is None
+    finally:
+        service.close()
