@@ -4,7 +4,9 @@ Expected problems (a missing file, a bad format, an unknown or locked project,
 an output that would overwrite a project) are printed to stderr as one line and
 give exit code 2; no traceback. A command that did its work but left some of it
 out (files that failed to import, claims an export refused) lists each on
-stderr and gives exit code 1.
+stderr and gives exit code 1. An unexpected error (a bug) writes its traceback
+to the log (:mod:`annotator.logs`) and one line naming the log to stderr: exit
+code 3.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from annotator import __version__
+from annotator import __version__, logs
 from annotator.domain.codebook import Dimension
 from annotator.formats.atomic import ProtectedFileError, atomic_write, protected_reason
 from annotator.formats.export.package import is_package
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import ImportOptions
 from annotator.formats.text import short_label, text_codec
+from annotator.paths import PROJECT_SUFFIX
 from annotator.review import JACCARD, MEASURES, Matching
 from annotator.review.agreement import MISSING, UNJUDGEABLE_TREATMENTS
 from annotator.review.tables import text_table
@@ -37,6 +40,8 @@ from annotator.storage.errors import ProjectError
 
 EXIT_USER_ERROR = 2
 EXIT_PARTIAL = 1
+EXIT_BUG = 3
+COMMANDS = ("gui", "import", "import-annotations", "agreement", "export")
 
 
 class UserError(Exception):
@@ -356,8 +361,27 @@ def _run_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def _file_argument(argv: Sequence[str]) -> list[str]:
+    """``annotator FILE.annotator.sqlite`` (how a file manager opens a project, from
+    the .desktop file's ``%f``) means ``annotator --project FILE.annotator.sqlite``."""
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in ("--project", "--wait"):
+            i += 2
+            continue
+        if arg.startswith("-") or arg in COMMANDS:
+            return args
+        if arg.lower().endswith(PROJECT_SUFFIX):
+            return [*args[:i], "--project", arg, *args[i + 1:]]
+        return args
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser().parse_args(_file_argument(argv))
     try:
         if args.command in (None, "gui"):
             from annotator.ui.app import run_gui
@@ -371,3 +395,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: its traceback goes to the log, one line here
+        log = logs.configure()
+        logs.log_unexpected(type(error), error, error.__traceback__,
+                            "command: annotator " + " ".join(argv))
+        where = f"the details are in {log}" if log is not None else "no log could be written"
+        text = " ".join(str(error).split())
+        print(f"annotator: unexpected error ({type(error).__name__}: {text}); {where}",
+              file=sys.stderr)
+        return EXIT_BUG
