@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -33,6 +33,23 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     return app  # type: ignore[return-value]
+
+
+class FileOpener(QObject):
+    """Opens a project the system hands over as a :class:`QFileOpenEvent`: how macOS
+    opens a double-clicked file (elsewhere it is a command-line argument)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen:
+            path = event.file()  # type: ignore[attr-defined]
+            if path:
+                self._window.open_project(path)
+            return True
+        return super().eventFilter(watched, event)
 
 
 def first_project(requested: str | None, settings: UiSettings,
@@ -108,4 +125,5 @@ def _run(app: QApplication, project: str | None) -> int:
     window = MainWindow(settings)
     window.set_service(service, locks[0] if locks else None)
     window.show()
+    app.installEventFilter(FileOpener(window))
     return app.exec()
