@@ -41,7 +41,7 @@ def test_desktop_file_launches_the_app_on_a_project() -> None:
     assert entry["Categories"].endswith(";") and entry["MimeType"].endswith(";")
     # The icon it names is the app's own, installed under that name by build.sh.
     assert (ROOT / "resources" / "icons" / "annotator.svg").exists()
-    assert f'"$prefix/share/icons/hicolor/scalable/apps/$ID.svg"' in (
+    assert '"$prefix/share/icons/hicolor/scalable/apps/$ID.svg"' in (
         ROOT / "packaging" / "build.sh").read_text(encoding="utf-8")
 
 
