@@ -17,14 +17,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from annotator import __version__, logs
+from annotator import __version__
 from annotator.domain.codebook import Dimension
 from annotator.formats.atomic import ProtectedFileError, atomic_write, protected_reason
 from annotator.formats.export.package import is_package
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import ImportOptions
 from annotator.formats.text import short_label, text_codec
-from annotator.paths import PROJECT_SUFFIX
 from annotator.review import JACCARD, MEASURES, Matching
 from annotator.review.agreement import MISSING, UNJUDGEABLE_TREATMENTS
 from annotator.review.tables import text_table
@@ -40,8 +39,6 @@ from annotator.storage.errors import ProjectError
 
 EXIT_USER_ERROR = 2
 EXIT_PARTIAL = 1
-EXIT_BUG = 3
-COMMANDS = ("gui", "import", "import-annotations", "agreement", "export")
 
 
 class UserError(Exception):
@@ -361,27 +358,11 @@ def _run_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
-def _file_argument(argv: Sequence[str]) -> list[str]:
-    """``annotator FILE.annotator.sqlite`` (how a file manager opens a project, from
-    the .desktop file's ``%f``) means ``annotator --project FILE.annotator.sqlite``."""
-    args = list(argv)
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg in ("--project", "--wait"):
-            i += 2
-            continue
-        if arg.startswith("-") or arg in COMMANDS:
-            return args
-        if arg.lower().endswith(PROJECT_SUFFIX):
-            return [*args[:i], "--project", arg, *args[i + 1:]]
-        return args
-    return args
-
-
 def main(argv: Sequence[str] | None = None) -> int:
+    from annotator.cli import launch
+
     argv = sys.argv[1:] if argv is None else argv
-    args = _parser().parse_args(_file_argument(argv))
+    args = _parser().parse_args(launch.file_argument(argv))
     try:
         if args.command in (None, "gui"):
             from annotator.ui.app import run_gui
@@ -396,11 +377,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # a bug: its traceback goes to the log, one line here
-        log = logs.configure()
-        logs.log_unexpected(type(error), error, error.__traceback__,
-                            "command: annotator " + " ".join(argv))
-        where = f"the details are in {log}" if log is not None else "no log could be written"
-        text = " ".join(str(error).split())
-        print(f"annotator: unexpected error ({type(error).__name__}: {text}); {where}",
-              file=sys.stderr)
-        return EXIT_BUG
+        return launch.report_bug(error, argv)

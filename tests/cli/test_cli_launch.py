@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from annotator import about, logs
+from annotator.cli import launch
 from annotator.cli import main as cli
 from annotator.services.project import ProjectService
 from annotator.storage.lock import read_holder
@@ -29,7 +30,7 @@ from annotator.storage.lock import read_holder
     (["notes.txt"], ["notes.txt"]),
 ])
 def test_a_project_file_argument_means_project(argv: list[str], expected: list[str]) -> None:
-    assert cli._file_argument(argv) == expected
+    assert launch.file_argument(argv) == expected
 
 
 def test_a_file_that_is_not_a_project_is_refused_by_argparse(capsys) -> None:
@@ -80,7 +81,7 @@ def test_an_unexpected_error_is_logged_and_told_in_one_line(
 
     monkeypatch.setattr(cli, "_run_agreement", broken)
     code = cli.main(["agreement", "--project", str(tmp_path / "p.annotator.sqlite")])
-    assert code == cli.EXIT_BUG == 3
+    assert code == launch.EXIT_BUG == 3
     err = capsys.readouterr().err.splitlines()
     assert err == ["annotator: unexpected error (ZeroDivisionError: division by zero in "
                    f"kappa); the details are in {about.log_file()}"]
