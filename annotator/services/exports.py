@@ -57,11 +57,13 @@ from annotator.formats.atomic import (
     atomic_path,
     atomic_write,
     protected_reason,
+    remove_stale_parts,
 )
 from annotator.formats.export import doccano, label_studio, package, parquet, w3c
 from annotator.formats.export.files import FolderInTheWay, atomic_directory
 from annotator.formats.export.safety import RefusedClaim, check_quote, without_paths
 from annotator.formats.export.streams import json_dumps, json_text, write_csv, write_jsonl
+from annotator.paths import no_room_reason
 from annotator.services.codebook import CodebookService
 from annotator.services.export_scope import (
     ExportCancelled,
@@ -129,6 +131,9 @@ class ExportResult:
     files: list[Path] = field(default_factory=list)
     #: Claims left out because their stored quote is not their document's text.
     refused: list[RefusedClaim] = field(default_factory=list)
+    #: Partial files that exports killed before they finished had left in the
+    #: target's folder, removed before this one started.
+    cleaned: list[Path] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = []
@@ -141,6 +146,11 @@ class ExportResult:
             many = len(self.refused) != 1
             text += (f"; refused {len(self.refused)} claim{'s' if many else ''} whose quote "
                      f"{'do' if many else 'does'} not match the document text")
+        if self.cleaned:
+            many = len(self.cleaned) != 1
+            text += (f"; removed {len(self.cleaned)} partial file{'s' if many else ''} "
+                     f"left by an interrupted export ({', '.join(p.name for p in self.cleaned[:3])}"
+                     f"{', …' if len(self.cleaned) > 3 else ''})")
         return text
 
 
@@ -558,8 +568,10 @@ def export(service: ProjectService, fmt: str, out: str | Path,
     and ``cancel`` (polled every few hundred records) are for a window's
     progress bar; a cancelled export raises :class:`ExportCancelled` and leaves
     the target as it was. Raises :class:`ExportError` for what the user can fix
-    (a target that is a project, scope, options, pyarrow missing) and
-    ``OSError`` for files that cannot be written. Claims whose stored quote is
+    (a target that is a project, scope, options, pyarrow missing, and a file that
+    cannot be written, naming the target and why: a full disk, a file-size
+    limit). Partial files that killed exports left in the target's folder are
+    removed first (:attr:`ExportResult.cleaned`). Claims whose stored quote is
     not their text are left out and listed in :attr:`ExportResult.refused`.
     """
     fmt = normalise_format(fmt)
@@ -573,7 +585,26 @@ def export(service: ProjectService, fmt: str, out: str | Path,
     _check_options(options)
     if fmt == "parquet" and not parquet.available():
         raise ExportError(parquet.INSTALL_HINT)
-    result = ExportResult(fmt, out, files=[out])
+    result = ExportResult(fmt, out, files=[out], cleaned=remove_stale_parts(out.parent))
+    try:
+        _write(service, fmt, out, scope, options, codebook, result, progress, cancel)
+    except (ExportError, FolderInTheWay, ProtectedFileError):
+        raise
+    except OSError as error:
+        raise ExportError(write_problem(out, error)) from error
+    return result
+
+
+def write_problem(out: str | Path, error: OSError) -> str:
+    """Why writing the export ``out`` failed, naming it (not the project, which is
+    only read): a full disk, a file-size limit, or the system's reason."""
+    reason = no_room_reason(Path(out).parent, error.errno) or error.strerror or str(error)
+    return f"{out}: could not be written: {reason}"
+
+
+def _write(service: ProjectService, fmt: str, out: Path, scope: ExportScope,
+           options: ExportOptions, codebook: Codebook, result: ExportResult,
+           progress: ProgressCallback | None, cancel: Callable[[], bool] | None) -> None:
     with _snapshot(service) as conn:
         claims_total, documents_total, _ = (_count(conn, scope) if progress is not None
                                             else (0, 0, 0))
@@ -582,13 +613,13 @@ def export(service: ProjectService, fmt: str, out: str | Path,
             with atomic_write(out, newline="\n") as handle:
                 result.documents = write_jsonl(
                     handle, _watched(documents, documents_total, progress, cancel))
-            return result
+            return
         claims = _watched(_claim_records(conn, scope, refused=result.refused), claims_total,
                           progress, cancel)
         if fmt == "package":
             stats = _write_package(service, conn, scope, documents, claims, codebook, out)
             result.claims, result.documents = stats.claims, stats.documents
-            return result
+            return
         if fmt in ("label-studio", "doccano"):
             groups = _counting(_groups(documents, claims), result)
             with atomic_write(out, newline="\n") as handle:
@@ -623,7 +654,6 @@ def export(service: ProjectService, fmt: str, out: str | Path,
         with atomic_write(config_file, newline="\n") as handle:
             handle.write(label_studio.label_config(codebook, options.span_label))
         result.files.append(config_file)
-    return result
 
 
 def _counting(groups: Iterator[tuple[dict, list[dict]]],

@@ -455,7 +455,7 @@ def import_project(service: ProjectService, path: str | Path) -> DatasetImportRe
         except (sqlite3.Error, OSError) as error:
             raise ImportProblem(path, f"cannot be read ({error})") from None
         try:
-            colleague = ProjectService.open(copy)
+            colleague = ProjectService.open(copy, back_up=False)     # a temporary copy
         except ProjectError as error:
             raise ImportProblem(path, str(error).replace(str(copy), "").strip(": ")) from None
         try:

@@ -190,9 +190,14 @@ class ProjectService:
 
     @classmethod
     def open(cls, location: str | Path, *, create: bool = False,
-             busy_timeout: float | None = None) -> ProjectService:
+             busy_timeout: float | None = None, read_only: bool = False,
+             back_up: bool = True) -> ProjectService:
+        """Open the project at ``location``; ``read_only`` for work that only reads
+        it, ``back_up=False`` for a temporary copy, which needs no backup before a
+        schema upgrade (see :func:`~annotator.storage.database.open_database`)."""
         kwargs = {} if busy_timeout is None else {"busy_timeout": busy_timeout}
-        return cls(open_database(location, create=create, **kwargs))
+        return cls(open_database(location, create=create, read_only=read_only,
+                                 back_up=back_up, **kwargs))
 
     @property
     def location(self) -> str:

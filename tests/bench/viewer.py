@@ -76,6 +76,7 @@ from annotator.domain.labels import Stance
 from annotator.domain.model import Claim, Document
 from annotator.paths import seeds_dir
 from annotator.services.project import ProjectService
+from annotator.storage.backup import BACKUP_DIR_ENV
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
 
@@ -771,6 +772,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.dir:
         Path(args.dir).mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="annotator-bench-", dir=args.dir))
+    # Closing the window backs its project up: into the work folder, not the user's.
+    os.environ[BACKUP_DIR_ENV] = str(workdir / "backups")
     try:
         with ErrorCounter() as errors:
             result = run(config, workdir, args.nav_budget)

@@ -486,13 +486,17 @@ def test_a_file_of_garbage_makes_a_bounded_report(monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_disk_full_from_the_start_fails_the_import(tmp_path: Path) -> None:
-    from annotator.storage.errors import DiskFullError
     note = tmp_path / "note.txt"
     note.write_text("Words. " * 40_000, encoding="utf-8")
     service = _fresh(tmp_path)
     try:
         _fill_disk_after(service, 0)
-        with pytest.raises(DiskFullError, match="disk is full"):
-            import_files(service, [note])
+        report = import_files(service, [note])
     finally:
         service.close()
+    # Nothing could be stored: the one file failed with the reason, and the
+    # report says why the import stopped (the CLI turns that into exit 2).
+    assert [r.status for r in report.results] == [FileStatus.FAILED]
+    assert "disk is full" in report.results[0].reason
+    assert "disk is full" in report.stopped
+    assert _documents_of(tmp_path / "fresh.annotator.sqlite") == 0
