@@ -4,7 +4,9 @@ Expected problems (a missing file, a bad format, an unknown or locked project,
 an output that would overwrite a project) are printed to stderr as one line and
 give exit code 2; no traceback. A command that did its work but left some of it
 out (files that failed to import, claims an export refused) lists each on
-stderr and gives exit code 1.
+stderr and gives exit code 1. An unexpected error (a bug) writes its traceback
+to the log (:mod:`annotator.logs`) and one line naming the log to stderr: exit
+code 3.
 """
 
 from __future__ import annotations
@@ -481,7 +483,10 @@ def _damage_hint(error: DamagedProjectError) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    from annotator.cli import launch
+
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser().parse_args(launch.file_argument(argv))
     try:
         if args.command in (None, "gui"):
             from annotator.ui.app import run_gui
@@ -503,3 +508,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: its traceback goes to the log, one line here
+        return launch.report_bug(error, argv)
