@@ -118,9 +118,11 @@ class SearchService:
     def has_index(self) -> bool:
         with self.database.reading() as session:
             if self.database.is_sqlite:
+                # The table, kept in step by its triggers (see database._unhook_search_index).
                 return session.execute(sql(
-                    "SELECT COUNT(*) FROM sqlite_master WHERE name = 'search_documents'"
-                )).scalar() == 1
+                    "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('search_documents', "
+                    "'search_documents_insert', 'search_claims_update', 'search_sources_delete')"
+                )).scalar() == 4
             return session.execute(sql(
                 "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'ix_documents_search'"
             )).scalar() == 1

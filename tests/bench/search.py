@@ -21,8 +21,8 @@ from annotator.domain.model import Claim, Document
 from annotator.services.project import ProjectService
 from annotator.services.search import SearchService
 
-WORDS = ("inflation rates prices market minister said report growth bank policy "
-         "東京 都知事 цены рынок données économie").split()
+WORDS = ("inflation", "rates", "prices", "market", "minister", "said", "report", "growth",
+         "bank", "policy", "東京", "都知事", "цены", "рынок", "données", "économie")
 QUERIES = ("zanzibar", "quarterly zanzibar", "ministerial", "都知事は述べた", '"prices market"')
 
 

@@ -245,3 +245,28 @@ def test_any_text_is_a_query(project, query: str) -> None:
     for result in _search(service, query):
         text = service.document(result.document_id).text
         assert 0 <= result.start <= result.end <= len(text)
+
+
+def test_an_sqlite_too_old_for_the_index_drops_its_triggers_and_still_searches(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project indexed elsewhere, opened where SQLite lacks the trigram tokenizer
+    (< 3.34): writes must not go through the index's triggers."""
+    path = tmp_path / "p.sqlite"
+    shutil.copyfile(FIXTURES / "schema_0005.sqlite", path)
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    service = ProjectService.open(path)
+    try:
+        document = service.document("doc-ja")
+        service.add_claim(Claim.new(document, 0, 2, annotator="carol", note="Zanzibar memo"))
+        search = SearchService(service.database)
+        assert not search.has_index()
+        assert [r.field for r in search.search("zanzibar")] == ["note"]
+    finally:
+        service.close()
+    monkeypatch.undo()
+    service = ProjectService.open(path)          # the stale index is not used again
+    try:
+        assert not SearchService(service.database).has_index()
+        assert [r.field for r in SearchService(service.database).search("zanzibar")] == ["note"]
+    finally:
+        service.close()
