@@ -39,7 +39,9 @@ class SearchFilters:
     text counts when it lies in such a claim); statuses to documents; the dates
     (inclusive, UTC) to claims made, or documents imported, in the range."""
 
-    labels: tuple[str, ...] = ()          # label keys of any dimension (stance, type, ...)
+    #: Label keys (``supports``) or, to tell apart equal keys of two dimensions,
+    #: ``dimension:key`` (``stance:supports``, ``claim_type:quantity``).
+    labels: tuple[str, ...] = ()
     analysts: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()         # source ids or names
     statuses: tuple[str, ...] = ()        # new, in_progress, done
@@ -86,6 +88,11 @@ class _Claim:
     note: str = ""
     tags: list[str] = field(default_factory=list)
 
+    def label_names(self) -> set[str]:
+        keys = [(dimension, key) for dimension, key in zip(_LABELS, self.labels, strict=True)
+                if key is not None]
+        return {key for _, key in keys} | {f"{dimension}:{key}" for dimension, key in keys}
+
 
 def _snippet(text: str, start: int, end: int) -> tuple[str, int, int]:
     left = max(0, start - CONTEXT)
@@ -127,20 +134,24 @@ class SearchService:
                 "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'ix_documents_search'"
             )).scalar() == 1
 
-    def _candidates(self, table: str, t: str, query: SearchQuery) -> str:
-        """SQL narrowing ``table`` (as ``t``) to rows that may match, or ''."""
+    def _candidates(self, table: str, t: str, query: SearchQuery,
+                    params: dict[str, Any]) -> str:
+        """SQL narrowing ``table`` (as ``t``) to rows that may match (its
+        parameters added to ``params``), or '' to read every row."""
         if not self._indexed:
             return ""
         if self.database.is_sqlite:
             match = query.fts5()
             if match is None:
                 return ""
-            self._params["match"] = match
+            params["match"] = match
             return (f"{t}.rowid IN (SELECT rowid FROM search_{table} "
                     f"WHERE search_{table} MATCH :match)")
-        return self._postgres_candidates(table, t, query)
+        return self._postgres_candidates(table, t, query, params)
 
-    def _postgres_candidates(self, table: str, t: str, query: SearchQuery) -> str:
+    @staticmethod
+    def _postgres_candidates(table: str, t: str, query: SearchQuery,
+                             params: dict[str, Any]) -> str:
         """Team server: whole words found by the GIN tsvector index (a word typed
         matches words starting with it); other terms by ILIKE."""
         expression = {
@@ -154,12 +165,12 @@ class SearchService:
         for n, word in enumerate(query.indexed_words()):
             key = f"w{n}"
             if word.isascii() and word.replace("-", "").replace("'", "").isalnum():
-                self._params[key] = word
+                params[key] = word
                 conditions.append(f"to_tsvector('simple', {expression}) @@ "
                                   f"to_tsquery('simple', quote_literal(:{key}) || ':*')")
             else:
                 escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                self._params[key] = f"%{escaped}%"
+                params[key] = f"%{escaped}%"
                 conditions.append(f"({expression}) ILIKE :{key}")
         return " AND ".join(conditions)
 
@@ -208,7 +219,7 @@ class SearchService:
                 and (filters.until is None or day <= filters.until))
 
     def _claim_ok(self, claim: _Claim, filters: SearchFilters) -> bool:
-        if filters.labels and not set(filters.labels) & set(claim.labels):
+        if filters.labels and not set(filters.labels) & claim.label_names():
             return False
         if filters.analysts and claim.annotator not in filters.analysts:
             return False
@@ -234,16 +245,16 @@ class SearchService:
 
     def _documents(self, session: Any, query: SearchQuery,
                    filters: SearchFilters) -> Iterator[SearchResult]:
-        self._params: dict[str, Any] = {}
-        where = self._document_where(filters, self._params)
-        if candidates := self._candidates("documents", "d", query):
+        params: dict[str, Any] = {}
+        where = self._document_where(filters, params)
+        if candidates := self._candidates("documents", "d", query, params):
             where.append(candidates)
         statement = ("SELECT d.id, d.title, d.source, d.text, d.created_at FROM documents d"
                      + (" WHERE " + " AND ".join(where) if where else "")
                      + " ORDER BY d.title, d.id")
         patterns = query.patterns()
         for doc_id, title, source, text, created in self._rows(session, statement,
-                                                                dict(self._params)):
+                                                                params):
             if not query.matches(title, source, text):
                 continue
             yield from self._document_hits(session, doc_id, title, source, text,
@@ -280,9 +291,9 @@ class SearchService:
 
     def _claim_fields(self, session: Any, query: SearchQuery,
                       filters: SearchFilters) -> Iterator[SearchResult]:
-        self._params = {}
-        where = self._document_where(filters, self._params)
-        if candidates := self._candidates("claims", "c", query):
+        params: dict[str, Any] = {}
+        where = self._document_where(filters, params)
+        if candidates := self._candidates("claims", "c", query, params):
             where.append(candidates)
         statement = (f"SELECT {self._CLAIM_COLUMNS}, d.id, d.title FROM claims c "
                      "JOIN documents d ON d.id = c.document_id "
@@ -290,7 +301,7 @@ class SearchService:
                      + (" WHERE " + " AND ".join(where) if where else "")
                      + " ORDER BY d.title, c.start, c.id")
         patterns = query.patterns()
-        for row in self._rows(session, statement, dict(self._params)):
+        for row in self._rows(session, statement, params):
             claim = self._claim(row)
             tags = " ".join(claim.tags)
             if not query.matches(claim.proposition, claim.note, tags) \
@@ -307,23 +318,23 @@ class SearchService:
     def _sources(self, session: Any, query: SearchQuery,
                  filters: SearchFilters) -> Iterator[SearchResult]:
         """A source found by its name or note: a result for each claim it makes."""
-        self._params = {}
-        candidates = self._candidates("sources", "t", query)
+        params: dict[str, Any] = {}
+        candidates = self._candidates("sources", "t", query, params)
         statement = ("SELECT t.id, t.name, t.note FROM sources t"
                      + (f" WHERE {candidates}" if candidates else "") + " ORDER BY t.name")
         patterns = query.patterns()
-        for source_id, name, note in list(self._rows(session, statement, dict(self._params))):
+        for source_id, name, note in list(self._rows(session, statement, params)):
             if not query.matches(name, note or ""):
                 continue
             value = f"{name} — {note}" if note else name
             found = next(p.search(value) for p in patterns if p.search(value))
-            params: dict[str, Any] = {"source": source_id}
-            where = self._document_where(filters, params)
+            claim_params: dict[str, Any] = {"source": source_id}
+            where = self._document_where(filters, claim_params)
             statement = (f"SELECT {self._CLAIM_COLUMNS}, d.id, d.title FROM claims c "
                          "JOIN documents d ON d.id = c.document_id "
                          "LEFT JOIN sources s ON s.id = c.source_id WHERE c.source_id = :source"
                          + "".join(" AND " + w for w in where) + " ORDER BY d.title, c.start")
-            for row in self._rows(session, statement, params):
+            for row in self._rows(session, statement, claim_params):
                 claim = self._claim(row)
                 if self._claim_ok(claim, filters):
                     yield SearchResult(row[14], row[15], claim.id, "source", claim.start,

@@ -29,6 +29,7 @@ from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
 from annotator.services.search import SearchFilters, SearchResult, SearchService
+from annotator.storage.errors import ProjectError
 from annotator.ui.plain import plain_tooltip
 
 if TYPE_CHECKING:
@@ -117,7 +118,8 @@ class SearchPanel(QWidget):
         sources: list[tuple[str, str]] = []
         if service is not None:
             codebook = CodebookService(service.database).codebook()
-            labels = [(f"{label.dimension.value}: {label.name}", label.key)
+            labels = [(f"{label.dimension.value}: {label.name}",
+                       f"{label.dimension.value}:{label.key}")
                       for label in codebook.labels]
             analysts = [(name or "(no name)", name)
                         for name, _count in ReviewService(service).analysts()]
@@ -174,7 +176,11 @@ class SearchPanel(QWidget):
         if service is None or not query.strip():
             self.count.setText("")
             return []
-        found = SearchService(service.database).search(query, chosen, limit=LIMIT)
+        try:
+            found = SearchService(service.database).search(query, chosen, limit=LIMIT)
+        except ProjectError as error:
+            self.count.setText(f"Could not search: {error}")
+            return []
         for result in found:
             item = QListWidgetItem(describe(result))
             item.setData(_RESULT, result)
@@ -187,6 +193,9 @@ class SearchPanel(QWidget):
         return found
 
     def _activate(self, item: QListWidgetItem) -> None:
+        if self._service_of() is None:          # the project was closed since
+            self.results.clear()
+            return
         result: SearchResult = item.data(_RESULT)
         self.activated.emit(result.document_id, result.claim_id, result.start, result.end)
 

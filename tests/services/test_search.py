@@ -110,6 +110,9 @@ def test_filters(project) -> None:
     alice, bob = sorted(service.claims(first.id), key=lambda c: c.annotator)
     assert {r.claim_id for r in _search(service, "prices", analysts=("bob",))} == {bob.id}
     assert {r.claim_id for r in _search(service, "rose", labels=("supports",))} == {alice.id}
+    assert {r.claim_id for r in _search(service, "rose", labels=("stance:refutes",))} == \
+        {bob.id}
+    assert _search(service, "rose", labels=("claim_type:supports",)) == []
     assert {r.claim_id for r in _search(service, "rose", sources=("Ministry of Finance",))} \
         == {alice.id}
     # Claim filters leave out text outside matching claims.
