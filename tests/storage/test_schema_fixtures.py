@@ -21,6 +21,7 @@ from alembic.script import ScriptDirectory
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
+from annotator.services.search import SearchService
 from annotator.storage.database import (
     _migrations_config,
     downgrade_database,
@@ -108,6 +109,7 @@ def test_a_fixture_upgrades_to_head_with_its_data_intact(tmp_path: Path, revisio
             assert CodebookService(service.database).codebook().version == 1
         if "adjudications" in before:
             _check_review(service, before)
+        _check_searchable(service, before)
     finally:
         service.close()
     head, after = _read(path)
@@ -171,6 +173,21 @@ def _check_documents_and_claims(service: ProjectService, before: Rows) -> None:
                      old.get("confidence"), old.get("codebook_version", 1))
                 assert claim.source_name == sources.get(claim.source_id or "", "")
                 assert service.claim(claim.id) == claim
+
+
+def _check_searchable(service: ProjectService, before: Rows) -> None:
+    """The search index (0005) holds what was there before the upgrade: every
+    claim's quote, searched as a phrase, finds the claim where it is."""
+    search = SearchService(service.database)
+    assert search.has_index()
+    for old in before["claims"]:
+        found = {(r.claim_id, r.field, r.start, r.end)
+                 for r in search.search('"' + old["quote"] + '"')}
+        assert (old["id"], "quote", old["start"], old["end"]) in found, old["quote"]
+    for row in before.get("sources", []):
+        assert {r.field for r in search.search(row["name"])} >= \
+            ({"source"} if any(c.get("source_id") == row["id"] for c in before["claims"])
+             else set())
 
 
 def _check_codebook_and_sources(service: ProjectService, before: Rows) -> None:
