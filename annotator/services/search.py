@@ -16,6 +16,7 @@ to reading the candidates through.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -24,7 +25,7 @@ from typing import Any
 from sqlalchemy import text as sql
 
 from annotator.domain.search_query import SearchQuery
-from annotator.storage.database import Database
+from annotator.storage.database import TRIGRAM_SQLITE, Database
 
 CONTEXT = 40                 # characters of context each side of a hit
 HITS_PER_DOCUMENT = 100
@@ -125,6 +126,8 @@ class SearchService:
     def has_index(self) -> bool:
         with self.database.reading() as session:
             if self.database.is_sqlite:
+                if sqlite3.sqlite_version_info < TRIGRAM_SQLITE:
+                    return False            # this SQLite cannot read the index
                 # The table, kept in step by its triggers (see database._unhook_search_index).
                 return session.execute(sql(
                     "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('search_documents', "

@@ -266,6 +266,13 @@ def test_an_sqlite_too_old_for_the_index_drops_its_triggers_and_still_searches(
         assert [r.field for r in search.search("zanzibar")] == ["note"]
     finally:
         service.close()
+    shutil.copyfile(FIXTURES / "schema_0005.sqlite", tmp_path / "read.sqlite")
+    service = ProjectService.open(tmp_path / "read.sqlite", read_only=True)
+    try:                                         # reading only: the index is left alone
+        assert [r.claim_id for r in SearchService(service.database).search("1400万人")] == \
+            ["claim-ja-1"]
+    finally:
+        service.close()
     monkeypatch.undo()
     service = ProjectService.open(path)          # the stale index is not used again
     try:
