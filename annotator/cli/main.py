@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.cli import search as search_cli
 from annotator.cli import team as team_cli
 from annotator.domain.codebook import Dimension
 from annotator.formats.atomic import ProtectedFileError, atomic_write, protected_reason
@@ -156,6 +157,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="documents, package: keep the local paths documents were "
                             "imported from (by default only their file names)")
 
+    search_cli.add_parser(commands, with_project)
     bak = commands.add_parser(
         "backup", help="back the project up now (checked copy in its backup folder)")
     with_project(bak)
@@ -474,6 +476,11 @@ def _run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_search(args: argparse.Namespace) -> int:
+    search_cli.filters(args, UserError)         # bad filters: refused before opening
+    return search_cli.run(args, _open(args, read_only=True), UserError)
+
+
 def _damage_hint(error: DamagedProjectError) -> str:
     if error.backup is None:
         return ""
@@ -497,7 +504,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runner = {"import": _run_import, "import-annotations": _run_import_annotations,
                   "export": _run_export, "agreement": _run_agreement,
                   "backup": _run_backup, "backups": _run_backups,
-                  "restore": _run_restore}[args.command]
+                  "restore": _run_restore, "search": _run_search}[args.command]
         return runner(args)
     except DamagedProjectError as error:
         print(f"annotator: error: {error}{_damage_hint(error)}", file=sys.stderr)
