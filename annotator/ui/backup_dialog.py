@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from annotator.storage import backup
 from annotator.storage.backup import Backup
+from annotator.ui.colours import set_text_role
 from annotator.ui.plain import plain_label, plain_tooltip
 
 COLUMNS = ("Taken", "Why", "Claims", "Documents", "Size")
@@ -69,7 +70,7 @@ class BackupDialog(QDialog):
         warning = backup.cloud_warning(project)
         self.cloud = plain_label(f"Note: {warning}." if warning else "")
         self.cloud.setWordWrap(True)
-        self.cloud.setStyleSheet("color: #a04000;")
+        set_text_role(self.cloud, "warning")
         self.cloud.setVisible(bool(warning))
         layout.addWidget(self.cloud)
         self.table = QTableWidget(0, len(COLUMNS))

@@ -35,6 +35,7 @@ from annotator.domain.model import Claim, normalise_tags
 from annotator.domain.review import HistoryEntry, ReviewComment, claim_values
 from annotator.review.matching import Unit
 from annotator.ui.claim_editor import swatch
+from annotator.ui.colours import set_text_role
 from annotator.ui.plain import plain_label, plain_tooltip
 from annotator.ui.review_panel import label_name
 
@@ -73,7 +74,7 @@ class MergeDialog(QDialog):
         if self.labels_from.count() > 1:
             self.labels_from.setCurrentIndex(1)
         self.note = QLabel()
-        self.note.setStyleSheet("color: #B35C00;")
+        set_text_role(self.note, "warning")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)

@@ -39,6 +39,7 @@ from annotator.domain.model import Claim
 from annotator.domain.review import Adjudication, Decision, ReviewStatus
 from annotator.review import BY_ALL, BY_ONE, BY_SOME, EXACT, JACCARD, OVERLAP_RATIO, Matching
 from annotator.review.matching import Unit
+from annotator.ui.colours import background, foreground, set_text_role
 from annotator.ui.item_models import RowTableModel
 from annotator.ui.plain import plain, plain_tooltip
 
@@ -51,8 +52,6 @@ _NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 #: brown for its black (a black fill would hide the text).
 ANALYST_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
                    "#8C564B", "#F0E442")
-DIFFERENT = QColor("#FFE3B0")      # a cell whose value differs between the analysts
-DECIDED = QColor("#007A55")
 
 COVERAGE_NAMES = {BY_ALL: "All", BY_SOME: "Some", BY_ONE: "One only"}
 
@@ -268,9 +267,9 @@ class UnitTableModel(RowTableModel):
             return swatches([self._colours.get(a, "#999999") for a in unit.claims])
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == 3 and (unit.disagreements or not unit.same_span):
-                return QColor("#B35C00")
+                return foreground("warning")
             if column == 4 and self.decision(unit) is not None:
-                return DECIDED
+                return foreground("success")
         return None
 
 
@@ -352,14 +351,14 @@ class UnitDetails(QTableWidget):
             for column, cells in enumerate(table):
                 if cells is None:
                     item = QTableWidgetItem("(not marked)" if row == 0 else "")
-                    item.setForeground(QColor("#808080"))
+                    item.setForeground(foreground("muted"))
                 else:
                     text, tip = cells[row]
                     item = QTableWidgetItem(text)
                     if tip:
                         item.setToolTip(plain_tooltip(tip))
                     if differs and row not in (1, len(rows) - 1) and names[column] != "Gold":
-                        item.setBackground(DIFFERENT)
+                        item.setBackground(background("different"))
                 self.setItem(row, column, item)
 
     def claim_at_column(self, column: int) -> Claim | None:
@@ -436,7 +435,7 @@ class ComparePanel(QWidget):
         self.hint = plain(QLabel())
         self.hint.setObjectName("compareHint")
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #6A6A6A;")
+        set_text_role(self.hint, "muted")
         self.details = UnitDetails()
 
         self.accept_row = QHBoxLayout()
