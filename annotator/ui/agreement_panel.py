@@ -31,6 +31,7 @@ from annotator.review import EXACT, JACCARD, OVERLAP_RATIO
 from annotator.ui.colours import background, foreground
 from annotator.ui.item_models import RowTableModel
 from annotator.ui.plain import plain, plain_tooltip
+from annotator.ui.tables import add_header_tips
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -194,6 +195,7 @@ class AgreementPanel(QWidget):
         self.summary.setWordWrap(True)
         self.model = AgreementModel(self)
         self.table = QTableView()
+        add_header_tips(self.table)
         self.table.setObjectName("agreementTable")
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)

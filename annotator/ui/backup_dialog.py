@@ -23,6 +23,7 @@ from annotator.storage import backup
 from annotator.storage.backup import Backup
 from annotator.ui.colours import set_text_role
 from annotator.ui.plain import plain_label, plain_tooltip
+from annotator.ui.tables import add_header_tips
 
 COLUMNS = ("Taken", "Why", "Claims", "Documents", "Size")
 
@@ -74,6 +75,7 @@ class BackupDialog(QDialog):
         self.cloud.setVisible(bool(warning))
         layout.addWidget(self.cloud)
         self.table = QTableWidget(0, len(COLUMNS))
+        add_header_tips(self.table)
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

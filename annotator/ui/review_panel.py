@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -40,8 +39,10 @@ from annotator.domain.review import Adjudication, Decision, ReviewStatus
 from annotator.review import BY_ALL, BY_ONE, BY_SOME, EXACT, JACCARD, OVERLAP_RATIO, Matching
 from annotator.review.matching import Unit
 from annotator.ui.colours import background, foreground, set_text_role
+from annotator.ui.flow_layout import FlowLayout
 from annotator.ui.item_models import RowTableModel
 from annotator.ui.plain import plain, plain_tooltip
+from annotator.ui.tables import ColumnFitter, add_header_tips
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -428,19 +429,19 @@ class ComparePanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        add_header_tips(self.table)
+        # The span keeps at least 40% of the table; the other columns give way.
+        self.columns = ColumnFitter(self.table, 0, share=0.4, cap=130)
         self.hint = plain(QLabel())
         self.hint.setObjectName("compareHint")
         self.hint.setWordWrap(True)
         set_text_role(self.hint, "muted")
         self.details = UnitDetails()
 
-        self.accept_row = QHBoxLayout()
+        # Rows of buttons that wrap in a narrow panel (they never widen it).
+        self.accept_row = FlowLayout()
         self.accept_row.setSpacing(4)
-        self.action_row = QHBoxLayout()
+        self.action_row = FlowLayout()
         self.action_row.setSpacing(4)
         self._accept_buttons: list[QToolButton] = []
 
