@@ -70,11 +70,12 @@ def readable(colour: Colour, background: Colour, minimum: float = AA_TEXT) -> st
 
 
 def tinted(hue: Colour, background: Colour, text: Colour, minimum: float = AA_TEXT,
-           strength: float = 0.35) -> str:
+           strength: float = 0.35, others: Sequence[Colour] = ()) -> str:
     """A background tinted with ``hue`` (at most ``strength`` of it) on which
-    ``text`` keeps ``minimum`` contrast: for marking cells and boxes."""
+    ``text`` (and each of ``others``) keeps ``minimum`` contrast: for marking
+    cells and boxes."""
     for step in range(0, 8):
         candidate = mix(background, hue, strength * (1 - step / 8))
-        if contrast_ratio(text, candidate) >= minimum:
+        if all(contrast_ratio(t, candidate) >= minimum for t in (text, *others)):
             return candidate
     return hex_colour(background)

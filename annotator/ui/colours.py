@@ -61,9 +61,11 @@ def background_hex(role: str, palette: QPalette | None = None) -> str:
     palette = _palette(palette)
     base, text = _hex(palette.color(_ROLE.Base)), _hex(palette.color(_ROLE.Text))
     hue = BACKGROUND_HUES[role]
+    # The palette's text and every text role stay readable on it.
+    others = [text_hex(name, palette) for name in TEXT_HUES]
     if hue is None:
-        return tinted(text, base, text, strength=0.08)
-    return tinted(hue, base, text)
+        return tinted(text, base, text, strength=0.08, others=others)
+    return tinted(hue, base, text, others=others)
 
 
 _cache: dict[tuple[str, str, int], QColor] = {}
