@@ -38,9 +38,10 @@ class DocumentList(QObject):
         table_defaults(self.table)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        # The title keeps at least half the panel (the Review column, when shown,
+        # The title keeps at least 45% of the panel (the Review column, when shown,
         # narrows the counts, not the titles); long titles elide in the middle.
-        self.columns = ColumnFitter(self.table, 0, share=0.5, cap=110)
+        # In a narrow panel "To do", then "Claims", step aside.
+        self.columns = ColumnFitter(self.table, 0, share=0.45, cap=110, drop=(3, 2))
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
         self.status_filter.addItem("All documents", None)

@@ -4,6 +4,7 @@ dismisses it, pointing at the labelling loop (select, Enter, label)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from annotator.ui.settings import UiSettings
@@ -32,8 +33,9 @@ class FirstStepsGuide(QFrame):
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setWordWrap(True)
         self.text.setForegroundRole(self.palette().ColorRole.Text)
-        # Its width follows the viewer's; it never widens the window.
-        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Its width follows the viewer's (it wraps); it never widens the window.
+        self.text.setMinimumWidth(120)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
         self.close_button = QPushButton("Got it")
         self.close_button.setObjectName("firstStepsClose")
         self.close_button.setToolTip("Hide this guide (Help ▸ Keyboard shortcuts lists "
@@ -45,11 +47,13 @@ class FirstStepsGuide(QFrame):
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.setVisible(not settings.first_steps_dismissed())
 
-    def heightForWidth(self, width: int) -> int:  # the label wraps: height follows
-        return self.layout().heightForWidth(width)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The text wraps: as tall as it needs at this width (the viewer's splitter
+        # does not ask widgets for a height for their width).
+        super().resizeEvent(event)
+        height = self.layout().heightForWidth(event.size().width())
+        if height > 0 and height != self.height():
+            self.setFixedHeight(height)
 
     def dismiss(self) -> None:
         self._settings.set_first_steps_dismissed(True)

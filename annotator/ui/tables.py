@@ -5,6 +5,8 @@ column readable however narrow its panel is."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QToolTip
@@ -101,15 +103,21 @@ def table_defaults(table: QTableView) -> None:
 class ColumnFitter(QObject):
     """Sizes a table's columns to the panel: the ``main`` column (a title, a quote)
     gets what the others leave, and never less than ``share`` of the width; the
-    others get their content's width up to ``cap`` pixels, narrowed (to no less
-    than ``floor``) when the panel is too narrow for all of them. Long text elides
-    in the middle; the whole of it is in the cell's tooltip."""
+    others get their content's width up to ``cap`` pixels; when the panel is too
+    narrow for all of them the ``drop`` columns are hidden first (the header's
+    tooltip still explains them), then the rest narrowed (to no less than
+    ``floor``). Long text elides in the middle; the whole of it is in the cell's
+    tooltip."""
 
     def __init__(self, table: QTableView, main: int = 0, *, share: float = 0.45,
-                 cap: int = 150, floor: int = 40) -> None:
+                 cap: int = 150, floor: int = 40, drop: Sequence[int] = ()) -> None:
         super().__init__(table)
         self._table, self._main, self._share = table, main, share
         self._cap, self._floor = cap, floor
+        #: Columns hidden, in this order, while the others do not fit (shown
+        #: again when they do); only the ones this fitter hid come back.
+        self._drop = tuple(drop)
+        self._dropped: list[int] = []
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(min(floor, header.minimumSectionSize()))
@@ -138,11 +146,29 @@ class ColumnFitter(QObject):
         width = table.viewport().width()
         if width <= 0 or table.model() is None:
             return
+        room = width - max(int(width * self._share), 1)
+
+        def want(column: int) -> int:
+            return min(max(table.sizeHintForColumn(column), header.sectionSizeHint(column)),
+                       self._cap)
+
         others = [c for c in range(header.count())
                   if c != self._main and not header.isSectionHidden(c)]
-        wants = {c: min(max(table.sizeHintForColumn(c), header.sectionSizeHint(c)), self._cap)
-                 for c in others}
-        room = width - max(int(width * self._share), 1)
+        wants = {c: want(c) for c in others}
+        while self._dropped:        # room again: show what was dropped, last first
+            column = self._dropped[-1]
+            if sum(wants.values()) + want(column) > room:
+                break
+            self._dropped.pop()
+            header.showSection(column)
+            wants[column] = want(column)
+        for column in self._drop:
+            if sum(wants.values()) <= room:
+                break
+            if column in wants:
+                header.hideSection(column)
+                self._dropped.append(column)
+                del wants[column]
         total = sum(wants.values())
         if total > room and total > 0:       # too narrow: every other column gives way
             scale = max(room, 0) / total

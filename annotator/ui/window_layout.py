@@ -131,8 +131,8 @@ def build_widgets(window: MainWindow) -> None:
 #: The least and the most width of the side panels (the text keeps the rest).
 DOCK_WIDTH = {"left": (170, 480), "right": (220, 560), "compare": (300, 720)}
 #: The side panels' default share of the window's width (the text keeps the rest:
-#: about 60% at 1024 px and more beyond).
-LEFT_SHARE, RIGHT_SHARE, COMPARE_SHARE = 0.17, 0.2, 0.28
+#: about 58% at 1024 px, 60% from 1280 px; about half while comparing).
+LEFT_SHARE, RIGHT_SHARE, COMPARE_SHARE = 0.19, 0.19, 0.28
 
 
 def fit_panel(dock: QDockWidget, side: str) -> None:
@@ -182,16 +182,28 @@ def restore_layout(window: MainWindow) -> bool:
         window.restoreState(state)
         # A state saved with tabbed docks can leave the layout's spare tab bars
         # shown: empty, over the panels.
-        QTimer.singleShot(0, window, lambda: hide_spare_tab_bars(window))
+        tidy_later(window)
     return state is not None
 
 
 def hide_spare_tab_bars(window: MainWindow) -> None:
-    """Hide the dock areas' empty tab bars (the layout keeps them for reuse and
-    shows them again when docks are tabbed)."""
+    """Hide tab bars the dock layout has left behind: empty ones, and ones whose
+    current tab's dock is not under them (Qt keeps the bar of a tab group that
+    a restored state or a newly tabbed dock replaced, drawn where it last was,
+    over the panels)."""
+    docks = {dock.windowTitle(): dock for dock in window.findChildren(QDockWidget)
+             if dock.isVisible() and not dock.isFloating()}
     for bar in window.findChildren(QTabBar):
-        if bar.parent() is window and bar.count() == 0 and bar.isVisible():
+        if bar.parent() is not window or not bar.isVisible():
+            continue
+        dock = docks.get(bar.tabText(bar.currentIndex())) if bar.count() else None
+        if dock is None or abs(dock.x() - bar.x()) > 4 or abs(dock.width() - bar.width()) > 8:
             bar.hide()
+
+
+def tidy_later(window: MainWindow) -> None:
+    """:func:`hide_spare_tab_bars` once the dock layout has been applied."""
+    QTimer.singleShot(0, window, lambda: hide_spare_tab_bars(window))
 
 
 def size_docks(window: MainWindow, *, again: bool = True) -> None:
@@ -206,6 +218,7 @@ def size_docks(window: MainWindow, *, again: bool = True) -> None:
                        Qt.Orientation.Vertical)
     if again:
         QTimer.singleShot(0, window, lambda: size_docks(window, again=False))
+    tidy_later(window)
 
 
 AGREEMENT_HEIGHT = 250
@@ -248,6 +261,7 @@ class ReviewLayout:
         window.resizeDocks([compare_dock], [compare_width(window.width())],
                            Qt.Orientation.Horizontal)
         window.resizeDocks([agreement_dock], [AGREEMENT_HEIGHT], Qt.Orientation.Vertical)
+        tidy_later(window)
 
     def leave(self, docks: list[QDockWidget]) -> None:
         window = self._window
@@ -263,6 +277,7 @@ class ReviewLayout:
                 window.resizeDocks([window.documents_dock, window.legend_dock],
                                    [documents, legend], Qt.Orientation.Vertical)
             self._saved_sizes = None
+        tidy_later(window)
 
     def show_label_legend(self, shown: bool) -> None:
         """While highlights are coloured by analyst, the Compare panel's analyst list
@@ -278,3 +293,4 @@ class ReviewLayout:
                 dock.setVisible(was_shown)
             self._legend_docks = None
             window.legend_dock.raise_()
+        tidy_later(window)
