@@ -129,6 +129,8 @@ class ClaimEditor(QWidget):
         self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
 
         self.form = QFormLayout()
+        # In a narrow panel a long label goes above its field rather than being cut.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.addRow("Proposition", self.proposition)
         self.form.addRow("S&ource", self.source)
         self._row_labels: dict[Dimension, QLabel] = {}

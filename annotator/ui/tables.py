@@ -173,6 +173,13 @@ class ColumnFitter(QObject):
         if total > room and total > 0:       # too narrow: every other column gives way
             scale = max(room, 0) / total
             wants = {c: max(int(w * scale), min(self._floor, w)) for c, w in wants.items()}
+            excess = sum(wants.values()) - max(room, 0)
+            while excess > 0:     # the floors overshot: the widest give a pixel each
+                widest = max(wants, key=lambda c: wants[c])
+                if wants[widest] <= self._floor:
+                    break
+                wants[widest] -= 1
+                excess -= 1
         for column, wanted in wants.items():
             if header.sectionSize(column) != wanted:
                 header.resizeSection(column, wanted)
