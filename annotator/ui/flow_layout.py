@@ -4,7 +4,7 @@ otherwise make the panel as wide as all its buttons."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget, QWidgetItem
 
 
@@ -12,6 +12,7 @@ class FlowLayout(QLayout):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
+        self._height = 0          # as tall as the rows were when last placed
         self.setContentsMargins(0, 0, 0, 0)
 
     # The QHBoxLayout calls the panel uses ---------------------------------------------
@@ -49,7 +50,12 @@ class FlowLayout(QLayout):
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
-        self._place(rect, move=True)
+        height = self._place(rect, move=True)
+        if height != self._height:
+            # More (or fewer) rows at this width: the panel lays out again with
+            # this height as the minimum, so the rows never overlap what follows.
+            self._height = height
+            QTimer.singleShot(0, self.invalidate)
 
     def sizeHint(self) -> QSize:
         width = sum(i.sizeHint().width() + self.spacing() for i in self._shown())
@@ -60,7 +66,7 @@ class FlowLayout(QLayout):
         size = QSize()
         for item in self._shown():
             size = size.expandedTo(item.minimumSize())
-        return size
+        return QSize(size.width(), max(size.height(), self._height))
 
     def _shown(self) -> list[QLayoutItem]:
         return [i for i in self._items if not (i.widget() and i.widget().isHidden())]

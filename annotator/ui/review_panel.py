@@ -430,8 +430,10 @@ class ComparePanel(QWidget):
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         add_header_tips(self.table)
-        # The span keeps at least 40% of the table; the other columns give way.
-        self.columns = ColumnFitter(self.table, 0, share=0.4, cap=130)
+        # The span keeps at least 40% of the table; the other columns give way
+        # (in a narrow panel the analysts' swatches, then the coverage, step aside:
+        # the viewer's colours and the details below show them).
+        self.columns = ColumnFitter(self.table, 0, share=0.4, cap=130, drop=(2, 1))
         self.hint = plain(QLabel())
         self.hint.setObjectName("compareHint")
         self.hint.setWordWrap(True)
@@ -453,9 +455,10 @@ class ComparePanel(QWidget):
         controls.addWidget(self.measure, 1, 1, 1, 2)
         controls.addWidget(self.threshold, 1, 3)
         controls.addWidget(QLabel("Show"), 2, 0)
-        controls.addWidget(self.filter, 2, 1)
-        controls.addWidget(QLabel("Review"), 2, 2, Qt.AlignmentFlag.AlignRight)
-        controls.addWidget(self.status, 2, 3)
+        controls.addWidget(self.filter, 2, 1, 1, 3)
+        # A row of its own: the panel stays narrow enough to leave the text room.
+        controls.addWidget(QLabel("Review"), 3, 0)
+        controls.addWidget(self.status, 3, 1, 1, 3)
         controls.setColumnStretch(1, 1)
 
         units_box = QWidget()
