@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from annotator.domain.contrast import AA_TEXT, mix, readable, tinted
+from annotator.domain.contrast import AA_LARGE, AA_TEXT, mix, readable, tinted
 
 _ROLE = QPalette.ColorRole
 
@@ -85,6 +85,18 @@ def background(role: str) -> QColor:
     key = ("bg", role, palette.cacheKey())
     if key not in _cache:
         _cache[key] = QColor(background_hex(role, palette))
+    return _cache[key]
+
+
+def outline() -> QColor:
+    """The edge of a colour swatch: visible (3:1, WCAG's figure for marks) on the
+    palette's base, so pale swatches keep their shape in light and dark."""
+    palette = QGuiApplication.palette()
+    key = ("outline", "", palette.cacheKey())
+    if key not in _cache:
+        base = _hex(palette.color(_ROLE.Base))
+        _cache[key] = QColor(readable(mix(_hex(palette.color(_ROLE.Text)), base, 0.55),
+                                      base, AA_LARGE))
     return _cache[key]
 
 

@@ -38,7 +38,7 @@ from annotator.domain.model import Claim
 from annotator.domain.review import Adjudication, Decision, ReviewStatus
 from annotator.review import BY_ALL, BY_ONE, BY_SOME, EXACT, JACCARD, OVERLAP_RATIO, Matching
 from annotator.review.matching import Unit
-from annotator.ui.colours import background, foreground, set_text_role
+from annotator.ui.colours import background, foreground, outline, set_text_role
 from annotator.ui.flow_layout import FlowLayout
 from annotator.ui.item_models import RowTableModel
 from annotator.ui.plain import plain, plain_tooltip
@@ -89,15 +89,16 @@ _icons: dict[tuple[str, ...], QIcon] = {}
 
 def swatches(colours: Sequence[str]) -> QIcon:
     """Small squares side by side, one per colour (outlined, so pale ones show)."""
-    key = tuple(colours)
+    edge = outline()
+    key = (*colours, edge.name())
     icon = _icons.get(key)
     if icon is None:
-        pixmap = QPixmap(max(1, 13 * len(key)), 12)
+        pixmap = QPixmap(max(1, 13 * len(colours)), 12)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
-        for i, colour in enumerate(key):
+        for i, colour in enumerate(colours):
             painter.fillRect(13 * i, 0, 12, 12, QColor(colour))
-            painter.setPen(QColor("#505050"))
+            painter.setPen(edge)
             painter.drawRect(13 * i, 0, 11, 11)
         painter.end()
         icon = _icons[key] = QIcon(pixmap)

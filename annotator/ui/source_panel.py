@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.codebook import Codebook, Dimension, Label, default_codebook
 from annotator.domain.model import Claim, Source, SourceSummary
 from annotator.services.project import ProjectService
+from annotator.ui.colours import outline
 from annotator.ui.item_models import RowTableModel
 from annotator.ui.plain import plain_tooltip
 from annotator.ui.tables import ColumnFitter, table_defaults
@@ -67,15 +68,16 @@ _icons: dict[str, QIcon] = {}
 
 def swatch(colour: str) -> QIcon:
     """A small square of ``colour`` with a thin outline, so pale grades stay visible."""
-    icon = _icons.get(colour)
+    edge = outline()
+    icon = _icons.get(colour + edge.name())
     if icon is None:
         pixmap = QPixmap(12, 12)
         pixmap.fill(QColor(colour))
         painter = QPainter(pixmap)
-        painter.setPen(QColor("#606060"))
+        painter.setPen(edge)
         painter.drawRect(0, 0, 11, 11)
         painter.end()
-        icon = _icons[colour] = QIcon(pixmap)
+        icon = _icons[colour + edge.name()] = QIcon(pixmap)
     return icon
 
 

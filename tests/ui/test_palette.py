@@ -39,6 +39,8 @@ def test_every_text_role_is_readable_on_window_and_base(qapp, name: str) -> None
                 ratio = contrast_ratio(text, _hex(palette, background))
                 assert ratio >= AA_TEXT, (name, role, background, text, ratio)
             assert colours.foreground(role).name().upper() == text.upper()
+        # Swatch outlines are marks, not text: WCAG's 3:1 on the base.
+        assert contrast_ratio(colours.outline().name(), _hex(palette, _R.Base)) >= 3.0
 
 
 @pytest.mark.parametrize("name", list(PALETTES))
@@ -92,6 +94,6 @@ def test_no_widget_sets_a_hard_coded_text_colour() -> None:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if "setStyleSheet(" in line and re.search(r"#[0-9A-Fa-f]{3,6}", line):
                 offenders.append(f"{path.name}:{number}: {line.strip()}")
-            if re.search(r"setForeground\(QColor\(\"#", line):
+            if re.search(r"set(Foreground|Pen)\(QColor\(\"#", line):
                 offenders.append(f"{path.name}:{number}: {line.strip()}")
     assert offenders == []
