@@ -77,6 +77,12 @@ def test_scenes_keep_the_document_wide_and_every_label_readable(
         assert elided_to_nothing(window) == []
         span = panel.table.columnWidth(0)
         assert span >= 0.4 * panel.table.viewport().width() - 1
+        # The rows of buttons wrap below the unit's details, never over them.
+        buttons = [b for b in panel.findChildren(QToolButton) if b.isVisible()
+                   and b.parentWidget() is panel.details.parentWidget()]
+        assert buttons
+        assert min(b.geometry().top() for b in buttons) > panel.details.geometry().bottom()
+        assert max(b.geometry().right() for b in buttons) <= panel.details.parentWidget().width()
         shots["compare-view.png"].save(str(tmp_path / f"compare-{size}-{palette}.png"))
     finally:
         window.close()
@@ -98,6 +104,26 @@ def test_the_review_column_does_not_take_the_titles_room(qtbot, window: MainWind
         window_layout.size_docks(window)
         qtbot.waitUntil(lambda: table.columnWidth(0) >= 0.45 * table.viewport().width() - 1)
         assert elided_to_nothing(window.documents_dock) == []
+
+
+def test_count_columns_step_aside_in_a_narrow_documents_panel(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    table = window.document_list
+    hidden = {name: column for column, name in enumerate(("Title", "Status", "Claims", "To do"))}
+
+    def shown(name: str) -> bool:
+        return not table.isColumnHidden(hidden[name])
+
+    window.resize(1920, 1080)
+    window_layout.size_docks(window)
+    qtbot.waitUntil(lambda: shown("To do") and shown("Claims"), timeout=5000)
+    window.resize(1024, 700)
+    window_layout.size_docks(window)
+    qtbot.waitUntil(lambda: not shown("To do"), timeout=5000)
+    assert shown("Title") and shown("Status")
+    assert table.columnWidth(0) >= 0.45 * table.viewport().width() - 1
+    window.resize(1920, 1080)
+    window_layout.size_docks(window)
+    qtbot.waitUntil(lambda: shown("To do") and shown("Claims"), timeout=5000)
 
 
 def test_every_table_header_has_a_tooltip(window: MainWindow) -> None:
