@@ -103,8 +103,11 @@ class CodebookService:
 
     def apply(self, new: Codebook, change: str, *,
               renames: Mapping[Dimension, Mapping[str, str]] | None = None,
-              proposition_renames: Mapping[str, str] | None = None) -> Codebook:
-        """Replace the codebook by ``new`` as one new version.
+              proposition_renames: Mapping[str, str] | None = None,
+              amend: int | None = None) -> Codebook:
+        """Replace the codebook by ``new`` as one new version; or, when ``amend``
+        is the stored (latest) version, as that version again, its change list
+        extended (one version for the changes of one codebook-dialog session).
 
         ``renames`` maps, per dimension, old label keys to new ones: claims are
         relabelled. A label or proposition that disappears while claims still
@@ -161,7 +164,15 @@ class CodebookService:
                 if used:
                     raise CodebookError(f"the proposition “{text}” is used by {used} claim"
                                         f"{'s' if used != 1 else ''}; retire it instead")
-            version = old.version + 1
+            if amend is not None and amend == old.version:
+                version = old.version
+                row = session.get(CodebookVersionRow, version)
+                if row is not None:
+                    change = f"{row.change}; {change}" if row.change else change
+                    session.delete(row)
+                    session.flush()
+            else:
+                version = old.version + 1
             self._write(session, new, version, change)
         return replace(new, version=version)
 

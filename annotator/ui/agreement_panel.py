@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 from annotator.domain.codebook import Dimension
 from annotator.domain.wording import plural
 from annotator.review import EXACT, JACCARD, OVERLAP_RATIO
+from annotator.ui.colours import background, foreground
 from annotator.ui.item_models import RowTableModel
 from annotator.ui.plain import plain, plain_tooltip
+from annotator.ui.tables import add_header_tips
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -37,7 +39,6 @@ _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 DOCUMENT, CORPUS = "document", "corpus"
 UNDEFINED = "—"
-_NOT_APPLICABLE = QColor("#F2F2F2")
 
 _MEASURE_NAMES = {EXACT: "exact", JACCARD: "Jaccard", OVERLAP_RATIO: "share of shorter"}
 
@@ -163,9 +164,9 @@ class AgreementModel(RowTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and not cell.applies:
-            return _NOT_APPLICABLE
+            return background("not_applicable")
         if role == Qt.ItemDataRole.ForegroundRole and cell.text == UNDEFINED:
-            return QColor("#808080")
+            return foreground("muted")
         return None
 
 
@@ -194,6 +195,7 @@ class AgreementPanel(QWidget):
         self.summary.setWordWrap(True)
         self.model = AgreementModel(self)
         self.table = QTableView()
+        add_header_tips(self.table)
         self.table.setObjectName("agreementTable")
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from annotator import __version__, about, logs
 from annotator.paths import APP_AUTHOR, APP_NAME, default_project_path, resources_dir
 from annotator.services.project import ProjectService
-from annotator.services.sample import import_sample_corpus
+from annotator.services.sample import AS_USER_FILES, import_sample_corpus
 from annotator.storage.errors import DamagedProjectError, ProjectError
 from annotator.storage.lock import ProjectInUseError, ProjectLock
 from annotator.ui import plain
@@ -75,7 +75,8 @@ def first_project(requested: str | None, settings: UiSettings,
     fresh = not path.exists()
     service = ProjectService.open(path, create=True)
     if fresh or not service.documents():
-        import_sample_corpus(service)
+        # As the user's own files would be (the PDF-extracted briefing reflowed).
+        import_sample_corpus(service, options=AS_USER_FILES)
     return service
 
 

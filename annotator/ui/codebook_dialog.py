@@ -223,6 +223,10 @@ class CodebookDialog(QDialog):
             text.connect(lambda tip, button=button: button.setToolTip(plain_tooltip(tip)))
         controller.codebook_changed.connect(self.refresh)
         controller.failed.connect(self._show_refusal)
+        # One codebook version for all the changes made while the dialog is open
+        # (each is still saved at once, and undoable one by one).
+        controller.begin_session()
+        self.finished.connect(lambda _result: controller.end_session())
         self.refresh()
 
     # Reading ---------------------------------------------------------------------------------

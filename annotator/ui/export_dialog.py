@@ -53,11 +53,10 @@ from annotator.services.exports import (
 )
 from annotator.services.project import ProjectService
 from annotator.storage.errors import ProjectError
+from annotator.ui.colours import set_text_role
 from annotator.ui.export_panes import (
     _DATA,
-    ERROR_STYLE,
     LABEL_FILTERS,
-    NOTE_STYLE,
     CheckList,
     PreviewPane,
     ScopePane,
@@ -441,8 +440,7 @@ class ExportDialog(QDialog):
         self.sidecar_check.setText("Write the &codebook beside it" + (
             f" ({exports.sidecar_path(path).name})" if path is not None else ""))
         self.path_note.setText(problem or note)
-        self.path_note.setStyleSheet(ERROR_STYLE if problem and path is not None
-                                     else NOTE_STYLE)
+        set_text_role(self.path_note, "error" if problem and path is not None else "muted")
         self.path_note.setVisible(bool(problem or note))
         self._update_buttons()
 
