@@ -31,6 +31,7 @@ import shutil
 import sqlite3
 import tempfile
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,7 +53,8 @@ from annotator.services import exports
 from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
 from annotator.services.provenance import record_work
-from annotator.services.transfer import read_claims, store_imported
+from annotator.services.review import ReviewService
+from annotator.services.transfer import read_claims, with_sources
 from annotator.storage.database import SQLITE_HEADER
 from annotator.storage.errors import ProjectError
 from annotator.storage.models import DocumentRow
@@ -525,8 +527,13 @@ def write_work(service: ProjectService, prepared: PreparedWork, *,
                 raise ImportCancelled(report)
             if new is not None:
                 validate(new)
-            counts = store_imported(service, _polled(claims, progress, cancelled, report),
-                                    comments)
+            if cancelled():
+                raise ImportCancelled(report)
+            claims = with_sources(service, claims)
+            # One transaction, polled as it goes: a cancel rolls every claim back.
+            counts: Counter[str] = Counter(service.merge_claims(
+                _polled(claims, progress, cancelled, report)))
+            counts["comments"] = ReviewService(service).merge_comments(comments)
             if new is not None:     # once the claims are in: a cancel leaves it as it was
                 origin = prepared.path.name
                 CodebookService(service.database).apply(
