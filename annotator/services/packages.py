@@ -10,9 +10,13 @@ incoming ``updated_at`` is newer replaces the stored one (as
 
 The codebook comes too: a project that is still as new (no claims, codebook
 never changed) takes the package's codebook whole; any other project keeps
-its own and gains only the labels (and propositions) the imported claims use
-that it lacks, as one new codebook version. Claims whose labels are in
-neither are reported and skipped.
+its own, and the labels and propositions the imported claims use are mapped
+onto it (:mod:`annotator.domain.exchange`: same key, a proposition's id, or
+either codebook's history of renames). A label that maps onto nothing is
+refused (:class:`UnmappedLabels`) unless the caller chose to add it; what is
+added comes as one new codebook version. Work is read and mapped first
+(:func:`prepare_work`, nothing written), then stored (:func:`write_work`),
+both with progress and cancel hooks.
 
 Each bad record is reported with its file and line number, and the others
 still import (:mod:`annotator.formats.jsonl` bounds and checks every line).
