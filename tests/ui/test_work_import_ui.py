@@ -119,6 +119,7 @@ def test_cancel_in_the_mapping_dialog_imports_nothing(
     assert not window.files.importing_work
 
 
+@pytest.mark.slow
 def test_a_large_import_runs_in_the_background_and_cancel_stores_no_claim(
         qtbot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     bob = colleague(tmp_path / "bob.annotator.sqlite", claims=8000)
