@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.codebook import Codebook
 from annotator.domain.exchange import CodebookMapping, Entry, How
-from annotator.domain.wording import plural
 from annotator.ui.plain import plain
 
 CHOOSE = "Choose…"
@@ -59,15 +58,13 @@ class MappingDialog(QDialog):
         lines = [f"How the codebook of {source} maps onto this project's. Nothing has "
                  "been imported yet."]
         if renamed:
-            lines.append(f"{plural(renamed, 'label or proposition')} renamed or reworded "
-                         "since: mapped through the codebook history.")
+            lines.append(f"Renamed or reworded since, mapped through the codebook history: "
+                         f"{renamed}.")
         if new:
-            lines.append(f"{plural(new, 'label or proposition')} this project has not got "
-                         "will be added.")
+            lines.append(f"Not in this project, will be added: {new}.")
         if unmapped:
-            lines.append(f"{plural(unmapped, 'label')} match none of yours: choose for "
-                         "each whether to map it onto one of yours or add it as a new "
-                         "label.")
+            lines.append(f"Labels matching none of yours: {unmapped}. Choose for each "
+                         "whether it is the same as one of yours or a new label.")
         self.summary = plain(QLabel("\n".join(lines)))
         self.summary.setWordWrap(True)
         self.table = QTableWidget(len(entries), 3)
@@ -110,10 +107,9 @@ class MappingDialog(QDialog):
         combo.setObjectName(f"mapping{row}")
         if entry.how is How.UNMAPPED:
             combo.addItem(CHOOSE, "")
+            self.table.setItem(row, 1, QTableWidgetItem())
             for cell in (0, 1, 2):
-                item = self.table.item(row, cell) or QTableWidgetItem()
-                item.setBackground(_ATTENTION)
-                self.table.setItem(row, cell, item)
+                self.table.item(row, cell).setBackground(_ATTENTION)
         if entry.dimension is not None:
             combo.addItem(f"Add as a new label “{entry.name}”", _ADD_NEW)
             for label in self.ours.of(entry.dimension):
