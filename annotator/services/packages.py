@@ -423,6 +423,8 @@ def prepare_work(service: ProjectService, path: str | Path, *,
     and map its codebook onto ours. Nothing is written to the project. Raises
     :class:`ImportProblem` for what cannot be read, :class:`ImportCancelled`."""
     path = Path(path)
+    if not path.exists():
+        raise ImportProblem(path, "no such file or folder")
     scratch = None
     where = str(path)
     problems: list[ImportProblem] = []
@@ -441,9 +443,13 @@ def prepare_work(service: ProjectService, path: str | Path, *,
         if source.is_dir() or package.is_package(source):
             reader = package.PackageReader(source)
             if reader.has(package.CODEBOOK):
-                incoming = _read_codebook(lambda: reader.read_json(package.CODEBOOK),
-                                          where if scratch else reader.where(package.CODEBOOK),
-                                          report)
+                try:
+                    incoming = _read_codebook(
+                        lambda: reader.read_json(package.CODEBOOK),
+                        where if scratch else reader.where(package.CODEBOOK), report)
+                except BaseException:
+                    reader.close()
+                    raise
         else:
             claims = _records_of(path)
             codebook_file = (Path(codebook) if codebook
@@ -462,6 +468,8 @@ def prepare_work(service: ProjectService, path: str | Path, *,
                 try:
                     used, texts, prepared.claim_count = _used_labels(records, cancelled)
                 except ImportProblem as problem:    # stored whole or not at all
+                    if prepared.reader is None:     # nothing else in it to import
+                        raise
                     problems.append(problem)
                     prepared.claims_readable = False
                     used, texts = {}, set()
