@@ -36,3 +36,51 @@ def seeds_dir() -> Path:
 
 def resources_dir() -> Path:
     return _bundled("resources")
+
+
+def _size(count: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024  # type: ignore[assignment]
+    raise AssertionError("unreachable")
+
+
+def file_size_limit() -> int | None:
+    """The largest file this process may write (``ulimit -f``), or None when unlimited."""
+    try:
+        import resource
+    except ImportError:       # Windows: no such limit
+        return None
+    soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+#: Less free space than this in a folder where a write failed: the disk is full.
+NEARLY_FULL = 1024 * 1024
+
+
+def no_room_reason(folder: str | Path, errno_code: int | None = None) -> str | None:
+    """Why a file in ``folder`` could not grow, in words for the user, or None
+    when it was not for lack of room. ``errno_code``: the write's error, when
+    known (``EFBIG``, ``ENOSPC``, ``EDQUOT``); unknown (as for SQLite's "disk I/O
+    error"), the file-size limit and the free space are looked at instead."""
+    import errno
+    import shutil
+
+    limit = file_size_limit()
+    if errno_code == errno.EFBIG or (errno_code is None and limit is not None):
+        if limit is not None:
+            return (f"the file reached the file-size limit set for this program "
+                    f"({_size(limit)}, see ulimit -f)")
+        if errno_code == errno.EFBIG:
+            return "the file is too large for the filesystem it is on"
+    if errno_code == getattr(errno, "EDQUOT", None):
+        return "the disk quota is used up"
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        free = None
+    if errno_code == errno.ENOSPC or (free is not None and free < NEARLY_FULL):
+        return "the disk is full" + (f" ({_size(free)} free)" if free is not None else "")
+    return None

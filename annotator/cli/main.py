@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.cli import team as team_cli
 from annotator.domain.codebook import Dimension
 from annotator.formats.atomic import ProtectedFileError, atomic_write, protected_reason
 from annotator.formats.export.package import is_package
@@ -29,12 +30,18 @@ from annotator.services import exports, packages
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
 from annotator.services.transfer import (
+    NOT_WRITTEN,
     FileResult,
     FileStatus,
     import_files,
 )
-from annotator.storage.errors import ProjectError
+from annotator.storage import backup
+from annotator.storage.errors import DamagedProjectError, ProjectError
+from annotator.storage.lock import ProjectLock
+from annotator.storage.recovery import plural
 
+#: Files an import stored (new, a new version, or already there).
+STORED = (FileStatus.IMPORTED, FileStatus.NEW_VERSION, FileStatus.DUPLICATE)
 EXIT_USER_ERROR = 2
 EXIT_PARTIAL = 1
 
@@ -49,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Label claims in documents. With no command, opens the app.")
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     parser.add_argument("--project", metavar="PATH",
-                        help="project file (SQLite) to open; the GUI creates it if missing")
+                        help="project file (SQLite) to open, created if missing; or a team "
+                             "project on a PostgreSQL server: postgresql://USER@HOST/DB")
     parser.add_argument("--wait", metavar="SECONDS", type=float, default=None,
                         help="how long to wait for a project another program is writing "
                              "(default 10)")
@@ -135,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
         scope.add_argument(f"--{dimension.value.replace('_', '-')}", action="append",
                            default=[], metavar="K1,K2", dest=f"keep_{dimension.value}",
                            help=f"same as --labels {dimension.value}=K1,K2")
+    team_cli.add_parser(commands, with_project)
     shape = exp.add_argument_group("format options")
     shape.add_argument("--no-bom", action="store_true",
                        help="csv: no UTF-8 byte-order mark (Excel needs one to read UTF-8)")
@@ -146,6 +155,18 @@ def _parser() -> argparse.ArgumentParser:
     shape.add_argument("--include-paths", action="store_true",
                        help="documents, package: keep the local paths documents were "
                             "imported from (by default only their file names)")
+
+    bak = commands.add_parser(
+        "backup", help="back the project up now (checked copy in its backup folder)")
+    with_project(bak)
+    lst = commands.add_parser("backups", help="list the project's backups (newest first)")
+    with_project(lst)
+    res = commands.add_parser(
+        "restore", help="replace the project by one of its backups (the project as it is "
+                        "is backed up first); close it everywhere before")
+    with_project(res)
+    res.add_argument("--backup", required=True, metavar="FILE",
+                     help="the backup: its path, or its name as 'annotator backups' lists it")
     return parser
 
 
@@ -158,11 +179,15 @@ def _project_arg(args: argparse.Namespace) -> str | None:
     return getattr(args, "sub_project", None) or args.project
 
 
-def _open(args: argparse.Namespace, *, create: bool = False) -> ProjectService:
+def _open(args: argparse.Namespace, *, create: bool = False,
+          read_only: bool = False) -> ProjectService:
+    """The project of ``--project``; ``read_only`` for commands that only read it:
+    they never make a project of an empty file, nor write to an up-to-date one."""
     location = _project_arg(args)
     if not location:
         raise UserError("--project PATH is required for this command")
-    return ProjectService.open(location, create=create, busy_timeout=args.wait)
+    return team_cli.open_project(location, create=create, busy_timeout=args.wait,
+                                 read_only=read_only)
 
 
 def _run_import(args: argparse.Namespace) -> int:
@@ -189,6 +214,15 @@ def _run_import(args: argparse.Namespace) -> int:
 def _import_files(service: ProjectService, paths: Sequence[str], options: ImportOptions) -> bool:
     """Import documents; True when some failed or left claims unplaced."""
     report = import_files(service, paths, options=options)
+    if report.stopped:       # the project cannot be written (locked, full): one error
+        stored = [r for r in report.results if r.status in STORED]
+        for result in report.results:
+            if result.status in STORED:
+                print(f"{result.status.value}: {result.path} ({result.title})")
+            elif result.reason != NOT_WRITTEN and not result.reason.startswith("not stored:"):
+                print(f"annotator: {result.path}: {result.reason}", file=sys.stderr)
+        raise UserError(report.stopped + (f" (the import stopped after {len(stored)} of "
+                                          f"{len(report.results)} files)" if stored else ""))
     for result in report.results:
         if result.status in (FileStatus.FAILED, FileStatus.SKIPPED):
             print(f"annotator: {result.path}: {result.reason}", file=sys.stderr)
@@ -301,17 +335,20 @@ def _run_export(args: argparse.Namespace) -> int:
         problem = exports.target_problem(project, args.format, out, options)
         if problem is not None:
             raise UserError(problem)
-    service = _open(args)
+    service = _open(args, read_only=True)
     try:
         result = exports.export(service, args.format, out, _scope(args), options)
     except exports.ExportError as error:
         raise UserError(str(error)) from None
     except OSError as error:
-        raise UserError(f"{out}: cannot write: {error.strerror or error}") from None
+        raise UserError(exports.write_problem(out, error)) from None
     finally:
         service.close()
     for refusal in result.refused:
         print(f"annotator: {refusal}", file=sys.stderr)
+    for stale in result.cleaned:
+        print(f"annotator: removed {stale}, a partial file an interrupted export had "
+              "left behind", file=sys.stderr)
     print(result.summary())
     for extra in result.files[1:]:
         print(f"wrote {extra}")
@@ -327,7 +364,7 @@ def _run_agreement(args: argparse.Namespace) -> int:
         problem = protected_reason(args.output, filter(None, [_project_arg(args)]))
         if problem is not None:
             raise UserError(problem)
-    service = _open(args)
+    service = _open(args, read_only=True)
     try:
         review = ReviewService(service)
         everyone = [name for name, _count in review.analysts()]
@@ -360,8 +397,13 @@ def _run_agreement(args: argparse.Namespace) -> int:
                 f"some, {counts['by_one']} by one; {counts['label_disagreements']} with label "
                 f"disagreements)\n{_left_out(report)}\n{text_table(report)}\n")
     if args.output:
-        with atomic_write(args.output, newline="\n") as handle:
-            handle.write(text)
+        try:
+            with atomic_write(args.output, newline="\n") as handle:
+                handle.write(text)
+        except ProtectedFileError:
+            raise
+        except OSError as error:
+            raise UserError(exports.write_problem(args.output, error)) from None
     else:
         sys.stdout.write(text)
     return 0
@@ -378,6 +420,88 @@ def _left_out(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _project_file(args: argparse.Namespace) -> Path:
+    location = _project_arg(args)
+    if not location:
+        raise UserError("--project PATH is required for this command")
+    if "://" in location:
+        raise UserError("backups are for project files; a database server keeps its own")
+    return Path(location).expanduser().absolute()
+
+
+def _warn_cloud(project: Path) -> None:
+    warning = backup.cloud_warning(project)
+    if warning:
+        print(f"annotator: warning: {warning}", file=sys.stderr)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+def _describe(item: backup.Backup) -> str:
+    when = item.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    if not item.readable:
+        return f"{when}  {item.describe():<28} (cannot be read)  {item.path.name}"
+    return (f"{when}  {item.describe():<28} {item.claims:>6} claims {item.documents:>5} "
+            f"documents {_size(item.size):>9}  {item.path.name}")
+
+
+def _run_backup(args: argparse.Namespace) -> int:
+    project = _project_file(args)
+    _warn_cloud(project)
+    service = _open(args)       # checked (and upgraded) as any open is
+    try:
+        taken = backup.take_backup(project, "manual")
+    finally:
+        service.close()
+    backup.mark_current(project)
+    print(f"backed up {project} to {taken.path} ({plural(taken.claims, 'claim')}, "
+          f"{plural(taken.documents, 'document')})")
+    return 0
+
+
+def _run_backups(args: argparse.Namespace) -> int:
+    project = _project_file(args)
+    _warn_cloud(project)
+    folder = backup.backup_folder(project)
+    found = backup.list_backups(project)
+    if not found:
+        print(f"no backups of {project} (they go to {folder})")
+        return 0
+    print(f"backups of {project} in {folder}:")
+    for item in found:
+        print(_describe(item))
+    return 0
+
+
+def _run_restore(args: argparse.Namespace) -> int:
+    project = _project_file(args)
+    chosen = backup.find_backup(project, args.backup)
+    # Not under a window that has the project open (it names who has it).
+    lock = ProjectLock.acquire(project, analyst="annotator restore") \
+        if project.parent.is_dir() else None
+    try:
+        before = backup.restore(project, chosen)
+    finally:
+        if lock is not None:
+            lock.release()
+    claims, documents, _revision = backup.summary(project) or (None, None, None)
+    print(f"restored {project} from {chosen} ({plural(claims, 'claim')}, "
+          f"{plural(documents, 'document')})")
+    if before is not None:
+        print(f"the project as it was is backed up as {before.path}")
+    return 0
+
+
+def _damage_hint(error: DamagedProjectError) -> str:
+    if error.backup is None:
+        return ""
+    path = getattr(error.backup, "path", "")
+    return (f"\nannotator: to restore that backup: annotator restore --project "
+            f"\"{error.project}\" --backup \"{path}\"")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -385,10 +509,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             from annotator.ui.app import run_gui
 
             return run_gui(_project_arg(args))
+        if args.command == "team":
+            return team_cli.run(args, _project_arg(args))
         runner = {"import": _run_import, "import-annotations": _run_import_annotations,
-                  "export": _run_export, "agreement": _run_agreement}[args.command]
+                  "export": _run_export, "agreement": _run_agreement,
+                  "backup": _run_backup, "backups": _run_backups,
+                  "restore": _run_restore}[args.command]
         return runner(args)
-    except (UserError, ProjectError, ImportProblem, ProtectedFileError) as error:
+    except DamagedProjectError as error:
+        print(f"annotator: error: {error}{_damage_hint(error)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except (UserError, ProjectError, ImportProblem, ProtectedFileError,
+            team_cli.TeamCommandError) as error:
         print(f"annotator: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:

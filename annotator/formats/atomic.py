@@ -4,9 +4,12 @@ and never over a project (a SQLite database) or the files SQLite keeps beside on
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
@@ -112,28 +115,131 @@ def fsync_directory(path: Path) -> None:
         os.close(fd)
 
 
+# Partial files ---------------------------------------------------------------------
+#
+# A file (or folder) being written is ``.NAME.XXXXXXXX.part`` beside its target NAME
+# (``tempfile``'s eight random characters), and its writer holds an exclusive
+# ``flock`` on it until it is renamed or removed. A writer that is killed leaves it
+# behind, unlocked: :func:`remove_stale_parts` removes those, and only those.
+
+#: What :func:`atomic_path` and :func:`~annotator.formats.export.files.atomic_directory`
+#: name their partial files: ``.`` NAME ``.`` eight random characters ``.part``.
+PART_PATTERN = re.compile(r"^\..+\.[a-z0-9_]{8}\.part$")
+#: Where locks cannot be taken (no ``fcntl``), a partial file is stale only this old.
+STALE_AFTER = 24 * 3600.0
+
+try:
+    import fcntl
+except ImportError:      # Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+def _lock(fd: int, *, wait: bool) -> bool:
+    """Take an exclusive lock on ``fd``; False when another process holds one."""
+    if fcntl is None:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    except OSError:        # a filesystem without locks: nothing to go by
+        return True
+    return True
+
+
+@contextmanager
+def held_part(make: Callable[[], str]) -> Iterator[str]:
+    """Create a partial file or folder with ``make`` and hold its lock while the
+    block runs. A cleaner that took the lock first (in the instant between
+    creation and locking) may have removed it: then make another."""
+    fd: int | None = None
+    while True:
+        name = make()
+        try:
+            fd = os.open(name, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        except OSError:       # e.g. a folder on Windows: no lock, only its age counts
+            break
+        _lock(fd, wait=True)
+        if os.fstat(fd).st_nlink > 0:
+            break
+        os.close(fd)
+    try:
+        yield name
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _is_stale(path: Path) -> bool:
+    """Whether partial file ``path`` was left by a writer that is gone."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        if fcntl is None:
+            return time.time() - os.fstat(fd).st_mtime > STALE_AFTER
+        return _lock(fd, wait=False)
+    finally:
+        os.close(fd)      # closing lets go of the lock
+
+
+def remove_stale_parts(folder: str | Path) -> list[Path]:
+    """Remove, from ``folder``, the partial files and folders (``.NAME.*.part``)
+    that writers killed before they finished left behind; never one a live
+    writer still holds, nor any other file. Returns what was removed."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not PART_PATTERN.match(entry.name) or entry.is_symlink():
+            continue
+        path = Path(entry.path)
+        if not _is_stale(path):
+            continue
+        try:
+            if entry.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; once the block has written it, the
     file is synced to disk and renamed over ``path`` (and the rename synced); on
     error it is removed. Every atomic write in the app goes through here, so none
     can replace a project (see :func:`protected_reason`): that raises
-    :class:`ProtectedFileError` before anything is written."""
+    :class:`ProtectedFileError` before anything is written. While it is written,
+    the temporary file is locked (see :func:`remove_stale_parts`)."""
     target = Path(path)
     refuse_protected(target)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                     dir=target.parent)
-    os.close(fd)
-    try:
-        os.chmod(temp_name, creation_mode())
-        yield Path(temp_name)
-        with open(temp_name, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
+
+    def make() -> str:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                    dir=target.parent)
+        os.close(fd)
+        return name
+
+    with held_part(make) as temp_name:
+        try:
+            os.chmod(temp_name, creation_mode())
+            yield Path(temp_name)
+            with open(temp_name, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(temp_name, target)
+        except BaseException:
+            with suppress(FileNotFoundError):
+                os.unlink(temp_name)
+            raise
     fsync_directory(target.parent)
 
 

@@ -1,24 +1,30 @@
 """PDF files: text in reading order, paragraphs rejoined, page boundaries kept.
 
 Parsing runs in a child process (:mod:`annotator.formats.pdf_child`, with
-pdfminer.six) that gets the file's bytes on standard input, may use at most
-:data:`DEFAULT_MEMORY` bytes of address space (``RLIMIT_AS``, on Linux and
-macOS) and is killed after :data:`DEFAULT_TIMEOUT` seconds or when the import
-is cancelled: a hostile or broken PDF cannot hang or exhaust the app, and the
+pypdfium2) that gets the file's bytes on standard input, may use at most
+:data:`DEFAULT_MEMORY` bytes of address space (``RLIMIT_AS``) and a little more
+processor time than the time limit (``RLIMIT_CPU``, both on Linux and macOS),
+dies with the importing process (a killed import leaves no parser running), and
+is killed after :data:`DEFAULT_TIMEOUT` seconds or when the import is
+cancelled: a hostile or broken PDF cannot hang or exhaust the app, and the
 parser never sees the file's path or the project.
 
-The child returns each page's text boxes in pdfminer's reading order (layout
+The child returns each page's text boxes in reading order (its own layout
 analysis, so two-column pages read column by column); the parent joins them
 (:func:`annotator.formats.reflow.join_pages`): lines of a box become a
 paragraph with end-of-line hyphenation repaired, boxes are separated by a blank
-line, a bare page number at the top or bottom of a page is dropped, and
+line, a bare page number at the top or bottom of a page and running headers
+and footers are dropped, and
 ``metadata["pages"]`` holds the code-point offset where each page starts.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,9 +49,10 @@ _USELESS_TITLES = re.compile(r"^(untitled|microsoft word - .*|document\d*|\s*|.*
                              re.IGNORECASE)
 
 
-def child_command(memory: int, max_chars: int) -> list[str]:
+def child_command(memory: int, max_chars: int, cpu_seconds: int = 0) -> list[str]:
     """The command that runs the parser process (a frozen app would replace it)."""
-    return [sys.executable, "-m", "annotator.formats.pdf_child", str(memory), str(max_chars)]
+    return [sys.executable, "-m", "annotator.formats.pdf_child", str(memory), str(max_chars),
+            str(cpu_seconds), str(os.getpid())]
 
 
 def run_parser(data: bytes, path: Path, *, timeout: float, memory: int,
@@ -64,9 +71,12 @@ def run_parser(data: bytes, path: Path, *, timeout: float, memory: int,
         source.write(data)
         source.flush()
         source.seek(0)
+        # The child dies with this process (see pdf_child): on Linux, with the
+        # thread that started it, which waits here until the child has ended.
         try:
             process = subprocess.Popen(
-                child_command(memory, registry.MAX_TEXT_CHARS), stdin=source, stdout=answer,
+                child_command(memory, registry.MAX_TEXT_CHARS, math.ceil(timeout) + 5),
+                stdin=source, stdout=answer,
                 stderr=errors, cwd=_PACKAGE_PARENT, creationflags=flags)
         except OSError as error:
             raise ImportProblem(path, f"the PDF reader could not be started: {error}") from None
@@ -93,7 +103,11 @@ def run_parser(data: bytes, path: Path, *, timeout: float, memory: int,
         errors.seek(0)
         err = errors.read(65536)
     if process.returncode != 0 or not out:
-        if b"MemoryError" in err:
+        if process.returncode == -getattr(signal, "SIGXCPU", -1000):
+            raise ImportProblem(path, f"took longer than {timeout:g} seconds to read "
+                                      f"and was stopped (the PDF may be damaged or hostile)")
+        # PDFium aborts when an allocation fails under the address-space limit.
+        if b"MemoryError" in err or process.returncode == -getattr(signal, "SIGABRT", -1000):
             raise ImportProblem(path, _memory_reason(memory))
         raise ImportProblem(path, f"the PDF reader stopped unexpectedly "
                                   f"(exit status {process.returncode}); the PDF may be damaged")
@@ -129,7 +143,7 @@ def pdf_date(value: str) -> str:
 
 class PdfImporter(Importer):
     name = "pdf"
-    version = "1"
+    version = "2"        # 2: pypdfium2 and running headers/footers dropped (1: pdfminer.six)
     suffixes = (".pdf",)
     label = "PDF"
 

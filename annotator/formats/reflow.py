@@ -52,8 +52,9 @@ letter:
 Every other character is kept: reflow only removes line breaks and hyphenation
 hyphens, collapses runs of spaces and tabs into one space and spells out
 typographic ligatures (U+FB00–FB06: "ﬁ" becomes "fi"); for PDF pages
-(:func:`join_pages`) a bare page number at the top or bottom of a page is
-dropped too.
+(:func:`join_pages`) a bare page number at the top or bottom of a page and
+running headers and footers are dropped too. Lines of Chinese or Japanese text
+are joined without a space.
 """
 
 from __future__ import annotations
@@ -92,6 +93,9 @@ COMPOUND_ENDINGS = frozenset((
 
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
                             "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+#: Han, kana and CJK punctuation (including full-width forms): no space between lines.
+_UNSPACED = re.compile(r"[\u2e80-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                       r"\uff00-\uff60\U00020000-\U0003ffff]")
 _BROKEN_WORD = re.compile(r"[^\W\d_]+[-\u00ad][ \t]*\r?\n\s*[^\W\d_]+")
 
 
@@ -160,8 +164,16 @@ def join_lines(lines: Sequence[str], known: frozenset[str] = frozenset()) -> str
         if joined is not None:
             parts[-1] = joined
         else:
+            if parts:
+                parts.append(line_separator(parts[-1], line))
             parts.append(line)
-    return " ".join(parts)
+    return "".join(parts)
+
+
+def line_separator(left: str, right: str) -> str:
+    """What joins two lines of a paragraph: a space, or nothing between Chinese
+    or Japanese characters (scripts written without spaces between words)."""
+    return "" if _UNSPACED.match(left[-1:]) and _UNSPACED.match(right[:1]) else " "
 
 
 def ends_sentence(line: str) -> bool:
@@ -318,15 +330,19 @@ def join_pages(pages: Sequence[Sequence[Block]]) -> tuple[str, list[int]]:
     Lines inside a box are joined into paragraphs (hyphenation repaired); a
     visibly short line ending a sentence ends a paragraph inside a box; boxes
     are separated by a blank line; a bare page number at the top or bottom of a
-    page is dropped; a paragraph cut by a page break (no sentence end, next page
-    starting in lowercase) is joined across it.
+    page is dropped, and so are running headers and footers (:func:`running_lines`);
+    a paragraph cut by a page break (no sentence end, next page starting in
+    lowercase) is joined across it.
     """
     known = vocabulary("\n".join(line.text for page in pages for block in page
                                  for line in block.lines))
+    running = running_lines(pages)
     parts: list[list[str]] = []      # paragraphs, in order, each in pieces
     length = 0                       # the length of the text so far
     starts: list[int | None] = []
     for page in pages:
+        if running:
+            page = [block for block in page if _running_key(block) not in running]
         paragraphs = list(_page_paragraphs(_without_page_numbers(page), known))
         if not paragraphs:
             starts.append(None)         # an empty page starts where the next one does
@@ -337,8 +353,9 @@ def join_pages(pages: Sequence[Sequence[Block]]) -> tuple[str, list[int]]:
             last = parts[-1][-1]
             joined = join_hyphenated(last[-64:], first, known)
             if joined is None:
-                parts[-1].append(" ")
-                length += 1
+                separator = line_separator(last, first)
+                parts[-1].append(separator)
+                length += len(separator)
             elif joined != last[-64:] + first:      # the hyphen was a hyphenation
                 parts[-1][-1] = last[:-1]
                 length -= 1
@@ -359,6 +376,30 @@ def join_pages(pages: Sequence[Sequence[Block]]) -> tuple[str, list[int]]:
     return text, resolved[::-1]
 
 
+def _running_key(block: Block) -> str:
+    """A short block's text with digits as ``#`` (running lines differ in their
+    page numbers), or ``""`` for a block too long to be a header or footer."""
+    if len(block.lines) > 2:
+        return ""
+    text = " ".join(normalise_spaces(line.text) for line in block.lines)
+    if len(text) > 200:
+        return ""
+    return re.sub(r"\d+", "#", text)
+
+
+def running_lines(pages: Sequence[Sequence[Block]]) -> frozenset[str]:
+    """Running headers and footers: the same short text (page numbers aside)
+    among the first two or last two boxes of at least half the pages (three at
+    least). They are keys of :func:`_running_key`."""
+    counts: dict[str, int] = {}
+    for page in pages:
+        edges = {_running_key(block) for block in (*page[:2], *page[-2:])}
+        for key in edges - {""}:
+            counts[key] = counts.get(key, 0) + 1
+    needed = max(3, (len(pages) + 1) // 2)
+    return frozenset(key for key, count in counts.items() if count >= needed)
+
+
 def _without_page_numbers(page: Sequence[Block]) -> list[Block]:
     blocks = [block for block in page if any(line.text.strip() for line in block.lines)]
     if len(blocks) > 1:
@@ -370,25 +411,56 @@ def _without_page_numbers(page: Sequence[Block]) -> list[Block]:
     return blocks
 
 
+def _room_for_next_word(line: Line, block: Block, following: Line, text: str) -> bool | None:
+    """Whether the first word of the next line would have fitted at the end of
+    ``line`` (then ``line`` ended its paragraph: lines are filled greedily, so
+    this holds for ragged-right as for justified text), or ``None`` when the
+    lines have no measured widths. A word's width is estimated from its line's
+    average character width."""
+    if not (line.x1 > line.x0 and following.x1 > following.x0):
+        return None
+    per_char = (following.x1 - following.x0) / max(len(text), 1)
+    word = len(text.split(" ", 1)[0])
+    return line.x1 + per_char * (word + 1) <= block.x1 + 0.1 * per_char
+
+
+def _indented(line: Line, following: Line, text: str) -> bool:
+    """Whether ``following`` starts further right than ``line`` by more than
+    a character's width: the first line of an indented paragraph (a line
+    after a bullet item's first line, indented under its text, is not taken
+    for one: the caller leaves items out)."""
+    if not (line.x1 > line.x0 and following.x1 > following.x0):
+        return False
+    per_char = (following.x1 - following.x0) / max(len(text), 1)
+    return following.x0 - line.x0 > 1.5 * per_char
+
+
 def _page_paragraphs(blocks: Iterable[Block], known: frozenset[str]) -> Iterable[str]:
     for block in blocks:
         width = max(block.x1 - block.x0, 1.0)
-        lines = [line for line in block.lines if normalise_spaces(line.text)]
+        lines = [(line, text) for line in block.lines if (text := normalise_spaces(line.text))]
         current: list[str] = []
-        for index, line in enumerate(lines):
-            if current and starts_item(line.text):
+        for index, (line, text) in enumerate(lines):
+            if current and starts_item(text):
                 yield join_lines(current, known)
                 current = []
-            current.append(line.text)
-            following = lines[index + 1].text.lstrip()[:1] if index + 1 < len(lines) else ""
+            current.append(text)
+            following = lines[index + 1][1][:1] if index + 1 < len(lines) else ""
             measured = line.x1 > line.x0
             length = (line.x1 - line.x0) / width if measured else 1.0
-            ends = ends_sentence(normalise_spaces(line.text))
-            tail = normalise_spaces(line.text)[-64:]
+            tail = text[-64:]
             if tail.endswith("-") and _LAST_WORD.search(tail):
                 continue
-            if (ends and length < 0.85) or (length < 0.6 and (following.isupper()
-                                                             or following.isdigit())):
+            if ends_sentence(text):
+                room = _room_for_next_word(line, block, *lines[index + 1]) \
+                    if index + 1 < len(lines) else None
+                if (length < 0.85 if room is None else room or length < 0.6) or (
+                        index + 1 < len(lines) and not starts_item(current[0])
+                        and _indented(line, *lines[index + 1])):
+                    yield join_lines(current, known)
+                    current = []
+                    continue
+            if length < 0.6 and (following.isupper() or following.isdigit()):
                 yield join_lines(current, known)
                 current = []
         if current:

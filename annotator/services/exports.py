@@ -57,11 +57,13 @@ from annotator.formats.atomic import (
     atomic_path,
     atomic_write,
     protected_reason,
+    remove_stale_parts,
 )
 from annotator.formats.export import doccano, label_studio, package, parquet, w3c
 from annotator.formats.export.files import FolderInTheWay, atomic_directory
 from annotator.formats.export.safety import RefusedClaim, check_quote, without_paths
 from annotator.formats.export.streams import json_dumps, json_text, write_csv, write_jsonl
+from annotator.paths import no_room_reason
 from annotator.services.codebook import CodebookService
 from annotator.services.export_scope import (
     ExportCancelled,
@@ -129,6 +131,9 @@ class ExportResult:
     files: list[Path] = field(default_factory=list)
     #: Claims left out because their stored quote is not their document's text.
     refused: list[RefusedClaim] = field(default_factory=list)
+    #: Partial files that exports killed before they finished had left in the
+    #: target's folder, removed before this one started.
+    cleaned: list[Path] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = []
@@ -141,6 +146,11 @@ class ExportResult:
             many = len(self.refused) != 1
             text += (f"; refused {len(self.refused)} claim{'s' if many else ''} whose quote "
                      f"{'do' if many else 'does'} not match the document text")
+        if self.cleaned:
+            many = len(self.cleaned) != 1
+            text += (f"; removed {len(self.cleaned)} partial file{'s' if many else ''} "
+                     f"left by an interrupted export ({', '.join(p.name for p in self.cleaned[:3])}"
+                     f"{', …' if len(self.cleaned) > 3 else ''})")
         return text
 
 
@@ -292,48 +302,50 @@ def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000,
     query = _claims_query(conn, scope)
     if limit is not None:
         query = query.limit(limit)
-    result = conn.execution_options(yield_per=batch).execute(query)
-    document_query = select(_DOCUMENTS.c.metadata, _DOCUMENTS.c.text)
-    text = ""
-    current: str | None = None
-    pages: list[int] | None = None
-    review: dict[str, Any] = {}
-    comments: dict[str, list[dict[str, Any]]] = {}
-    gold = scope.gold_only
-    page_span = claim_format.page_span
-    for (claim_id, document_id, start, end, quote, prefix, suffix, proposition, stance,
-         reliability, credibility, note, tags, annotator, created, updated, claim_type,
-         likelihood, confidence, version, source_name, sha256, title) in result:
-        if document_id != current:
-            current = document_id
-            metadata, text = conn.execute(
-                document_query.where(_DOCUMENTS.c.id == document_id)).one()
-            pages = claim_format.page_starts(metadata)
-            review = _review(conn, document_id, gold)
-            comments = {} if gold else _comments(conn, document_id)
-        refusal = check_quote(claim_id, document_id, text, start, end, quote)
-        if refusal is not None:
-            if refused is not None:
-                refused.append(refusal)
-            continue
-        page_start, page_end = page_span(pages, start, end) if pages else (None, None)
-        record = {
-            "id": claim_id, "document_id": document_id, "document_sha256": sha256,
-            "document_title": title, "start": start, "end": end, "quote": quote,
-            "prefix": prefix, "suffix": suffix, "proposition": proposition or None,
-            "stance": stance,
-            "source_reliability": reliability, "info_credibility": credibility, "note": note,
-            "tags": _tags(tags), "annotator": annotator, "created_at": _iso(created),
-            "updated_at": _iso(updated), "claim_type": claim_type,
-            "claim_source": source_name or None, "likelihood": likelihood,
-            "confidence": confidence, "codebook_version": version,
-            "page_start": page_start, "page_end": page_end,
-            "review_status": "gold" if gold else review.get(claim_id, "unreviewed"),
-            "review_comments": comments.get(claim_id, []),
-        }
-        if gold:
-            record["provenance"] = review.get(claim_id)
-        yield record
+    # Closed however the stream ends (an export cancelled half-way included): on
+    # PostgreSQL it is a server-side cursor, which must not be left open.
+    with conn.execution_options(yield_per=batch).execute(query) as result:
+        document_query = select(_DOCUMENTS.c.metadata, _DOCUMENTS.c.text)
+        text = ""
+        current: str | None = None
+        pages: list[int] | None = None
+        review: dict[str, Any] = {}
+        comments: dict[str, list[dict[str, Any]]] = {}
+        gold = scope.gold_only
+        page_span = claim_format.page_span
+        for (claim_id, document_id, start, end, quote, prefix, suffix, proposition, stance,
+             reliability, credibility, note, tags, annotator, created, updated, claim_type,
+             likelihood, confidence, version, source_name, sha256, title) in result:
+            if document_id != current:
+                current = document_id
+                metadata, text = conn.execute(
+                    document_query.where(_DOCUMENTS.c.id == document_id)).one()
+                pages = claim_format.page_starts(metadata)
+                review = _review(conn, document_id, gold)
+                comments = {} if gold else _comments(conn, document_id)
+            refusal = check_quote(claim_id, document_id, text, start, end, quote)
+            if refusal is not None:
+                if refused is not None:
+                    refused.append(refusal)
+                continue
+            page_start, page_end = page_span(pages, start, end) if pages else (None, None)
+            record = {
+                "id": claim_id, "document_id": document_id, "document_sha256": sha256,
+                "document_title": title, "start": start, "end": end, "quote": quote,
+                "prefix": prefix, "suffix": suffix, "proposition": proposition or None,
+                "stance": stance,
+                "source_reliability": reliability, "info_credibility": credibility, "note": note,
+                "tags": _tags(tags), "annotator": annotator, "created_at": _iso(created),
+                "updated_at": _iso(updated), "claim_type": claim_type,
+                "claim_source": source_name or None, "likelihood": likelihood,
+                "confidence": confidence, "codebook_version": version,
+                "page_start": page_start, "page_end": page_end,
+                "review_status": "gold" if gold else review.get(claim_id, "unreviewed"),
+                "review_comments": comments.get(claim_id, []),
+            }
+            if gold:
+                record["provenance"] = review.get(claim_id)
+            yield record
 
 
 def _document_records(conn: Connection, scope: ExportScope,
@@ -349,13 +361,14 @@ def _document_records(conn: Connection, scope: ExportScope,
                     _DOCUMENTS.c.previous_id)
              .where(*_document_filters(scope))
              .order_by(_DOCUMENTS.c.created_at, _DOCUMENTS.c.id))
-    for (doc_id, sha256, title, source, published, metadata, text, created_at,
-         status, origin, previous_id) in conn.execution_options(yield_per=4).execute(query):
-        record = {"id": doc_id, "sha256": sha256, "title": title, "source": source,
-                  "published": published, "metadata": metadata, "text": text,
-                  "created_at": _iso(created_at), "status": status, "origin": origin,
-                  "previous_id": previous_id}
-        yield record if include_paths else without_paths(record)
+    with conn.execution_options(yield_per=4).execute(query) as result:
+        for (doc_id, sha256, title, source, published, metadata, text, created_at,
+             status, origin, previous_id) in result:
+            record = {"id": doc_id, "sha256": sha256, "title": title, "source": source,
+                      "published": published, "metadata": metadata, "text": text,
+                      "created_at": _iso(created_at), "status": status, "origin": origin,
+                      "previous_id": previous_id}
+            yield record if include_paths else without_paths(record)
 
 
 def _groups(documents: Iterator[dict], claims: Iterator[dict]) -> Iterator[
@@ -558,8 +571,10 @@ def export(service: ProjectService, fmt: str, out: str | Path,
     and ``cancel`` (polled every few hundred records) are for a window's
     progress bar; a cancelled export raises :class:`ExportCancelled` and leaves
     the target as it was. Raises :class:`ExportError` for what the user can fix
-    (a target that is a project, scope, options, pyarrow missing) and
-    ``OSError`` for files that cannot be written. Claims whose stored quote is
+    (a target that is a project, scope, options, pyarrow missing, and a file that
+    cannot be written, naming the target and why: a full disk, a file-size
+    limit). Partial files that killed exports left in the target's folder are
+    removed first (:attr:`ExportResult.cleaned`). Claims whose stored quote is
     not their text are left out and listed in :attr:`ExportResult.refused`.
     """
     fmt = normalise_format(fmt)
@@ -573,7 +588,26 @@ def export(service: ProjectService, fmt: str, out: str | Path,
     _check_options(options)
     if fmt == "parquet" and not parquet.available():
         raise ExportError(parquet.INSTALL_HINT)
-    result = ExportResult(fmt, out, files=[out])
+    result = ExportResult(fmt, out, files=[out], cleaned=remove_stale_parts(out.parent))
+    try:
+        _write(service, fmt, out, scope, options, codebook, result, progress, cancel)
+    except (ExportError, FolderInTheWay, ProtectedFileError):
+        raise
+    except OSError as error:
+        raise ExportError(write_problem(out, error)) from error
+    return result
+
+
+def write_problem(out: str | Path, error: OSError) -> str:
+    """Why writing the export ``out`` failed, naming it (not the project, which is
+    only read): a full disk, a file-size limit, or the system's reason."""
+    reason = no_room_reason(Path(out).parent, error.errno) or error.strerror or str(error)
+    return f"{out}: could not be written: {reason}"
+
+
+def _write(service: ProjectService, fmt: str, out: Path, scope: ExportScope,
+           options: ExportOptions, codebook: Codebook, result: ExportResult,
+           progress: ProgressCallback | None, cancel: Callable[[], bool] | None) -> None:
     with _snapshot(service) as conn:
         claims_total, documents_total, _ = (_count(conn, scope) if progress is not None
                                             else (0, 0, 0))
@@ -582,13 +616,13 @@ def export(service: ProjectService, fmt: str, out: str | Path,
             with atomic_write(out, newline="\n") as handle:
                 result.documents = write_jsonl(
                     handle, _watched(documents, documents_total, progress, cancel))
-            return result
+            return
         claims = _watched(_claim_records(conn, scope, refused=result.refused), claims_total,
                           progress, cancel)
         if fmt == "package":
             stats = _write_package(service, conn, scope, documents, claims, codebook, out)
             result.claims, result.documents = stats.claims, stats.documents
-            return result
+            return
         if fmt in ("label-studio", "doccano"):
             groups = _counting(_groups(documents, claims), result)
             with atomic_write(out, newline="\n") as handle:
@@ -623,7 +657,6 @@ def export(service: ProjectService, fmt: str, out: str | Path,
         with atomic_write(config_file, newline="\n") as handle:
             handle.write(label_studio.label_config(codebook, options.span_label))
         result.files.append(config_file)
-    return result
 
 
 def _counting(groups: Iterator[tuple[dict, list[dict]]],

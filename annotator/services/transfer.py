@@ -22,7 +22,6 @@ from annotator.formats import jsonl
 from annotator.formats.jsonl import BadRecord
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import (
-    Extracted,
     ImportCancelled,
     ImportOptions,
     Registry,
@@ -32,6 +31,9 @@ from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
 from annotator.services.review import ReviewService
 from annotator.storage.errors import ProjectError
+
+#: Why the files after one the project could not store were skipped.
+NOT_WRITTEN = "not imported: the project could not be written"
 
 
 class FileStatus(StrEnum):
@@ -64,7 +66,7 @@ class ImportReport:
     #: Claims of replaced versions that re-anchoring could not place.
     unplaced: list[Claim] = field(default_factory=list)
     #: Why the import stopped before the end (the project could not be written:
-    #: a full disk, a lock); the files stored before are listed as imported.
+    #: a full disk, a lock), or "" when it did not.
     stopped: str = ""
 
     def count(self, status: FileStatus) -> int:
@@ -83,7 +85,7 @@ class ImportReport:
                 f"{self.count(FileStatus.FAILED)} failed, "
                 f"{self.count(FileStatus.SKIPPED)} skipped")
         if self.stopped:
-            return f"{text} (stopped: {self.stopped})"
+            text += f" (stopped: {self.stopped})"
         return f"{text} (cancelled)" if self.cancelled else text
 
 
@@ -212,7 +214,10 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
     """Import files and folders (every type in the importer registry: text,
     Markdown, HTML, PDF, DOCX). Each file succeeds, is a duplicate of a document
     already in the project, or fails with a reason naming it; the rest go on.
-    Nothing already in the project is changed. In a folder, files of unknown
+    Nothing already in the project is changed. When the project cannot be
+    written (a full disk, a lock), the file being stored fails with the reason,
+    the rest are skipped and :attr:`ImportReport.stopped` says why; the files
+    stored before stay stored. In a folder, files of unknown
     types are skipped; a file named directly with an unknown type fails.
 
     ``overrides(path)`` may give a title, source, published date and extra
@@ -281,55 +286,49 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
                 f"could not be read ({type(error).__name__}: {error})"[:500],
                 importer=importer.name))
             continue
+        origin = str(read.metadata.get("canonical_url") or read.metadata.get("original_path")
+                     or "")
+        document = Document.from_text(
+            read.text, title=extra.get("title") or read.title,
+            source=extra.get("source") or read.source,
+            published=extra.get("published") or read.published,
+            metadata={**read.metadata, **extra.get("metadata", {})}, origin=origin)
+        decoded = {"encoding": str(read.metadata.get("encoding") or ""),
+                   "encoding_guessed": bool(read.metadata.get("encoding_guessed"))}
         try:
-            _store_file(service, report, path, importer.name, read, extra)
+            report.results.append(_store(service, report, path, document, importer.name,
+                                         decoded))
         except ProjectError as error:
-            # A full disk, a lost lock: what was stored stays listed; the rest is not
-            # read. (When nothing was stored yet, the import could not run at all.)
-            if not any(r.status in (FileStatus.IMPORTED, FileStatus.NEW_VERSION)
-                       for r in report.results):
-                raise
-            report.results.append(FileResult(str(path), FileStatus.FAILED, str(error),
-                                             importer=importer.name))
-            report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
-                                             "not imported: the import stopped at "
-                                             f"{path.name} ({error})")
-                                  for p, _ in files[index + 1:])
+            # A full disk, a locked or read-only project: this file is not stored,
+            # nor can the next ones be. What was imported before stays imported.
+            report.results.append(FileResult(str(path), FileStatus.FAILED,
+                                             f"not stored: {error}", importer=importer.name))
+            report.results.extend(FileResult(str(p), FileStatus.SKIPPED, NOT_WRITTEN)
+                                  for p, _, _ in files[index + 1:])
             report.stopped = str(error)
             break
     return report
 
 
-def _store_file(service: ProjectService, report: ImportReport, path: Path, importer: str,
-                read: Extracted, extra: dict) -> None:
-    """Store one file's extracted document (a new document, a duplicate, or a
-    new version of the one imported from the same place) and report it."""
-    origin = str(read.metadata.get("canonical_url") or read.metadata.get("original_path")
-                 or "")
-    document = Document.from_text(
-        read.text, title=extra.get("title") or read.title,
-        source=extra.get("source") or read.source,
-        published=extra.get("published") or read.published,
-        metadata={**read.metadata, **extra.get("metadata", {})}, origin=origin)
-    decoded = {"encoding": str(read.metadata.get("encoding") or ""),
-               "encoding_guessed": bool(read.metadata.get("encoding_guessed"))}
-    previous = service.current_version(origin)
+def _store(service: ProjectService, report: ImportReport, path: Path, document: Document,
+           importer: str, decoded: dict) -> FileResult:
+    """Store one read document: new, a new version of an earlier import, or a duplicate."""
+    previous = service.current_version(document.origin)
     if previous is not None and previous.sha256 != document.sha256 \
             and service.document_by_sha256(document.sha256) is None:
         # Changed text from the same file or page: a new version, claims carried over.
         version = service.add_version(previous.id, document)
         report.unplaced.extend(version.unplaced)
-        report.results.append(FileResult(
+        return FileResult(
             str(path), FileStatus.NEW_VERSION,
             f"new version of “{previous.title}”: {len(version.moved)} claims carried "
             f"over, {len(version.unplaced)} to place by hand",
-            document.id, document.title, importer, **decoded))
-        return
+            document.id, document.title, importer, **decoded)
     added = service.add_document(document)
-    report.results.append(FileResult(
+    return FileResult(
         str(path), FileStatus.IMPORTED if added.created else FileStatus.DUPLICATE,
         "" if added.created else f"same text as “{added.document.title}”",
-        added.document.id, added.document.title, importer, **decoded))
+        added.document.id, added.document.title, importer, **decoded)
 
 
 @dataclass

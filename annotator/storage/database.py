@@ -14,6 +14,7 @@ gets :class:`~annotator.storage.errors.ProjectBusyError`.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,10 +27,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from annotator.storage import errors
+from annotator.storage import backup, errors, recovery, team
 from annotator.storage.errors import (
     NotAProjectError,
     ProjectNotFoundError,
@@ -88,9 +89,14 @@ def _sqlite_engine(path: Path, busy_timeout: float) -> Engine:
 class Database:
     """An open project database. Sessions come from :meth:`reading` and :meth:`writing`."""
 
-    def __init__(self, engine: Engine, where: str) -> None:
+    def __init__(self, engine: Engine, where: str, path: Path | None = None, *,
+                 read_only: bool = False) -> None:
         self.engine = engine
         self.where = where
+        #: The project file (None for a database server).
+        self.path = path
+        #: Opened only to read (see :func:`open_database`): every change is refused.
+        self.read_only = read_only
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(**{_WRITE: True}),
                                    expire_on_commit=False)
@@ -115,20 +121,39 @@ class Database:
 
 
 def open_database(location: str | Path, *, create: bool = False,
-                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Database:
-    """Open (and with ``create``, create) a project and migrate it to the newest schema."""
-    database = _connect(location, create=create, busy_timeout=busy_timeout)
+                  busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+                  read_only: bool = False, back_up: bool = True) -> Database:
+    """Open (and with ``create``, create) a project and migrate it to the newest schema.
+
+    A project file with data is backed up before its schema is upgraded (unless
+    ``back_up`` is False: for a temporary copy).
+
+    ``read_only`` (for commands that only read, such as exports): an empty file
+    is refused rather than made a project, and an up-to-date project is opened
+    without writing anything (no WAL switch, no files beside it where it cannot
+    be written): see :func:`_read_only_engine`. A project made by an older
+    version is upgraded only where it can be written; elsewhere the error says so.
+    """
+    database = _connect(location, create=create, busy_timeout=busy_timeout,
+                        read_only=read_only)
+    if database.read_only:
+        return database
     try:
-        _migrate(database)
+        _migrate(database, back_up=back_up)
     except BaseException:
         database.close()
         raise
     return database
 
 
-def _connect(location: str | Path, *, create: bool, busy_timeout: float) -> Database:
+def _connect(location: str | Path, *, create: bool, busy_timeout: float,
+             read_only: bool = False) -> Database:
     if _is_url(location):
-        url = make_url(str(location))
+        url = team.normalise_url(str(location))
+        if url.password is None and url.username:
+            password = team.stored_password(url)
+            if password is not None:
+                url = url.set(password=password)
         engine = create_engine(url, pool_pre_ping=True)
         where = url.render_as_string(hide_password=True)
     else:
@@ -151,20 +176,76 @@ def _connect(location: str | Path, *, create: bool, busy_timeout: float) -> Data
                 raise errors.ProjectAccessError(f"{path}: {error.strerror}") from error
             if header != SQLITE_HEADER:
                 raise NotAProjectError(f"{path}: not an Annotator project (not a SQLite file)")
-            _check_before_writing(path)
+            revisions = _check_before_writing(path)
+            if read_only and revisions == set():
+                raise NotAProjectError(f"{path}: an empty database, not a project")
+            if read_only and (revisions == {head_revision()} or not _writable(path)):
+                if revisions is not None and revisions != {head_revision()}:
+                    raise errors.ProjectNeedsUpgradeError(
+                        f"{path}: made by an older version of Annotator and needs upgrading, "
+                        "which writes to it, but it is read-only here; copy it to a "
+                        "folder you can write to (or make it writable) and open it there")
+                return Database(_read_only_engine(path, busy_timeout), where, path,
+                                read_only=True)
+            # Opening to write: a WAL left by a crash is checked first (and a
+            # damaged project set aside, untouched); reading alone never moves it.
+            recovery.check_after_unclean_shutdown(path, busy_timeout=busy_timeout)
+        elif read_only:
+            raise NotAProjectError(f"{path}: is empty, not a project")
         engine = _sqlite_engine(path, busy_timeout)
-    return Database(engine, where)
+    return Database(engine, where, None if _is_url(location) else path)
 
 
-def _check_before_writing(path: Path) -> None:
+def _writable(path: Path) -> bool:
+    """Whether the project and its folder (where SQLite keeps its ``-wal`` and
+    ``-shm`` files) can be written (False on a read-only disk, even for root)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read_only_engine(path: Path, busy_timeout: float) -> Engine:
+    """An engine that never changes the project (``PRAGMA query_only``; no WAL
+    switch). Where the project can be written, SQLite opens it as usual (so it
+    sees another program's latest work, and tidies its ``-wal``/``-shm`` files
+    when done). Where it cannot (a read-only file, folder or disk), it is opened
+    read-only, as ``immutable`` unless a ``-wal`` file holds work not yet in it:
+    nothing is created beside it, and nobody can be writing it."""
+    uri = path.as_uri()
+    if not _writable(path):
+        uri += "?mode=ro"
+        try:
+            pending = path.with_name(path.name + "-wal").stat().st_size > 0
+        except OSError:
+            pending = False
+        if not pending:
+            uri += "&immutable=1"
+
+    def connect() -> sqlite3.Connection:
+        connection = sqlite3.connect(uri, uri=True, timeout=busy_timeout,
+                                     check_same_thread=False)
+        connection.isolation_level = None
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        connection.execute("PRAGMA query_only = ON")
+        return connection
+
+    engine = create_engine(URL.create("sqlite", database=str(path)), creator=connect)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _check_before_writing(path: Path) -> set[str] | None:
     """Refuse another program's SQLite database (or one from a newer Annotator)
     before anything is written to it: opening a project switches it to WAL mode,
     which would change a file the analyst only pointed at. Read-only and without
-    locks (``immutable``), so nothing is created beside the file either."""
+    locks (``immutable``), so nothing is created beside the file either.
+    Returns the project's schema revisions, or None when they could not be read."""
     try:
         connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error:
-        return          # unreadable this way: the normal open reports why
+        return None     # unreadable this way: the normal open reports why
     try:
         tables = {row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -172,8 +253,8 @@ def _check_before_writing(path: Path) -> None:
         if "alembic_version" in tables:
             revisions = {row[0] for row in connection.execute(
                 "SELECT version_num FROM alembic_version")}
-    except sqlite3.Error:
-        return          # e.g. a WAL file not yet checkpointed: the normal open reads it
+    except (sqlite3.Error, UnicodeDecodeError):
+        return None     # e.g. a WAL file not yet checkpointed, or damage: the open tells
     finally:
         connection.close()
     if tables and not revisions:
@@ -187,9 +268,10 @@ def _check_before_writing(path: Path) -> None:
         raise ProjectTooNewError(
             f"{path}: written by a newer version of Annotator "
             f"(schema {', '.join(unknown)}); update Annotator to open it")
+    return revisions
 
 
-def _migrate(database: Database) -> None:
+def _migrate(database: Database, *, back_up: bool = True) -> None:
     """Bring the schema to head. Checking takes only a read transaction, so opening
     an up-to-date project never waits for another process's write lock."""
     script = ScriptDirectory.from_config(_migrations_config())
@@ -198,6 +280,8 @@ def _migrate(database: Database) -> None:
         current = _check_revisions(connection, script, database.where)
     if set(current) == {head}:
         return
+    if back_up and current and database.path is not None:
+        _back_up_before_upgrade(database, current)
     with _migrating(database) as connection:
         # Another process may have migrated while we waited for the lock.
         if set(_check_revisions(connection, script, database.where)) != {head}:
@@ -245,6 +329,24 @@ def _migrating(database: Database) -> Iterator[Any]:
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _back_up_before_upgrade(database: Database, current: tuple[str, ...]) -> None:
+    """A project with data at an older schema is backed up (forced, named after
+    its revision) before it is upgraded; without the copy it is not upgraded."""
+    assert database.path is not None
+    with translated(database.where), database.engine.connect() as connection:
+        has_data = connection.exec_driver_sql(
+            "SELECT EXISTS (SELECT 1 FROM documents) OR EXISTS (SELECT 1 FROM claims)"
+        ).scalar()
+    if not has_data:
+        return
+    try:
+        backup.take_backup(database.path, f"before-upgrade-{'-'.join(sorted(current))}")
+    except backup.BackupError as error:
+        raise backup.BackupError(
+            f"{database.where}: not upgraded to the new schema, because the backup "
+            f"taken first failed: {error}") from error
 
 
 def _check_revisions(connection: Any, script: ScriptDirectory, where: str) -> tuple[str, ...]:

@@ -16,6 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import exc as orm_exc
+
+from annotator.paths import no_room_reason
 
 _log = logging.getLogger(__name__)
 
@@ -36,6 +39,10 @@ class ProjectTooNewError(ProjectError):
     pass
 
 
+class ProjectNeedsUpgradeError(ProjectError):
+    """A project of an older schema that cannot be upgraded where it is (read-only)."""
+
+
 class ProjectBusyError(ProjectError):
     pass
 
@@ -52,6 +59,10 @@ class ProjectAccessError(ProjectError):
     pass
 
 
+class PasswordNeededError(ProjectAccessError):
+    """A team server refused the connection for want of the right password."""
+
+
 class DowngradeRefusedError(ProjectError):
     """Going back to an older schema would drop data the older schema cannot hold."""
 
@@ -60,8 +71,9 @@ _SQLITE_ERRORS: dict[str, tuple[type[ProjectError], str]] = {
     "SQLITE_BUSY": (ProjectBusyError, "the project is in use by another program or window "
                     "and stayed locked; try again in a moment"),
     "SQLITE_LOCKED": (ProjectBusyError, "the project is locked by another connection"),
-    "SQLITE_FULL": (DiskFullError, "the disk is full; nothing more could be saved "
-                    "(what was already saved is safe)"),
+    "SQLITE_FULL": (DiskFullError, "the disk is full, or the project reached its size "
+                    "limit; nothing more could be saved (what was already saved is safe; "
+                    "free some space, then try again)"),
     "SQLITE_CORRUPT": (CorruptProjectError, "the project file is damaged"),
     "SQLITE_NOTADB": (NotAProjectError, "the file is not a SQLite database"),
     "SQLITE_READONLY": (ProjectAccessError, "the project file is read-only"),
@@ -88,6 +100,19 @@ def _sqlite_error_name(error: BaseException) -> str | None:
     return None
 
 
+def _no_room(where: str | Path, cls: type[ProjectError],
+             reason: str) -> tuple[type[ProjectError], str]:
+    """A full disk or a file-size limit (``ulimit -f``) is reported by SQLite as
+    "disk is full" or as a bare "disk I/O error": say which it was."""
+    if "://" in str(where):
+        return cls, reason
+    room = no_room_reason(Path(where).parent)
+    if room is None:
+        return cls, reason
+    return DiskFullError, (f"{room}; nothing more could be saved (what was already saved "
+                           "is safe; free some space, then try again)")
+
+
 def translate(error: BaseException, where: str | Path) -> ProjectError | None:
     """The :class:`ProjectError` for a driver error, or None if it is a bug."""
     original = getattr(error, "orig", error)
@@ -95,8 +120,20 @@ def translate(error: BaseException, where: str | Path) -> ProjectError | None:
         name = _sqlite_error_name(original)
         if name is not None:
             cls, reason = _SQLITE_ERRORS[name]
+            if name in ("SQLITE_FULL", "SQLITE_IOERR"):
+                cls, reason = _no_room(where, cls, reason)
             return cls(f"{where}: {reason}")
+    if getattr(original, "sqlstate", None) == "42501":
+        # Refused by the team server's roles (see storage/team.py), not a bug.
+        return ProjectAccessError(f"{where}: your role on the team server does not allow "
+                                  f"this change ({str(original).splitlines()[0]})")
     if isinstance(error, sa_exc.OperationalError):
+        message = str(original)
+        if "password" in message and ("no password supplied" in message
+                                      or "authentication failed" in message):
+            return PasswordNeededError(
+                f"{where}: the server wants this user's password (none given, none kept in "
+                "the keyring, or a wrong one)")
         return ProjectAccessError(f"{where}: the database could not be reached ({original})")
     return None
 
@@ -106,6 +143,14 @@ class DatabaseBugError(ProjectError):
     constraint, a bug): the change is not saved, and the user is told so."""
 
 
+def not_yours(where: str | Path) -> ProjectAccessError:
+    """An UPDATE or DELETE that changed nothing: on a team server the row belongs to
+    someone else (row-level security hides it from the change)."""
+    return ProjectAccessError(
+        f"{where}: the change was not saved: the row is not yours to change on the "
+        "team server, or someone deleted it meanwhile")
+
+
 @contextmanager
 def translated(where: str | Path) -> Iterator[None]:
     """Re-raise driver errors as :class:`ProjectError`: the ones a user can act on
@@ -113,6 +158,10 @@ def translated(where: str | Path) -> Iterator[None]:
     traceback), so a change that was not saved is never passed over in silence."""
     try:
         yield
+    except orm_exc.StaleDataError as error:
+        # On a team server a row another analyst owns is invisible to an UPDATE or
+        # DELETE (row-level security): nothing was changed.
+        raise not_yours(where) from error
     except (sa_exc.DBAPIError, sqlite3.Error) as error:
         project_error = translate(error, where)
         if project_error is None:
@@ -123,3 +172,23 @@ def translated(where: str | Path) -> Iterator[None]:
                 "in Annotator or a damaged project — please report it")
         raise project_error from error
 
+
+
+class DamagedProjectError(CorruptProjectError):
+    """A project found damaged at open after an unclean shutdown (its write-ahead
+    log was left behind and the integrity check failed). It was moved aside
+    untouched to ``set_aside``; ``backup`` is the newest backup that passes its
+    check (a :class:`~annotator.storage.backup.Backup`, or None), ``damaged_claims``
+    the claims the damaged file holds and ``claims_after`` how many of them were
+    made or changed after that backup (None where it could not be read)."""
+
+    def __init__(self, message: str, *, project: Path, set_aside: Path | None,
+                 problem: str, backup: object | None = None,
+                 damaged_claims: int | None = None, claims_after: int | None = None) -> None:
+        super().__init__(message)
+        self.project = project
+        self.set_aside = set_aside
+        self.problem = problem
+        self.backup = backup
+        self.damaged_claims = damaged_claims
+        self.claims_after = claims_after

@@ -14,7 +14,7 @@ from annotator import __version__
 from annotator.paths import APP_AUTHOR, APP_NAME, default_project_path, resources_dir
 from annotator.services.project import ProjectService
 from annotator.services.sample import import_sample_corpus
-from annotator.storage.errors import ProjectError
+from annotator.storage.errors import DamagedProjectError, ProjectError
 from annotator.storage.lock import ProjectInUseError, ProjectLock
 from annotator.ui import plain
 from annotator.ui.main_window import MainWindow
@@ -47,6 +47,8 @@ def first_project(requested: str | None, settings: UiSettings,
             take(recent)
             try:
                 return ProjectService.open(recent)
+            except DamagedProjectError:
+                raise               # set aside: the analyst is told, and offered its backup
             except ProjectError:
                 continue
     path = default_project_path()
@@ -80,6 +82,13 @@ def run_gui(project: str | None = None) -> int:
             return 0
         plain.fail(None, "Project open elsewhere", str(error))
         return 2
+    except DamagedProjectError as error:    # set aside: offer its backup, in a window
+        while locks:
+            locks.pop().release()
+        window = MainWindow(settings)
+        window.show()
+        window.backups.offer_restore(error)
+        return app.exec()
     except ProjectError as error:
         while locks:
             locks.pop().release()

@@ -13,6 +13,7 @@ claim current, so what an undo changed is what the claim panel shows.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from typing import NamedTuple
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -94,18 +95,29 @@ class MarkClaimCommand(_ClaimCommand):
     def redo(self) -> None:
         try:
             self._controller.add_claim(self.claim)
-            if self._starts_work:
-                self._controller.set_document_status(self.claim.document_id, "in_progress")
         except ChangeFailed:
             self.setObsolete(True)
+            return
+        if self._starts_work:
+            try:
+                self._controller.set_document_status(self.claim.document_id, "in_progress")
+            except ChangeFailed:
+                # The claim is saved (and shown): keep the step, so it can be
+                # undone; only the status stays as it was (the user was told).
+                self._starts_work = False
 
     def undo(self) -> None:
+        # The claim first: if it cannot be removed, nothing has changed.
         try:
-            if self._starts_work:
-                self._controller.set_document_status(self.claim.document_id, "new")
             self._controller.delete_claim(self.claim.id)
         except ChangeFailed:
             self.setObsolete(True)
+            return
+        if self._starts_work:
+            # The claim is gone as asked; if the status cannot follow, it stays
+            # (and the user was told).
+            with suppress(ChangeFailed):
+                self._controller.set_document_status(self.claim.document_id, "new")
 
     def focus_after(self, undone: bool) -> Focus:
         return Focus(self.claim.document_id, None if undone else self.claim.id)

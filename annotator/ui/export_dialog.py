@@ -116,7 +116,8 @@ class ExportJob(BackgroundTask):
 
     def __init__(self, parent: QObject, location: str, fmt: str, out: Path,
                  scope: ExportScope, options: ExportOptions) -> None:
-        super().__init__(with_project(location, partial(_export, fmt, out, scope, options)),
+        super().__init__(with_project(location, partial(_export, fmt, out, scope, options),
+                                      read_only=True),
                          parent, name="annotator-export",
                          user_errors=(*USER_ERRORS, ExportError))
         self.location, self.format, self.out = location, fmt, out

@@ -38,9 +38,10 @@ from annotator.domain.model import Claim, Document
 from annotator.formats.registry import ImportOptions
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
-from annotator.storage.errors import ProjectError
+from annotator.storage.errors import DamagedProjectError, ProjectError
 from annotator.storage.lock import ProjectInUseError, ProjectLock
 from annotator.ui import plain, window_actions, window_layout
+from annotator.ui.backup_flow import ProjectBackups
 from annotator.ui.commands import (
     EditDocumentDetailsCommand,
     GradeSourceCommand,
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Annotator")
         self.loop = LabellingLoop(self, self)
         self.files = ProjectFiles(self)
+        self.backups = ProjectBackups(self)
         self.project_hold = ProjectHold(self)
         self.project_hold.raise_requested.connect(self.come_forward)
         self.review_layout = window_layout.ReviewLayout(self)
@@ -166,6 +168,10 @@ class MainWindow(QMainWindow):
             return False
         try:
             service = ProjectService.open(location, create=create)
+        except DamagedProjectError as error:        # set aside: offer its backup
+            if lock is not None:
+                lock.release()
+            return self.backups.offer_restore(error)
         except ProjectError as error:
             if lock is not None:
                 lock.release()
@@ -215,14 +221,19 @@ class MainWindow(QMainWindow):
             self.legend.set_dimension(Dimension(colour_by))
         self._on_sources_changed()
         self.reload_documents()
+        self.backups.project_opened(service)
         self.project_opened.emit(location)
+
+    def close_project(self) -> None:
+        """Close the open project (backed up first when it changed)."""
+        self._close_project()
 
     def _close_project(self) -> None:
         self.editor.commit_note()
         self.undo_stack.clear()
         self._undo_index = 0
         if self.controller is not None:
-            self.controller.service.close()
+            self.backups.close_service(self.controller.service)
             self.controller.deleteLater()
             self.controller = None
         self.loop.set_controller(None)
@@ -330,7 +341,7 @@ class MainWindow(QMainWindow):
             self.review.document_shown()
             return
         document = self.service.document(document_id)
-        claims = self.service.claims(document_id, document.text)
+        claims = self.service.claims_lazily(document_id, document.text)
         self._document = document
         self.shown.open(document, claims)
         self.details.set_document(document, version=self.document_panel.version_text(document))

@@ -87,6 +87,10 @@ class ProjectHold(QObject):
     def project(self) -> Path | None:
         return self._lock.project if self._lock is not None else None
 
+    @property
+    def lock(self) -> ProjectLock | None:
+        return self._lock
+
     def hold(self, lock: ProjectLock | None) -> None:
         """Hold ``lock`` (letting go of the one held before) and listen for it."""
         if lock is self._lock:

@@ -49,13 +49,14 @@ class TaskCancelled(Exception):
     (a callable may instead return a partial result: that ends in ``finished``)."""
 
 
-def with_project(location: str, call: Callable[[ProjectService, Progress, Cancelled], T]
-                 ) -> Callable[[Progress, Cancelled], T]:
+def with_project(location: str, call: Callable[[ProjectService, Progress, Cancelled], T],
+                 *, read_only: bool = False) -> Callable[[Progress, Cancelled], T]:
     """A task that opens its own connection to the project at ``location`` on
     the worker thread (SQLite serialises the writes, so the window's connection
-    keeps working), runs ``call(service, progress, cancelled)`` and closes it."""
+    keeps working), runs ``call(service, progress, cancelled)`` and closes it.
+    ``read_only`` for a task that only reads (an export): it never writes."""
     def run(progress: Progress, cancelled: Cancelled) -> T:
-        service = ProjectService.open(location)
+        service = ProjectService.open(location, read_only=read_only)
         try:
             return call(service, progress, cancelled)
         finally:

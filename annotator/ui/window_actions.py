@@ -57,6 +57,10 @@ def build(window: MainWindow) -> None:
     w.export_action = a(
         "&Export…", files.show_export_dialog, "Ctrl+E",
         "Export claims or documents: choose the format and which claims, with a preview")
+    w.restore_backup_action = a(
+        "Restore from &Backup…", w.backups.show_dialog, None,
+        "The project's backups, with their dates and claim counts: back up now, or "
+        "restore one")
     quit_action = a("&Quit", w.close, QKeySequence.StandardKey.Quit)
 
     w.undo_action = w.undo_stack.createUndoAction(w, "&Undo")
@@ -119,6 +123,8 @@ def build(window: MainWindow) -> None:
     file_menu.addActions([w.import_action, w.import_folder_action, w.import_claims_action])
     file_menu.addSeparator()
     file_menu.addAction(w.export_action)
+    file_menu.addSeparator()
+    file_menu.addAction(w.restore_backup_action)
     file_menu.addSeparator()
     file_menu.addAction(quit_action)
 

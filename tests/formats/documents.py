@@ -150,3 +150,38 @@ def nested_page(depth: int, size: int, *, deep: bool = True) -> str:
         block = "<div></div>" * (depth - 1) + "<div>" + inner + "</div>"
     return ("<!DOCTYPE html><html><head><title>T</title></head><body>"
             + block * max(1, size // len(block)) + "</body></html>")
+
+
+def slow_pdf(path: Path, pages: int = 400, operations: int = 20_000) -> Path:
+    """A small file that takes the PDF reader long to read: ``pages`` pages
+    sharing one compressed content stream of ``operations`` text-showing
+    operations (about 0.3 s per 100,000 operations on a fast machine)."""
+    import zlib
+
+    content = b"BT /F1 9 Tf 40 800 Td " + b"(word word word) Tj 0 -0.1 Td " * operations + b"ET"
+    stream = zlib.compress(content, 9)
+    kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream
+               + b"\nendstream"]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"] * pages
+    path.write_bytes(pdf_bytes(objects))
+    return path
+
+
+def pdf_bytes(objects: Sequence[bytes]) -> bytes:
+    """A PDF file of ``objects`` (numbered from 1; the first is the catalog)."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)

@@ -272,7 +272,7 @@ def test_cancel_while_a_pdf_is_read_stops_its_parser(service, tmp_path, monkeypa
     # A stand-in parser that never finishes by itself: only cancelling ends it
     # (a broken cancel would end in the 5 s time limit, a failure, not a skip; the
     # parent checks cancel before the deadline, so a slow machine cannot hit it).
-    monkeypatch.setattr(pdf, "child_command", lambda _memory, _chars: [
+    monkeypatch.setattr(pdf, "child_command", lambda _memory, _chars, _cpu: [
         sys.executable, "-c", "import sys, time; sys.stdin.buffer.read(); time.sleep(600)"])
     started: list[subprocess.Popen] = []
     popen = subprocess.Popen

@@ -3,6 +3,12 @@ PDF can be bad. The PDFs are drawn by Qt at test time (``make_pdf``)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 import zlib
 from pathlib import Path
 
@@ -13,7 +19,7 @@ from annotator.formats.claims import page_span
 from annotator.formats.pdf import pdf_date
 from annotator.formats.problems import ImportProblem
 from annotator.formats.registry import ImportCancelled, ImportOptions, extract_file
-from tests.formats.documents import encrypted_pdf, long_pdf, make_pdf
+from tests.formats.documents import encrypted_pdf, long_pdf, make_pdf, pdf_bytes, slow_pdf
 
 HYPHENATED = [
     [["A Report on Chips"],
@@ -79,6 +85,33 @@ def test_many_pages_in_order(qapp, tmp_path):
     assert paragraphs[4] == ("Page 2 paragraph 2 opens with a plain line of text that runs "
                              "on to a second line, then to a third one, and finally ends on "
                              "the fourth line of paragraph 2.")
+
+
+def test_sample_pdfs_read_as_their_source_text(qapp, tmp_path):
+    # Two columns (also drawn line by line across the page), running headers,
+    # footers and page numbers, hyphenated line ends, Cyrillic with paragraphs
+    # marked by indentation only, Chinese in a CID font (tests/bench/pdfs.py).
+    from tests.bench.pdf_samples import make_samples, score
+
+    for sample in make_samples(tmp_path, pages=3):
+        read = extract_file(sample.path)
+        assert score(sample, read.text) == {"similarity": 1.0, "paragraphs_whole": 1.0,
+                                            "running_lines_leaked": 0}, sample.name
+        assert len(read.metadata["pages"]) == 3
+
+
+def test_an_invisible_text_layer_is_read(tmp_path):
+    # Scanned pages with OCR: the text is drawn invisibly (render mode 3).
+    content = (b"BT 3 Tr /F1 11 Tf 72 720 Td (The OCR layer of a scanned page,) Tj "
+               b"0 -14 Td (which analysts quote.) Tj ET")
+    path = tmp_path / "scanned.pdf"
+    path.write_bytes(pdf_bytes([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]))
+    assert extract_file(path).text == "The OCR layer of a scanned page, which analysts quote."
 
 
 def test_title_falls_back_to_the_first_line(qapp, tmp_path):
@@ -178,10 +211,113 @@ def test_a_decompression_bomb_hits_the_memory_limit(tmp_path):
     assert "more than 256 MiB of memory" in reason
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGXCPU"), reason="no processor time limit")
+def test_a_reader_out_of_processor_time_was_too_slow(tmp_path, monkeypatch):
+    # The reader's RLIMIT_CPU (checked in test_a_killed_import_takes_its_pdf_reader_with_it)
+    # ends it with SIGXCPU: the import reports the time limit, not a crash.
+    monkeypatch.setattr(pdf_format, "child_command", lambda *_: [
+        sys.executable, "-c",
+        "import resource\nresource.setrlimit(resource.RLIMIT_CPU, (1, 30))\nwhile True: pass"])
+    path = encrypted_pdf(tmp_path / "busy.pdf", "Text", user_password="")
+    assert "longer than 30 seconds" in problem(path, ImportOptions(pdf_timeout=30))
+
+
 def test_cancel_stops_the_parser(qapp, tmp_path):
     path = long_pdf(tmp_path / "cancelled.pdf", pages=10)
     with pytest.raises(ImportCancelled):
         extract_file(path, ImportOptions(cancel=lambda: True))
+
+
+def _children(parent: int, name: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent and name.encode() in command:
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie nobody has reaped yet has ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def _kill_importer_and_watch_reader(tmp_path: Path, script: str) -> tuple[int, str]:
+    """Run ``script`` (which imports a slow PDF) in a process, find its PDF
+    reader, kill the importing process with SIGKILL and return the reader's
+    id and its limits, after waiting up to 5 s for the reader to end."""
+    path = slow_pdf(tmp_path / "slow.pdf")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    importer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script), str(path)],
+                                cwd=root, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        readers: list[int] = []
+        while not readers and time.monotonic() < deadline and importer.poll() is None:
+            time.sleep(0.05)
+            readers = _children(importer.pid, "pdf_child")
+        assert readers, "the PDF reader did not start (or ended at once)"
+        (reader,) = readers
+        time.sleep(0.3)         # past the reader's start-up, into the parsing
+        assert _alive(reader), "the slow PDF was read too fast for this test"
+        limits = Path(f"/proc/{reader}/limits").read_text()
+        importer.send_signal(signal.SIGKILL)
+        importer.wait()
+        deadline = time.monotonic() + 5
+        while _alive(reader) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        still = _alive(reader)
+        if still:
+            os.kill(reader, signal.SIGKILL)
+        assert not still, "the PDF reader outlived the killed import"
+        return reader, limits
+    finally:
+        if importer.poll() is None:
+            importer.kill()
+            importer.wait()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_import_takes_its_pdf_reader_with_it(tmp_path):
+    _, limits = _kill_importer_and_watch_reader(tmp_path, """
+        import sys
+        from pathlib import Path
+        from annotator.formats.registry import ImportOptions, extract_file
+        extract_file(Path(sys.argv[1]), ImportOptions(pdf_timeout=60))
+    """)
+    # And it may use little more processor time than the import's time limit.
+    (cpu,) = [line for line in limits.splitlines() if line.startswith("Max cpu time")]
+    assert cpu.split()[3] == "65"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_watchdog_ends_the_reader_where_the_kernel_does_not(tmp_path, monkeypatch):
+    # Other systems have no PR_SET_PDEATHSIG: a thread watches the parent there.
+    # The reader is started as on those systems (no prctl), then the same test.
+    _kill_importer_and_watch_reader(tmp_path, """
+        import sys
+        from pathlib import Path
+        from annotator.formats import pdf
+        from annotator.formats.registry import extract_file
+        command = pdf.child_command
+        pdf.child_command = lambda *args: [
+            command(*args)[0], "-c",
+            "import sys; sys.platform = 'other'; sys.argv[0] = 'pdf_child'; "
+            "from annotator.formats import pdf_child; "
+            "sys.exit(pdf_child.main(sys.argv[1:]))", *command(*args)[3:]]
+        extract_file(Path(sys.argv[1]))
+    """)
 
 
 def test_pdf_dates():

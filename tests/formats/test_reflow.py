@@ -172,3 +172,59 @@ def test_pdf_pages_join_with_page_offsets():
     assert text[starts[1]:].startswith("break and goes on.")
     assert starts[2] == starts[3]
     assert text[starts[3]:] == "Last page."
+
+
+def _box(*lines: str) -> Block:
+    return Block(tuple(Line(line, 0, 200) for line in lines), 0, 200)
+
+
+def test_running_headers_and_footers_are_dropped():
+    bodies = ["Exports grew.", "Imports fell.", "Prices rose.", "Costs held."]
+    pages = [[_box("Annual Review 2025 \u2014 Draft"), _box(body),
+              _box(f"Annual Review 2025 \u2014 page {n} of 4")]
+             for n, body in enumerate(bodies, start=1)]
+    # A heading on the first page only, at its top, stays.
+    pages[0].insert(0, _box("Introduction"))
+    text, starts = join_pages(pages)
+    assert text == "Introduction\n\n" + "\n\n".join(bodies)
+    assert [text[start:] for start in starts[1:]] == ["\n\n".join(bodies[1:]),
+                                                      "\n\n".join(bodies[2:]), bodies[3]]
+
+
+def test_a_line_on_two_pages_of_three_is_no_running_header():
+    pages = [[_box("Summary"), _box("First page text.")],
+             [_box("Summary"), _box("Second page text.")],
+             [_box("Third page text.")]]
+    assert join_pages(pages)[0].count("Summary") == 2     # three pages needed
+
+
+def test_chinese_lines_join_without_a_space():
+    pages = [[_box("半导体出口管制改变了分析师", "阅读报告的方式。"),
+              _box("Mixed 中文", "text joins with a space.")]]
+    assert join_pages(pages)[0] == ("半导体出口管制改变了分析师阅读报告的方式。\n\n"
+                                    "Mixed 中文 text joins with a space.")
+
+
+def test_a_paragraph_ends_where_the_next_word_would_have_fitted():
+    # Ragged right: "It ends." is far from the box's right edge, but it is a
+    # full line (the next word, "Longwordhere", did not fit): the paragraph goes
+    # on. "Done." has room for "Next": a new paragraph.
+    block = Block((Line("The first line of a paragraph runs to the", 0, 190),
+                   Line("margin and it ends.", 0, 150),
+                   Line("Longwordhereandmore goes on here. Done.", 0, 150),
+                   Line("Next paragraph.", 0, 70)), 0, 200)
+    assert join_pages([[block]])[0] == (
+        "The first line of a paragraph runs to the margin and it ends. Longwordhereandmore "
+        "goes on here. Done.\n\nNext paragraph.")
+
+
+def test_an_indented_line_after_a_sentence_starts_a_paragraph():
+    block = Block((Line("A full line of text that ends a sentence.", 0, 200),
+                   Line("An indented line opens the next one and", 15, 200),
+                   Line("it goes on.", 0, 55)), 0, 200)
+    assert join_pages([[block]])[0] == ("A full line of text that ends a sentence.\n\n"
+                                        "An indented line opens the next one and it goes on.")
+    item = Block((Line("\u2022 An item whose first line ends a sentence.", 0, 200),
+                  Line("Its second sentence, indented under it.", 10, 190)), 0, 200)
+    assert join_pages([[item]])[0] == ("\u2022 An item whose first line ends a sentence. "
+                                       "Its second sentence, indented under it.")

@@ -18,6 +18,7 @@ from pathlib import Path
 from annotator.formats.atomic import (
     ProtectedFileError,
     creation_mode,
+    held_part,
     protected_reason,
     refuse_protected,
 )
@@ -56,7 +57,12 @@ def atomic_directory(path: str | Path, *, replaceable: Collection[str]) -> Itera
         if extra:
             raise FolderInTheWay(f"{target} exists and holds other files ({', '.join(extra[:3])}"
                                  f"{', …' if len(extra) > 3 else ''}); choose a new folder")
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    with held_part(lambda: tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part",
+                                            dir=target.parent)) as temp_name:
+        yield from _fill_and_swap(target, Path(temp_name))
+
+
+def _fill_and_swap(target: Path, temp: Path) -> Iterator[Path]:
     try:
         os.chmod(temp, creation_mode(directory=True))
         yield temp
