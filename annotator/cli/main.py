@@ -85,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
                           "text looks PDF-extracted), on, off (store text as read)")
     imp.add_argument("--encoding", metavar="CODEC",
                      help="decode text files with this encoding instead of detecting it")
+    imp.add_argument("--add-new-labels", action="store_true", help=NEW_LABELS_HELP)
 
     ann = commands.add_parser(
         "import-annotations",
@@ -94,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
              "version is kept in its history)")
     with_project(ann)
     ann.add_argument("file", metavar="FILE")
+    ann.add_argument("--add-new-labels", action="store_true", help=NEW_LABELS_HELP)
 
     agr = commands.add_parser(
         "agreement", help="inter-annotator agreement: Cohen's kappa (two analysts), "
@@ -172,6 +174,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+NEW_LABELS_HELP = ("add the labels the imported claims use that match none of this "
+                   "project's codebook, not even through its history of renamed keys "
+                   "(without it such an import is refused, naming them)")
+
+
 def _project_arg(args: argparse.Namespace) -> str | None:
     return getattr(args, "sub_project", None) or args.project
 
@@ -202,7 +209,7 @@ def _run_import(args: argparse.Namespace) -> int:
         if files or not datasets:
             failed = _import_files(service, files, options)
         for kind, path in datasets:
-            failed = _import_dataset(service, kind, path) or failed
+            failed = _import_dataset(service, kind, path, args.add_new_labels) or failed
     finally:
         service.close()
     return EXIT_PARTIAL if failed else 0
@@ -270,12 +277,15 @@ def _sort_imports(paths: Sequence[str]) -> tuple[list[str], list[tuple[str, str]
     return files, datasets
 
 
-def _import_dataset(service: ProjectService, kind: str, path: str) -> bool:
+def _import_dataset(service: ProjectService, kind: str, path: str,
+                    add_new_labels: bool = False) -> bool:
     """Import a dataset package or a JSONL export; True when records were skipped."""
-    importer = {"package": packages.import_package,
-                "documents": packages.import_documents_jsonl,
-                "claims": packages.import_claims_jsonl}[kind]
-    report = importer(service, path)
+    if kind == "documents":
+        report = packages.import_documents_jsonl(service, path)
+    else:
+        importer = {"package": packages.import_package,
+                    "claims": packages.import_claims_jsonl}[kind]
+        report = importer(service, path, add_new_labels=add_new_labels)
     for problem in report.problems:
         print(f"annotator: {problem}", file=sys.stderr)
     print(f"{'dataset package' if kind == 'package' else kind}: {path}: {report.summary()}")
@@ -285,7 +295,8 @@ def _import_dataset(service: ProjectService, kind: str, path: str) -> bool:
 def _run_import_annotations(args: argparse.Namespace) -> int:
     service = _open(args)
     try:
-        report = packages.import_work(service, args.file)
+        report = packages.import_work(service, args.file,
+                                      add_new_labels=args.add_new_labels)
     finally:
         service.close()
     for problem in report.problems:
@@ -388,7 +399,7 @@ def _run_agreement(args: argparse.Namespace) -> int:
         text = (f"Analysts: {', '.join(analysts)}; {counts['documents']} {documents_word}, "
                 f"{counts['units']} units ({counts['by_all']} by all, {counts['by_some']} by "
                 f"some, {counts['by_one']} by one; {counts['label_disagreements']} with label "
-                f"disagreements)\n\n{text_table(report)}\n")
+                f"disagreements)\n{_left_out(report)}\n{text_table(report)}\n")
     if args.output:
         try:
             with atomic_write(args.output, newline="\n") as handle:
@@ -400,6 +411,17 @@ def _run_agreement(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _left_out(report: dict) -> str:
+    """The documents agreement left out, one a line ("" when none)."""
+    left = report.get("left_out") or []
+    if not left:
+        return ""
+    lines = [f"Left out {len(left)} document{'s' if len(left) != 1 else ''} not every "
+             "compared analyst has (not in their imported work):"]
+    lines += [f"  {item['title'] or '(untitled)'} ({item['document_id']})" for item in left]
+    return "\n".join(lines) + "\n"
 
 
 def _project_file(args: argparse.Namespace) -> Path:

@@ -170,6 +170,17 @@ class AgreementModel(RowTableModel):
         return None
 
 
+def _left_out_text(left_out: list[dict[str, Any]]) -> str:
+    """The corpus summary's end: the documents left out of the comparison."""
+    if not left_out:
+        return ""
+    names = [str(item.get("title") or "(untitled)") for item in left_out[:5]]
+    if len(left_out) > 5:
+        names.append(f"{len(left_out) - 5} more")
+    return (f" Left out: {plural(len(left_out), 'document')} not every compared analyst "
+            f"has ({', '.join(names)}).")
+
+
 class AgreementPanel(QWidget):
     """Shows an agreement report for "This document" or the "Corpus".
 
@@ -262,9 +273,14 @@ class AgreementPanel(QWidget):
         how = (f"{measure} ≥ {matching['threshold']:.2f}" if "threshold" in matching
                else "exact spans")
         self.title.setText(f"{', '.join(report['analysts'])} · units by {how}")
+        left_out = report.get("left_out") or []
         if section is None:
-            self.summary.setText("None of the compared analysts marked a claim in this "
-                                 "document.")
+            if any(item.get("document_id") == self._document_id for item in left_out):
+                self.summary.setText("This document is left out: not every compared "
+                                     "analyst has it (it was not in their imported work).")
+            else:
+                self.summary.setText("None of the compared analysts marked a claim in this "
+                                     "document.")
             return
         counts = section.get("counts", {})
         by_analyst = counts.get("claims_by_analyst", {})
@@ -276,4 +292,8 @@ class AgreementPanel(QWidget):
             f"{counts.get('by_one', 0)} by one only; "
             f"{plural(counts.get('span_differences', 0), 'span difference')}, "
             f"{plural(counts.get('label_disagreements', 0), 'label disagreement')}. "
-            "Claims: " + ", ".join(f"{a} {n}" for a, n in by_analyst.items()) + ".")
+            "Claims: " + ", ".join(f"{a} {n}" for a, n in by_analyst.items()) + "."
+            + (_left_out_text(left_out) if self.current_scope == CORPUS else ""))
+        self.summary.setToolTip(plain_tooltip("\n".join(
+            f"{item.get('title') or '(untitled)'} ({item.get('document_id')})"
+            for item in left_out[:50])) if left_out and self.current_scope == CORPUS else "")

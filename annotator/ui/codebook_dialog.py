@@ -160,7 +160,7 @@ def plan_import(current: Codebook, imported: Codebook, usage: Usage,
             lines.append(f"Proposition “{proposition.text}” is not in the file but "
                          f"{claims_text(used)} use it: kept, retired")
     codebook = Codebook(current.version, tuple(labels), tuple(propositions), imported.tags,
-                        imported.requirements)
+                        imported.requirements, imported.renames)
     return Plan(codebook, proposition_renames=renames, lines=lines)
 
 
