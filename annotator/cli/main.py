@@ -114,15 +114,18 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser(
         "export", help="export claims as a dataset (jsonl, csv, w3c, label-studio, doccano, "
-                       "parquet), a dataset package (folder or .zip), or the documents",
+                       "parquet, brat, spacy, claimreview), a dataset package (folder or "
+                       ".zip), or the documents",
         epilog="Scope options combine: a claim is exported when it passes all of them. "
                "Label options keep claims whose key in that dimension is listed "
                "(e.g. --stance supports,refutes); unlabelled claims are then left out.")
     with_project(exp)
     exp.add_argument("--format", choices=exports.EXPORT_FORMATS, default="jsonl",
                      help="jsonl (default; re-imports exactly), csv, w3c (Web Annotation "
-                          "JSON-LD), label-studio, doccano, parquet (needs pyarrow), package "
-                          "(folder, or zip when OUT ends in .zip), documents")
+                          "JSON-LD), label-studio, doccano, parquet (needs pyarrow), brat "
+                          "(zip of .txt + .ann), spacy (DocBin; needs spaCy), claimreview "
+                          "(schema.org JSON-LD), package (folder, or zip when OUT ends in "
+                          ".zip), documents")
     exp.add_argument("-o", "--output", required=True, metavar="OUT")
     scope = exp.add_argument_group("scope")
     scope.add_argument("--documents", nargs="+", action="extend", default=[], metavar="ID",
@@ -143,10 +146,13 @@ def _parser() -> argparse.ArgumentParser:
     shape.add_argument("--no-bom", action="store_true",
                        help="csv: no UTF-8 byte-order mark (Excel needs one to read UTF-8)")
     shape.add_argument("--span-label", choices=[d.value for d in Dimension], default="stance",
-                       help="label-studio, doccano: the dimension that labels spans "
+                       help="label-studio, doccano, spacy: the dimension that labels spans "
                             "(default stance)")
     shape.add_argument("--offsets", choices=("utf-16", "codepoint"), default="utf-16",
-                       help="doccano: offset unit (default utf-16, what doccano counts)")
+                       help="doccano: offset unit: utf-16 (default) for doccano's editor, "
+                            "which counts UTF-16 code units; codepoint (Python str indexes) "
+                            "for scripts only: in doccano every span after an emoji would "
+                            "land on the wrong characters")
     shape.add_argument("--include-paths", action="store_true",
                        help="documents, package: keep the local paths documents were "
                             "imported from (by default only their file names)")

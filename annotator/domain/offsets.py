@@ -10,6 +10,10 @@ whose positions differ from code-point offsets in two ways:
 
 :class:`OffsetMap` is the one place this is worked out. It is pure Python so it
 can be tested without Qt; the viewer is its only user.
+
+Exports to formats that count positions in other units convert here too:
+:class:`Utf16Offsets` (code points to UTF-16 code units: doccano, UIMA/INCEpTION,
+JavaScript tools) and :func:`utf16_to_codepoint` (back, for the tests' readers).
 """
 
 from __future__ import annotations
@@ -83,3 +87,33 @@ class OffsetMap:
             # Between the two UTF-16 units of the astral character at _cp[i].
             return self._cp[i] + 1 if round_up else self._cp[i]
         return position - shift_after
+
+
+class Utf16Offsets:
+    """Code-point offsets of one text to UTF-16 code-unit offsets, in O(log n)
+    per offset after one pass over the text's astral characters. A character
+    outside the Basic Multilingual Plane (most emoji) counts 2; ``\\r\\n`` counts 2."""
+
+    __slots__ = ("_astral",)
+
+    def __init__(self, text: str) -> None:
+        #: Code-point indexes of characters outside the BMP, ascending.
+        self._astral = ([match.start() for match in _ASTRAL.finditer(text)]
+                        if not text.isascii() else [])
+
+    def __call__(self, offset: int) -> int:
+        if not self._astral:
+            return offset
+        return offset + bisect_left(self._astral, offset)
+
+
+def utf16_to_codepoint(text: str, units: int) -> int:
+    """The code-point offset of UTF-16 code-unit offset ``units`` into ``text``
+    (a position inside a surrogate pair raises ValueError)."""
+    encoded = text.encode("utf-16-le")
+    if not 0 <= 2 * units <= len(encoded):
+        raise ValueError(f"UTF-16 offset {units} outside the text")
+    try:
+        return len(encoded[:2 * units].decode("utf-16-le"))
+    except UnicodeDecodeError:
+        raise ValueError(f"UTF-16 offset {units} splits a surrogate pair") from None

@@ -19,31 +19,17 @@ way the unit is written on every line. Converting back::
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable
 from typing import IO, Any
 
+from annotator.domain.offsets import Utf16Offsets
 from annotator.formats.export.label_studio import UNLABELLED
 from annotator.formats.export.streams import json_text
 
 OFFSET_UNITS = ("utf-16", "codepoint")
+__all__ = ["OFFSET_UNITS", "Utf16Offsets", "line", "write_doccano"]
 
 DocumentGroup = tuple[dict[str, Any], list[dict[str, Any]]]
-
-
-class Utf16Offsets:
-    """Code-point offsets of one text to UTF-16 code-unit offsets, in O(log n)
-    per offset after one pass over the text's astral characters."""
-
-    def __init__(self, text: str) -> None:
-        #: Code-point indexes of characters outside the BMP, ascending.
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] \
-            if not text.isascii() else []
-
-    def __call__(self, offset: int) -> int:
-        if not self._astral:
-            return offset
-        return offset + bisect_left(self._astral, offset)
 
 
 def line(document: dict[str, Any], claims: list[dict[str, Any]], *,
