@@ -10,13 +10,14 @@ is reported in ``notes`` (shown after the export).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from annotator.domain.codebook import Codebook
 from annotator.formats.atomic import atomic_binary, atomic_write
-from annotator.formats.export import brat, claimreview, spacy_docbin
+from annotator.formats.export import brat, claimreview, refi_qda, spacy_docbin
 from annotator.formats.export.streams import json_dumps
 
 DocumentGroup = tuple[dict[str, Any], list[dict[str, Any]]]
@@ -26,6 +27,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "brat": ("brat standoff (.txt + .ann per document, zipped)", ".zip"),
     "spacy": ("spaCy DocBin (doc.spans['claims'])", ".spacy"),
     "claimreview": ("ClaimReview JSON-LD (schema.org, for fact-checkers)", ".jsonld"),
+    "refi-qda": ("REFI-QDA project (.qdpx: ATLAS.ti, MAXQDA, NVivo, QualCoder)", ".qdpx"),
 }
 
 
@@ -48,6 +50,10 @@ def write(fmt: str, out: Path, groups: Iterable[DocumentGroup], codebook: Codebo
     if fmt == "claimreview":
         with atomic_write(out, newline="\n") as handle:
             return claimreview.write_claimreview(handle, groups, codebook, notes=notes)
+    if fmt == "refi-qda":
+        with atomic_binary(out) as handle:
+            return refi_qda.write_qdpx(handle, groups, codebook, name=name,
+                                       exported_at=exported_at, notes=notes)
     raise ValueError(f"not an interchange format: {fmt}")
 
 
@@ -59,6 +65,10 @@ def preview(fmt: str, document: dict[str, Any], records: list[dict[str, Any]],
     if fmt == "claimreview":
         reviews = [claimreview.review(document, record, codebook) for record in records]
         return json_dumps([r for r in reviews if r is not None], indent=2)
+    if fmt == "refi-qda":
+        buffer = io.StringIO()
+        refi_qda.preview(buffer, document, records, codebook)
+        return buffer.getvalue()
     spans = [{"span": [r["start"], r["end"]], "text": r["quote"],
               "label": spacy_docbin.label_of(r, span_label)} for r in records]
     return json_dumps({"doc.spans['claims']": spans}, indent=2)
