@@ -645,7 +645,7 @@ def _write(service: ProjectService, fmt: str, out: Path, scope: ExportScope,
                 else:
                     result.claims = doccano.write_doccano(
                         handle, groups, span_label=options.span_label,
-                        offset_unit=options.offset_unit)
+                        offset_unit=options.offset_unit, notes=result.notes)
         elif fmt == "jsonl":
             with atomic_write(out, newline="\n") as handle:
                 result.claims = write_jsonl(handle, claims)
