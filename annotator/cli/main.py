@@ -114,8 +114,8 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser(
         "export", help="export claims as a dataset (jsonl, csv, w3c, label-studio, doccano, "
-                       "parquet, brat, spacy, claimreview), a dataset package (folder or "
-                       ".zip), or the documents",
+                       "parquet, brat, spacy, claimreview, inception, refi-qda), a dataset "
+                       "package (folder or .zip), or the documents",
         epilog="Scope options combine: a claim is exported when it passes all of them. "
                "Label options keep claims whose key in that dimension is listed "
                "(e.g. --stance supports,refutes); unlabelled claims are then left out.")
@@ -124,8 +124,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="jsonl (default; re-imports exactly), csv, w3c (Web Annotation "
                           "JSON-LD), label-studio, doccano, parquet (needs pyarrow), brat "
                           "(zip of .txt + .ann), spacy (DocBin; needs spaCy), claimreview "
-                          "(schema.org JSON-LD), package (folder, or zip when OUT ends in "
-                          ".zip), documents")
+                          "(schema.org JSON-LD), inception (UIMA CAS XMI zip; needs "
+                          "dkpro-cassis), refi-qda (.qdpx for QDA programs), package (folder, "
+                          "or zip when OUT ends in .zip), documents")
     exp.add_argument("-o", "--output", required=True, metavar="OUT")
     scope = exp.add_argument_group("scope")
     scope.add_argument("--documents", nargs="+", action="extend", default=[], metavar="ID",

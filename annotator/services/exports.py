@@ -5,9 +5,9 @@ Formats (:data:`FORMATS`): ``jsonl`` (the canonical claim record, which
 round-trips), ``csv`` (the same columns, safe for spreadsheets), ``w3c``
 (Web Annotation JSON-LD), ``label-studio`` (tasks JSON), ``doccano`` (JSONL),
 ``parquet`` (needs pyarrow), the interchange formats of
-:mod:`annotator.services.interchange` (``brat``, ``spacy``, ``claimreview``),
-``package`` (a folder or zip with documents, claims, codebook and a data card)
-and ``documents`` (the documents as JSONL).
+:mod:`annotator.services.interchange` (``brat``, ``spacy``, ``claimreview``,
+``inception``, ``refi-qda``), ``package`` (a folder or zip with documents,
+claims, codebook and a data card) and ``documents`` (the documents as JSONL).
 Claim files carry the codebook beside them as ``<name>.codebook.json``;
 Label Studio tasks also get ``<name>.label-config.xml``.
 

@@ -1,5 +1,5 @@
 """The interchange formats of :mod:`annotator.services.exports`: brat standoff,
-spaCy DocBin, ClaimReview JSON-LD and REFI-QDA. Each takes the scope's
+spaCy DocBin, ClaimReview JSON-LD, INCEpTION (UIMA CAS XMI) and REFI-QDA. Each takes the scope's
 documents with their claims, one document at a time (as Label Studio and
 doccano do), and writes one file atomically.
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from annotator.domain.codebook import Codebook
 from annotator.formats.atomic import atomic_binary, atomic_write
-from annotator.formats.export import brat, claimreview, refi_qda, spacy_docbin
+from annotator.formats.export import brat, claimreview, inception, refi_qda, spacy_docbin
 from annotator.formats.export.streams import json_dumps
 
 DocumentGroup = tuple[dict[str, Any], list[dict[str, Any]]]
@@ -27,6 +27,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "brat": ("brat standoff (.txt + .ann per document, zipped)", ".zip"),
     "spacy": ("spaCy DocBin (doc.spans['claims'])", ".spacy"),
     "claimreview": ("ClaimReview JSON-LD (schema.org, for fact-checkers)", ".jsonld"),
+    "inception": ("INCEpTION / UIMA CAS XMI (zip)", ".zip"),
     "refi-qda": ("REFI-QDA project (.qdpx: ATLAS.ti, MAXQDA, NVivo, QualCoder)", ".qdpx"),
 }
 
@@ -35,6 +36,8 @@ def missing(fmt: str) -> str | None:
     """Why ``fmt`` cannot be written here (a library to install), or None."""
     if fmt == "spacy":
         return spacy_docbin.missing()
+    if fmt == "inception":
+        return inception.missing()
     return None
 
 
@@ -50,6 +53,9 @@ def write(fmt: str, out: Path, groups: Iterable[DocumentGroup], codebook: Codebo
     if fmt == "claimreview":
         with atomic_write(out, newline="\n") as handle:
             return claimreview.write_claimreview(handle, groups, codebook, notes=notes)
+    if fmt == "inception":
+        with atomic_binary(out) as handle:
+            return inception.write_inception(handle, out.stem, groups)
     if fmt == "refi-qda":
         with atomic_binary(out) as handle:
             return refi_qda.write_qdpx(handle, groups, codebook, name=name,
@@ -65,6 +71,8 @@ def preview(fmt: str, document: dict[str, Any], records: list[dict[str, Any]],
     if fmt == "claimreview":
         reviews = [claimreview.review(document, record, codebook) for record in records]
         return json_dumps([r for r in reviews if r is not None], indent=2)
+    if fmt == "inception":
+        return inception.cas_xmi(inception.type_system(), document, records)
     if fmt == "refi-qda":
         buffer = io.StringIO()
         refi_qda.preview(buffer, document, records, codebook)
