@@ -72,7 +72,7 @@ def preview(fmt: str, document: dict[str, Any], records: list[dict[str, Any]],
         reviews = [claimreview.review(document, record, codebook) for record in records]
         return json_dumps([r for r in reviews if r is not None], indent=2)
     if fmt == "inception":
-        return inception.cas_xmi(inception.type_system(), document, records)
+        return inception.preview(document, records)
     if fmt == "refi-qda":
         buffer = io.StringIO()
         refi_qda.preview(buffer, document, records, codebook)

@@ -68,6 +68,18 @@ def cas_xmi(system: Any, document: dict[str, Any], claims: list[dict[str, Any]])
     return cas.to_xmi()
 
 
+def preview(document: dict[str, Any], claims: list[dict[str, Any]], shown: int = 400) -> str:
+    """The XMI of one document and its first claims, the sofa (its text) cut."""
+    from lxml import etree
+
+    root = etree.fromstring(cas_xmi(type_system(), document, claims).encode("utf-8"))
+    for sofa in root.iter("{*}Sofa"):
+        text = sofa.get("sofaString") or ""
+        if len(text) > shown:
+            sofa.set("sofaString", f"{text[:shown]}… ({len(text)} characters)")
+    return etree.tostring(root, encoding="unicode", pretty_print=True)
+
+
 def write_inception(handle: IO[bytes], name: str, groups: Iterable[DocumentGroup]) -> int:
     """Write the zip to ``handle``; returns the number of claims written."""
     system = type_system()

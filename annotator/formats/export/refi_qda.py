@@ -208,6 +208,10 @@ def preview(handle: IO[str], document: dict[str, Any], records: list[dict[str, A
             codebook: Codebook) -> None:
     """The ``TextSource`` of one document and its first claims, as XML."""
     project = _Project("preview", "", codebook)
-    project.source(document, records)
+    text = project.source(document, records)
     element = project.sources[0]
+    for selection in element:       # the text each selection marks, as a comment
+        start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+        quote = _xml_safe(" ".join(text[start:end].split())).replace("--", "- -")
+        selection.insert(0, etree.Comment(f" {quote} "))
     handle.write(etree.tostring(element, encoding="unicode", pretty_print=True))
