@@ -16,7 +16,7 @@ def test_the_readme_table_has_a_row_per_format() -> None:
     text = README.read_text(encoding="utf-8")
     start = text.index("### Export formats")
     section = text[start:text.index("\n#", start + 1)]
-    rows = re.findall(r"^\| `([a-z-]+)` \|", section, re.M)
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \|", section, re.M)
     assert rows == list(FORMATS)
 
 
