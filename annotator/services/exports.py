@@ -533,7 +533,7 @@ def _targets(fmt: str, out: Path, options: ExportOptions) -> list[Path]:
         targets.append(sidecar_path(out))
     if fmt == "label-studio":
         targets.append(sidecar_path(out, "label-config", ".xml"))
-    return targets
+    return targets + interchange.sidecars(fmt, out)
 
 
 def target_problem(project: str | Path, fmt: str, out: str | Path,
@@ -635,7 +635,7 @@ def _write(service: ProjectService, fmt: str, out: Path, scope: ExportScope,
             result.claims = interchange.write(
                 fmt, out, _counting(_groups(documents, claims), result), codebook,
                 name=_project_name(service), exported_at=_now(),
-                span_label=options.span_label, notes=result.notes)
+                span_label=options.span_label, notes=result.notes, files=result.files)
         elif fmt in ("label-studio", "doccano"):
             groups = _counting(_groups(documents, claims), result)
             with atomic_write(out, newline="\n") as handle:

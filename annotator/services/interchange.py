@@ -41,9 +41,16 @@ def missing(fmt: str) -> str | None:
     return None
 
 
+def sidecars(fmt: str, out: Path) -> list[Path]:
+    """The files a format writes beside ``out``: REFI-QDA's codebook (``.qdc``)."""
+    return [out.with_suffix(refi_qda.CODEBOOK_SUFFIX)] if fmt == "refi-qda" else []
+
+
 def write(fmt: str, out: Path, groups: Iterable[DocumentGroup], codebook: Codebook, *,
-          name: str, exported_at: str, span_label: str, notes: list[str]) -> int:
-    """Write ``groups`` as ``fmt`` to ``out``; returns the number of claims written."""
+          name: str, exported_at: str, span_label: str, notes: list[str],
+          files: list[Path]) -> int:
+    """Write ``groups`` as ``fmt`` to ``out`` (and its :func:`sidecars`, added to
+    ``files``); returns the number of claims written."""
     if fmt == "brat":
         with atomic_binary(out) as handle:
             return brat.write_brat(handle, out.stem, groups, codebook, notes)
@@ -58,8 +65,13 @@ def write(fmt: str, out: Path, groups: Iterable[DocumentGroup], codebook: Codebo
             return inception.write_inception(handle, out.stem, groups)
     if fmt == "refi-qda":
         with atomic_binary(out) as handle:
-            return refi_qda.write_qdpx(handle, groups, codebook, name=name,
-                                       exported_at=exported_at, notes=notes)
+            claims = refi_qda.write_qdpx(handle, groups, codebook, name=name,
+                                         exported_at=exported_at, notes=notes)
+        for path in sidecars(fmt, out):
+            with atomic_binary(path) as handle:
+                handle.write(refi_qda.codebook_qdc(codebook))
+            files.append(path)
+        return claims
     raise ValueError(f"not an interchange format: {fmt}")
 
 

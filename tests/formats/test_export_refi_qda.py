@@ -127,3 +127,24 @@ def test_positions_fold_line_ends_in_one_place() -> None:
                 text[:offset].replace("\r\n", "\n").replace("\r", "\n")
     with pytest.raises(ValueError):
         folded.to_folded(len(text) + 1)
+
+
+def test_the_codebook_beside_it_has_the_projects_codes(exported: tuple[Corpus, Path, Any]) -> None:
+    _, path, result = exported
+    qdc = path.with_suffix(".qdc")
+    assert qdc in result.files
+    root = etree.parse(qdc).getroot()
+    assert root.tag == "{urn:QDA-XML:codebook:1.0}CodeBook"
+    schema_path = os.environ.get("ANNOTATOR_REFI_QDA_CODEBOOK_XSD")
+    if schema_path:
+        schema = etree.XMLSchema(etree.parse(schema_path))
+        assert schema.validate(root), schema.error_log
+    book = {(c.get("guid"), c.get("name")) for c in root.iter("{*}Code")}
+    project, _ = _project(path)
+    in_project = {(c.get("guid"), c.get("name"))
+                  for c in project.iterfind(".//q:CodeBook//q:Code", NS)}
+    assert book == in_project
+    stance = next(c for c in root.iter("{*}Code") if c.get("name") == "Stance")
+    assert stance.get("isCodable") == "false"
+    assert {c.findtext("{*}Description").split("\n")[0] for c in stance.iter("{*}Code")
+            if c is not stance} >= {"key: supports", "key: refutes", "key: maybe"}

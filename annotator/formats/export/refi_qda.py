@@ -21,6 +21,10 @@ A ``.qdpx`` is a zip: ``project.qde`` (the project XML) and ``sources/<guid>.txt
 - Notes are ``Note``\\ s (memos) referred to by their selection's ``NoteRef``.
 - Analysts are ``User``\\ s.
 - Lost: tags, claim source, review status; ``\\r`` of line ends (see above).
+
+Beside the project, ``<name>.qdc`` is the codebook alone (QDA-XML codebook,
+``urn:QDA-XML:codebook:1.0``), with the same codes and GUIDs, for programs
+that import a codebook into a project of their own.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ from annotator.domain.offsets import FoldedLineEnds
 DocumentGroup = tuple[dict[str, Any], list[dict[str, Any]]]
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
+CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"
+CODEBOOK_SUFFIX = ".qdc"
 _NS = f"{{{NAMESPACE}}}"
 PROJECT_FILE = "project.qde"
 CLAIM_CODE = "Claim"
@@ -215,3 +221,34 @@ def preview(handle: IO[str], document: dict[str, Any], records: list[dict[str, A
         quote = _xml_safe(" ".join(text[start:end].split())).replace("--", "- -")
         selection.insert(0, etree.Comment(f" {quote} "))
     handle.write(etree.tostring(element, encoding="unicode", pretty_print=True))
+
+
+def codebook_qdc(codebook: Codebook) -> bytes:
+    """The codebook as a QDA-XML codebook (``.qdc``): the project's codes (same
+    GUIDs) and a set per dimension."""
+    ns = f"{{{CODEBOOK_NAMESPACE}}}"
+    root = etree.Element(ns + "CodeBook", nsmap={None: CODEBOOK_NAMESPACE}, origin="Annotator")
+    codes = etree.SubElement(root, ns + "Codes")
+    etree.SubElement(codes, ns + "Code", guid=code_guid(None), name=CLAIM_CODE,
+                     isCodable="true", color="#E69F00")
+    sets = etree.Element(ns + "Sets")
+    for dimension in Dimension:
+        labels = codebook.of(dimension)
+        if not labels:
+            continue
+        group = etree.SubElement(codes, ns + "Code", guid=code_guid(dimension),
+                                 name=dimension.title, isCodable="false")
+        members = etree.SubElement(sets, ns + "Set", guid=guid("set", dimension),
+                                   name=dimension.title)
+        for label in labels:
+            ident = code_guid(dimension, label.key)
+            code = etree.SubElement(group, ns + "Code", guid=ident,
+                                    name=_xml_safe(_label_name(dimension, label.key,
+                                                               label.name)),
+                                    isCodable="true", color=label.colour)
+            etree.SubElement(code, ns + "Description").text = _xml_safe(
+                f"key: {label.key}" + (f"\n{label.description}" if label.description else ""))
+            etree.SubElement(members, ns + "MemberCode", guid=ident)
+    if len(sets):
+        root.append(sets)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
