@@ -62,7 +62,7 @@ def write(fmt: str, out: Path, groups: Iterable[DocumentGroup], codebook: Codebo
             return claimreview.write_claimreview(handle, groups, codebook, notes=notes)
     if fmt == "inception":
         with atomic_binary(out) as handle:
-            return inception.write_inception(handle, out.stem, groups)
+            return inception.write_inception(handle, out.stem, groups, notes)
     if fmt == "refi-qda":
         with atomic_binary(out) as handle:
             claims = refi_qda.write_qdpx(handle, groups, codebook, name=name,

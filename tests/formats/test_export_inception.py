@@ -71,3 +71,28 @@ def test_cassis_reads_every_claim_back(exported: tuple[Corpus, Path]) -> None:
     assert seen == set(by_id)
     assert any(units != cp for units, cp in (
         (Utf16Offsets(d.text)(len(d.text)), len(d.text)) for d in documents.values()))
+
+
+def test_characters_xml_cannot_hold_become_replacement_characters(tmp_path: Path) -> None:
+    """A form feed (PDF page breaks) cannot be in XML 1.0: it becomes U+FFFD, one
+    character for one, so every claim keeps its offsets; the notes say so."""
+    from annotator.domain.model import Claim, Document
+
+    text = "Page one 👇 ends.\x0cPage two\x0b starts."
+    service = ProjectService.open(tmp_path / "p.annotator.sqlite", create=True)
+    try:
+        document = service.add_document(Document.from_text(text, title="PDF")).document
+        start = text.index("ends.")
+        service.add_claim(Claim.new(document, start, text.index(" starts"), annotator="ana"))
+        result = exports.export(service, "inception", tmp_path / "out.zip")
+    finally:
+        service.close()
+    assert any("U+FFFD" in note for note in result.notes)
+    with zipfile.ZipFile(tmp_path / "out.zip") as archive:
+        system = load_typesystem(archive.read(f"out/{TYPE_SYSTEM}").decode("utf-8"))
+        (name,) = [n for n in archive.namelist() if n.endswith(".xmi")]
+        cas = load_cas_from_xmi(archive.read(name).decode("utf-8"), typesystem=system)
+    assert cas.sofa_string == text.replace("\x0c", "\ufffd").replace("\x0b", "\ufffd")
+    (claim,) = cas.select(CLAIM_TYPE)
+    assert (claim.begin, claim.end) == (start, text.index(" starts"))
+    assert claim.get_covered_text() == "ends.\ufffdPage two\ufffd"

@@ -7,7 +7,9 @@
   (``stance``, ``source_reliability``, ``info_credibility``, ``claim_type``,
   ``likelihood``, ``confidence``) and ``annotator``, ``note``, ``proposition``,
   ``claim_source`` and ``claim_id``.
-- The sofa is the document's text exactly (line ends kept, escaped in XML).
+- The sofa is the document's text exactly (line ends kept, escaped in XML),
+  but for characters XML 1.0 cannot hold (a form feed, a vertical tab), which
+  become U+FFFD: offsets do not move; such documents are counted in the notes.
 - Offsets: UIMA counts UTF-16 code units (Java strings); cassis converts the
   stored code-point offsets when it writes (an emoji counts 2), and back when it
   reads. ``tests/formats/test_export_inception.py`` checks the written numbers
@@ -28,6 +30,7 @@ from typing import IO, Any
 
 from annotator.domain.codebook import Dimension
 from annotator.formats.export.brat import attribute_value
+from annotator.formats.export.safety import xml_text
 
 DocumentGroup = tuple[dict[str, Any], list[dict[str, Any]]]
 
@@ -58,10 +61,10 @@ def cas_xmi(system: Any, document: dict[str, Any], claims: list[dict[str, Any]])
     from cassis import Cas
 
     cas = Cas(typesystem=system)
-    cas.sofa_string = document["text"]
+    cas.sofa_string = xml_text(document["text"])
     claim_type = system.get_type(CLAIM_TYPE)
     for record in claims:
-        values = {name: str(record[name]) for name in FEATURES[:-1]
+        values = {name: xml_text(str(record[name])) for name in FEATURES[:-1]
                   if record.get(name) not in (None, "")}
         cas.add(claim_type(begin=record["start"], end=record["end"], claim_id=record["id"],
                            **values))
@@ -80,15 +83,21 @@ def preview(document: dict[str, Any], claims: list[dict[str, Any]], shown: int =
     return etree.tostring(root, encoding="unicode", pretty_print=True)
 
 
-def write_inception(handle: IO[bytes], name: str, groups: Iterable[DocumentGroup]) -> int:
+def write_inception(handle: IO[bytes], name: str, groups: Iterable[DocumentGroup],
+                    notes: list[str]) -> int:
     """Write the zip to ``handle``; returns the number of claims written."""
     system = type_system()
     folder = attribute_value(name)
-    claims = 0
+    claims = replaced = 0
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{folder}/{TYPE_SYSTEM}", system.to_xml().encode("utf-8"))
         for document, records in groups:
             archive.writestr(f"{folder}/{attribute_value(document['id'])}.xmi",
                              cas_xmi(system, document, records).encode("utf-8"))
             claims += len(records)
+            replaced += xml_text(document["text"]) != document["text"]
+    if replaced:
+        notes.append(f"{replaced} document{'s' if replaced != 1 else ''} with control "
+                     "characters XML cannot hold (a form feed, a vertical tab): written as "
+                     "U+FFFD, offsets unchanged")
     return claims

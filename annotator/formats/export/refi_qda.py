@@ -38,6 +38,7 @@ from lxml import etree
 
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.offsets import FoldedLineEnds
+from annotator.formats.export.safety import xml_text as _xml_safe
 
 DocumentGroup = tuple[dict[str, Any], list[dict[str, Any]]]
 
@@ -82,12 +83,6 @@ def _text(parent: Any, tag: str, text: str) -> Any:
     child = _element(parent, tag)
     child.text = _xml_safe(text)
     return child
-
-
-def _xml_safe(text: str) -> str:
-    """XML 1.0 cannot hold most control characters: they become U+FFFD."""
-    return "".join(ch if ch in "\t\n\r" or " " <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd"
-                   or ch > "\uffff" else "\ufffd" for ch in text)
 
 
 def _label_name(dimension: Dimension, key: str, name: str) -> str:
