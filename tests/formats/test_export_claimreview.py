@@ -141,3 +141,14 @@ def test_appearance_carries_the_web_address_and_date(tmp_path: Path) -> None:
         "@type": "CreativeWork", "headline": "Prices", "url": "https://example.org/a",
         "datePublished": "2026-01-31"}
     assert node["reviewRating"]["ratingValue"] == BEST
+
+
+def test_only_iso_dates_are_publication_dates() -> None:
+    from annotator.formats.export.claimreview import appearance
+
+    base = {"title": "T", "source": "", "metadata": {}}
+    for published, kept in (("2026-01-31", True), ("2025-01", True), ("2025", True),
+                            ("2026-01-31T09:30:00Z", True), ("January 2025", False),
+                            ("", False), ("31/01/2026", False)):
+        work = appearance({**base, "published": published})
+        assert ("datePublished" in work) == kept, published

@@ -11,7 +11,7 @@ credibility grade (1–6). Claims without one are not reviews and are left out
   ``Organization`` named as annotator records it; absent without a source),
   whose ``appearance`` is the document (a ``CreativeWork``: ``url`` when the
   document's source or canonical URL is a web address, ``headline`` its title,
-  ``datePublished`` its publication date when known) and whose ``text`` is the
+  ``datePublished`` its publication date when it is an ISO 8601 date) and whose ``text`` is the
   quote, with the claim's id as ``identifier``.
 - ``author``: the analyst (a ``Person``); ``datePublished``: when the claim was
   last changed; ``reviewBody``: the note.
@@ -26,6 +26,7 @@ credibility grade (1–6). Claims without one are not reviews and are left out
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -38,6 +39,9 @@ CONTEXT = "https://schema.org"
 BEST, WORST = 5, 1
 #: Credibility grade → rating value (grade 6, cannot be judged: none).
 RATING = {1: 5, 2: 4, 3: 3, 4: 2, 5: 1}
+#: An ISO 8601 date (or year, or year and month), with a time or not: what
+#: schema.org's Date and DateTime hold. Other publication dates are left out.
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
 
 
 def _web_address(value: object) -> str | None:
@@ -54,7 +58,7 @@ def appearance(document: dict[str, Any]) -> dict[str, Any]:
         (metadata or {}).get("canonical_url"))
     if url:
         work["url"] = url
-    if document.get("published"):
+    if isinstance(document.get("published"), str) and _ISO_DATE.match(document["published"]):
         work["datePublished"] = document["published"]
     return work
 
