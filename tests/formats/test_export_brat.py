@@ -1,12 +1,16 @@
 """brat standoff: export the corpus (emoji, CJK, combining marks, CRLF), read
-the zip back with brat's rules (a text-bound annotation's text field is its
-fragments' text joined with a space; every fragment is the .txt at its
-offsets; attributes declared in annotation.conf) and compare claim by claim."""
+the zip back with the rules of brat's own reader (server/src/annotation.py,
+``_parse_textbound_annotation``: every fragment inside the text, no fragment
+overlapping or touching another of the same annotation, the text field the
+fragments' text joined with ``DISCONT_SEP``, a space; the .txt read as UTF-8
+without newline translation, so offsets are code points with ``\r\n`` as
+two) plus attributes declared in annotation.conf, and compare claim by claim."""
 
 from __future__ import annotations
 
 import re
 import zipfile
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -67,6 +71,7 @@ def read_collection(path: Path) -> tuple[dict[str, str], dict[str, list[dict]], 
                 # brat: each fragment is the text at its offsets, joined with a space.
                 assert shown == " ".join(text[s:e] for s, e in parts)
                 assert all(0 <= s < e <= len(text) for s, e in parts)
+                assert all(e < s2 for (_, e), (s2, _) in pairwise(parts))
                 by_id[ident] = {"start": parts[0][0], "end": parts[-1][1], "labels": {},
                                 "note": None, "fragments": parts}
             elif ident.startswith("A"):

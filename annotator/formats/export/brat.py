@@ -8,8 +8,9 @@ Each claim is a text-bound annotation of type ``Claim``::
     A1<TAB>stance T1 supports
     #1<TAB>AnnotatorNotes T1<TAB>the claim's note
 
-- Offsets count code points, as brat (Python) indexes the text it reads, with
-  ``\\r\\n`` as two characters: the stored offsets unchanged.
+- Offsets count code points, as brat's server indexes the text it reads (UTF-8
+  through ``codecs.open``, which does no newline translation, so ``\\r\\n`` is
+  two characters): the stored offsets unchanged.
 - A ``.ann`` line cannot hold a line break, so a claim that crosses one is
   written as brat's discontinuous span: one fragment per line, line-break
   characters left out, and the text field the fragments joined with a space
