@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
             self.review.document_shown()
             return
         document = self.service.document(document_id)
-        claims = self.service.claims(document_id, document.text)
+        claims = self.service.claims_lazily(document_id, document.text)
         self._document = document
         self.shown.open(document, claims)
         self.details.set_document(document, version=self.document_panel.version_text(document))
