@@ -26,7 +26,7 @@ from annotator.formats.text import short_label, text_codec
 from annotator.review import JACCARD, MEASURES, Matching
 from annotator.review.agreement import MISSING, UNJUDGEABLE_TREATMENTS
 from annotator.review.tables import text_table
-from annotator.services import exports, packages
+from annotator.services import exports, packages, qdpx_import
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
 from annotator.services.transfer import (
@@ -260,6 +260,8 @@ def _sort_imports(paths: Sequence[str]) -> tuple[list[str], list[tuple[str, str]
         path = Path(item)
         if is_package(path):
             datasets.append(("package", item))
+        elif qdpx_import.is_qdpx(path):
+            datasets.append(("qdpx", item))
         elif path.suffix.lower() == ".jsonl" and path.is_file():
             kind = packages.jsonl_kind(path)
             if kind is None:
@@ -268,7 +270,7 @@ def _sort_imports(paths: Sequence[str]) -> tuple[list[str], list[tuple[str, str]
                 datasets.append((kind, item))
         else:
             files.append(item)
-    order = {"documents": 0, "package": 1, "claims": 2}
+    order = {"documents": 0, "package": 1, "qdpx": 1, "claims": 2}
     datasets.sort(key=lambda entry: order[entry[0]])
     return files, datasets
 
@@ -277,11 +279,13 @@ def _import_dataset(service: ProjectService, kind: str, path: str) -> bool:
     """Import a dataset package or a JSONL export; True when records were skipped."""
     importer = {"package": packages.import_package,
                 "documents": packages.import_documents_jsonl,
-                "claims": packages.import_claims_jsonl}[kind]
+                "claims": packages.import_claims_jsonl,
+                "qdpx": qdpx_import.import_qdpx}[kind]
     report = importer(service, path)
     for problem in report.problems:
         print(f"annotator: {problem}", file=sys.stderr)
-    print(f"{'dataset package' if kind == 'package' else kind}: {path}: {report.summary()}")
+    shown = {"package": "dataset package", "qdpx": "REFI-QDA project"}.get(kind, kind)
+    print(f"{shown}: {path}: {report.summary()}")
     return bool(report.problems)
 
 
