@@ -475,10 +475,15 @@ def import_project(service: ProjectService, path: str | Path) -> DatasetImportRe
 def import_work(service: ProjectService,
                 path: str | Path) -> DatasetImportReport | AnnotationImportReport:
     """Import a colleague's work, whatever form it came in: their project file, a
-    dataset package (folder or zip) or a canonical JSONL export. The report has
+    dataset package (folder or zip), a REFI-QDA project (.qdpx) or a canonical
+    JSONL export. The report has
     ``summary()`` and ``problems``."""
     if is_project_file(path):
         return import_project(service, path)
     if package.is_package(path):
         return import_package(service, path)
+    if Path(path).suffix.lower() == ".qdpx":
+        from annotator.services.qdpx_import import import_qdpx  # it builds on this module
+
+        return import_qdpx(service, path)
     return import_annotations(service, path)

@@ -216,13 +216,15 @@ class ProjectFiles(QObject):
             return
         path, _ = QFileDialog.getOpenFileName(
             self.window, "Import a Colleague's Work", str(Path.home()),
-            "Annotator work (*.jsonl *.zip *.sqlite *.db);;JSON Lines export (*.jsonl);;"
-            "Dataset package (*.zip);;Project file (*.sqlite *.db);;All files (*)")
+            "Annotator work (*.jsonl *.zip *.sqlite *.db *.qdpx);;JSON Lines export (*.jsonl);;"
+            "Dataset package (*.zip);;Project file (*.sqlite *.db);;"
+            "REFI-QDA project (*.qdpx);;All files (*)")
         if path:
             self.import_work(path)
 
     def import_work(self, path: str) -> object | None:
-        """Import a colleague's JSONL export, dataset package or project file."""
+        """Import a colleague's JSONL export, dataset package, project file or
+        REFI-QDA project (.qdpx)."""
         window = self.window
         if window.service is None:
             return None

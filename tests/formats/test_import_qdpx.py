@@ -136,3 +136,4 @@ def test_the_command_line_imports_a_qdpx(exported: tuple[Corpus, Path], tmp_path
     assert result.returncode == 0, result.stderr
     assert (f"REFI-QDA project: {path}: {len(corpus.documents)} documents added" in
             result.stdout)
+
