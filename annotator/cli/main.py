@@ -29,7 +29,7 @@ from annotator.formats.text import short_label, text_codec
 from annotator.review import JACCARD, MEASURES, Matching
 from annotator.review.agreement import MISSING, UNJUDGEABLE_TREATMENTS
 from annotator.review.tables import text_table
-from annotator.services import exports, packages
+from annotator.services import exports, packages, qdpx_import
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
 from annotator.services.transfer import (
@@ -121,15 +121,19 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser(
         "export", help="export claims as a dataset (jsonl, csv, w3c, label-studio, doccano, "
-                       "parquet), a dataset package (folder or .zip), or the documents",
+                       "parquet, brat, spacy, claimreview, inception, refi-qda), a dataset "
+                       "package (folder or .zip), or the documents",
         epilog="Scope options combine: a claim is exported when it passes all of them. "
                "Label options keep claims whose key in that dimension is listed "
                "(e.g. --stance supports,refutes); unlabelled claims are then left out.")
     with_project(exp)
     exp.add_argument("--format", choices=exports.EXPORT_FORMATS, default="jsonl",
                      help="jsonl (default; re-imports exactly), csv, w3c (Web Annotation "
-                          "JSON-LD), label-studio, doccano, parquet (needs pyarrow), package "
-                          "(folder, or zip when OUT ends in .zip), documents")
+                          "JSON-LD), label-studio, doccano, parquet (needs pyarrow), brat "
+                          "(zip of .txt + .ann), spacy (DocBin; needs spaCy), claimreview "
+                          "(schema.org JSON-LD), inception (UIMA CAS XMI zip; needs "
+                          "dkpro-cassis), refi-qda (.qdpx for QDA programs), package (folder, "
+                          "or zip when OUT ends in .zip), documents")
     exp.add_argument("-o", "--output", required=True, metavar="OUT")
     scope = exp.add_argument_group("scope")
     scope.add_argument("--documents", nargs="+", action="extend", default=[], metavar="ID",
@@ -151,10 +155,13 @@ def _parser() -> argparse.ArgumentParser:
     shape.add_argument("--no-bom", action="store_true",
                        help="csv: no UTF-8 byte-order mark (Excel needs one to read UTF-8)")
     shape.add_argument("--span-label", choices=[d.value for d in Dimension], default="stance",
-                       help="label-studio, doccano: the dimension that labels spans "
+                       help="label-studio, doccano, spacy: the dimension that labels spans "
                             "(default stance)")
     shape.add_argument("--offsets", choices=("utf-16", "codepoint"), default="utf-16",
-                       help="doccano: offset unit (default utf-16, what doccano counts)")
+                       help="doccano: offset unit: utf-16 (default) for doccano's editor, "
+                            "which counts UTF-16 code units; codepoint (Python str indexes) "
+                            "for scripts only: in doccano every span after an emoji would "
+                            "land on the wrong characters")
     shape.add_argument("--include-paths", action="store_true",
                        help="documents, package: keep the local paths documents were "
                             "imported from (by default only their file names)")
@@ -264,6 +271,8 @@ def _sort_imports(paths: Sequence[str]) -> tuple[list[str], list[tuple[str, str]
         path = Path(item)
         if is_package(path):
             datasets.append(("package", item))
+        elif qdpx_import.is_qdpx(path):
+            datasets.append(("qdpx", item))
         elif path.suffix.lower() == ".jsonl" and path.is_file():
             kind = packages.jsonl_kind(path)
             if kind is None:
@@ -272,7 +281,7 @@ def _sort_imports(paths: Sequence[str]) -> tuple[list[str], list[tuple[str, str]
                 datasets.append((kind, item))
         else:
             files.append(item)
-    order = {"documents": 0, "package": 1, "claims": 2}
+    order = {"documents": 0, "package": 1, "qdpx": 1, "claims": 2}
     datasets.sort(key=lambda entry: order[entry[0]])
     return files, datasets
 
@@ -282,13 +291,16 @@ def _import_dataset(service: ProjectService, kind: str, path: str,
     """Import a dataset package or a JSONL export; True when records were skipped."""
     if kind == "documents":
         report = packages.import_documents_jsonl(service, path)
+    elif kind == "qdpx":
+        report = qdpx_import.import_qdpx(service, path)
     else:
         importer = {"package": packages.import_package,
                     "claims": packages.import_claims_jsonl}[kind]
         report = importer(service, path, add_new_labels=add_new_labels)
     for problem in report.problems:
         print(f"annotator: {problem}", file=sys.stderr)
-    print(f"{'dataset package' if kind == 'package' else kind}: {path}: {report.summary()}")
+    shown = {"package": "dataset package", "qdpx": "REFI-QDA project"}.get(kind, kind)
+    print(f"{shown}: {path}: {report.summary()}")
     return bool(report.problems)
 
 

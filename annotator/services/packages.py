@@ -572,9 +572,14 @@ def import_work(service: ProjectService, path: str | Path, *, add_new_labels: bo
                 codebook: str | Path | None = None, progress: Progress = _no_progress,
                 cancelled: Cancelled = _never) -> DatasetImportReport:
     """Import a colleague's work, whatever form it came in: their project file, a
-    dataset package (folder or zip) or a claims JSONL export. Labels that map onto
-    none of ours are refused (:class:`ImportProblem` naming them) unless
-    ``add_new_labels``."""
+    dataset package (folder or zip), a REFI-QDA project or a claims JSONL export.
+    Labels that map onto none of ours are refused (:class:`ImportProblem` naming
+    them) unless ``add_new_labels``. A REFI-QDA project (``.qdpx``) is read by
+    :mod:`annotator.services.qdpx_import` (its codes become tags)."""
+    if Path(path).suffix.lower() == ".qdpx":
+        from annotator.services.qdpx_import import import_qdpx  # it builds on this module
+
+        return import_qdpx(service, path)
     prepared = prepare_work(service, path, codebook=codebook, progress=progress,
                             cancelled=cancelled)
     try:

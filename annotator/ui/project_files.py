@@ -27,6 +27,7 @@ from annotator.services.packages import (
     write_work,
 )
 from annotator.services.project import ProjectService
+from annotator.services.qdpx_import import import_qdpx
 from annotator.services.transfer import FileStatus, ImportReport
 from annotator.ui import plain
 from annotator.ui.commands import EditClaimCommand
@@ -54,6 +55,11 @@ def _prepare(path: str, service: ProjectService, progress: Progress,
         return prepare_work(service, path, progress=progress, cancelled=cancelled)
     except ImportCancelled as stopped:
         return stopped
+
+
+def _qdpx(path: str, service: ProjectService, _progress: Progress,
+          _cancelled: Cancelled) -> DatasetImportReport:
+    return import_qdpx(service, path)
 
 
 def _write(prepared: PreparedWork, service: ProjectService, progress: Progress,
@@ -258,13 +264,15 @@ class ProjectFiles(QObject):
             return
         path, _ = QFileDialog.getOpenFileName(
             self.window, "Import a Colleague's Work", str(Path.home()),
-            "Annotator work (*.jsonl *.zip *.sqlite *.db);;JSON Lines export (*.jsonl);;"
-            "Dataset package (*.zip);;Project file (*.sqlite *.db);;All files (*)")
+            "Annotator work (*.jsonl *.zip *.sqlite *.db *.qdpx);;JSON Lines export (*.jsonl);;"
+            "Dataset package (*.zip);;Project file (*.sqlite *.db);;"
+            "REFI-QDA project (*.qdpx);;All files (*)")
         if path:
             self.import_work(path)
 
     def import_work(self, path: str) -> bool:
-        """Import a colleague's JSONL export, dataset package or project file, on
+        """Import a colleague's JSONL export, dataset package, project file or
+        REFI-QDA project (.qdpx), on
         worker threads with progress, a busy cursor and Cancel: their work is read
         and their codebook mapped onto ours first (nothing written); when anything
         maps other than by the same key, :class:`MappingDialog` shows it and takes
@@ -274,7 +282,11 @@ class ProjectFiles(QObject):
         if window.service is None or self._work is not None or self._import is not None:
             return False
         window.editor.commit_note()
-        self._run_work(partial(_prepare, path), self._on_work_prepared, path)
+        if Path(path).suffix.lower() == ".qdpx":     # another program's codes: nothing to map
+            self._writing = True
+            self._run_work(partial(_qdpx, path), self._on_work_written, path)
+        else:
+            self._run_work(partial(_prepare, path), self._on_work_prepared, path)
         return True
 
     @property

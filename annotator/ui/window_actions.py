@@ -53,8 +53,9 @@ def build(window: MainWindow) -> None:
     w.unplaced_action = a("Claims to &Place…", files.show_unplaced)
     w.import_claims_action = a(
         "Import a Colleague's &Work…", files.choose_work, None,
-        "Import claims from a JSONL export, a dataset package or a colleague's project "
-        "file (documents match by text, claims by id; newer edits win)")
+        "Import claims from a JSONL export, a dataset package, a colleague's project "
+        "file or a REFI-QDA project (.qdpx) (documents match by text, claims by id; "
+        "newer edits win)")
     w.export_action = a(
         "&Export…", files.show_export_dialog, "Ctrl+E",
         "Export claims or documents: choose the format and which claims, with a preview")
