@@ -140,6 +140,10 @@ class Claim:
     confidence: str | None = None
     #: The codebook version the claim was made under.
     codebook_version: int = 1
+    #: How many times the stored claim was saved (0: not read from a project). An
+    #: edit is saved only onto the version it was made on. Not part of equality:
+    #: two claims with the same values are the same claim, however often saved.
+    version: int = field(default=0, compare=False)
 
     @classmethod
     def new(cls, document: Document, start: int, end: int, *, annotator: str,

@@ -180,14 +180,16 @@ class CodebookService:
                         session.execute(update(ClaimRow)
                                         .where(column == label_value(dimension, source_key))
                                         .values({dimension.value:
-                                                 label_value(dimension, target)}))
+                                                 label_value(dimension, target),
+                                                 "version": ClaimRow.version + 1}))
             old_texts = {p.text for p in old.propositions}
             new_texts = {p.text for p in new.propositions}
             for text in old_texts - new_texts:
                 target = proposition_renames.get(text)
                 if target is not None:
                     session.execute(update(ClaimRow).where(ClaimRow.proposition == text)
-                                    .values(proposition=target))
+                                    .values(proposition=target,
+                                            version=ClaimRow.version + 1))
                     continue
                 used = session.scalar(select(func.count()).select_from(ClaimRow).where(
                     ClaimRow.proposition == text)) or 0

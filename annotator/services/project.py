@@ -27,6 +27,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.domain.anchoring import reanchor
 from annotator.domain.codebook import Codebook
@@ -46,7 +47,7 @@ from annotator.domain.model import (
 from annotator.domain.review import claim_values
 from annotator.services.codebook import CodebookService
 from annotator.storage.database import Database, open_database
-from annotator.storage.errors import not_yours
+from annotator.storage.errors import ClaimConflictError, ProjectAccessError, not_yours
 from annotator.storage.models import ClaimHistoryRow, ClaimRow, DocumentRow, SourceRow
 
 
@@ -76,7 +77,7 @@ def _claim(row: ClaimRow, source_name: str | None = None) -> Claim:
         annotator=row.annotator, created_at=row.created_at, updated_at=row.updated_at,
         claim_type=row.claim_type, source_id=row.source_id, source_name=source_name or "",
         likelihood=row.likelihood, confidence=row.confidence,
-        codebook_version=row.codebook_version,
+        codebook_version=row.codebook_version, version=row.version,
     )
 
 
@@ -94,7 +95,8 @@ def _timestamp(value: object) -> datetime:
 #: processing would cost more than the rest of opening a large document.
 _FAST_COLUMNS = ("id", "start", "end", "proposition", "stance", "source_reliability",
                  "info_credibility", "note", "tags", "annotator", "created_at", "updated_at",
-                 "claim_type", "source_id", "likelihood", "confidence", "codebook_version")
+                 "claim_type", "source_id", "likelihood", "confidence", "codebook_version",
+                 "version")
 _CONTEXT_COLUMNS = ("quote", "prefix", "suffix")
 _RAW = frozenset({"tags", "created_at", "updated_at"})
 
@@ -117,9 +119,9 @@ def _claim_maker(document_id: str, text: str | None,
     def make(row: Sequence[Any]) -> Claim:
         (key, start, end, proposition, stance, reliability, credibility, note, tags,
          annotator, created, updated, claim_type, source_id, likelihood, confidence,
-         version) = row[:17]
+         codebook_version, version) = row[:18]
         if text is None:
-            quote, prefix, suffix = row[17:]
+            quote, prefix, suffix = row[18:]
         else:
             quote, prefix, suffix = (text[start:end], text[start - n if start > n else 0:start],
                                      text[end:end + n])
@@ -128,7 +130,7 @@ def _claim_maker(document_id: str, text: str | None,
                      reliability, credibility, note, () if tags == "[]" else _tags(tags),
                      annotator, created_at, created_at if updated == created else stamp(updated),
                      claim_type, source_id, sources.get(source_id) or "" if source_id else "",
-                     likelihood, confidence, version)
+                     likelihood, confidence, codebook_version, version)
 
     return make
 
@@ -466,8 +468,11 @@ class ProjectService:
         """Store a new claim (or put back a deleted one: id and timestamps are kept)."""
         with self.database.writing() as session:
             self._check_quote(session, claim)
-            session.add(_fill(ClaimRow(id=claim.id), claim))
-        return claim
+            row = _fill(ClaimRow(id=claim.id), claim)
+            session.add(row)
+            session.flush()
+            version = row.version
+        return dataclasses.replace(claim, version=version)
 
     def add_claims(self, claims: Iterable[Claim]) -> int:
         """Store many new claims in one transaction; all or none."""
@@ -479,22 +484,58 @@ class ProjectService:
         return count
 
     def update_claim(self, claim: Claim) -> Claim:
-        """Replace the stored claim with the same id by ``claim``."""
+        """Replace the stored claim with the same id by ``claim``; returns it as
+        stored (with its new version). See :meth:`replace_row`."""
         return self.replace_row(ClaimRow, claim, "claim")
 
     def replace_row(self, table: type[ClaimRow], claim: Claim, kind: str) -> Claim:
         """Replace the row of ``table`` (analysts' claims, or the gold layer's, which
         have the same columns) with ``claim``'s id by ``claim``; a moved span is
-        checked against the text first."""
-        with self.database.writing() as session:
-            row = session.get(table, claim.id)
-            if row is None:
-                raise NotFoundError(f"no {kind} {claim.id}")
-            if (row.start, row.end, row.document_id) != (claim.start, claim.end,
-                                                          claim.document_id):
-                self._check_quote(session, claim)
-            _fill(row, claim)
-        return claim
+        checked against the text first. Returns the claim as stored (its version
+        one up).
+
+        ``claim.version`` is the version the edit was made on (0: unknown, for a
+        claim not read from the project). When someone saved the claim since,
+        :class:`ClaimConflictError` (with both versions) is raised and nothing is
+        saved: checked here, and by the ``UPDATE ... WHERE version = ?`` itself
+        for a save that lands between the read and the write."""
+        try:
+            with self.database.writing() as session:
+                row = session.get(table, claim.id)
+                if row is None:
+                    raise NotFoundError(f"no {kind} {claim.id}")
+                if claim.version and row.version != claim.version:
+                    raise self._conflict(session, row, claim, kind)
+                if (row.start, row.end, row.document_id) != (claim.start, claim.end,
+                                                              claim.document_id):
+                    self._check_quote(session, claim)
+                _fill(row, claim)
+                session.flush()
+                version = row.version
+        except ProjectAccessError as error:
+            if not isinstance(error.__cause__, StaleDataError):
+                raise
+            # The version changed between the read and the write (or, on a team
+            # server, the row is not this analyst's to change: then it did not).
+            with self.database.reading() as session:
+                row = session.get(table, claim.id)
+                if row is None:
+                    raise NotFoundError(f"no {kind} {claim.id} (deleted meanwhile)") \
+                        from None
+                if claim.version and row.version != claim.version:
+                    raise self._conflict(session, row, claim, kind) from None
+            raise
+        return dataclasses.replace(claim, version=version)
+
+    def _conflict(self, session: Session, row: ClaimRow, yours: Claim,
+                  kind: str) -> ClaimConflictError:
+        stored = _claim(row, self._source_name(session, row.source_id))
+        who = f" by {stored.annotator}" if stored.annotator else ""
+        return ClaimConflictError(
+            f"the {kind} was changed meanwhile{who} (stored version {row.version}; your "
+            f"edit was made on version {yours.version}); your edit was not saved",
+            stored=stored, yours=yours, stored_version=row.version,
+            your_version=yours.version)
 
     def delete_claim(self, claim_id: str) -> Claim:
         with self.database.writing() as session:

@@ -63,6 +63,21 @@ class PasswordNeededError(ProjectAccessError):
     """A team server refused the connection for want of the right password."""
 
 
+class ClaimConflictError(ProjectError):
+    """An edit made on an older version of a claim than the stored one: someone
+    saved the claim in between, so the edit was not saved (nothing is overwritten
+    in silence). ``stored`` and ``yours`` are the two versions (domain claims),
+    ``stored_version`` and ``your_version`` their save counters."""
+
+    def __init__(self, message: str, *, stored: object, yours: object,
+                 stored_version: int, your_version: int) -> None:
+        super().__init__(message)
+        self.stored = stored
+        self.yours = yours
+        self.stored_version = stored_version
+        self.your_version = your_version
+
+
 class DowngradeRefusedError(ProjectError):
     """Going back to an older schema would drop data the older schema cannot hold."""
 

@@ -24,7 +24,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -180,6 +180,14 @@ class _ClaimColumns:
     likelihood: Mapped[str | None] = mapped_column(String(40))
     confidence: Mapped[str | None] = mapped_column(String(40))
     codebook_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: Counts the row's saves (1 when stored): an edit made on an older version
+    #: fails instead of overwriting a colleague's (SQLAlchemy checks it on every
+    #: ORM update: ``UPDATE ... WHERE id = ? AND version = ?``).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 def _claim_constraints(table: str) -> tuple[Any, ...]:

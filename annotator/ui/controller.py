@@ -11,7 +11,7 @@ from annotator.domain.codebook import Codebook, CodebookError, Dimension
 from annotator.domain.model import Claim, Document, Source
 from annotator.services.codebook import CodebookService
 from annotator.services.project import NotFoundError, ProjectService
-from annotator.storage.errors import ProjectError
+from annotator.storage.errors import ClaimConflictError, ProjectError
 
 
 class ChangeFailed(Exception):
@@ -47,6 +47,8 @@ class ProjectController(GuardedController):
         claim_added(Claim): a claim was stored.
         claim_changed(Claim, Claim): the stored claim changed from the first to the second.
         claim_removed(Claim): a claim was deleted.
+        claim_conflict(Claim): an edit was made on an older version than the stored
+            one (given), so it was not saved (``failed`` says so, with both versions).
         document_status_changed(str, str): a document's id and its new status.
         sources_changed(): a source was added or changed.
         saved(datetime): the moment the last change was committed.
@@ -57,6 +59,7 @@ class ProjectController(GuardedController):
     claim_added = Signal(object)
     claim_changed = Signal(object, object)
     claim_removed = Signal(object)
+    claim_conflict = Signal(object)
     document_status_changed = Signal(str, str)
     sources_changed = Signal()
     saved = Signal(object)
@@ -75,8 +78,18 @@ class ProjectController(GuardedController):
         return stored
 
     def update_claim(self, claim: Claim) -> Claim:
+        """Save an edited claim (made on ``claim.version``); the claim as stored."""
         before = self._guard(self.service.claim, claim.id)
-        stored = self._guard(self.service.update_claim, claim)
+        try:
+            stored = self.service.update_claim(claim)
+        except ClaimConflictError as error:
+            from annotator.ui.live import describe_conflict
+            self.claim_conflict.emit(error.stored)
+            self.failed.emit(describe_conflict(error))
+            raise ChangeFailed(str(error)) from error
+        except (ProjectError, NotFoundError, ValueError) as error:
+            self.failed.emit(f"Not saved: {error}")
+            raise ChangeFailed(str(error)) from error
         self.claim_changed.emit(before, stored)
         self._announce_saved()
         return stored

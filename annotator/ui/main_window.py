@@ -52,6 +52,7 @@ from annotator.ui.controller import CodebookController, ProjectController
 from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.labelling_loop import LabellingLoop
 from annotator.ui.legend import claim_key
+from annotator.ui.live import LiveUpdates
 from annotator.ui.project_files import ProjectFiles
 from annotator.ui.project_hold import ProjectHold, bring_forward, take_lock, window_holding
 from annotator.ui.settings import UiSettings
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.controller: ProjectController | None = None
         self.codebook_controller: CodebookController | None = None
         self.undo_stack = UndoStack(self)
+        self.live = LiveUpdates(self)
         self._document: Document | None = None
         self._undo_index = 0
         self.snap = self.settings.snap_to_words()
@@ -201,6 +203,7 @@ class MainWindow(QMainWindow):
         self.controller.document_changed.connect(self._on_document_changed)
         self.controller.saved.connect(self.show_saved)
         self.controller.failed.connect(self.show_failure)
+        self.live.connect()
         self.loop.set_controller(self.controller)
         self.codebook_controller = CodebookController(CodebookService(service.database), self)
         self.codebook_controller.codebook_changed.connect(self._on_codebook_changed)

@@ -159,6 +159,8 @@ def _claims(db: sqlite3.Connection, level: int) -> None:
         row["updated_at"] = _at(20 + n, n)
         if level >= 2:
             row.update(LABELS_0002.get(claim["id"], {}))
+        if level >= 6:
+            row["version"] = 1 + n % 3       # saved once, twice, three times
         _insert(db, "claims", row)
 
 
@@ -278,10 +280,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     FIXTURES.mkdir(exist_ok=True)
     for level, revision in enumerate(all_revisions(), 1):
-        if level > 5:
+        if level > 6:
             # 0005 (the search index) has no rows of its own: its triggers index
-            # what the other tables hold. Add the data for the new revision's
-            # tables here (raw SQL for its schema), then raise this guard.
+            # what the other tables hold; 0006 adds claims' version (set in
+            # _claims). Add the data for the new revision's tables here (raw SQL
+            # for its schema), then raise this guard.
             print(f"revision {revision}: teach make_schema_fixtures.py its tables first")
             return 1
         path = FIXTURES / f"schema_{revision}.sqlite"
