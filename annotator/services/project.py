@@ -655,17 +655,19 @@ class ProjectService:
                                                ClaimRow.source_reliability.is_(None))
                 if analyst is not None:
                     query = query.where(ClaimRow.annotator.in_([analyst, ""]))
+                rows = []
                 for claim_row in session.scalars(query):
                     before = _claim(claim_row, row.name)
-                    after = before.edited(source_reliability=grade)
-                    _fill(claim_row, after)
-                    changed.append((before, after))
+                    _fill(claim_row, before.edited(source_reliability=grade))
+                    rows.append((before, claim_row))
+                session.flush()        # the versions go up
+                changed = [(before, _claim(claim_row, row.name)) for before, claim_row in rows]
         return changed
 
     def restore_source_grade(self, source: Source, claims: Iterable[Claim]) -> list[Claim]:
         """Undo of :meth:`grade_source`: put the source's grade and the claims it
         pre-filled back as they were, in one transaction. Returns the claims as
-        they were stored just before."""
+        they were stored just before (each save raised their version by one)."""
         replaced: list[Claim] = []
         with self.database.writing() as session:
             row = session.get(SourceRow, source.id)

@@ -351,6 +351,14 @@ class ClaimEditor(QWidget):
             return True
         return super().eventFilter(watched, event)
 
+    def reload(self, claim: Claim) -> None:
+        """Show ``claim`` as stored in every field, dropping what the analyst typed
+        (an edit that was refused: saving the typed text later would overwrite the
+        stored version unseen)."""
+        self._note_timer.stop()
+        self._claim = None
+        self.set_claim(claim)
+
     def commit_note(self) -> None:
         """Save the note now if it was edited (typing saves after a short pause)."""
         self._note_timer.stop()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from dataclasses import replace
 from typing import NamedTuple
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -157,10 +156,6 @@ class EditClaimCommand(QUndoCommand):
         super().__init__(f"Edit {what + ' ' if what else ''}{field.replace('_', ' ')}")
         self._update = update
         self.before, self.after, self.field = before, after, field
-        #: The stored claim's version after this step's last save: undo and redo
-        #: write on it, so they fail (rather than overwrite) only when someone
-        #: else saved the claim in between.
-        self._version = after.version
 
     def id(self) -> int:
         return _EDIT_ID
@@ -171,24 +166,19 @@ class EditClaimCommand(QUndoCommand):
                 or other._update != self._update:
             return False
         self.after = other.after
-        self._version = other._version
         return True
 
-    def _save(self, claim: Claim) -> None:
+    def redo(self) -> None:
         try:
-            stored = self._update(replace(claim, version=self._version)
-                                  if self._version else claim)
+            self._update(self.after)
         except ChangeFailed:
             self.setObsolete(True)
-            return
-        if isinstance(stored, Claim):
-            self._version = stored.version
-
-    def redo(self) -> None:
-        self._save(self.after)
 
     def undo(self) -> None:
-        self._save(self.before)
+        try:
+            self._update(self.before)
+        except ChangeFailed:
+            self.setObsolete(True)
 
     def focus_after(self, undone: bool) -> Focus:
         claim = self.before if undone else self.after

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal
@@ -36,6 +37,23 @@ class GuardedController(QObject):
 
     def _announce_saved(self) -> None:
         self.saved.emit(datetime.now())
+
+    # Claim versions: an edit is saved only onto the version the window knows (see
+    # ProjectService.replace_row). Undo and redo write old values of a claim: on the
+    # version the window last saved or was shown, not the one the step first saw.
+
+    def _known(self, claim: Claim) -> Claim:
+        """``claim`` to be saved on the version of it the window knows last."""
+        versions: dict[str, int] = self.__dict__.setdefault("_versions", {})
+        known = versions.get(claim.id, 0)
+        return replace(claim, version=known) if known > claim.version else claim
+
+    def know(self, claim: Claim) -> Claim:
+        """Remember ``claim``'s version as the one the window shows; returns it."""
+        versions: dict[str, int] = self.__dict__.setdefault("_versions", {})
+        if claim.version:
+            versions[claim.id] = claim.version
+        return claim
 
 
 class ProjectController(GuardedController):
@@ -72,7 +90,7 @@ class ProjectController(GuardedController):
         self.analyst: Callable[[], str] | None = None
 
     def add_claim(self, claim: Claim) -> Claim:
-        stored = self._guard(self.service.add_claim, claim)
+        stored = self.know(self._guard(self.service.add_claim, claim))
         self.claim_added.emit(stored)
         self._announce_saved()
         return stored
@@ -81,10 +99,10 @@ class ProjectController(GuardedController):
         """Save an edited claim (made on ``claim.version``); the claim as stored."""
         before = self._guard(self.service.claim, claim.id)
         try:
-            stored = self.service.update_claim(claim)
+            stored = self.know(self.service.update_claim(self._known(claim)))
         except ClaimConflictError as error:
             from annotator.ui.live import describe_conflict
-            self.claim_conflict.emit(error.stored)
+            self.claim_conflict.emit(self.know(error.stored))
             self.failed.emit(describe_conflict(error))
             raise ChangeFailed(str(error)) from error
         except (ProjectError, NotFoundError, ValueError) as error:
@@ -134,7 +152,7 @@ class ProjectController(GuardedController):
         changed = self._guard(lambda: self.service.grade_source(source_id, grade,
                                                                 analyst=analyst))
         for before, after in changed:
-            self.claim_changed.emit(before, after)
+            self.claim_changed.emit(before, self.know(after))
         self.sources_changed.emit()
         self._announce_saved()
         return changed
@@ -143,8 +161,9 @@ class ProjectController(GuardedController):
         """Undo a source grading: its grade and the claims it pre-filled, at once."""
         replaced = self._guard(self.service.restore_source_grade, source, claims)
         restored = {claim.id: claim for claim in claims}
-        for before in replaced:
-            self.claim_changed.emit(before, restored[before.id])
+        for before in replaced:      # each save raised the version by one
+            self.claim_changed.emit(before, self.know(
+                replace(restored[before.id], version=before.version + 1)))
         self.sources_changed.emit()
         self._announce_saved()
 

@@ -74,3 +74,6 @@ class LiveUpdates:
         shown = window.shown.claim(stored.id)
         if shown is not None and shown.document_id == stored.document_id:
             window._on_claim_changed(shown, stored)
+        current = window.shown.current
+        if current is not None and current.id == stored.id:
+            window.editor.reload(stored)

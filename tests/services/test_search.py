@@ -130,7 +130,7 @@ def test_every_write_path_keeps_the_index_in_step(project) -> None:
     service, first, _ = project
     claim = next(c for c in service.claims(first.id) if c.annotator == "bob")
     assert _search(service, "zanzibar") == []
-    service.update_claim(claim.edited(note="seen in Zanzibar"))
+    claim = service.update_claim(claim.edited(note="seen in Zanzibar"))
     assert [r.claim_id for r in _search(service, "zanzibar")] == [claim.id]
     service.update_claim(claim.edited(note="", tags=("zanzibar-tag",)))
     assert [(r.claim_id, r.field) for r in _search(service, "zanzibar")] == [(claim.id, "tags")]

@@ -1,0 +1,106 @@
+"""Working beside a colleague on one project: a conflicting edit is refused with
+both versions and the stored one shown; undo and redo keep working on one's own
+edits."""
+
+from __future__ import annotations
+
+from annotator.domain.codebook import Dimension
+from annotator.services.project import ProjectService
+from annotator.ui import plain
+from annotator.ui.main_window import MainWindow
+from tests.ui.conftest import mark_quote, open_document_containing, stored_claim
+
+
+def _colleague(window: MainWindow) -> ProjectService:
+    assert window.service is not None
+    return ProjectService.open(window.service.location)
+
+
+def _type_note(qtbot, window: MainWindow, note: str) -> None:  # type: ignore[no-untyped-def]
+    window.editor.note.setFocus()
+    window.editor.note.clear()
+    qtbot.keyClicks(window.editor.note, note)
+    window.editor.commit_note()
+
+
+def test_a_conflicting_edit_shows_both_versions_and_the_stored_one(
+        qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    messages: list[str] = []
+    monkeypatch.setattr(plain, "fail", lambda _parent, _title, text: messages.append(text))
+    text = open_document_containing(window, "Nasdaq plummeted")
+    claim_id = mark_quote(window, text, "Nasdaq plummeted")
+    steps = window.undo_stack.count()
+    colleague = _colleague(window)
+    try:
+        colleague.update_claim(colleague.claim(claim_id).edited(note="colleague's note"))
+    finally:
+        colleague.close()
+
+    _type_note(qtbot, window, "my note")
+
+    assert len(messages) == 1
+    message = messages[0]
+    assert "changed meanwhile" in message and "version 2" in message
+    assert "Stored: note: colleague's note" in message and "Yours: note: my note" in message
+    stored = stored_claim(window, claim_id)
+    assert stored.note == "colleague's note" and stored.version == 2
+    # The stored version is what the window shows now; no step was recorded.
+    assert window.shown.claim(claim_id).note == "colleague's note"   # type: ignore[union-attr]
+    assert window.editor.note.toPlainText() == "colleague's note"
+    assert window.undo_stack.count() == steps
+
+    # The edit made again on the stored version is saved, and undo/redo work.
+    messages.clear()
+    _type_note(qtbot, window, "mine, on theirs")
+    assert stored_claim(window, claim_id).note == "mine, on theirs"
+    window.undo_stack.undo()
+    assert stored_claim(window, claim_id).note == "colleague's note"
+    window.undo_stack.redo()
+    assert stored_claim(window, claim_id).note == "mine, on theirs"
+    assert messages == []
+
+
+def test_undo_of_an_edit_a_colleague_changed_since_is_refused(
+        qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    messages: list[str] = []
+    monkeypatch.setattr(plain, "fail", lambda _parent, _title, text: messages.append(text))
+    text = open_document_containing(window, "Nasdaq plummeted")
+    claim_id = mark_quote(window, text, "Nasdaq plummeted")
+    _type_note(qtbot, window, "mine")
+    steps = window.undo_stack.count()
+    colleague = _colleague(window)
+    try:
+        colleague.update_claim(colleague.claim(claim_id).edited(note="theirs"))
+    finally:
+        colleague.close()
+    window.undo_stack.undo()
+    assert messages and "changed meanwhile" in messages[0]
+    assert stored_claim(window, claim_id).note == "theirs"
+    assert window.undo_stack.count() == steps - 1      # the step that failed is gone
+    assert window.shown.claim(claim_id).note == "theirs"   # type: ignore[union-attr]
+
+
+def test_own_edits_undo_and_redo_through_every_version(qtbot, window: MainWindow,
+                                                       monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each undo and redo is a save of its own: they write on the version the
+    step last saved, so a run of them back and forth never conflicts."""
+    messages: list[str] = []
+    monkeypatch.setattr(plain, "show_message",
+                        lambda _parent, _icon, _title, text, *_a, **_k: messages.append(text))
+    text = open_document_containing(window, "Nasdaq plummeted")
+    claim_id = mark_quote(window, text, "Nasdaq plummeted")
+    _type_note(qtbot, window, "first")
+    window.set_label(Dimension.STANCE, "refutes")
+    window.set_label(Dimension.SOURCE_RELIABILITY, "B")
+    steps = window.undo_stack.count()
+    assert steps == 4 and stored_claim(window, claim_id).version == 4
+    for _ in range(3):
+        window.undo_stack.undo()
+    bare = stored_claim(window, claim_id)
+    assert (bare.note, bare.stance, bare.source_reliability) == ("", None, None)
+    for _ in range(3):
+        window.undo_stack.redo()
+    final = stored_claim(window, claim_id)
+    assert (final.note, final.stance, final.source_reliability) == ("first", "refutes", "B")
+    assert final.version == 10 and window.undo_stack.count() == steps
+    assert window.shown.claim(claim_id).version == 10   # type: ignore[union-attr]
