@@ -334,7 +334,14 @@ def _project_at_0003(path: Path) -> list[tuple]:
                     "'2025-01-02 03:04:05', '2025-01-02 03:04:05', 1)",
                     (f"c{d}-{c}", f"d{d}", start, start + 5, text[start:start + 5]))
     raw.close()
-    return rows(path, "SELECT * FROM claims ORDER BY id")
+    return rows(path, _CLAIMS_0003)
+
+
+#: The claims' columns at 0003 (later revisions add columns: 0006 the version).
+_CLAIMS_0003 = ("SELECT id, document_id, start, \"end\", quote, prefix, suffix, proposition, "
+                "stance, source_reliability, info_credibility, note, tags, annotator, "
+                "created_at, updated_at, claim_type, source_id, likelihood, confidence, "
+                "codebook_version FROM claims ORDER BY id")
 
 
 def test_an_upgrade_killed_midway_leaves_the_old_or_the_new_schema(tmp_path: Path) -> None:
@@ -358,10 +365,10 @@ def test_an_upgrade_killed_midway_leaves_the_old_or_the_new_schema(tmp_path: Pat
         if run.acknowledged:
             assert revision[0] == head
         seen.add(revision[0])
-        assert rows(project, "SELECT * FROM claims ORDER BY id") == claims
+        assert rows(project, _CLAIMS_0003) == claims
         assert rows(project, "SELECT id, text FROM documents ORDER BY id") == documents
         ProjectService.open(project).close()    # the next open finishes the upgrade
         assert rows(project, "SELECT version_num FROM alembic_version") == [(head,)]
-        assert rows(project, "SELECT * FROM claims ORDER BY id") == claims
+        assert rows(project, _CLAIMS_0003) == claims
         project.unlink()
     report("upgrade 0003→head", midway, f"revisions after the kills: {sorted(seen)}")
