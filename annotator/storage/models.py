@@ -186,7 +186,7 @@ class _ClaimColumns:
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 (a class attribute)
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
