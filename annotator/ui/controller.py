@@ -208,6 +208,11 @@ class CodebookController(QObject):
         self.codebook_changed.emit(stored)
         return stored
 
+    @property
+    def in_session(self) -> bool:
+        """Whether the codebook dialog is open (its changes make one version)."""
+        return self._session is not None
+
     def begin_session(self) -> None:
         """The codebook dialog opened: its changes make one codebook version."""
         self._session = [None]

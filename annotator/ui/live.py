@@ -5,17 +5,35 @@ A claim edited on a version older than the stored one is not saved (the
 service raises :class:`~annotator.storage.errors.ClaimConflictError`): the
 analyst is shown both versions (:func:`describe_conflict`) and the stored one
 replaces theirs on screen (:class:`LiveUpdates`), so the next edit is made on it.
+
+Colleagues' work appears without a restart: every :data:`POLL_MS` the window asks
+the project what changed (:func:`~annotator.services.live.changes_since`) and
+announces it through the project controller's signals, as if saved here: the
+open document's claims are added, replaced and removed one by one (the document
+is not shown again; the current claim stays current), the document list's
+statuses follow, and a changed codebook is read again. Polling only, on every
+backend (PostgreSQL's LISTEN/NOTIFY would only wake it sooner).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
+
 from annotator.domain.model import Claim
-from annotator.storage.errors import ClaimConflictError
+from annotator.services.live import Token, changes_since, current_token
+from annotator.services.project import NotFoundError
+from annotator.storage.errors import ClaimConflictError, ProjectError
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
+
+_log = logging.getLogger(__name__)
+
+#: How often the window asks the project for colleagues' changes.
+POLL_MS = 2000
 
 #: The fields a conflict message compares, with their names for the analyst.
 _FIELDS = (("span", "span"), ("proposition", "proposition"), ("stance", "stance"),
@@ -57,16 +75,27 @@ def describe_conflict(error: ClaimConflictError) -> str:
 
 
 class LiveUpdates:
-    """Keeps the window's claims on what is stored when that differs from what it
-    shows (a conflicting edit)."""
+    """Keeps the window's claims, document statuses and codebook on what is stored:
+    after a conflicting edit, and as colleagues save (polling, see module doc)."""
 
     def __init__(self, window: MainWindow) -> None:
         self._window = window
+        self._token = Token()
+        self.timer = QTimer(window)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.poll)
 
     def connect(self) -> None:
+        """A project was opened in the window: follow it."""
         controller = self._window.controller
         if controller is not None:
             controller.claim_conflict.connect(self.show_stored)
+        self._token = Token()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self._token = Token()
 
     def show_stored(self, stored: Claim) -> None:
         """Replace the shown version of ``stored`` by it (as an edit would)."""
@@ -77,3 +106,42 @@ class LiveUpdates:
         current = window.shown.current
         if current is not None and current.id == stored.id:
             window.editor.reload(stored)
+
+    def poll(self) -> bool:
+        """Show what colleagues saved since the last poll; whether anything was."""
+        window = self._window
+        controller, service = window.controller, window.service
+        if controller is None or service is None:
+            return False
+        document = window.current_document
+        claims_shown = document is not None and not window.review.gold_shown
+        shown = {c.id: c for c in window.shown.claims()} if claims_shown else {}
+        token = Token(document.id if claims_shown and document is not None else None,
+                      {key: claim.version for key, claim in shown.items()},
+                      self._token.statuses, self._token.codebook)
+        try:
+            if not self._token.statuses:        # the first poll: only take stock
+                self._token = current_token(service, None)
+                return False
+            changes = changes_since(service, token,
+                                    document.text if document is not None else None)
+        except (ProjectError, NotFoundError) as error:
+            # The next poll tries again; a lost connection shows on the next save.
+            _log.warning("could not look for colleagues' changes: %s", error)
+            return False
+        self._token = changes.token
+        for claim in changes.added:
+            controller.know(claim)
+            controller.claim_added.emit(claim)
+        for claim in changes.changed:
+            controller.know(claim)
+            controller.claim_changed.emit(shown[claim.id], claim)
+        for claim_id in changes.removed:
+            if claim_id in shown:
+                controller.claim_removed.emit(shown[claim_id])
+        for document_id, (status, _review) in changes.statuses.items():
+            controller.document_status_changed.emit(document_id, status)
+        if changes.codebook and window.codebook_controller is not None \
+                and not window.codebook_controller.in_session:
+            window.codebook_controller.reload()
+        return bool(changes)

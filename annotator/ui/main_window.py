@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
         self._close_project()
 
     def _close_project(self) -> None:
+        self.live.stop()
         self.editor.commit_note()
         self.undo_stack.clear()
         self._undo_index = 0

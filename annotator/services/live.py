@@ -1,0 +1,96 @@
+"""What colleagues changed in a shared project since a window last looked.
+
+Polling, on every backend: a window asks every few seconds (``ui/live.py``).
+Each question is small: the ``(id, version)`` pairs of the open document's
+claims (read by the index on ``document_id``), each document's statuses, and the
+latest codebook version's stamp. The answer is compared with what the window
+holds (:func:`changes_since`), so the window's own saves never come back as
+changes and nothing is missed between two polls: a claim's version counts its
+saves (see ``ProjectService.replace_row``), and one missing from the stored ids
+was deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from annotator.domain.model import Claim
+from annotator.services.project import ProjectService
+from annotator.storage.models import ClaimRow, CodebookVersionRow, DocumentRow
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """What a window knows: its document's claims (id: version), every document's
+    (status, review status) and the codebook's stamp. ``None`` document: none open."""
+
+    document_id: str | None = None
+    claims: Mapping[str, int] = field(default_factory=dict)
+    statuses: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    codebook: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Stored since the token: claims of the document added, changed (with the
+    version the window had) and removed (ids), documents whose statuses changed
+    (id: (status, review status)), whether the codebook changed; and the token
+    that says what is stored now."""
+
+    added: list[Claim]
+    changed: list[Claim]
+    removed: list[str]
+    statuses: dict[str, tuple[str, str]]
+    codebook: bool
+    token: Token
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.statuses
+                    or self.codebook)
+
+
+def current_token(service: ProjectService, document_id: str | None) -> Token:
+    """What is stored now (for the claims of ``document_id``)."""
+    with service.database.reading() as session:
+        claims: dict[str, int] = {}
+        if document_id is not None:
+            claims = dict(session.execute(select(ClaimRow.id, ClaimRow.version).where(
+                ClaimRow.document_id == document_id)).all())  # type: ignore[arg-type]
+        statuses = {key: (status, review) for key, status, review in session.execute(
+            select(DocumentRow.id, DocumentRow.status, DocumentRow.review_status))}
+        latest = session.execute(
+            select(CodebookVersionRow.version, func.length(CodebookVersionRow.change))
+            .order_by(CodebookVersionRow.version.desc()).limit(1)).first()
+    return Token(document_id, claims, statuses,
+                 (latest[0], latest[1] or 0) if latest is not None else (0, 0))
+
+
+def changes_since(service: ProjectService, token: Token, text: str | None = None) -> Changes:
+    """What was stored since ``token`` (see :class:`Changes`); ``text`` is the
+    token's document text (quotes are cut from it, as when the document opened)."""
+    now = current_token(service, token.document_id)
+    known = token.claims
+    new = {key for key, version in now.claims.items() if key not in known}
+    newer = {key for key, version in now.claims.items()
+             if key in known and version > known[key]}
+    removed = sorted(key for key in known if key not in now.claims)
+    added: list[Claim] = []
+    changed: list[Claim] = []
+    if (new or newer) and token.document_id is not None:
+        for claim in service.claims(token.document_id, text):
+            if claim.id in new:
+                added.append(claim)
+            elif claim.id in newer:
+                changed.append(claim)
+    statuses = {key: value for key, value in now.statuses.items()
+                if token.statuses.get(key, value) != value}
+    codebook = token.codebook != (0, 0) and now.codebook != token.codebook
+    # Claims added or changed between the two reads are left for the next poll.
+    seen = dict(now.claims)
+    for claim in added + changed:
+        seen[claim.id] = claim.version
+    return Changes(added, changed, removed, statuses, codebook,
+                   Token(now.document_id, seen, now.statuses, now.codebook))

@@ -1,0 +1,80 @@
+"""A colleague's saves, seen from another service on the same project (two
+windows, two processes' worth of connections): claims added, edited, deleted,
+document statuses and the codebook; on SQLite and on the team server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from annotator.domain.codebook import Dimension
+from annotator.domain.model import Claim, Document
+from annotator.services.codebook import CodebookService
+from annotator.services.live import changes_since, current_token
+from annotator.services.project import ProjectService
+from tests.services.test_codebook_service import relabelled
+
+TEXT = "The minister said prices rose by 12 percent last year, and wages fell."
+
+
+@pytest.fixture
+def pair(project_location: str | Path) -> Iterator[tuple[ProjectService, ProjectService, Document]]:
+    mine = ProjectService.open(project_location, create=True)
+    theirs = ProjectService.open(project_location)
+    try:
+        document = mine.add_document(Document.from_text(TEXT, title="Prices")).document
+        yield mine, theirs, document
+    finally:
+        theirs.close()
+        mine.close()
+
+
+def _claim(document: Document, quote: str, annotator: str = "bob") -> Claim:
+    start = TEXT.index(quote)
+    return Claim.new(document, start, start + len(quote), annotator=annotator)
+
+
+def test_nothing_changed_is_no_change(pair) -> None:  # type: ignore[no-untyped-def]
+    mine, _theirs, document = pair
+    mine.add_claim(_claim(document, "prices rose"))
+    token = current_token(mine, document.id)
+    changes = changes_since(mine, token, TEXT)
+    assert not changes and changes.token == token
+
+
+def test_a_colleagues_claims_statuses_and_codebook_show_up(pair) -> None:  # type: ignore[no-untyped-def]
+    mine, theirs, document = pair
+    kept = mine.add_claim(_claim(document, "prices rose", "ann"))
+    doomed = mine.add_claim(_claim(document, "wages fell", "ann"))
+    token = current_token(mine, document.id)
+
+    added = theirs.add_claim(_claim(document, "12 percent"))
+    edited = theirs.update_claim(theirs.claim(kept.id).edited(note="checked"))
+    theirs.delete_claim(doomed.id)
+    theirs.set_document_status(document.id, "done")
+    codebooks = CodebookService(theirs.database)
+    codebooks.apply(relabelled(codebooks.codebook(), Dimension.STANCE, "supports",
+                               name="Backs"), "Rename supports")
+
+    changes = changes_since(mine, token, TEXT)
+    assert [c.id for c in changes.added] == [added.id]
+    assert changes.added[0].quote == "12 percent" and changes.added[0].version == 1
+    assert [(c.id, c.note, c.version) for c in changes.changed] == [(kept.id, "checked", 2)]
+    assert edited.version == 2
+    assert changes.removed == [doomed.id]
+    assert changes.statuses == {document.id: ("done", "unreviewed")}
+    assert changes.codebook
+    # Asked again with the new token: nothing more.
+    assert not changes_since(mine, changes.token, TEXT)
+
+
+def test_own_saves_known_to_the_window_are_not_changes(pair) -> None:  # type: ignore[no-untyped-def]
+    mine, _theirs, document = pair
+    claim = mine.add_claim(_claim(document, "prices rose", "ann"))
+    token = current_token(mine, document.id)
+    saved = mine.update_claim(claim.edited(note="mine"))
+    known = type(token)(token.document_id, {claim.id: saved.version}, token.statuses,
+                        token.codebook)
+    assert not changes_since(mine, known, TEXT)
