@@ -81,6 +81,7 @@ class LiveUpdates:
     def __init__(self, window: MainWindow) -> None:
         self._window = window
         self._token = Token()
+        self._stocked = False
         self.timer = QTimer(window)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
@@ -88,14 +89,28 @@ class LiveUpdates:
     def connect(self) -> None:
         """A project was opened in the window: follow it."""
         controller = self._window.controller
-        if controller is not None:
-            controller.claim_conflict.connect(self.show_stored)
-        self._token = Token()
+        if controller is None:
+            return
+        controller.claim_conflict.connect(self.show_stored)
+        self._token, self._stocked = Token(), False
+        self._take_stock()
         self.timer.start()
+
+    def _take_stock(self) -> None:
+        """What is stored as the window opens the project: later polls report what
+        changes from here (the window reads documents and codebook as it opens)."""
+        service = self._window.service
+        if service is None:
+            return
+        try:
+            self._token = current_token(service, None)
+            self._stocked = True
+        except (ProjectError, NotFoundError) as error:
+            _log.warning("could not look for colleagues' changes: %s", error)
 
     def stop(self) -> None:
         self.timer.stop()
-        self._token = Token()
+        self._token, self._stocked = Token(), False
 
     def show_stored(self, stored: Claim) -> None:
         """Replace the shown version of ``stored`` by it (as an edit would)."""
@@ -119,10 +134,10 @@ class LiveUpdates:
         token = Token(document.id if claims_shown and document is not None else None,
                       {key: claim.version for key, claim in shown.items()},
                       self._token.statuses, self._token.codebook)
+        if not self._stocked:     # stock not taken yet (the project was busy)
+            self._take_stock()
+            return False
         try:
-            if not self._token.statuses:        # the first poll: only take stock
-                self._token = current_token(service, None)
-                return False
             changes = changes_since(service, token,
                                     document.text if document is not None else None)
         except (ProjectError, NotFoundError) as error:

@@ -5,6 +5,7 @@ edits."""
 from __future__ import annotations
 
 from annotator.domain.codebook import Dimension
+from annotator.domain.model import Claim
 from annotator.services.project import ProjectService
 from annotator.ui import plain
 from annotator.ui.main_window import MainWindow
@@ -104,3 +105,37 @@ def test_own_edits_undo_and_redo_through_every_version(qtbot, window: MainWindow
     assert (final.note, final.stance, final.source_reliability) == ("first", "refutes", "B")
     assert final.version == 10 and window.undo_stack.count() == steps
     assert window.shown.claim(claim_id).version == 10   # type: ignore[union-attr]
+
+
+def test_a_colleagues_work_appears_without_a_restart(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """A second service (a colleague) adds, edits and deletes claims in the open
+    document and finishes another document: the window shows it within seconds,
+    claim by claim, with the analyst's current claim still current."""
+    text = open_document_containing(window, "Nasdaq plummeted")
+    mine = mark_quote(window, text, "Nasdaq plummeted")
+    document = window.current_document
+    assert document is not None
+    doomed = mark_quote(window, text, "three percent")
+    window.shown.select(mine)
+    others = [d for d in window.service.documents() if d.id != document.id]  # type: ignore[union-attr]
+    colleague = _colleague(window)
+    try:
+        start = text.index("Monday")
+        added = colleague.add_claim(Claim.new(colleague.document(document.id), start,
+                                              start + 6, annotator="colleague"))
+        colleague.update_claim(colleague.claim(mine).edited(note="seen by a colleague"))
+        colleague.delete_claim(doomed)
+        colleague.set_document_status(others[0].id, "done")
+    finally:
+        colleague.close()
+
+    qtbot.waitUntil(lambda: added.id in window.view.claim_ids(), timeout=6000)
+    qtbot.waitUntil(lambda: doomed not in window.view.claim_ids(), timeout=6000)
+    assert window.claims.rowCount() == 2
+    assert window.shown.claim(mine).note == "seen by a colleague"   # type: ignore[union-attr]
+    assert window.shown.current is not None and window.shown.current.id == mine
+    assert window.editor.note.toPlainText() == "seen by a colleague"
+    qtbot.waitUntil(lambda: window.document_panel.status(others[0].id) == "done", timeout=6000)
+    # The colleague's change is known: the analyst's next edit is saved on it.
+    _type_note(qtbot, window, "and by me")
+    assert stored_claim(window, mine).note == "and by me"
