@@ -244,6 +244,21 @@ class ClaimTableModel(QAbstractTableModel):
     def claims(self) -> list[Claim]:
         return [self.claim_at(row) for row in range(len(self._claims))]
 
+    def versions(self) -> dict[str, int]:
+        """Each shown claim's id and version, without making the claims not made
+        yet (the window compares them with the stored ones every few seconds)."""
+        source = self._source
+        lazy = isinstance(source, LazyClaims)
+        ids = source.values("id") if lazy else []            # type: ignore[union-attr]
+        versions = source.values("version") if lazy else []  # type: ignore[union-attr]
+        found: dict[str, int] = {}
+        for item in self._claims:
+            if isinstance(item, int):
+                found[ids[item]] = versions[item]
+            else:
+                found[item.id] = item.version
+        return found
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._claims)
 

@@ -130,9 +130,8 @@ class LiveUpdates:
             return False
         document = window.current_document
         claims_shown = document is not None and not window.review.gold_shown
-        shown = {c.id: c for c in window.shown.claims()} if claims_shown else {}
         token = Token(document.id if claims_shown and document is not None else None,
-                      {key: claim.version for key, claim in shown.items()},
+                      window.claims.versions() if claims_shown else {},
                       self._token.statuses, self._token.codebook)
         if not self._stocked:     # stock not taken yet (the project was busy)
             self._take_stock()
@@ -150,10 +149,13 @@ class LiveUpdates:
             controller.claim_added.emit(claim)
         for claim in changes.changed:
             controller.know(claim)
-            controller.claim_changed.emit(shown[claim.id], claim)
+            before = window.shown.claim(claim.id)
+            if before is not None:
+                controller.claim_changed.emit(before, claim)
         for claim_id in changes.removed:
-            if claim_id in shown:
-                controller.claim_removed.emit(shown[claim_id])
+            gone = window.shown.claim(claim_id)
+            if gone is not None:
+                controller.claim_removed.emit(gone)
         for document_id, (status, _review) in changes.statuses.items():
             controller.document_status_changed.emit(document_id, status)
         if changes.codebook and window.codebook_controller is not None \

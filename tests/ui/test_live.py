@@ -132,6 +132,7 @@ def test_a_colleagues_work_appears_without_a_restart(qtbot, window: MainWindow) 
     qtbot.waitUntil(lambda: added.id in window.view.claim_ids(), timeout=6000)
     qtbot.waitUntil(lambda: doomed not in window.view.claim_ids(), timeout=6000)
     assert window.claims.rowCount() == 2
+    assert window.claims.versions() == {mine: 2, added.id: 1}
     assert window.shown.claim(mine).note == "seen by a colleague"   # type: ignore[union-attr]
     assert window.shown.current is not None and window.shown.current.id == mine
     assert window.editor.note.toPlainText() == "seen by a colleague"
@@ -139,3 +140,27 @@ def test_a_colleagues_work_appears_without_a_restart(qtbot, window: MainWindow) 
     # The colleague's change is known: the analyst's next edit is saved on it.
     _type_note(qtbot, window, "and by me")
     assert stored_claim(window, mine).note == "and by me"
+
+
+def test_the_shown_versions_are_read_without_making_claims(window: MainWindow) -> None:
+    """The poll compares versions every few seconds: a document opened with many
+    claims (made lazily, as rows are shown) keeps its unmade claims unmade."""
+    from annotator.domain.lazy_claims import LazyClaims
+
+    assert window.service is not None
+    document = window.service.documents()[0]
+    text = window.service.document(document.id).text
+    colleague = _colleague(window)
+    try:
+        made = [colleague.add_claim(Claim.new(colleague.document(document.id), n, n + 3,
+                                              annotator="colleague")) for n in range(0, 90, 3)]
+        colleague.update_claim(made[5].edited(note="twice"))
+    finally:
+        colleague.close()
+    window.show_document(document.id)
+    source = window.claims._source
+    assert isinstance(source, LazyClaims) and len(text) > 90
+    before = source.made()
+    versions = window.claims.versions()
+    assert versions == {c.id: (2 if c.id == made[5].id else 1) for c in made}
+    assert source.made() == before
