@@ -1,6 +1,7 @@
 """What colleagues changed in a shared project since a window last looked.
 
-Polling, on every backend: a window asks every few seconds (``ui/live.py``).
+Polling, on every backend: a window asks every few seconds (``ui/live.py``); on
+a team server :class:`ChangeListener` also wakes it as soon as anyone saves.
 Each question is small: the ``(id, version)`` pairs of the open document's
 claims (read by the index on ``document_id``), each document's statuses, and the
 latest codebook version's stamp. The answer is compared with what the window
@@ -12,14 +13,20 @@ was deleted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 
 from annotator.domain.model import Claim
 from annotator.services.project import ProjectService
 from annotator.storage.models import ClaimRow, CodebookVersionRow, DocumentRow
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +101,57 @@ def changes_since(service: ProjectService, token: Token, text: str | None = None
         seen[claim.id] = claim.version
     return Changes(added, changed, removed, statuses, codebook,
                    Token(now.document_id, seen, now.statuses, now.codebook))
+
+
+class ChangeListener:
+    """On a team server, waits in a thread of its own for the ``NOTIFY`` the
+    project's triggers send after each change (migration 0006) and calls
+    ``wake`` (from that thread) so the window looks at once rather than at its
+    next poll. On SQLite there is nothing to listen to: :meth:`start` says False
+    and polling does it all. A lost connection ends the thread (logged); polling
+    goes on."""
+
+    WAIT = 0.5          # seconds between looks at the stop flag
+
+    def __init__(self, service: ProjectService, wake: Callable[[], None]) -> None:
+        self._service = service
+        self._wake = wake
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._connection: Any = None
+
+    def start(self) -> bool:
+        if self._service.database.is_sqlite:
+            return False
+        from psycopg import sql
+        proxied = self._service.database.engine.raw_connection()
+        connection = proxied.driver_connection
+        proxied.detach()                       # its own, for as long as the window lives
+        connection.rollback()
+        connection.autocommit = True
+        (schema,) = connection.execute("SELECT current_schema()").fetchone()
+        connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(f"annotator_{schema}")))
+        self._connection = connection
+        self._thread = threading.Thread(target=self._run, name="annotator-listen",
+                                        daemon=True)
+        self._thread.start()
+        return True
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                for _notice in self._connection.notifies(timeout=self.WAIT, stop_after=1):
+                    self._wake()
+        except Exception as error:     # the connection went: polling remains
+            if not self._stop.is_set():
+                _log.warning("stopped listening for colleagues' changes: %s", error)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.close()
+            self._connection = None

@@ -11,8 +11,9 @@ the project what changed (:func:`~annotator.services.live.changes_since`) and
 announces it through the project controller's signals, as if saved here: the
 open document's claims are added, replaced and removed one by one (the document
 is not shown again; the current claim stays current), the document list's
-statuses follow, and a changed codebook is read again. Polling only, on every
-backend (PostgreSQL's LISTEN/NOTIFY would only wake it sooner).
+statuses follow, and a changed codebook is read again. On a team server a
+:class:`~annotator.services.live.ChangeListener` (LISTEN/NOTIFY) makes it look at
+once after anyone's save; polling stays as the fallback.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.domain.model import Claim
-from annotator.services.live import Token, changes_since, current_token
+from annotator.services.live import ChangeListener, Token, changes_since, current_token
 from annotator.services.project import NotFoundError
 from annotator.storage.errors import ClaimConflictError, ProjectError
 
@@ -74,6 +75,12 @@ def describe_conflict(error: ClaimConflictError) -> str:
     return "\n".join(lines)
 
 
+class _Wakeup(QObject):
+    """Carries the listener thread's wake-ups to the window's thread (queued)."""
+
+    woken = Signal()
+
+
 class LiveUpdates:
     """Keeps the window's claims, document statuses and codebook on what is stored:
     after a conflicting edit, and as colleagues save (polling, see module doc)."""
@@ -85,6 +92,14 @@ class LiveUpdates:
         self.timer = QTimer(window)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
+        # A burst of saves elsewhere makes one look, shortly after the first.
+        self._soon = QTimer(window)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(100)
+        self._soon.timeout.connect(self.poll)
+        self._wakeup = _Wakeup(window)
+        self._wakeup.woken.connect(self._on_woken)
+        self._listener: ChangeListener | None = None
 
     def connect(self) -> None:
         """A project was opened in the window: follow it."""
@@ -95,6 +110,22 @@ class LiveUpdates:
         self._token, self._stocked = Token(), False
         self._take_stock()
         self.timer.start()
+        service = self._window.service
+        if service is not None and not service.database.is_sqlite:
+            listener = ChangeListener(service, self._wakeup.woken.emit)
+            try:
+                if listener.start():
+                    self._listener = listener
+            except Exception as error:    # polling does it (more slowly)
+                _log.warning("cannot listen for colleagues' changes: %s", error)
+
+    def _on_woken(self) -> None:
+        if not self._soon.isActive():
+            self._soon.start()
+
+    @property
+    def listening(self) -> bool:
+        return self._listener is not None
 
     def _take_stock(self) -> None:
         """What is stored as the window opens the project: later polls report what
@@ -110,6 +141,10 @@ class LiveUpdates:
 
     def stop(self) -> None:
         self.timer.stop()
+        self._soon.stop()
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         self._token, self._stocked = Token(), False
 
     def show_stored(self, stored: Claim) -> None:

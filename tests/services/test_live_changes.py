@@ -78,3 +78,25 @@ def test_own_saves_known_to_the_window_are_not_changes(pair) -> None:  # type: i
     known = type(token)(token.document_id, {claim.id: saved.version}, token.statuses,
                         token.codebook)
     assert not changes_since(mine, known, TEXT)
+
+
+def test_a_listener_wakes_on_a_colleagues_save(pair, backend: str) -> None:  # type: ignore[no-untyped-def]
+    """On the team server a save wakes the other side at once (NOTIFY from the
+    triggers of migration 0006); on SQLite there is nothing to listen to."""
+    import threading
+
+    from annotator.services.live import ChangeListener
+
+    mine, theirs, document = pair
+    woken = threading.Event()
+    listener = ChangeListener(mine, woken.set)
+    started = listener.start()
+    try:
+        assert started == (backend == "postgresql")
+        if not started:
+            return
+        theirs.add_claim(_claim(document, "wages fell"))
+        assert woken.wait(5), "no notification within 5 s"
+    finally:
+        listener.stop()
+    assert not listener._thread

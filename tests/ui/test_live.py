@@ -5,7 +5,7 @@ edits."""
 from __future__ import annotations
 
 from annotator.domain.codebook import Dimension
-from annotator.domain.model import Claim
+from annotator.domain.model import Claim, Document
 from annotator.services.project import ProjectService
 from annotator.ui import plain
 from annotator.ui.main_window import MainWindow
@@ -164,3 +164,32 @@ def test_the_shown_versions_are_read_without_making_claims(window: MainWindow) -
     versions = window.claims.versions()
     assert versions == {c.id: (2 if c.id == made[5].id else 1) for c in made}
     assert source.made() == before
+
+
+def test_on_a_team_server_a_save_wakes_the_window_at_once(qtbot, window: MainWindow,
+                                                          postgres) -> None:  # type: ignore[no-untyped-def]
+    """LISTEN/NOTIFY: with the poll timer stopped, a colleague's claim still
+    appears (the listener's wake-up makes the window look)."""
+    name, url = postgres.create_schema()
+    try:
+        seeding = ProjectService.open(url, create=True)
+        try:
+            text = "Prices rose by twelve percent, the minister said."
+            document = seeding.add_document(Document.from_text(text, title="Prices")).document
+        finally:
+            seeding.close()
+        window.set_service(ProjectService.open(url))
+        assert window.live.listening
+        window.live.timer.stop()                  # no polling: only the wake-up
+        window.show_document(document.id)
+        colleague = ProjectService.open(url)
+        try:
+            added = colleague.add_claim(Claim.new(document, 0, 6, annotator="colleague"))
+        finally:
+            colleague.close()
+        qtbot.waitUntil(lambda: added.id in window.view.claim_ids(), timeout=5000)
+        window.close_project()
+        assert not window.live.listening
+    finally:
+        window.close_project()
+        postgres.drop_schema(name)

@@ -11,6 +11,11 @@ start at version 1.
 
 Added with plain ``ALTER TABLE ... ADD COLUMN`` (no batch copy of the table), so
 the search index triggers of 0005 on ``claims`` stay as they are.
+
+PostgreSQL (team server) also gets statement triggers on ``claims``,
+``documents`` and ``codebook_versions`` that ``NOTIFY`` the channel
+``annotator_<schema>`` after each change, so open windows look for colleagues'
+changes at once instead of at their next poll (``annotator/services/live.py``).
 """
 
 from __future__ import annotations
@@ -26,13 +31,32 @@ depends_on = None
 _TABLES = ("claims", "gold_claims")
 
 
+_NOTIFIED = ("claims", "documents", "codebook_versions")
+
+
 def upgrade() -> None:
     for table in _TABLES:
         op.add_column(table, sa.Column("version", sa.Integer(), nullable=False,
                                        server_default="1"))
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("""
+            CREATE FUNCTION annotator_notify_change() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('annotator_' || current_schema(), TG_TABLE_NAME);
+                RETURN NULL;
+            END $$""")
+        for table in _NOTIFIED:
+            op.execute(f'CREATE TRIGGER "{table}_notify_change" AFTER INSERT OR UPDATE OR '
+                       f'DELETE ON "{table}" FOR EACH STATEMENT '
+                       "EXECUTE FUNCTION annotator_notify_change()")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in _NOTIFIED:
+            op.execute(f'DROP TRIGGER IF EXISTS "{table}_notify_change" ON "{table}"')
+        op.execute("DROP FUNCTION IF EXISTS annotator_notify_change()")
     # The counter only guards edits in progress: going back loses nothing an
     # analyst made. SQLite >= 3.35 and PostgreSQL drop a plain column in place.
     for table in _TABLES:
