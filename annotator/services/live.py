@@ -103,6 +103,39 @@ def changes_since(service: ProjectService, token: Token, text: str | None = None
                    Token(now.document_id, seen, now.statuses, now.codebook))
 
 
+class ChangeProbe:
+    """Whether anything may have changed since the last look, cheaply: on SQLite,
+    ``PRAGMA data_version`` of a connection kept for it (it moves when any other
+    connection commits, the window's own included); elsewhere always yes. Lets a
+    poll of a quiet project cost a pragma rather than a read of every claim's
+    version (12 ms for a document with 10,000 claims)."""
+
+    def __init__(self, service: ProjectService) -> None:
+        self._connection: Any = None
+        self._seen: object = None
+        if service.database.is_sqlite:
+            proxied = service.database.engine.raw_connection()
+            self._connection = proxied.driver_connection
+            proxied.detach()
+
+    def changed(self) -> bool:
+        if self._connection is None:
+            return True
+        (version,) = self._connection.execute("PRAGMA data_version").fetchone()
+        changed, self._seen = version != self._seen, version
+        return changed
+
+    def forget(self) -> None:
+        """The look that followed failed: the next :meth:`changed` says yes."""
+        self._seen = None
+
+    def close(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.close()
+            self._connection = None
+
+
 class ChangeListener:
     """On a team server, waits in a thread of its own for the ``NOTIFY`` the
     project's triggers send after each change (migration 0006) and calls

@@ -468,11 +468,8 @@ class ProjectService:
         """Store a new claim (or put back a deleted one: id and timestamps are kept)."""
         with self.database.writing() as session:
             self._check_quote(session, claim)
-            row = _fill(ClaimRow(id=claim.id), claim)
-            session.add(row)
-            session.flush()
-            version = row.version
-        return dataclasses.replace(claim, version=version)
+            session.add(_fill(ClaimRow(id=claim.id), claim))
+        return dataclasses.replace(claim, version=1)      # a stored claim's first version
 
     def add_claims(self, claims: Iterable[Claim]) -> int:
         """Store many new claims in one transaction; all or none."""

@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.domain.model import Claim
-from annotator.services.live import ChangeListener, Token, changes_since, current_token
+from annotator.services.live import (
+    ChangeListener,
+    ChangeProbe,
+    Token,
+    changes_since,
+    current_token,
+)
 from annotator.services.project import NotFoundError
 from annotator.storage.errors import ClaimConflictError, ProjectError
 
@@ -100,6 +106,9 @@ class LiveUpdates:
         self._wakeup = _Wakeup(window)
         self._wakeup.woken.connect(self._on_woken)
         self._listener: ChangeListener | None = None
+        self._probe: ChangeProbe | None = None
+        #: The open document and gold layer when last looked (a switch needs a look).
+        self._looked_at: tuple[str | None, bool] = (None, False)
 
     def connect(self) -> None:
         """A project was opened in the window: follow it."""
@@ -108,9 +117,14 @@ class LiveUpdates:
             return
         controller.claim_conflict.connect(self.show_stored)
         self._token, self._stocked = Token(), False
+        service = self._window.service
+        if service is not None:
+            try:
+                self._probe = ChangeProbe(service)
+            except Exception as error:      # every poll then reads
+                _log.warning("cannot probe for changes: %s", error)
         self._take_stock()
         self.timer.start()
-        service = self._window.service
         if service is not None and not service.database.is_sqlite:
             listener = ChangeListener(service, self._wakeup.woken.emit)
             try:
@@ -145,6 +159,9 @@ class LiveUpdates:
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
+        if self._probe is not None:
+            self._probe.close()
+            self._probe = None
         self._token, self._stocked = Token(), False
 
     def show_stored(self, stored: Claim) -> None:
@@ -165,6 +182,16 @@ class LiveUpdates:
             return False
         document = window.current_document
         claims_shown = document is not None and not window.review.gold_shown
+        looking_at = (document.id if document is not None else None, claims_shown)
+        try:
+            quiet = self._probe is not None and not self._probe.changed() \
+                and looking_at == self._looked_at
+        except Exception as error:
+            _log.warning("could not probe for changes: %s", error)
+            quiet = False
+        if quiet and self._stocked:
+            return False
+        self._looked_at = looking_at
         token = Token(document.id if claims_shown and document is not None else None,
                       window.claims.versions() if claims_shown else {},
                       self._token.statuses, self._token.codebook)
@@ -177,6 +204,8 @@ class LiveUpdates:
         except (ProjectError, NotFoundError) as error:
             # The next poll tries again; a lost connection shows on the next save.
             _log.warning("could not look for colleagues' changes: %s", error)
+            if self._probe is not None:
+                self._probe.forget()
             return False
         self._token = changes.token
         for claim in changes.added:

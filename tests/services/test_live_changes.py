@@ -100,3 +100,26 @@ def test_a_listener_wakes_on_a_colleagues_save(pair, backend: str) -> None:  # t
     finally:
         listener.stop()
     assert not listener._thread
+
+
+def test_the_probe_notices_any_commit_and_nothing_else(pair, backend: str) -> None:  # type: ignore[no-untyped-def]
+    from annotator.services.live import ChangeProbe
+
+    mine, theirs, document = pair
+    probe = ChangeProbe(mine)
+    try:
+        assert probe.changed()                      # the first look always looks
+        if backend == "postgresql":                 # no cheap probe there: always look
+            assert probe.changed()
+            return
+        assert not probe.changed()
+        mine.documents()                            # reading changes nothing
+        assert not probe.changed()
+        theirs.add_claim(_claim(document, "wages fell"))
+        assert probe.changed() and not probe.changed()
+        mine.set_document_status(document.id, "done")     # one's own commits count too
+        assert probe.changed()
+        probe.forget()
+        assert probe.changed()
+    finally:
+        probe.close()
