@@ -17,6 +17,7 @@ from annotator.services.sample import import_sample_corpus
 from annotator.storage.errors import DamagedProjectError, ProjectError
 from annotator.storage.lock import ProjectInUseError, ProjectLock
 from annotator.ui import plain
+from annotator.ui.identity import ask_first_name
 from annotator.ui.main_window import MainWindow
 from annotator.ui.project_hold import bring_forward, take_lock
 from annotator.ui.settings import UiSettings
@@ -66,6 +67,7 @@ def run_gui(project: str | None = None) -> int:
     here (or, if it cannot be reached, the user is told who has the project)."""
     app = create_application()
     settings = UiSettings()
+    ask_first_name(settings)        # the first launch: who is labelling
     locks: list[ProjectLock] = []
 
     def take(location: str | Path) -> None:

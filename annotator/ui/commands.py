@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import suppress
+from datetime import datetime
 from typing import NamedTuple
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.model import Claim, Source
+from annotator.domain.wording import plural
 from annotator.ui.controller import ChangeFailed, CodebookController, ProjectController
 
 _EDIT_ID = 1001
@@ -270,3 +272,33 @@ class EditDocumentDetailsCommand(_ClaimCommand):
 
     def undo(self) -> None:
         self._try(self._controller.update_document_details, self.document_id, self.before)
+
+
+class ReassignClaimsCommand(_ClaimCommand):
+    """An analyst renames themselves and carries their claims to the new name, as
+    one step: ``name(new)`` records the new name once the claims are carried. Undo
+    records the claims under the old name again, as they were, and the old name."""
+
+    def __init__(self, controller: ProjectController, old: str, new: str, count: int,
+                 name: Callable[[str], object]) -> None:
+        super().__init__(controller, f"Rename {_short(old)} to {_short(new)}, carrying "
+                                     f"{plural(count, 'claim')}")
+        self.old, self.new, self._name = old, new, name
+        self.changed: dict[str, datetime] | None = None
+
+    def redo(self) -> None:
+        ids = None if self.changed is None else sorted(self.changed)  # a redo: the same
+        try:
+            self.changed = self._controller.reassign_claims(self.old, self.new, ids)
+        except ChangeFailed:
+            self.setObsolete(True)
+            return
+        self._name(self.new)
+
+    def undo(self) -> None:
+        try:
+            self._controller.restore_claim_authors(self.old, self.changed or {})
+        except ChangeFailed:
+            self.setObsolete(True)
+            return
+        self._name(self.old)

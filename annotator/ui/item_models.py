@@ -70,7 +70,9 @@ class DocumentListModel(RowTableModel):
     """The project's documents with their status and claim counts."""
 
     HEADERS = ("Title", "Status", "Claims", "To do", "Review")
-    HEADER_TIPS = (None, None, None, "Claims still missing a stance, a grade or a claim type",
+    HEADER_TIPS = (None, None, "Claims of the analysts shown (View › Show Claims)",
+                   "Claims still missing a stance, a grade or a claim type (of the analysts "
+                   "shown)",
                    "Review of the analysts' claims: unreviewed (—), in review, adjudicated")
     REVIEW_NAMES: ClassVar[dict[str, str]] = {
         "unreviewed": "—", "in_review": "In review", "adjudicated": "Adjudicated"}
@@ -181,7 +183,10 @@ class ClaimTableModel(QAbstractTableModel):
     """The current document's claims in text order, labelled with the codebook's names."""
 
     HEADERS = ("Quote", "Stance", "Source", "Reliability", "Type", "Proposition", "Note",
-               "Tags", "Start")
+               "Tags", "Analyst", "Start")
+    HEADER_TIPS: ClassVar[dict[str, str]] = {
+        "Analyst": "Who made the claim: only your own claims can be edited here "
+                   "(View › Show Claims chooses whose are shown)"}
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
     _DIMENSION: ClassVar[dict[str, Dimension]] = {"Stance": Dimension.STANCE,
                                                   "Type": Dimension.CLAIM_TYPE}
@@ -194,6 +199,7 @@ class ClaimTableModel(QAbstractTableModel):
         "Proposition": lambda c: _one_line(c.proposition, 80),
         "Note": lambda c: _one_line(c.note, 80),
         "Tags": lambda c: ", ".join(c.tags),
+        "Analyst": lambda c: c.annotator,
         "Start": lambda c: c.start,
     }
 
@@ -234,6 +240,8 @@ class ClaimTableModel(QAbstractTableModel):
                    role: int = _DISPLAY) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
             return self.HEADERS[section]
+        if orientation == Qt.Orientation.Horizontal and role == _TOOLTIP:
+            return self.HEADER_TIPS.get(self.HEADERS[section])
         return None
 
     def _name(self, dimension: Dimension, key: object) -> str:
