@@ -276,8 +276,10 @@ class EditDocumentDetailsCommand(_ClaimCommand):
 
 class ReassignClaimsCommand(_ClaimCommand):
     """An analyst renames themselves and carries their claims to the new name, as
-    one step: ``name(new)`` records the new name once the claims are carried. Undo
-    records the claims under the old name again, as they were, and the old name."""
+    one step (``name(n)`` records the analyst's name). Undo records the claims
+    under the old name again, as they were, and the old name. The name changes
+    first, so the claims are announced as the analyst's own; if they cannot be
+    saved, the name goes back."""
 
     def __init__(self, controller: ProjectController, old: str, new: str, count: int,
                  name: Callable[[str], object]) -> None:
@@ -288,17 +290,17 @@ class ReassignClaimsCommand(_ClaimCommand):
 
     def redo(self) -> None:
         ids = None if self.changed is None else sorted(self.changed)  # a redo: the same
+        self._name(self.new)
         try:
             self.changed = self._controller.reassign_claims(self.old, self.new, ids)
         except ChangeFailed:
+            self._name(self.old)
             self.setObsolete(True)
-            return
-        self._name(self.new)
 
     def undo(self) -> None:
+        self._name(self.old)
         try:
             self._controller.restore_claim_authors(self.old, self.changed or {})
         except ChangeFailed:
+            self._name(self.new)
             self.setObsolete(True)
-            return
-        self._name(self.old)

@@ -354,17 +354,19 @@ class Identity(QObject):
             if answer == button.Cancel:
                 return
             if answer == button.Yes:
-                # The name changes once the claims are carried (not at all if they
-                # cannot be: the analyst is told why).
+                # Not at all if the claims cannot be carried (the analyst is told why).
                 window.undo_stack.push(ReassignClaimsCommand(window.controller, old, new,
-                                                             count, self.set_name))
+                                                             count, self.record_name))
                 return
         self.set_name(new)
 
     def set_name(self, name: str) -> None:
-        """Record claims as ``name``'s from now on."""
-        window = self._window
-        window.settings.set_annotator_name(name)
-        window.review.apply_layer()
+        """Record claims as ``name``'s from now on, and show ``name``'s work."""
+        self.record_name(name)
         self.refresh()
-        window.show_message(f"Your claims are recorded as {name}'s.")
+        self._window.show_message(f"Your claims are recorded as {name}'s.")
+
+    def record_name(self, name: str) -> None:
+        """The analyst's name (what is shown follows when claims are reassigned)."""
+        self._window.settings.set_annotator_name(name)
+        self._window.review.apply_layer()

@@ -9,6 +9,7 @@ sends it (their project file, File › Import a Colleague's Work…)."""
 from __future__ import annotations
 
 import getpass
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -178,6 +179,7 @@ def test_renaming_carries_your_claims_as_one_undoable_step(
     import_colleague(window, colleague_file(tmp_path), monkeypatch)
     assert document_counts(window) == (2, 2)
 
+    window.select_claim(first)
     texts: list[str] = []
     answer_dialogs(type_name("alice"), press(Button.Yes, texts))
     window.name_action.trigger()                     # Edit › Analyst Name…
@@ -189,10 +191,11 @@ def test_renaming_carries_your_claims_as_one_undoable_step(
     # (The import emptied the undo stack: the rename is its one step.)
     assert window.undo_stack.count() == 1 and window.undo_stack.undoText() == \
         "Rename root to alice, carrying 2 claims"
-    # Still hers: shown, counted and editable.
+    # Still hers: shown (the claim she was on still current), counted and editable.
     assert rows(window, "Analyst") == ["alice", "alice"]
     assert document_counts(window) == (2, 2)
-    window.select_claim(first)
+    current = window.current_claim()
+    assert current is not None and current.id == first and current.annotator == "alice"
     window.view.setFocus()
     assert window.read_only_reason(window.current_claim()) is None  # type: ignore[arg-type]
     qtbot.keyClick(window.view, Qt.Key.Key_2)       # stance: refutes
@@ -209,6 +212,29 @@ def test_renaming_carries_your_claims_as_one_undoable_step(
     # bob's claims keep his name throughout.
     assert window.service is not None
     assert window.service.claim_count(annotators={"bob"}) == 5
+
+
+def test_claims_that_cannot_be_carried_keep_the_old_name_and_say_why(
+        window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    window.identity.set_name("root")
+    text = open_document_containing(window, QUOTE)
+    mine = mark_quote(window, text, QUOTE)
+    steps = window.undo_stack.count()
+    assert window.service is not None
+    with sqlite3.connect(window.service.location) as connection:
+        connection.execute("CREATE TRIGGER refuse BEFORE UPDATE OF annotator ON claims "
+                           "BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+    failed: list[str] = []
+    monkeypatch.setattr(plain, "fail", lambda _parent, _title, text: failed.append(text))
+
+    answer_dialogs(type_name("alice"), press(Button.Yes, []))
+    window.name_action.trigger()
+
+    assert len(failed) == 1 and "disk says no" in failed[0]
+    assert window.settings.annotator_name() == "root"
+    assert stored_claim(window, mine).annotator == "root"
+    assert window.undo_stack.count() == steps
+    assert rows(window, "Analyst") == ["root"]
 
 
 def test_renaming_without_carrying_leaves_the_claims_to_the_old_name(
