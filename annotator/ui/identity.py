@@ -39,6 +39,7 @@ from annotator.domain.model import Claim, Document, DocumentInfo
 from annotator.domain.wording import plural
 from annotator.ui.actions import make_action
 from annotator.ui.commands import ReassignClaimsCommand
+from annotator.ui.item_models import ClaimTableModel
 from annotator.ui.plain import plain_label, plain_tooltip, show_message
 from annotator.ui.settings import UiSettings
 
@@ -253,6 +254,10 @@ class Identity(QObject):
         self.combo.setCurrentIndex(index)
         self.combo.setItemData(index, plain_tooltip(shown.describe()),
                                Qt.ItemDataRole.ToolTipRole)
+        # The Analyst column tells apart claims of several analysts (with only
+        # your own shown it would repeat your name).
+        self._window.claim_table.setColumnHidden(ClaimTableModel.HEADERS.index("Analyst"),
+                                                 shown.own_only)
         self._window.progress_label.setToolTip(
             plain_tooltip(f"Claims counted: {shown.describe()} (View › Show Claims)"))
 

@@ -182,8 +182,8 @@ class DocumentFilterModel(QSortFilterProxyModel):
 class ClaimTableModel(QAbstractTableModel):
     """The current document's claims in text order, labelled with the codebook's names."""
 
-    HEADERS = ("Quote", "Stance", "Source", "Reliability", "Type", "Proposition", "Note",
-               "Tags", "Analyst", "Start")
+    HEADERS = ("Quote", "Analyst", "Stance", "Source", "Reliability", "Type", "Proposition",
+               "Note", "Tags", "Start")
     HEADER_TIPS: ClassVar[dict[str, str]] = {
         "Analyst": "Who made the claim: only your own claims can be edited here "
                    "(View › Show Claims chooses whose are shown)"}

@@ -282,6 +282,8 @@ def test_a_colleagues_claims_stay_out_of_your_own_labelling_view(
     assert window.identity.combo.currentText() == "My claims"
     assert window.identity.mine_action.isChecked()
     assert rows(window, "Analyst") == ["alice"]
+    analyst = ClaimTableModel.HEADERS.index("Analyst")
+    assert window.claim_table.isColumnHidden(analyst)      # it would only repeat her name
     assert annotators_in_view(window) == {"alice"}
     assert document_counts(window) == (1, 1)
     assert window.progress_label.text() == "1 claim"
@@ -290,6 +292,7 @@ def test_a_colleagues_claims_stay_out_of_your_own_labelling_view(
     # View › Show Claims › All Analysts: bob's too, told apart by the Analyst column.
     window.identity.all_action.trigger()
     assert window.identity.combo.currentText() == "All analysts"
+    assert not window.claim_table.isColumnHidden(analyst)
     assert sorted(rows(window, "Analyst")) == ["alice"] + ["bob"] * 5
     assert annotators_in_view(window) == {"alice", "bob"}
     nasdaq = [a for a, q in zip(rows(window, "Analyst"), rows(window, "Quote"), strict=True)
