@@ -9,7 +9,11 @@ sends it (their project file, File › Import a Colleague's Work…)."""
 from __future__ import annotations
 
 import getpass
+import os
 import sqlite3
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -152,6 +156,57 @@ def test_the_first_launch_asks_for_the_name_prefilled_with_the_login_name(
     qtbot.wait(50)
     again.stop()
     assert again.seen == [] and settings.annotator_name() == "Dana Scully"
+
+
+_LAUNCH = textwrap.dedent("""
+    import sys
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    from annotator.ui import app as gui
+    from annotator.ui.main_window import MainWindow
+    from annotator.ui.settings import UiSettings
+
+    gui.create_application()
+    def answer(tries=250):
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            if tries:
+                QTimer.singleShot(20, lambda: answer(tries - 1))
+            else:
+                print("not asked")
+                close()
+            return
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible()]
+        print("asked", dialog.windowTitle(), repr(dialog.edit.text()), len(windows))
+        dialog.edit.setText("Dana Scully")
+        dialog.accept()
+        QTimer.singleShot(300, close)
+    def close():
+        for window in QApplication.topLevelWidgets():
+            if isinstance(window, MainWindow):
+                print("window shown", window.isVisible(), window.identity.shown().analyst)
+                window.close()
+    QTimer.singleShot(0, answer)
+    code = gui.run_gui(sys.argv[1])
+    print("name", UiSettings().annotator_name(), code)
+""")
+
+
+def test_the_app_asks_the_name_before_its_window_shows(tmp_path: Path) -> None:
+    """``annotator`` (the GUI) as launched: a real process with no settings yet."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_DATA_HOME": str(tmp_path / "data"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parents[2]),
+                                                        os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, "-c", _LAUNCH, str(tmp_path / "p.annotator.sqlite")],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == [
+        f"asked Welcome to Annotator {getpass.getuser()!r} 0",
+        "window shown True Dana Scully",
+        "name Dana Scully 0"], result.stderr[-2000:]
 
 
 def test_a_name_the_project_cannot_record_is_refused_with_the_reason(qtbot) -> None:  # type: ignore[no-untyped-def]
