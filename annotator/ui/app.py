@@ -64,10 +64,10 @@ def first_project(requested: str | None, settings: UiSettings,
 def run_gui(project: str | None = None) -> int:
     """Show the main window on the first project. If that project is open in
     another process's window, that window is brought forward and nothing is shown
-    here (or, if it cannot be reached, the user is told who has the project)."""
+    here (or, if it cannot be reached, the user is told who has the project). On the
+    first launch the analyst's name is asked before the window shows."""
     app = create_application()
     settings = UiSettings()
-    ask_first_name(settings)        # the first launch: who is labelling
     locks: list[ProjectLock] = []
 
     def take(location: str | Path) -> None:
@@ -87,6 +87,7 @@ def run_gui(project: str | None = None) -> int:
     except DamagedProjectError as error:    # set aside: offer its backup, in a window
         while locks:
             locks.pop().release()
+        ask_first_name(settings)
         window = MainWindow(settings)
         window.show()
         window.backups.offer_restore(error)
@@ -96,6 +97,9 @@ def run_gui(project: str | None = None) -> int:
             locks.pop().release()
         plain.fail(None, "Cannot open project", str(error))
         return 2
+    # The first launch asks who is labelling, before the window shows (a launch
+    # that only brings another window forward has not asked).
+    ask_first_name(settings)
     window = MainWindow(settings)
     window.set_service(service, locks[0] if locks else None)
     window.show()
