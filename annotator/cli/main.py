@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.cli import team as team_cli
 from annotator.domain.codebook import Dimension
 from annotator.formats.atomic import ProtectedFileError, atomic_write, protected_reason
 from annotator.formats.export.package import is_package
@@ -55,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Label claims in documents. With no command, opens the app.")
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     parser.add_argument("--project", metavar="PATH",
-                        help="project file (SQLite) to open; the GUI creates it if missing")
+                        help="project file (SQLite) to open, created if missing; or a team "
+                             "project on a PostgreSQL server: postgresql://USER@HOST/DB")
     parser.add_argument("--wait", metavar="SECONDS", type=float, default=None,
                         help="how long to wait for a project another program is writing "
                              "(default 10)")
@@ -139,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
         scope.add_argument(f"--{dimension.value.replace('_', '-')}", action="append",
                            default=[], metavar="K1,K2", dest=f"keep_{dimension.value}",
                            help=f"same as --labels {dimension.value}=K1,K2")
+    team_cli.add_parser(commands, with_project)
     shape = exp.add_argument_group("format options")
     shape.add_argument("--no-bom", action="store_true",
                        help="csv: no UTF-8 byte-order mark (Excel needs one to read UTF-8)")
@@ -176,8 +179,8 @@ def _open(args: argparse.Namespace, *, create: bool = False,
     location = _project_arg(args)
     if not location:
         raise UserError("--project PATH is required for this command")
-    return ProjectService.open(location, create=create, busy_timeout=args.wait,
-                               read_only=read_only)
+    return team_cli.open_project(location, create=create, busy_timeout=args.wait,
+                                 read_only=read_only)
 
 
 def _run_import(args: argparse.Namespace) -> int:
@@ -484,6 +487,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from annotator.ui.app import run_gui
 
             return run_gui(_project_arg(args))
+        if args.command == "team":
+            return team_cli.run(args, _project_arg(args))
         runner = {"import": _run_import, "import-annotations": _run_import_annotations,
                   "export": _run_export, "agreement": _run_agreement,
                   "backup": _run_backup, "backups": _run_backups,
@@ -492,7 +497,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DamagedProjectError as error:
         print(f"annotator: error: {error}{_damage_hint(error)}", file=sys.stderr)
         return EXIT_USER_ERROR
-    except (UserError, ProjectError, ImportProblem, ProtectedFileError) as error:
+    except (UserError, ProjectError, ImportProblem, ProtectedFileError,
+            team_cli.TeamCommandError) as error:
         print(f"annotator: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:

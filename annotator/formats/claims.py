@@ -116,12 +116,20 @@ def _int(record: dict[str, Any], name: str) -> int:
     return value
 
 
+#: The longest value a project stores in these fields (the columns' sizes: SQLite
+#: would store more, a team server refuses it; a record is refused on both).
+MAX_CHARS = {"annotator": 200, "author": 200, "claim_source": 300}
+
+
 def _str(record: dict[str, Any], name: str) -> str:
     value = record.get(name)
     if value is None:
         return ""
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a string, not {value!r}")
+    limit = MAX_CHARS.get(name)
+    if limit is not None and len(value) > limit:
+        raise ValueError(f"{name} is longer than {limit} characters")
     return value
 
 
@@ -131,6 +139,8 @@ def _label(record: dict[str, Any], dimension: Dimension, codebook: Codebook | No
         return None
     if not isinstance(value, str):
         raise ValueError(f"{dimension.value} must be a string key, not {value!r}")
+    if len(value) > 40:
+        raise ValueError(f"{dimension.value} is longer than 40 characters")
     if codebook is not None and codebook.label(dimension, value) is None:
         keys = ", ".join(label.key for label in codebook.of(dimension)) or "(none)"
         raise ValueError(f"{dimension.value} {value!r} is not in the codebook ({keys})")

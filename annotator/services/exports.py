@@ -302,48 +302,50 @@ def _claim_records(conn: Connection, scope: ExportScope, batch: int = 2000,
     query = _claims_query(conn, scope)
     if limit is not None:
         query = query.limit(limit)
-    result = conn.execution_options(yield_per=batch).execute(query)
-    document_query = select(_DOCUMENTS.c.metadata, _DOCUMENTS.c.text)
-    text = ""
-    current: str | None = None
-    pages: list[int] | None = None
-    review: dict[str, Any] = {}
-    comments: dict[str, list[dict[str, Any]]] = {}
-    gold = scope.gold_only
-    page_span = claim_format.page_span
-    for (claim_id, document_id, start, end, quote, prefix, suffix, proposition, stance,
-         reliability, credibility, note, tags, annotator, created, updated, claim_type,
-         likelihood, confidence, version, source_name, sha256, title) in result:
-        if document_id != current:
-            current = document_id
-            metadata, text = conn.execute(
-                document_query.where(_DOCUMENTS.c.id == document_id)).one()
-            pages = claim_format.page_starts(metadata)
-            review = _review(conn, document_id, gold)
-            comments = {} if gold else _comments(conn, document_id)
-        refusal = check_quote(claim_id, document_id, text, start, end, quote)
-        if refusal is not None:
-            if refused is not None:
-                refused.append(refusal)
-            continue
-        page_start, page_end = page_span(pages, start, end) if pages else (None, None)
-        record = {
-            "id": claim_id, "document_id": document_id, "document_sha256": sha256,
-            "document_title": title, "start": start, "end": end, "quote": quote,
-            "prefix": prefix, "suffix": suffix, "proposition": proposition or None,
-            "stance": stance,
-            "source_reliability": reliability, "info_credibility": credibility, "note": note,
-            "tags": _tags(tags), "annotator": annotator, "created_at": _iso(created),
-            "updated_at": _iso(updated), "claim_type": claim_type,
-            "claim_source": source_name or None, "likelihood": likelihood,
-            "confidence": confidence, "codebook_version": version,
-            "page_start": page_start, "page_end": page_end,
-            "review_status": "gold" if gold else review.get(claim_id, "unreviewed"),
-            "review_comments": comments.get(claim_id, []),
-        }
-        if gold:
-            record["provenance"] = review.get(claim_id)
-        yield record
+    # Closed however the stream ends (an export cancelled half-way included): on
+    # PostgreSQL it is a server-side cursor, which must not be left open.
+    with conn.execution_options(yield_per=batch).execute(query) as result:
+        document_query = select(_DOCUMENTS.c.metadata, _DOCUMENTS.c.text)
+        text = ""
+        current: str | None = None
+        pages: list[int] | None = None
+        review: dict[str, Any] = {}
+        comments: dict[str, list[dict[str, Any]]] = {}
+        gold = scope.gold_only
+        page_span = claim_format.page_span
+        for (claim_id, document_id, start, end, quote, prefix, suffix, proposition, stance,
+             reliability, credibility, note, tags, annotator, created, updated, claim_type,
+             likelihood, confidence, version, source_name, sha256, title) in result:
+            if document_id != current:
+                current = document_id
+                metadata, text = conn.execute(
+                    document_query.where(_DOCUMENTS.c.id == document_id)).one()
+                pages = claim_format.page_starts(metadata)
+                review = _review(conn, document_id, gold)
+                comments = {} if gold else _comments(conn, document_id)
+            refusal = check_quote(claim_id, document_id, text, start, end, quote)
+            if refusal is not None:
+                if refused is not None:
+                    refused.append(refusal)
+                continue
+            page_start, page_end = page_span(pages, start, end) if pages else (None, None)
+            record = {
+                "id": claim_id, "document_id": document_id, "document_sha256": sha256,
+                "document_title": title, "start": start, "end": end, "quote": quote,
+                "prefix": prefix, "suffix": suffix, "proposition": proposition or None,
+                "stance": stance,
+                "source_reliability": reliability, "info_credibility": credibility, "note": note,
+                "tags": _tags(tags), "annotator": annotator, "created_at": _iso(created),
+                "updated_at": _iso(updated), "claim_type": claim_type,
+                "claim_source": source_name or None, "likelihood": likelihood,
+                "confidence": confidence, "codebook_version": version,
+                "page_start": page_start, "page_end": page_end,
+                "review_status": "gold" if gold else review.get(claim_id, "unreviewed"),
+                "review_comments": comments.get(claim_id, []),
+            }
+            if gold:
+                record["provenance"] = review.get(claim_id)
+            yield record
 
 
 def _document_records(conn: Connection, scope: ExportScope,
@@ -359,13 +361,14 @@ def _document_records(conn: Connection, scope: ExportScope,
                     _DOCUMENTS.c.previous_id)
              .where(*_document_filters(scope))
              .order_by(_DOCUMENTS.c.created_at, _DOCUMENTS.c.id))
-    for (doc_id, sha256, title, source, published, metadata, text, created_at,
-         status, origin, previous_id) in conn.execution_options(yield_per=4).execute(query):
-        record = {"id": doc_id, "sha256": sha256, "title": title, "source": source,
-                  "published": published, "metadata": metadata, "text": text,
-                  "created_at": _iso(created_at), "status": status, "origin": origin,
-                  "previous_id": previous_id}
-        yield record if include_paths else without_paths(record)
+    with conn.execution_options(yield_per=4).execute(query) as result:
+        for (doc_id, sha256, title, source, published, metadata, text, created_at,
+             status, origin, previous_id) in result:
+            record = {"id": doc_id, "sha256": sha256, "title": title, "source": source,
+                      "published": published, "metadata": metadata, "text": text,
+                      "created_at": _iso(created_at), "status": status, "origin": origin,
+                      "previous_id": previous_id}
+            yield record if include_paths else without_paths(record)
 
 
 def _groups(documents: Iterator[dict], claims: Iterator[dict]) -> Iterator[

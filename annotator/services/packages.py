@@ -149,10 +149,14 @@ def _document(record: Any) -> tuple[Document, str]:
     except ValueError:
         raise ValueError(f"id must be a UUID, not {raw_id!r}") from None
     fields = {}
-    for name in ("title", "source", "published", "origin"):
+    # The columns' sizes: SQLite would store more, a team server refuses it.
+    for name, limit in (("title", 500), ("source", 2000), ("published", 64),
+                        ("origin", 2000)):
         value = record.get(name) or ""
         if not isinstance(value, str):
             raise ValueError(f"{name} must be a string, not {value!r}")
+        if len(value) > limit:
+            raise ValueError(f"{name} is longer than {limit} characters")
         fields[name] = value
     metadata = record.get("metadata") or {}
     if not isinstance(metadata, dict):

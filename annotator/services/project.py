@@ -4,18 +4,34 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import unicodedata
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from itertools import islice
+from operator import itemgetter, le
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import String, and_, case, false, func, literal, or_, select, type_coerce, update
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from annotator.domain.anchoring import reanchor
 from annotator.domain.codebook import Codebook
+from annotator.domain.lazy_claims import LazyClaims
 from annotator.domain.model import (
     CONTEXT_CHARS,
     DOCUMENT_STATUSES,
@@ -31,6 +47,7 @@ from annotator.domain.model import (
 from annotator.domain.review import claim_values
 from annotator.services.codebook import CodebookService
 from annotator.storage.database import Database, open_database
+from annotator.storage.errors import not_yours
 from annotator.storage.models import ClaimHistoryRow, ClaimRow, DocumentRow, SourceRow
 
 
@@ -72,32 +89,49 @@ def _timestamp(value: object) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-#: Columns read by :meth:`ProjectService.claims`, in this order. Timestamps and tags
+#: Columns read by :meth:`ProjectService.claims`, in this order (then the context
+#: columns, when the text is not given, then the source's name). Timestamps and tags
 #: come back as the stored strings and are parsed here: SQLAlchemy's per-value
 #: processing would cost more than the rest of opening a large document.
-_FAST_COLUMNS = ("id", "document_id", "start", "end", "quote", "prefix", "suffix",
-                 "proposition", "stance", "source_reliability", "info_credibility", "note",
-                 "tags", "annotator", "created_at", "updated_at", "claim_type", "source_id",
-                 "likelihood", "confidence", "codebook_version")
+_FAST_COLUMNS = ("id", "start", "end", "proposition", "stance", "source_reliability",
+                 "info_credibility", "note", "tags", "annotator", "created_at", "updated_at",
+                 "claim_type", "source_id", "likelihood", "confidence", "codebook_version")
+_CONTEXT_COLUMNS = ("quote", "prefix", "suffix")
 _RAW = frozenset({"tags", "created_at", "updated_at"})
 
 
-_CONTEXT = frozenset({"quote", "prefix", "suffix"})
+def _tags(value: object) -> tuple[str, ...]:
+    if value == "[]":
+        return ()
+    return tuple(json.loads(value) if isinstance(value, str) else value)  # type: ignore[arg-type]
 
 
-def _claim_from_values(v: tuple, source_name: str | None,  # type: ignore[type-arg]
-                       quote: str | None = None, prefix: str | None = None,
-                       suffix: str | None = None) -> Claim:
-    tags = v[12]
-    return Claim(
-        v[0], v[1], v[2], v[3], v[4] if quote is None else quote,
-        v[5] if prefix is None else prefix, v[6] if suffix is None else suffix,
-        v[7], v[8], v[9], v[10], v[11],
-        () if tags == "[]" else tuple(json.loads(tags) if isinstance(tags, str) else tags),
-        v[13],
-        _timestamp(v[14]), _timestamp(v[15]), v[16], v[17], source_name or "", v[18], v[19],
-        v[20],
-    )
+def _claim_maker(document_id: str, text: str | None,
+                 sources: dict[str, str]) -> Callable[[Sequence[Any]], Claim]:
+    """Makes a claim from a row of :data:`_FAST_COLUMNS` (then the context columns
+    when ``text`` is None; with ``text``, quote and context are cut from it);
+    ``sources`` names the sources by id. Kept tight: a document may hold 10,000
+    claims."""
+    n = CONTEXT_CHARS
+    stamp = _timestamp
+
+    def make(row: Sequence[Any]) -> Claim:
+        (key, start, end, proposition, stance, reliability, credibility, note, tags,
+         annotator, created, updated, claim_type, source_id, likelihood, confidence,
+         version) = row[:17]
+        if text is None:
+            quote, prefix, suffix = row[17:]
+        else:
+            quote, prefix, suffix = (text[start:end], text[start - n if start > n else 0:start],
+                                     text[end:end + n])
+        created_at = stamp(created)
+        return Claim(key, document_id, start, end, quote, prefix, suffix, proposition, stance,
+                     reliability, credibility, note, () if tags == "[]" else _tags(tags),
+                     annotator, created_at, created_at if updated == created else stamp(updated),
+                     claim_type, source_id, sources.get(source_id) or "" if source_id else "",
+                     likelihood, confidence, version)
+
+    return make
 
 
 def _source(row: SourceRow) -> Source:
@@ -117,6 +151,22 @@ def _fill(row: ClaimRow, claim: Claim) -> ClaimRow:
     row.stance = str(claim.stance) if claim.stance else None
     row.tags = list(claim.tags)
     return row
+
+
+def _name_key(name: str) -> str:
+    """A source name for sorting and matching: case and accents aside."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _source_named(session: Session, name: str) -> SourceRow | None:
+    """The source whose name equals ``name`` but for case (compared here: SQLite's
+    lower() knows only ASCII, PostgreSQL's all of Unicode)."""
+    wanted = name.casefold()
+    for source_id, stored in session.execute(select(SourceRow.id, SourceRow.name)):
+        if stored.casefold() == wanted:
+            return session.get(SourceRow, source_id)
+    return None
 
 
 def _claims_query():  # type: ignore[no-untyped-def]
@@ -363,30 +413,48 @@ class ProjectService:
 
     def claims(self, document_id: str, text: str | None = None, *,
                annotators: Collection[str] | None = None) -> list[Claim]:
-        """A document's claims in text order (only ``annotators``' when given). Read
-        with Core rather than the ORM: opening a document with 10,000 claims must
-        stay quick. Given the document's ``text``, quotes and context are cut from
-        it instead of read (they are equal by construction: every write checks the
-        quote against the text)."""
+        """A document's claims in text order (only ``annotators``' when given). Given
+        the document's ``text``, quotes and context are cut from it instead of read
+        (they are equal by construction: every write checks the quote against the
+        text)."""
+        rows, _spans, make = self._claim_rows(document_id, text, annotators)
+        return [make(row) for row in rows]
+
+    def claims_lazily(self, document_id: str, text: str, *,
+                      annotators: Collection[str] | None = None) -> LazyClaims:
+        """:meth:`claims`, each claim made only when first used (opening a document
+        with 10,000 claims shows a few dozen)."""
+        rows, spans, make = self._claim_rows(document_id, text, annotators)
+        return LazyClaims(rows, _FAST_COLUMNS, make, spans)
+
+    def _claim_rows(self, document_id: str, text: str | None,
+                    annotators: Collection[str] | None = None) -> tuple[
+            list[Sequence[Any]], list[tuple[int, int, str]], Callable[[Sequence[Any]], Claim]]:
+        """The rows of a document's claims in text order, their ``(start, end,
+        id)``, and what makes a claim of a row. Read with Core rather than the ORM:
+        opening a document with 10,000 claims must stay quick."""
         table = ClaimRow.__table__
-        cut = text is not None
-        columns = [type_coerce(table.c[name], String) if name in _RAW and self.database.is_sqlite
-                   else (literal("") if cut and name in _CONTEXT else table.c[name])
-                   for name in _FAST_COLUMNS]
-        query = (select(*columns, SourceRow.name)
-                 .outerjoin(SourceRow, SourceRow.id == table.c.source_id)
-                 .where(table.c.document_id == document_id)
-                 .order_by(table.c.start, table.c.end, table.c.id))
+        raw = self.database.is_sqlite
+        names = _FAST_COLUMNS + (() if text is not None else _CONTEXT_COLUMNS)
+        columns = [type_coerce(table.c[name], String) if raw and name in _RAW
+                   else table.c[name] for name in names]
+        # Ordered by the index on (document_id, start) only, with no join: a sort on
+        # (end, id) in SQLite and the join with sources cost more than sorting the
+        # rows here and looking the few sources up in a dict.
+        query = select(*columns).where(table.c.document_id == document_id) \
+            .order_by(table.c.start)
         if annotators is not None:
             query = query.where(table.c.annotator.in_(sorted(annotators)))
         with self.database.reading() as session:
-            rows = session.connection().execute(query).all()   # Core: no ORM row loading
-        if text is None:
-            return [_claim_from_values(row, row[-1]) for row in rows]
-        n = CONTEXT_CHARS
-        return [_claim_from_values(row, row[-1], text[row[2]:row[3]],
-                                   text[max(0, row[2] - n):row[2]], text[row[3]:row[3] + n])
-                for row in rows]
+            connection = session.connection()
+            rows: list[Sequence[Any]] = list(connection.execute(query).all())   # Core: no ORM
+            sources = dict(connection.execute(select(SourceRow.id, SourceRow.name)).all()) \
+                if any(map(itemgetter(13), rows)) else {}   # source_id
+        spans = list(map(itemgetter(1, 2, 0), rows))
+        if not all(map(le, spans, islice(spans, 1, None))):   # claims sharing a start
+            rows.sort(key=itemgetter(1, 2, 0))
+            spans.sort()
+        return rows, spans, _claim_maker(document_id, text, sources)
 
     def claim(self, claim_id: str) -> Claim:
         with self.database.reading() as session:
@@ -449,7 +517,10 @@ class ProjectService:
             if row is None:
                 raise NotFoundError(f"no claim {claim_id}")
             claim = _claim(row, self._source_name(session, row.source_id))
-            session.delete(row)
+            session.expunge(row)
+            deleted = session.execute(delete(ClaimRow).where(ClaimRow.id == claim_id))
+            if deleted.rowcount != 1:      # type: ignore[attr-defined]
+                raise not_yours(self.database.where)
         return claim
 
     def merge_claims(self, claims: Iterable[Claim]) -> list[MergeResult]:
@@ -535,10 +606,11 @@ class ProjectService:
         counts = (select(ClaimRow.source_id, func.count().label("n"))
                   .group_by(ClaimRow.source_id).subquery())
         query = (select(SourceRow, func.coalesce(counts.c.n, 0))
-                 .outerjoin(counts, counts.c.source_id == SourceRow.id)
-                 .order_by(func.lower(SourceRow.name)))
+                 .outerjoin(counts, counts.c.source_id == SourceRow.id))
         with self.database.reading() as session:
-            return [SourceSummary(_source(row), n) for row, n in session.execute(query)]
+            found = [SourceSummary(_source(row), n) for row, n in session.execute(query)]
+        # Sorted here, not by the database: SQLite and a team server's collation differ.
+        return sorted(found, key=lambda s: (_name_key(s.source.name), s.source.name))
 
     def source(self, source_id: str) -> Source:
         with self.database.reading() as session:
@@ -550,8 +622,7 @@ class ProjectService:
     def source_named(self, name: str) -> Source | None:
         name = " ".join(name.split())
         with self.database.reading() as session:
-            row = session.scalar(select(SourceRow).where(
-                func.lower(SourceRow.name) == name.lower()))
+            row = _source_named(session, name)
             return None if row is None else _source(row)
 
     def add_source(self, source: Source) -> Source:
@@ -559,8 +630,7 @@ class ProjectService:
         if not source.name:
             raise ValueError("a source needs a name")
         with self.database.writing() as session:
-            row = session.scalar(select(SourceRow).where(
-                func.lower(SourceRow.name) == source.name.lower()))
+            row = _source_named(session, source.name)
             if row is not None:
                 return _source(row)
             session.add(SourceRow(id=source.id, name=source.name, kind=source.kind,

@@ -27,10 +27,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from annotator.storage import backup, errors, recovery
+from annotator.storage import backup, errors, recovery, team
 from annotator.storage.errors import (
     NotAProjectError,
     ProjectNotFoundError,
@@ -149,7 +149,11 @@ def open_database(location: str | Path, *, create: bool = False,
 def _connect(location: str | Path, *, create: bool, busy_timeout: float,
              read_only: bool = False) -> Database:
     if _is_url(location):
-        url = make_url(str(location))
+        url = team.normalise_url(str(location))
+        if url.password is None and url.username:
+            password = team.stored_password(url)
+            if password is not None:
+                url = url.set(password=password)
         engine = create_engine(url, pool_pre_ping=True)
         where = url.render_as_string(hide_password=True)
     else:

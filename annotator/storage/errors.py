@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import exc as orm_exc
 
 from annotator.paths import no_room_reason
 
@@ -56,6 +57,10 @@ class CorruptProjectError(ProjectError):
 
 class ProjectAccessError(ProjectError):
     pass
+
+
+class PasswordNeededError(ProjectAccessError):
+    """A team server refused the connection for want of the right password."""
 
 
 class DowngradeRefusedError(ProjectError):
@@ -118,7 +123,17 @@ def translate(error: BaseException, where: str | Path) -> ProjectError | None:
             if name in ("SQLITE_FULL", "SQLITE_IOERR"):
                 cls, reason = _no_room(where, cls, reason)
             return cls(f"{where}: {reason}")
+    if getattr(original, "sqlstate", None) == "42501":
+        # Refused by the team server's roles (see storage/team.py), not a bug.
+        return ProjectAccessError(f"{where}: your role on the team server does not allow "
+                                  f"this change ({str(original).splitlines()[0]})")
     if isinstance(error, sa_exc.OperationalError):
+        message = str(original)
+        if "password" in message and ("no password supplied" in message
+                                      or "authentication failed" in message):
+            return PasswordNeededError(
+                f"{where}: the server wants this user's password (none given, none kept in "
+                "the keyring, or a wrong one)")
         return ProjectAccessError(f"{where}: the database could not be reached ({original})")
     return None
 
@@ -128,6 +143,14 @@ class DatabaseBugError(ProjectError):
     constraint, a bug): the change is not saved, and the user is told so."""
 
 
+def not_yours(where: str | Path) -> ProjectAccessError:
+    """An UPDATE or DELETE that changed nothing: on a team server the row belongs to
+    someone else (row-level security hides it from the change)."""
+    return ProjectAccessError(
+        f"{where}: the change was not saved: the row is not yours to change on the "
+        "team server, or someone deleted it meanwhile")
+
+
 @contextmanager
 def translated(where: str | Path) -> Iterator[None]:
     """Re-raise driver errors as :class:`ProjectError`: the ones a user can act on
@@ -135,6 +158,10 @@ def translated(where: str | Path) -> Iterator[None]:
     traceback), so a change that was not saved is never passed over in silence."""
     try:
         yield
+    except orm_exc.StaleDataError as error:
+        # On a team server a row another analyst owns is invisible to an UPDATE or
+        # DELETE (row-level security): nothing was changed.
+        raise not_yours(where) from error
     except (sa_exc.DBAPIError, sqlite3.Error) as error:
         project_error = translate(error, where)
         if project_error is None:

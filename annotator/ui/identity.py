@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.analysts import MAX_NAME, ShownAnalysts, check_analyst_name
+from annotator.domain.lazy_claims import LazyClaims
 from annotator.domain.model import Claim, Document, DocumentInfo
 from annotator.domain.wording import plural
 from annotator.ui.actions import make_action
@@ -286,6 +287,13 @@ class Identity(QObject):
         assert window.service is not None
         wanted = self._loaded = self._wanted()
         return window.service.claims(document.id, document.text, annotators=wanted)
+
+    def open_claims(self, document: Document) -> LazyClaims:
+        """:meth:`claims_of`, each claim made when first used (opening a document)."""
+        window = self._window
+        assert window.service is not None
+        wanted = self._loaded = self._wanted()
+        return window.service.claims_lazily(document.id, document.text, annotators=wanted)
 
     def sync(self, *, force: bool = False) -> None:
         """Read the shown document's claims again if whose claims it shows changed

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from itertools import islice
+from operator import le
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -21,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from annotator.domain.codebook import Codebook, Dimension
+from annotator.domain.lazy_claims import LazyClaims
 from annotator.domain.model import Claim, DocumentInfo
 from annotator.ui.plain import plain_tooltip
 
@@ -203,11 +206,17 @@ class ClaimTableModel(QAbstractTableModel):
         "Start": lambda c: c.start,
     }
 
+    _ROLES: ClassVar[frozenset[int]] = frozenset({
+        _DISPLAY, SORT_ROLE, _TOOLTIP, Qt.ItemDataRole.DecorationRole, ID_ROLE})
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._claims: list[Claim] = []
+        #: Per row, its claim, or (claims given lazily) its index in ``_source``
+        #: until the row is first shown or asked for.
+        self._claims: list[Claim | int] = []
+        self._source: Sequence[Claim] = ()
         self._keys: list[tuple[int, int, str]] = []
-        self._by_id: dict[str, Claim] = {}
+        self._ids: dict[str, tuple[int, int, str]] = {}   # claim id -> its key
         self._codebook = Codebook()
 
     @staticmethod
@@ -220,15 +229,25 @@ class ClaimTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self._claims) - 1, self.columnCount() - 1))
 
-    def set_claims(self, claims: list[Claim]) -> None:
+    def set_claims(self, claims: Sequence[Claim]) -> None:
+        """The document's claims; a :class:`LazyClaims` (in text order) keeps its
+        claims unmade until their rows are shown."""
         self.beginResetModel()
-        self._claims = sorted(claims, key=self._key)
-        self._keys = [self._key(c) for c in self._claims]
-        self._by_id = {c.id: c for c in self._claims}
+        self._source = claims
+        if isinstance(claims, LazyClaims):
+            self._keys = claims.spans()
+            self._claims = list(range(len(claims)))
+        else:
+            self._claims = list(claims)
+            self._keys = [(c.start, c.end, c.id) for c in claims]
+            if not all(map(le, self._keys, islice(self._keys, 1, None))):   # mostly in order
+                self._claims.sort(key=self._key)   # type: ignore[arg-type]
+                self._keys.sort()
+        self._ids = {key[2]: key for key in self._keys}
         self.endResetModel()
 
     def claims(self) -> list[Claim]:
-        return list(self._claims)
+        return [self.claim_at(row) for row in range(len(self._claims))]
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._claims)
@@ -259,9 +278,10 @@ class ClaimTableModel(QAbstractTableModel):
         return "\n".join(parts) or None
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
+        # A painted cell is asked for a dozen roles; most get None, at once.
+        if role not in self._ROLES or not index.isValid():
             return None
-        claim = self._claims[index.row()]
+        claim = self.claim_at(index.row())
         column = self.HEADERS[index.column()]
         if role == _DISPLAY:
             if column in self._DIMENSION:
@@ -300,24 +320,24 @@ class ClaimTableModel(QAbstractTableModel):
         return None
 
     def claim_at(self, row: int) -> Claim:
-        return self._claims[row]
+        claim = self._claims[row]
+        if isinstance(claim, int):
+            claim = self._claims[row] = self._source[claim]
+        return claim
 
     def row_of(self, claim_id: str) -> int | None:
-        claim = self._by_id.get(claim_id)
-        return None if claim is None else self._find(claim)
-
-    def _find(self, claim: Claim) -> int | None:
-        row = bisect_left(self._keys, self._key(claim))
-        if row < len(self._keys) and self._keys[row] == self._key(claim):
-            return row
-        return None
+        key = self._ids.get(claim_id)
+        if key is None:
+            return None
+        row = bisect_left(self._keys, key)
+        return row if row < len(self._keys) and self._keys[row] == key else None
 
     def add(self, claim: Claim) -> None:
         row = bisect_left(self._keys, self._key(claim))
         self.beginInsertRows(QModelIndex(), row, row)
         self._claims.insert(row, claim)
         self._keys.insert(row, self._key(claim))
-        self._by_id[claim.id] = claim
+        self._ids[claim.id] = self._key(claim)
         self.endInsertRows()
 
     def remove(self, claim: Claim) -> None:
@@ -325,7 +345,7 @@ class ClaimTableModel(QAbstractTableModel):
         if row is None:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._by_id[claim.id]
+        del self._ids[claim.id]
         del self._claims[row]
         del self._keys[row]
         self.endRemoveRows()
@@ -357,18 +377,23 @@ class ClaimTableModel(QAbstractTableModel):
             del self._claims[row], self._keys[row]
             self._claims.insert(target, after)
             self._keys.insert(target, key)
-            self._by_id[after.id] = after
+            self._ids[after.id] = key
             self.endMoveRows()
             row = target
         else:
             self._claims[row], self._keys[row] = after, key
-            self._by_id[after.id] = after
+            self._ids[after.id] = key
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
 
 class ClaimFilterModel(QSortFilterProxyModel):
     """Sorts the claims table (grades: best first, then "cannot be judged", then
-    none) and hides claims the legend's filter excludes."""
+    none) and hides claims the legend's filter excludes.
+
+    Without a filter no Python runs per row: Qt's own ``filterAcceptsRow`` (every
+    row) answers, which matters when a document with 10,000 claims opens. A
+    filter installs :meth:`_accepts` as this instance's override (PySide looks
+    a virtual's override up on the instance at each call)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -376,11 +401,16 @@ class ClaimFilterModel(QSortFilterProxyModel):
         self._shown: Callable[[Claim], bool] | None = None
 
     def set_filter(self, shown: Callable[[Claim], bool] | None) -> None:
-        _refilter(self, lambda: setattr(self, "_shown", shown))
+        def change() -> None:
+            self._shown = shown
+            if shown is not None:
+                self.filterAcceptsRow = self._accepts   # type: ignore[method-assign]
+            elif "filterAcceptsRow" in vars(self):
+                del self.filterAcceptsRow
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        if self._shown is None:
-            return True
+        _refilter(self, change)
+
+    def _accepts(self, source_row: int, _source_parent: _Index) -> bool:
         model = self.sourceModel()
         assert isinstance(model, ClaimTableModel)
-        return self._shown(model.claim_at(source_row))
+        return self._shown is None or self._shown(model.claim_at(source_row))

@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
             self.review.document_shown()
             return
         document = self.service.document(document_id)
-        claims = self.identity.claims_of(document)
+        claims = self.identity.open_claims(document)
         self._document = document
         self.shown.open(document, claims)
         self.details.set_document(document, version=self.document_panel.version_text(document))

@@ -9,7 +9,7 @@ makes another claim current. Keys then act on what the analyst sees.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject
@@ -99,7 +99,7 @@ class ShownClaims(QObject):
 
     # Content ------------------------------------------------------------------------------
 
-    def open(self, document, claims: list[Claim]) -> None:  # type: ignore[no-untyped-def]
+    def open(self, document, claims: Sequence[Claim]) -> None:  # type: ignore[no-untyped-def]
         """Another document (or None) with its claims; no claim is current."""
         self._current = None
         self._view.set_document(document, claims)

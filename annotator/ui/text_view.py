@@ -12,7 +12,7 @@ read back from the widget.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from annotator.domain.lazy_claims import ClaimMap, spans_of
 from annotator.domain.model import Claim, Document
 from annotator.domain.offsets import OffsetMap
 from annotator.domain.spans import SpanIndex, assign_lanes
@@ -68,15 +69,17 @@ class ClaimTextView(QPlainTextEdit):
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
         self.setFont(font)
         self.document().setDocumentMargin(12)
+        self.document().setUndoRedoEnabled(False)   # read-only: nothing to undo
         self.viewport().setMouseTracking(True)
         self._document: Document | None = None
         self._map = OffsetMap("")
         self._index = SpanIndex()
-        self._claims: dict[str, Claim] = {}
+        self._claims = ClaimMap()
         self._current: str | None = None
         self._press_pos: QPointF | None = None
         self._colouring: Colouring = lambda _claim: None
         self._shown: Callable[[Claim], bool] = lambda _claim: True
+        self._filtered = False
         self._drag: tuple[str, str, int, int] | None = None   # claim id, edge, start, end
 
     # Content -------------------------------------------------------------------
@@ -89,21 +92,30 @@ class ClaimTextView(QPlainTextEdit):
     def offsets(self) -> OffsetMap:
         return self._map
 
-    def set_document(self, document: Document | None, claims: list[Claim]) -> None:
+    def set_document(self, document: Document | None, claims: Sequence[Claim]) -> None:
         self._document = document
         self._map = OffsetMap(document.text if document else "")
-        self._claims = {claim.id: claim for claim in claims}
-        self._index = SpanIndex((c.start, c.end, c.id) for c in claims)
+        self._set_claims(claims)
         self._current = None
-        self.setPlainText(self._map.display_text)
+        # The document's own setPlainText: the widget's would also give every
+        # character the insertion format, a second pass over a 5 MB text.
+        text = self.document()
+        text.setPlainText(self._map.display_text)
+        self.setTextCursor(QTextCursor(text))     # at the start, as setPlainText leaves it
 
-    def set_claims(self, claims: list[Claim]) -> None:
+    def set_claims(self, claims: Sequence[Claim]) -> None:
         """Replace the claims shown over the same text (after a relabelling)."""
-        self._claims = {claim.id: claim for claim in claims}
-        self._index = SpanIndex((c.start, c.end, c.id) for c in claims)
+        self._set_claims(claims)
         if self._current not in self._claims:
             self._current = None
         self.viewport().update()
+
+    def _set_claims(self, claims: Sequence[Claim]) -> None:
+        """Index the claims' spans; claims given lazily are made when painted or
+        walked over, not here."""
+        spans = spans_of(claims)
+        self._claims = ClaimMap(claims, spans)
+        self._index = SpanIndex(spans)
 
     def add_claim(self, claim: Claim) -> None:
         self._claims[claim.id] = claim
@@ -117,7 +129,7 @@ class ClaimTextView(QPlainTextEdit):
             self._repaint_span(old.start, old.end)
 
     def remove_claim(self, claim_id: str) -> None:
-        claim = self._claims.pop(claim_id, None)
+        claim = self._claims.pop(claim_id)
         self._index.remove(claim_id)
         if self._current == claim_id:
             self._current = None
@@ -139,7 +151,10 @@ class ClaimTextView(QPlainTextEdit):
 
     def visible_claim_ids(self) -> list[str]:
         """Claim ids in text order, without those the filter hides."""
-        return [key for key in self._index.keys_in_order() if self._shown(self._claims[key])]
+        keys = self._index.keys_in_order()
+        if self._filtered:
+            return [key for key in keys if self._shown(self._claims[key])]
+        return keys
 
     def set_colouring(self, colouring: Colouring) -> None:
         """How claims are coloured: a colour per claim, None meaning "not labelled"."""
@@ -149,6 +164,7 @@ class ClaimTextView(QPlainTextEdit):
     def set_filter(self, shown: Callable[[Claim], bool] | None) -> None:
         """Show only claims for which ``shown`` is true (all with None)."""
         self._shown = shown or (lambda _claim: True)
+        self._filtered = shown is not None
         self.viewport().update()
 
     # Selection and current claim -------------------------------------------------

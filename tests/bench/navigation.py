@@ -7,7 +7,9 @@ after the add-claim phase, on the same window, project and 5 MB document.
   ``QTest.keyClick``, as the keyboard flow's event filter receives them: Tab (next
   claim) and J (next unlabelled or incomplete claim). Each press is timed from
   before the key event until ``QApplication.processEvents()`` and a synchronous
-  ``window.view.viewport().repaint()`` have completed. After each press the
+  ``window.view.viewport().repaint()`` have completed (the GUI thread's CPU time
+  in that region is given as well: shared machines make the wall time wait for
+  a core). After each press the
   current claim (``window.view.current_claim_id``) must be the one expected from
   an independent reading of the database (a second connection): for Tab the next
   claim in text order, for J the next claim missing a required label; it must
@@ -20,12 +22,13 @@ after the add-claim phase, on the same window, project and 5 MB document.
   big document is compared with the open phase's baseline (a fresh
   ``QPlainTextEdit``: ``setPlainText`` + ``show`` until its first paint), and with
   the same baseline measured again just before each switch to the big document;
-  the verdict (target ratio 1.5, as for opening) uses the latter.
+  the verdict (target ratio 1.3, as for opening) uses the latter.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
@@ -42,7 +45,7 @@ from tests.bench import viewer as bench
 is_complete = default_codebook().is_complete
 
 NAV_P95_TARGET_MS = 16.0
-SWITCH_RATIO_TARGET = 1.5   # switching to the big document vs opening it in a bare QPlainTextEdit
+SWITCH_RATIO_TARGET = 1.3   # switching to the big document vs opening it in a bare QPlainTextEdit
 
 KEYS: dict[str, tuple[Qt.Key, Qt.KeyboardModifier, str]] = {
     "tab": (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier, "step_claim"),
@@ -127,6 +130,7 @@ def time_presses(window: MainWindow, name: str, claims: list[Claim], presses: in
     events_s: list[float] = []
     repaint_s: list[float] = []
     total_s: list[float] = []
+    cpu_s: list[float] = []   # CPU time of the GUI thread in the timed region
     parts: list[dict[str, float]] = []
     not_advanced = wrong = out_of_order = off_screen = 0
     first_wrong: str | None = None
@@ -137,6 +141,7 @@ def time_presses(window: MainWindow, name: str, claims: list[Claim], presses: in
         for press in range(presses):
             previous = view.current_claim_id
             expected = expected_after(previous)
+            c0 = time.thread_time()
             t0 = bench.now()
             QTest.keyClick(view, key, modifiers)
             t1 = bench.now()
@@ -144,6 +149,7 @@ def time_presses(window: MainWindow, name: str, claims: list[Claim], presses: in
             t2 = bench.now()
             view.viewport().repaint()
             t3 = bench.now()
+            cpu_s.append(time.thread_time() - c0)
             key_s.append(t1 - t0)
             events_s.append(t2 - t1)
             repaint_s.append(t3 - t2)
@@ -182,7 +188,7 @@ def time_presses(window: MainWindow, name: str, claims: list[Claim], presses: in
         "stopped_early": stopped_early, "budget_s": budget_s,
         "claims_in_order": len(order), "targets": len(targets),
         "start_rank": first, "view_had_focus": had_focus,
-        "total": _dist(total_s), "key_event": _dist(key_s),
+        "total": _dist(total_s), "cpu": _dist(cpu_s), "key_event": _dist(key_s),
         "process_events": _dist(events_s), "viewport_repaint": _dist(repaint_s),
         "phases": phases,
         "target_p95_ms": NAV_P95_TARGET_MS,
@@ -299,6 +305,7 @@ def measure_switching(window: MainWindow, small_id: str, big_id: str, big_text: 
 
 NAV_LABELS: dict[str, str] = {
     "total": "total (timed region)",
+    "cpu": "  CPU time of the GUI thread",
     "key_event": "  key event (handler runs)",
     "process_events": "  processEvents()",
     "viewport_repaint": "  view.viewport().repaint()",
@@ -316,7 +323,7 @@ SWITCH_PHASE_LABELS: dict[str, str] = {
     "key_event": "key event (show_document runs)",
     "show_document_total": "  show_document",
     "db_document": "    service.document (db)",
-    "db_claims": "    service.claims (db)",
+    "db_claims": "    service.claims_lazily (db)",
     "view_set_document": "    view.set_document",
     "claims_table": "    claims.set_claims (table)",
     "until_first_paint": "then until first paint",

@@ -73,7 +73,7 @@ CLAIMS = [
 
 
 @pytest.fixture(scope="module")
-def work(tmp_path_factory):
+def work(tmp_path_factory, module_location):
     """A project made by ``annotator import`` (seeds plus two bad files), with claims
     added through ProjectService, exported as jsonl, csv and documents."""
     root = tmp_path_factory.mktemp("cli")
@@ -82,7 +82,7 @@ def work(tmp_path_factory):
     binary = root / "binary.txt"
     rng = random.Random(3)
     binary.write_bytes(bytes(rng.randrange(256) for _ in range(2048)) + b"\x00" * 16)
-    project = root / "corpus.annotator.sqlite"
+    project = module_location      # a SQLite file, or a PostgreSQL URL
 
     # --reflow off: these tests check offsets against the seed files byte for byte.
     first_import = annotator("import", "--project", project, "--reflow", "off", *seed_paths(),
@@ -180,8 +180,8 @@ def test_cjk_and_emoji_offsets_are_code_points(work):
     assert "深度求素".encode() in raw and "👇".encode() in raw
 
 
-def test_jsonl_round_trips_through_a_fresh_project(work, tmp_path):
-    fresh = tmp_path / "fresh.annotator.sqlite"
+def test_jsonl_round_trips_through_a_fresh_project(work, tmp_path, project_location):
+    fresh = project_location
     assert annotator("import", "--project", fresh, "--reflow", "off", *seed_paths(),
                      cwd=tmp_path).returncode == 0
 
@@ -200,7 +200,8 @@ def test_jsonl_round_trips_through_a_fresh_project(work, tmp_path):
     assert read_jsonl(tmp_path / "third.jsonl") == original
 
 
-def test_bad_records_are_reported_by_line_and_the_rest_imported(work, tmp_path):
+def test_bad_records_are_reported_by_line_and_the_rest_imported(work, tmp_path,
+                                                                project_location):
     records = read_jsonl(work["jsonl"])
     wrong_quote = dict(records[1], quote=records[1]["quote"] + "!")
     orphan = dict(records[2], id=str(uuid.uuid4()), document_id=str(uuid.uuid4()),
@@ -211,7 +212,7 @@ def test_bad_records_are_reported_by_line_and_the_rest_imported(work, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    fresh = tmp_path / "fresh.annotator.sqlite"
+    fresh = project_location
     service = ProjectService.open(fresh, create=True)
     try:
         report = import_files(service, seed_paths())

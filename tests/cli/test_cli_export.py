@@ -33,8 +33,8 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  #
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return build_corpus(tmp_path_factory.mktemp("cli-export") / "corpus.annotator.sqlite")
+def corpus(module_location: str | Path) -> Corpus:
+    return build_corpus(module_location)
 
 
 @pytest.fixture(scope="module")
@@ -113,12 +113,13 @@ def test_csv_without_bom(cli, corpus: Corpus, tmp_path: Path) -> None:
 
 
 def test_a_zip_package_imports_into_a_new_project(corpus: Corpus, everything: Path,
-                                                   tmp_path: Path) -> None:
+                                                   tmp_path: Path,
+                                                   project_location: str | Path) -> None:
     result = annotator("export", "--project", corpus.path, "--format", "package",
                        "-o", "dataset.zip", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert f"{len(CLAIMS)} claims and {len(corpus.documents)} documents" in result.stdout
-    project = tmp_path / "fresh.annotator.sqlite"
+    project = project_location
     result = annotator("import", "--project", project, "dataset.zip", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert f"{len(CLAIMS)} claims added" in result.stdout
@@ -131,10 +132,11 @@ def test_a_zip_package_imports_into_a_new_project(corpus: Corpus, everything: Pa
 
 
 def test_a_package_folder_imports_into_a_new_project(cli, corpus: Corpus, everything: Path,
-                                                     tmp_path: Path) -> None:
+                                                     tmp_path: Path,
+                                                     project_location: str | Path) -> None:
     assert cli("export", "--project", corpus.path, "--format", "package", "-o", "dataset",
                cwd=tmp_path).returncode == 0
-    project = tmp_path / "fresh.annotator.sqlite"
+    project = project_location
     result = cli("import", "--project", project, "dataset", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"dataset package: dataset: {len(corpus.documents)} "
@@ -143,8 +145,9 @@ def test_a_package_folder_imports_into_a_new_project(cli, corpus: Corpus, everyt
     assert (tmp_path / "again.jsonl").read_bytes() == (everything / "claims.jsonl").read_bytes()
 
 
-def test_jsonl_exports_import_into_a_new_project(cli, everything: Path, tmp_path: Path) -> None:
-    project = tmp_path / "fresh.annotator.sqlite"
+def test_jsonl_exports_import_into_a_new_project(cli, everything: Path, tmp_path: Path,
+                                                 project_location: str | Path) -> None:
+    project = project_location
     # Claims named first: documents still import before the claims on them.
     result = cli("import", "--project", project, everything / "claims.jsonl",
                  everything / "documents.jsonl", cwd=tmp_path)

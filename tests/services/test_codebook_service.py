@@ -29,8 +29,8 @@ PROPOSITION = "US export controls on AI chips have failed"
 
 
 @pytest.fixture
-def project(seeded_project: Path) -> Iterator[ProjectService]:
-    service = ProjectService.open(seeded_project)
+def project(seeded_location: Path) -> Iterator[ProjectService]:
+    service = ProjectService.open(seeded_location)
     yield service
     service.close()
 
@@ -66,7 +66,7 @@ def relabelled(codebook: Codebook, dimension: Dimension, old: str, **changes) ->
 
 
 def test_rename_relabels_claims_and_snapshots_a_new_version(project, codebooks,
-                                                            seeded_project):
+                                                            seeded_location):
     claims = add_claims(project, {"stance": "unclear"}, {"stance": "unclear"},
                         {"stance": "supports"})
     before = codebooks.codebook()
@@ -74,7 +74,7 @@ def test_rename_relabels_claims_and_snapshots_a_new_version(project, codebooks,
                              "Rename unclear", renames={Dimension.STANCE: {"unclear": "undecided"}})
     assert stored.version == before.version + 1
 
-    service, other = fresh(seeded_project)
+    service, other = fresh(seeded_location)
     try:
         assert stances(service) == {claims[0].id: "undecided", claims[1].id: "undecided",
                                     claims[2].id: "supports"}
@@ -96,11 +96,11 @@ def _snapshot(service: ProjectService, version: int) -> dict:
 
 
 def test_retire_keeps_claims_and_exports_still_carry_the_key(project, codebooks,
-                                                             seeded_project, tmp_path):
+                                                             seeded_location, tmp_path):
     (claim,) = add_claims(project, {"stance": "neutral"})
     codebooks.apply(relabelled(codebooks.codebook(), Dimension.STANCE, "neutral",
                                retired=True), "Retire neutral")
-    service, other = fresh(seeded_project)
+    service, other = fresh(seeded_location)
     try:
         label = other.codebook().label(Dimension.STANCE, "neutral")
         assert label is not None and label.retired
@@ -116,7 +116,7 @@ def test_retire_keeps_claims_and_exports_still_carry_the_key(project, codebooks,
 
 
 def test_deleting_a_label_in_use_is_refused_with_the_count(project, codebooks,
-                                                           seeded_project):
+                                                           seeded_location):
     add_claims(project, {"stance": "refutes"}, {"stance": "refutes"},
                {"claim_type": "quantity"})
     before = codebooks.codebook()
@@ -129,7 +129,7 @@ def test_deleting_a_label_in_use_is_refused_with_the_count(project, codebooks,
     with pytest.raises(CodebookError, match=r"“quantity” is used by 1 claim;"):
         codebooks.apply(without_type, "Delete quantity")
 
-    service, other = fresh(seeded_project)
+    service, other = fresh(seeded_location)
     try:
         assert other.codebook() == before
         assert len(other.versions()) == 1
@@ -167,7 +167,7 @@ def test_admiralty_grades_keep_their_keys(project, codebooks):
     assert after.grade_rank(Dimension.INFO_CREDIBILITY, "6") is None
 
 
-def test_preset_switch_relabels_through_the_mapping(project, codebooks, seeded_project):
+def test_preset_switch_relabels_through_the_mapping(project, codebooks, seeded_location):
     claims = add_claims(project, {"stance": "supports"}, {"stance": "refutes"},
                         {"stance": "unclear"})
     before = codebooks.codebook()
@@ -178,7 +178,7 @@ def test_preset_switch_relabels_through_the_mapping(project, codebooks, seeded_p
     with pytest.raises(CodebookError, match="used by 1 claim"):
         codebooks.apply(after, "FNC-1")
     codebooks.apply(after, "FNC-1", renames={Dimension.STANCE: mapping})
-    service, other = fresh(seeded_project)
+    service, other = fresh(seeded_location)
     try:
         assert stances(service) == {claims[0].id: "agree", claims[1].id: "disagree",
                                     claims[2].id: "unclear"}
@@ -189,7 +189,7 @@ def test_preset_switch_relabels_through_the_mapping(project, codebooks, seeded_p
 
 
 def test_proposition_rename_relabels_and_delete_in_use_is_refused(project, codebooks,
-                                                                  seeded_project):
+                                                                  seeded_location):
     codebooks.add_proposition(f"  {PROPOSITION} ")
     codebooks.add_proposition("Unused proposition")
     claims = add_claims(project, {"proposition": PROPOSITION}, {"proposition": PROPOSITION})
@@ -208,7 +208,7 @@ def test_proposition_rename_relabels_and_delete_in_use_is_refused(project, codeb
     assert after.propositions[0].id == before.propositions[0].id
     after = codebooks.apply(replace(after, propositions=after.propositions[:1]),
                             "Delete unused")
-    service, other = fresh(seeded_project)
+    service, other = fresh(seeded_location)
     try:
         assert {service.claim(c.id).proposition for c in claims} == {reworded}
         assert [p.text for p in other.codebook().propositions] == [reworded]
@@ -225,14 +225,14 @@ def test_retired_proposition_and_tags_round_trip(codebooks):
     assert codebooks.codebook().tags == ("hedge", "quote")
 
 
-def test_every_change_is_a_version_with_a_snapshot(codebooks, seeded_project):
+def test_every_change_is_a_version_with_a_snapshot(codebooks, seeded_location):
     first = codebooks.codebook()
     second = codebooks.apply(relabelled(first, Dimension.STANCE, "neutral", name="Neither"),
                              "Rename neutral")
     third = codebooks.apply(relabelled(second, Dimension.STANCE, "neutral", colour="#000000"),
                             "Recolour neutral")
     assert (first.version, second.version, third.version) == (1, 2, 3)
-    service, other = fresh(seeded_project)
+    service, other = fresh(seeded_location)
     try:
         assert [(v, c) for v, _, c in other.versions()] == [
             (1, "Default codebook"), (2, "Rename neutral"), (3, "Recolour neutral")]

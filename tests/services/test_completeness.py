@@ -18,8 +18,8 @@ from annotator.services.project import ProjectService
 
 
 @pytest.fixture
-def project(seeded_project: Path) -> Iterator[ProjectService]:
-    service = ProjectService.open(seeded_project)
+def project(seeded_location: Path) -> Iterator[ProjectService]:
+    service = ProjectService.open(seeded_location)
     yield service
     service.close()
 

@@ -174,8 +174,8 @@ def test_file_name_keeps_names_and_web_addresses() -> None:
 
 
 def test_an_unset_proposition_is_null_and_gold_counts_claimed_documents(
-        tmp_path: Path) -> None:
-    service = ProjectService.open(tmp_path / "p.annotator.sqlite", create=True)
+        tmp_path: Path, project_location: str | Path) -> None:
+    service = ProjectService.open(project_location, create=True)
     try:
         documents = [service.add_document(Document.from_text(
             f"Document {n} says something.", title=f"d{n}", origin=f"/home/ana/d{n}.txt"))

@@ -29,8 +29,8 @@ from tests.formats.export_corpus import CLAIMS, Corpus, build_corpus, read_jsonl
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return build_corpus(tmp_path_factory.mktemp("exports") / "corpus.annotator.sqlite")
+def corpus(module_location: str | Path) -> Corpus:
+    return build_corpus(module_location)
 
 
 @pytest.fixture
@@ -265,12 +265,14 @@ def _export_all(service: ProjectService, folder: Path) -> tuple[list[dict], list
 
 @pytest.mark.parametrize("form", ["folder", "zip"])
 def test_a_package_imports_into_an_empty_project_exactly(service: ProjectService,
-                                                         tmp_path: Path, form: str) -> None:
+                                                         tmp_path: Path, form: str,
+                                                         project_location: str | Path,
+                                                         ) -> None:
     target = tmp_path / ("dataset.zip" if form == "zip" else "dataset")
     exports.export(service, "package", target)
     (tmp_path / "before").mkdir()
     original = _export_all(service, tmp_path / "before")
-    fresh = ProjectService.open(tmp_path / "fresh.annotator.sqlite", create=True)
+    fresh = ProjectService.open(project_location, create=True)
     try:
         report = packages.import_package(fresh, target)
         assert report.problems == []
@@ -291,9 +293,11 @@ def test_a_package_imports_into_an_empty_project_exactly(service: ProjectService
 
 
 def test_jsonl_exports_import_into_an_empty_project_exactly(service: ProjectService,
-                                                            tmp_path: Path) -> None:
+                                                            tmp_path: Path,
+                                                            project_location: str | Path,
+                                                            ) -> None:
     claims, documents = _export_all(service, tmp_path)
-    fresh = ProjectService.open(tmp_path / "fresh.annotator.sqlite", create=True)
+    fresh = ProjectService.open(project_location, create=True)
     try:
         assert packages.jsonl_kind(tmp_path / "documents.jsonl") == "documents"
         assert packages.jsonl_kind(tmp_path / "claims.jsonl") == "claims"
@@ -308,9 +312,11 @@ def test_jsonl_exports_import_into_an_empty_project_exactly(service: ProjectServ
 
 def test_a_project_with_claims_gains_only_the_labels_it_needs(corpus: Corpus,
                                                                service: ProjectService,
-                                                               tmp_path: Path) -> None:
+                                                               tmp_path: Path,
+                                                               project_location: str | Path,
+                                                               ) -> None:
     exports.export(service, "package", tmp_path / "dataset")
-    other = ProjectService.open(tmp_path / "other.annotator.sqlite", create=True)
+    other = ProjectService.open(project_location, create=True)
     try:
         books = CodebookService(other.database)
         codebook = books.codebook()
@@ -362,8 +368,9 @@ def test_bad_records_are_reported_by_file_and_line(service: ProjectService,
     assert report.claims_added == len(CLAIMS) - 2
 
 
-def test_document_versions_keep_their_link(tmp_path: Path) -> None:
-    project = ProjectService.open(tmp_path / "v.annotator.sqlite", create=True)
+def test_document_versions_keep_their_link(tmp_path: Path,
+                                          project_location: str | Path) -> None:
+    project = ProjectService.open(project_location, create=True)
     try:
         first = project.add_document(Document.from_text("Version one of the text.",
                                                          title="v", origin="/x/v.txt")).document
@@ -430,3 +437,34 @@ def test_memory_stays_flat_as_the_project_grows(tmp_path: Path, fmt: str) -> Non
     finally:
         big.close()
     assert peaks[1] < peaks[0] * 1.5 + 1_000_000, peaks
+
+
+def test_values_longer_than_a_project_holds_are_refused_on_every_backend(
+        service: ProjectService, tmp_path: Path, project_location: str | Path) -> None:
+    """A team server refuses a value longer than its column; SQLite would store it.
+    The import refuses such a record on both, naming the field, and goes on."""
+    claims, documents = _export_all(service, tmp_path)
+    documents[-1]["published"] = "x" * 65
+    elsewhere = [i for i, c in enumerate(claims) if c["document_id"] != documents[-1]["id"]]
+    claims[elsewhere[0]]["annotator"] = "a" * 201
+    claims[elsewhere[1]]["claim_source"] = "s" * 301
+    for name, records in (("documents.jsonl", documents), ("claims.jsonl", claims)):
+        (tmp_path / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                             for r in records), encoding="utf-8")
+    fresh = ProjectService.open(project_location, create=True)
+    try:
+        first = packages.import_documents_jsonl(fresh, tmp_path / "documents.jsonl")
+        second = packages.import_claims_jsonl(fresh, tmp_path / "claims.jsonl")
+    finally:
+        fresh.close()
+    assert [(p.line, p.reason) for p in first.problems] == [
+        (len(documents), "published is longer than 64 characters")]
+    assert first.documents_added == len(documents) - 1
+    reasons = {p.line: p.reason for p in second.problems}
+    assert reasons.pop(elsewhere[0] + 1) == "annotator is longer than 200 characters"
+    assert reasons.pop(elsewhere[1] + 1) == "claim_source is longer than 300 characters"
+    # The rest refused are the claims on the refused document.
+    assert set(reasons) == {i + 1 for i, c in enumerate(claims)
+                            if c["document_id"] == documents[-1]["id"]}
+    assert all("not in this project" in reason for reason in reasons.values())
+    assert second.claims_added == len(claims) - 2 - len(reasons)

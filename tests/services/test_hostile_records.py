@@ -127,7 +127,8 @@ def test_each_bad_claim_line_is_one_problem_and_the_valid_claims_import(
 
 def test_a_5_mb_field_makes_a_short_problem(source: dict[str, Path], tmp_path: Path) -> None:
     record = json.loads(_lines(source["claims"])[0])
-    record.update(id=str(uuid.uuid4()), stance="s" * 5_000_000)
+    # (a label that long is refused by its length first: "stance is longer than 40 …")
+    record.update(id=str(uuid.uuid4()), start="s" * 5_000_000)
     bad = tmp_path / "big.jsonl"
     bad.write_text(json.dumps(record) + "\n", encoding="utf-8")
     fresh = _fresh(tmp_path)
@@ -136,7 +137,7 @@ def test_a_5_mb_field_makes_a_short_problem(source: dict[str, Path], tmp_path: P
         (problem,) = import_annotations(fresh, bad).problems
     finally:
         fresh.close()
-    assert problem.line == 1 and problem.reason.startswith("stance")
+    assert problem.line == 1 and problem.reason.startswith("start")
     assert len(problem.reason) == MAX_REASON_CHARS and problem.reason.endswith("…")
 
 

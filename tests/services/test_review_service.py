@@ -4,7 +4,6 @@ and claim history. Analysts' claims must never change."""
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from annotator.domain.review import Decision, ReviewComment, ReviewStatus, adjud
 from annotator.review import BY_ALL, BY_ONE, Matching
 from annotator.services.project import MergeResult, NotFoundError, ProjectService
 from annotator.services.review import ReviewService
+from annotator.storage.database import open_database
 from tests.review.scenario import (
     LOSS,
     LOSS_BOB,
@@ -26,8 +26,8 @@ from tests.review.scenario import (
 
 
 @pytest.fixture
-def project(seeded_project: Path):
-    service = ProjectService.open(seeded_project)
+def project(seeded_location: Path):
+    service = ProjectService.open(seeded_location)
     yield service
     service.close()
 
@@ -37,9 +37,14 @@ def work(project: ProjectService) -> TwoAnalysts:
     return add_two_analysts(project)
 
 
-def analysts_rows(path: Path) -> list[tuple]:
-    with sqlite3.connect(path) as connection:
-        return connection.execute("SELECT * FROM claims ORDER BY id").fetchall()
+def analysts_rows(location: str | Path) -> list[tuple]:
+    database = open_database(location)
+    try:
+        with database.engine.connect() as connection:
+            return [tuple(row) for row in connection.exec_driver_sql(
+                "SELECT * FROM claims ORDER BY id")]
+    finally:
+        database.close()
 
 
 def test_compare_finds_the_planted_disagreements(project, work):
@@ -70,9 +75,9 @@ def test_agreement_matches_the_report_on_the_same_claims(project, work):
 
 
 def test_accept_merge_edit_reject_make_gold_and_leave_analysts_alone(
-        project, work, seeded_project):
+        project, work, seeded_location):
     review = ReviewService(project)
-    before = analysts_rows(seeded_project)
+    before = analysts_rows(seeded_location)
     a, b = work.alice, work.bob
     accepted = review.add_adjudication(adjudicate(
         Decision.ACCEPT, [a["H800"], b["H800"]], adjudicator="carol", span_from=b["H800"]))
@@ -101,7 +106,7 @@ def test_accept_merge_edit_reject_make_gold_and_leave_analysts_alone(
     assert stored[rejected.id].gold is None and stored[rejected.id].decision is Decision.REJECT
     assert stored[accepted.id].gold == accepted.gold
     assert stored[edited.id].considered == (a["CNY"].id, b["CNY"].id)
-    assert analysts_rows(seeded_project) == before
+    assert analysts_rows(seeded_location) == before
     assert review.decided_claims(work.document.id) == {
         a["H800"].id, b["H800"].id, a["LOSS"].id, b["LOSS"].id, a["CNY"].id, b["CNY"].id,
         b["BOB_ONLY"].id}
@@ -114,7 +119,7 @@ def test_accept_merge_edit_reject_make_gold_and_leave_analysts_alone(
     assert LOSS_BOB not in {g.quote for g in review.gold_claims(work.document.id)}
     review.add_adjudication(removed)
     assert review.adjudication(merged.id) == stored[merged.id]
-    assert analysts_rows(seeded_project) == before
+    assert analysts_rows(seeded_location) == before
 
 
 def test_gold_edits_are_checked_against_the_text(project, work):
@@ -146,12 +151,12 @@ def test_comments_reach_the_claims_author(project, work):
         ReviewComment.new(claim.id, "bob", "   ")
 
 
-def test_review_status_is_stored(project, work, seeded_project):
+def test_review_status_is_stored(project, work, seeded_location):
     review = ReviewService(project)
     assert review.review_status(work.document.id) is ReviewStatus.UNREVIEWED
     assert review.set_review_status(work.document.id, "in_review") is ReviewStatus.UNREVIEWED
     project.close()
-    reopened = ProjectService.open(seeded_project)
+    reopened = ProjectService.open(seeded_location)
     try:
         assert ReviewService(reopened).review_status(work.document.id) is ReviewStatus.IN_REVIEW
         with pytest.raises(ValueError):

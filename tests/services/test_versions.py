@@ -24,10 +24,11 @@ def _claim(service: ProjectService, document_id: str, quote: str, **labels: obje
                                        **labels))
 
 
-def test_a_changed_file_is_a_new_version_with_claims_carried_over(tmp_path: Path) -> None:
+def test_a_changed_file_is_a_new_version_with_claims_carried_over(
+        tmp_path: Path, project_location: str | Path) -> None:
     source = tmp_path / "memo.txt"
     source.write_text(ORIGINAL, encoding="utf-8")
-    service = ProjectService.open(tmp_path / "p.sqlite", create=True)
+    service = ProjectService.open(project_location, create=True)
     try:
         first = import_files(service, [source]).results[0]
         assert first.status is FileStatus.IMPORTED
@@ -64,10 +65,11 @@ def test_a_changed_file_is_a_new_version_with_claims_carried_over(tmp_path: Path
         service.close()
 
 
-def test_cli_reports_claims_to_place_by_hand(tmp_path: Path) -> None:
+def test_cli_reports_claims_to_place_by_hand(tmp_path: Path,
+                                             project_location: str | Path) -> None:
     source = tmp_path / "memo.txt"
     source.write_text(ORIGINAL, encoding="utf-8")
-    project = tmp_path / "p.sqlite"
+    project = project_location
     run = [sys.executable, "-m", "annotator", "import", "--project", str(project), str(source)]
     assert subprocess.run(run, capture_output=True, timeout=120).returncode == 0
     service = ProjectService.open(project)

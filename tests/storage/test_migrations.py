@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from annotator.storage.database import head_revision, open_database
+from annotator.storage.database import downgrade_database, head_revision, open_database
 from annotator.storage.errors import (
     NotAProjectError,
     ProjectNotFoundError,
@@ -59,8 +59,8 @@ def test_an_empty_file_becomes_a_project(tmp_path):
     assert versions(path) == [head_revision()]
 
 
-def test_models_and_migrations_do_not_drift(project):
-    database = open_database(project)
+def _no_drift(location) -> None:
+    database = open_database(location)
     try:
         with database.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -71,6 +71,28 @@ def test_models_and_migrations_do_not_drift(project):
                     {c.name for c in table.columns}
     finally:
         database.close()
+
+
+def test_models_and_migrations_do_not_drift(project_location):
+    """On SQLite and on the PostgreSQL server the migrations make the models' schema."""
+    open_database(project_location, create=True).close()
+    _no_drift(project_location)
+
+
+def test_every_revision_upgrades_and_empty_projects_go_back(project_location):
+    """From the first schema, the app's open brings a project to head on both backends;
+    an empty project goes back to the first schema and up again."""
+    database = open_database(project_location, create=True)
+    database.close()
+    downgrade_database(project_location, "0001")
+    database = open_database(project_location)
+    try:
+        with database.engine.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_heads() == (
+                head_revision(),)
+    finally:
+        database.close()
+    _no_drift(project_location)
 
 
 def test_unknown_revision_is_refused_as_too_new(project):

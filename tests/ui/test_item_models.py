@@ -272,15 +272,20 @@ def test_document_models_follow_qts_rules(qtbot, check_model, service: ProjectSe
     assert len(resets) == 3           # only set_documents resets; update never does
 
 
+@pytest.mark.parametrize("lazily", [False, True])
 @pytest.mark.parametrize("checked", ["model", "proxy"])
 def test_claim_models_follow_qts_rules(qtbot, check_model, service: ProjectService,  # type: ignore[no-untyped-def]
-                                       checked: str) -> None:
+                                       checked: str, lazily: bool) -> None:
+    """Also with the claims given lazily, as the window opens a document: rows
+    are made as they are asked for, and every edit works the same."""
     document = merics(service)
     claims = service.claims(document.id)
     assert len(claims) == 10
     table = Table(qtbot, [])
     check_model(table.model if checked == "model" else table.proxy)    # empty first
-    table.model.set_claims(claims)
+    table.model.set_claims(service.claims_lazily(document.id, document.text) if lazily
+                           else claims)
+    assert table.model.claims() == claims
     table.resets = 0
     _every_sort(table.view)
     table.sort("Start")

@@ -1,0 +1,111 @@
+"""``annotator team …``: roles on a team project (a PostgreSQL database).
+
+``team init`` migrates the project and creates its group roles and row-level
+security policies; ``team add-analyst`` gives a person a login role in one of
+them; ``team members`` lists who is in the team. See annotator/storage/team.py
+for what each role may do (enforced by the server, whatever client connects).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from annotator.services.project import ProjectService
+from annotator.storage import team
+from annotator.storage.errors import PasswordNeededError, translated
+
+
+class TeamCommandError(Exception):
+    pass
+
+
+def open_project(location: str, *, create: bool = False, busy_timeout: float | None = None,
+                 read_only: bool = False) -> ProjectService:
+    """Open a project; a team server that wants a password gets one typed at a
+    prompt (when there is a terminal), which is then kept in the OS keyring, never
+    in a file."""
+    try:
+        return ProjectService.open(location, create=create, busy_timeout=busy_timeout,
+                                   read_only=read_only)
+    except PasswordNeededError:
+        if not team.is_team_url(location) or not sys.stdin.isatty():
+            raise
+    url = team.normalise_url(location)
+    password = getpass.getpass(f"Password for {url.username}@{url.host}/{url.database}: ")
+    service = ProjectService.open(url.set(password=password).render_as_string(
+        hide_password=False), create=create, busy_timeout=busy_timeout, read_only=read_only)
+    team.remember_password(url, password)
+    return service
+
+
+def add_parser(commands: Any, with_project: Callable[[argparse.ArgumentParser], None]) -> None:
+    sub = commands.add_parser(
+        "team", help="team roles on a shared PostgreSQL project "
+                     "(--project postgresql://USER@HOST/DB)")
+    actions = sub.add_subparsers(dest="team_command", metavar="ACTION", required=True)
+    init = actions.add_parser(
+        "init", help="create or upgrade the schema, the team's roles and the server's "
+                     "row-level security (run as the database's owner)")
+    with_project(init)
+    add = actions.add_parser(
+        "add-analyst", help="give a person a login role: analyst (their own claims), "
+                            "reviewer (also the gold layer, comments, review status) or "
+                            "admin (also the codebook and everyone's claims)")
+    with_project(add)
+    add.add_argument("name", metavar="NAME", help="the analyst name written on their claims")
+    add.add_argument("--role", choices=team.TEAM_ROLES, default="analyst")
+    add.add_argument("--login", metavar="ROLE",
+                     help="the PostgreSQL login role (default: made from NAME)")
+    secret = add.add_mutually_exclusive_group()
+    secret.add_argument("--password-stdin", action="store_true",
+                        help="read the password from the first line of standard input")
+    secret.add_argument("--no-password", action="store_true",
+                        help="set no password (the server authenticates otherwise, e.g. "
+                             "by certificate or peer)")
+    listing = actions.add_parser("members", help="list the team's members and roles")
+    with_project(listing)
+
+
+def _password(args: argparse.Namespace) -> str | None:
+    if args.no_password:
+        return None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            raise TeamCommandError("the passwords differ; nothing was changed")
+    else:
+        raise TeamCommandError("no terminal to ask for the password: use --password-stdin "
+                               "or --no-password")
+    if not password:
+        raise TeamCommandError("an empty password; nothing was changed")
+    return password
+
+
+def run(args: argparse.Namespace, location: str | None) -> int:
+    if not location or not team.is_team_url(location):
+        raise TeamCommandError("team commands need --project postgresql://USER@HOST/DB")
+    password = _password(args) if args.team_command == "add-analyst" else None
+    database = open_project(location, create=True).database
+    try:
+        with translated(database.where), database.engine.begin() as connection:
+            if args.team_command == "init":
+                groups = team.init_team(connection)
+                print(f"team roles: {', '.join(groups)}; row-level security is on")
+            elif args.team_command == "add-analyst":
+                login = team.add_member(connection, args.name, args.role, login=args.login,
+                                        password=password)
+                print(f"{args.name}: login role {login}, {args.role}")
+            else:
+                for member in team.members(connection):
+                    print(f"{member['analyst']}\t{member['login']}\t{member['role']}")
+    except team.TeamError as error:
+        raise TeamCommandError(str(error)) from None
+    finally:
+        database.close()
+    return 0
