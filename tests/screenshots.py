@@ -1,5 +1,9 @@
 """Render the README screenshots from the real app, offscreen:
-``python -m tests.screenshots`` writes PNGs to resources/screenshots/."""
+``python -m tests.screenshots`` writes PNGs to resources/screenshots/.
+
+The scenes (:func:`open_scene`, :func:`label_claims`, :func:`review_shots`,
+:func:`export_dialog`) are shared with tests/ui/test_window_geometry.py, which
+renders them at 1024×700, 1280×800 and 1920×1080 in light and dark palettes."""
 
 from __future__ import annotations
 
@@ -11,12 +15,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QTabWidget
 
 from annotator.domain.codebook import Dimension
 from annotator.domain.labels import Stance
 from annotator.services.project import ProjectService
-from annotator.services.sample import import_sample_corpus
+from annotator.services.sample import AS_USER_FILES, import_sample_corpus
 from annotator.ui.app import create_application
 from annotator.ui.codebook_dialog import CodebookDialog
 from annotator.ui.export_dialog import ExportDialog
@@ -109,72 +114,140 @@ def review_shots(app, window: MainWindow, service: ProjectService,  # type: igno
         d.dimension == Dimension.STANCE for d in u.disagreements))
     window.review.select_unit(unit)
     window.view.verticalScrollBar().setValue(0)
-    app.processEvents()
+    settle(app)
     shots = {"compare-view.png": window.grab()}
     dock = window.review.agreement_dock
     assert dock is not None and window.review.agreement_panel is not None
     window.review.agreement_panel.set_scope("corpus")
-    app.processEvents()
+    settle(app)
     shots["agreement-panel.png"] = dock.grab()
     return shots
 
 
-def main() -> int:
-    app = create_application()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = UiSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        settings.set_annotator_name("alice")
-        service = ProjectService.open(Path(tmp) / "demo.annotator.sqlite", create=True)
-        import_sample_corpus(service)
-        window = MainWindow(settings)
-        window.set_service(service)
-        window.resize(1440, 900)
-        window.show()
-        text = window.current_document.text  # type: ignore[union-attr]
-        last = None
-        for quote, stance, grade, credibility, claim_type, source, note in CLAIMS:
-            start = text.index(quote)
-            window.view.select_span(start, start + len(quote))
-            last = window.mark_claim()
-            window.edit_current_claim("proposition", PROPOSITION)
-            for field, value in (("source", source), ("stance", stance),
-                                 ("source_reliability", grade),
-                                 ("info_credibility", credibility),
-                                 ("claim_type", claim_type), ("note", note)):
-                if value:
-                    window.edit_current_claim(field, value)
-        assert last is not None
-        window.select_claim(window.claims.claim_at(2).id, reveal=False)
-        window.view.verticalScrollBar().setValue(0)
+#: The window sizes the screenshots and the geometry tests use.
+SIZES = {"1024": (1024, 700), "1280": (1280, 800), "1920": (1920, 1080)}
+
+
+def settle(app: QApplication, rounds: int = 5) -> None:
+    """Let deferred layout work (dock sizes, column widths) run."""
+    for _ in range(rounds):
         app.processEvents()
-        OUT.mkdir(parents=True, exist_ok=True)
+
+
+def open_scene(folder: Path, size: tuple[int, int] = SIZES["1280"]
+               ) -> tuple[MainWindow, ProjectService, UiSettings]:
+    """A fresh project with the sample corpus imported as on a first launch, in a
+    window of ``size`` with the default layout (no saved window state)."""
+    settings = UiSettings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+    settings.set_annotator_name("alice")
+    service = ProjectService.open(folder / "demo.annotator.sqlite", create=True)
+    import_sample_corpus(service, options=AS_USER_FILES)
+    window = MainWindow(settings)
+    window.set_service(service)
+    window.resize(*size)
+    window.show()
+    return window, service, settings
+
+
+def label_claims(app: QApplication, window: MainWindow) -> None:
+    """alice's claims on the MERICS briefing (the document shown first)."""
+    text = window.current_document.text  # type: ignore[union-attr]
+    for quote, stance, grade, credibility, claim_type, source, note in CLAIMS:
+        start = text.index(quote)
+        window.view.select_span(start, start + len(quote))
+        assert window.mark_claim() is not None
+        window.edit_current_claim("proposition", PROPOSITION)
+        for field, value in (("source", source), ("stance", stance),
+                             ("source_reliability", grade),
+                             ("info_credibility", credibility),
+                             ("claim_type", claim_type), ("note", note)):
+            if value:
+                window.edit_current_claim(field, value)
+    window.select_claim(window.claims.claim_at(2).id, reveal=False)
+    window.view.verticalScrollBar().setValue(0)
+    settle(app)
+
+
+def export_dialog(window: MainWindow, service: ProjectService, settings: UiSettings,
+                  folder: Path) -> ExportDialog:
+    """The export dialog on the label filters, sized to the window it belongs to."""
+    settings.set_export_directory(folder)
+    export = ExportDialog(service, settings, analyst="alice", parent=window)
+    export.label_lists[Dimension.STANCE].check(["supports", "refutes"])
+    export.tabs.setCurrentIndex(2)                      # the label filters
+    export.refresh()
+    hint = export.sizeHint()
+    export.resize(min(max(hint.width(), 900), window.width() - 40),
+                  min(max(hint.height(), 560), window.height() - 40))
+    export.show()
+    return export
+
+
+def render(app: QApplication, folder: Path, size: tuple[int, int],
+           palette: QPalette | None = None, *, extras: bool = False) -> dict:
+    """The main window, Compare and the export dialog at ``size`` (and, with
+    ``extras``, the legend, codebook and agreement pictures): name → QPixmap."""
+    before = app.palette()
+    if palette is not None:
+        app.setPalette(palette)
+    window, service, settings = open_scene(folder, size)
+    try:
+        settle(app)
+        label_claims(app, window)
         shots = {"main-window.png": window.grab()}
-        window.legend.set_dimension(Dimension.SOURCE_RELIABILITY)
-        app.processEvents()
-        shots["legend-reliability.png"] = window.grab()
-        window.legend.set_dimension(Dimension.STANCE)
-        dialog = CodebookDialog(window.codebook_controller, window.undo_stack, window)
-        dialog.resize(1100, 560)
-        dialog.show()
-        dialog.findChild(QTabWidget).setCurrentIndex(0)     # the Stance tab
-        app.processEvents()
-        shots["codebook.png"] = dialog.grab()
-        dialog.close()
-        settings.set_export_directory(Path(tmp))
-        export = ExportDialog(service, settings, analyst="alice", parent=window)
-        export.label_lists[Dimension.STANCE].check(["supports", "refutes"])
-        export.tabs.setCurrentIndex(2)                      # the label filters
-        export.refresh()
-        export.show()
-        app.processEvents()
+        if extras:
+            window.legend.set_dimension(Dimension.SOURCE_RELIABILITY)
+            settle(app)
+            shots["legend-reliability.png"] = window.grab()
+            window.legend.set_dimension(Dimension.STANCE)
+            dialog = CodebookDialog(window.codebook_controller, window.undo_stack, window)
+            dialog.resize(1100, 560)
+            dialog.show()
+            dialog.findChild(QTabWidget).setCurrentIndex(0)     # the Stance tab
+            settle(app)
+            shots["codebook.png"] = dialog.grab()
+            dialog.close()
+        export = export_dialog(window, service, settings, folder)
+        settle(app)
         shots["export-dialog.png"] = export.grab()
         export.close()
-        shots.update(review_shots(app, window, service, settings))
-        for name, pixmap in shots.items():
-            pixmap.save(str(OUT / name))
-            print(f"wrote {OUT / name}")
+        review = review_shots(app, window, service, settings)
+        shots["compare-view.png"] = review["compare-view.png"]
+        if extras:
+            shots["agreement-panel.png"] = review["agreement-panel.png"]
+    finally:
         window.close()
         service.close()
+        app.setPalette(before)
+    return shots
+
+
+def main() -> int:
+    from tests.ui.palettes import dark_palette
+
+    app = create_application()
+    OUT.mkdir(parents=True, exist_ok=True)
+    wanted = {  # README picture: (size, palette, the scene's picture)
+        "main-window.png": ("1280", None, "main-window.png"),
+        "main-window-dark.png": ("1280", dark_palette, "main-window.png"),
+        "main-window-1024.png": ("1024", None, "main-window.png"),
+        "compare-view.png": ("1280", None, "compare-view.png"),
+        "compare-view-dark.png": ("1280", dark_palette, "compare-view.png"),
+        "export-dialog.png": ("1280", None, "export-dialog.png"),
+        "legend-reliability.png": ("1280", None, "legend-reliability.png"),
+        "codebook.png": ("1280", None, "codebook.png"),
+        "agreement-panel.png": ("1280", None, "agreement-panel.png"),
+    }
+    rendered: dict[tuple[str, object], dict] = {}
+    for name, (size, palette, picture) in wanted.items():
+        key = (size, palette)
+        if key not in rendered:
+            with tempfile.TemporaryDirectory() as tmp:
+                rendered[key] = render(app, Path(tmp), SIZES[size],
+                                       palette() if palette else None,
+                                       extras=palette is None and size == "1280")
+        rendered[key][picture].save(str(OUT / name))
+        print(f"wrote {OUT / name}")
     return 0
 
 

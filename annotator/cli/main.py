@@ -4,7 +4,9 @@ Expected problems (a missing file, a bad format, an unknown or locked project,
 an output that would overwrite a project) are printed to stderr as one line and
 give exit code 2; no traceback. A command that did its work but left some of it
 out (files that failed to import, claims an export refused) lists each on
-stderr and gives exit code 1.
+stderr and gives exit code 1. An unexpected error (a bug) writes its traceback
+to the log (:mod:`annotator.logs`) and one line naming the log to stderr: exit
+code 3.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.cli import search as search_cli
 from annotator.cli import team as team_cli
 from annotator.domain.codebook import Dimension
 from annotator.formats.atomic import ProtectedFileError, atomic_write, protected_reason
@@ -26,7 +29,7 @@ from annotator.formats.text import short_label, text_codec
 from annotator.review import JACCARD, MEASURES, Matching
 from annotator.review.agreement import MISSING, UNJUDGEABLE_TREATMENTS
 from annotator.review.tables import text_table
-from annotator.services import exports, packages
+from annotator.services import exports, packages, qdpx_import
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
 from annotator.services.transfer import (
@@ -82,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
                           "text looks PDF-extracted), on, off (store text as read)")
     imp.add_argument("--encoding", metavar="CODEC",
                      help="decode text files with this encoding instead of detecting it")
+    imp.add_argument("--add-new-labels", action="store_true", help=NEW_LABELS_HELP)
 
     ann = commands.add_parser(
         "import-annotations",
@@ -91,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
              "version is kept in its history)")
     with_project(ann)
     ann.add_argument("file", metavar="FILE")
+    ann.add_argument("--add-new-labels", action="store_true", help=NEW_LABELS_HELP)
 
     agr = commands.add_parser(
         "agreement", help="inter-annotator agreement: Cohen's kappa (two analysts), "
@@ -116,15 +121,19 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser(
         "export", help="export claims as a dataset (jsonl, csv, w3c, label-studio, doccano, "
-                       "parquet), a dataset package (folder or .zip), or the documents",
+                       "parquet, brat, spacy, claimreview, inception, refi-qda), a dataset "
+                       "package (folder or .zip), or the documents",
         epilog="Scope options combine: a claim is exported when it passes all of them. "
                "Label options keep claims whose key in that dimension is listed "
                "(e.g. --stance supports,refutes); unlabelled claims are then left out.")
     with_project(exp)
     exp.add_argument("--format", choices=exports.EXPORT_FORMATS, default="jsonl",
                      help="jsonl (default; re-imports exactly), csv, w3c (Web Annotation "
-                          "JSON-LD), label-studio, doccano, parquet (needs pyarrow), package "
-                          "(folder, or zip when OUT ends in .zip), documents")
+                          "JSON-LD), label-studio, doccano, parquet (needs pyarrow), brat "
+                          "(zip of .txt + .ann), spacy (DocBin; needs spaCy), claimreview "
+                          "(schema.org JSON-LD), inception (UIMA CAS XMI zip; needs "
+                          "dkpro-cassis), refi-qda (.qdpx for QDA programs), package (folder, "
+                          "or zip when OUT ends in .zip), documents")
     exp.add_argument("-o", "--output", required=True, metavar="OUT")
     scope = exp.add_argument_group("scope")
     scope.add_argument("--documents", nargs="+", action="extend", default=[], metavar="ID",
@@ -146,14 +155,18 @@ def _parser() -> argparse.ArgumentParser:
     shape.add_argument("--no-bom", action="store_true",
                        help="csv: no UTF-8 byte-order mark (Excel needs one to read UTF-8)")
     shape.add_argument("--span-label", choices=[d.value for d in Dimension], default="stance",
-                       help="label-studio, doccano: the dimension that labels spans "
+                       help="label-studio, doccano, spacy: the dimension that labels spans "
                             "(default stance)")
     shape.add_argument("--offsets", choices=("utf-16", "codepoint"), default="utf-16",
-                       help="doccano: offset unit (default utf-16, what doccano counts)")
+                       help="doccano: offset unit: utf-16 (default) for doccano's editor, "
+                            "which counts UTF-16 code units; codepoint (Python str indexes) "
+                            "for scripts only: in doccano every span after an emoji would "
+                            "land on the wrong characters")
     shape.add_argument("--include-paths", action="store_true",
                        help="documents, package: keep the local paths documents were "
                             "imported from (by default only their file names)")
 
+    search_cli.add_parser(commands, with_project)
     bak = commands.add_parser(
         "backup", help="back the project up now (checked copy in its backup folder)")
     with_project(bak)
@@ -166,6 +179,11 @@ def _parser() -> argparse.ArgumentParser:
     res.add_argument("--backup", required=True, metavar="FILE",
                      help="the backup: its path, or its name as 'annotator backups' lists it")
     return parser
+
+
+NEW_LABELS_HELP = ("add the labels the imported claims use that match none of this "
+                   "project's codebook, not even through its history of renamed keys "
+                   "(without it such an import is refused, naming them)")
 
 
 def _project_arg(args: argparse.Namespace) -> str | None:
@@ -198,7 +216,7 @@ def _run_import(args: argparse.Namespace) -> int:
         if files or not datasets:
             failed = _import_files(service, files, options)
         for kind, path in datasets:
-            failed = _import_dataset(service, kind, path) or failed
+            failed = _import_dataset(service, kind, path, args.add_new_labels) or failed
     finally:
         service.close()
     return EXIT_PARTIAL if failed else 0
@@ -253,6 +271,8 @@ def _sort_imports(paths: Sequence[str]) -> tuple[list[str], list[tuple[str, str]
         path = Path(item)
         if is_package(path):
             datasets.append(("package", item))
+        elif qdpx_import.is_qdpx(path):
+            datasets.append(("qdpx", item))
         elif path.suffix.lower() == ".jsonl" and path.is_file():
             kind = packages.jsonl_kind(path)
             if kind is None:
@@ -261,27 +281,34 @@ def _sort_imports(paths: Sequence[str]) -> tuple[list[str], list[tuple[str, str]
                 datasets.append((kind, item))
         else:
             files.append(item)
-    order = {"documents": 0, "package": 1, "claims": 2}
+    order = {"documents": 0, "package": 1, "qdpx": 1, "claims": 2}
     datasets.sort(key=lambda entry: order[entry[0]])
     return files, datasets
 
 
-def _import_dataset(service: ProjectService, kind: str, path: str) -> bool:
+def _import_dataset(service: ProjectService, kind: str, path: str,
+                    add_new_labels: bool = False) -> bool:
     """Import a dataset package or a JSONL export; True when records were skipped."""
-    importer = {"package": packages.import_package,
-                "documents": packages.import_documents_jsonl,
-                "claims": packages.import_claims_jsonl}[kind]
-    report = importer(service, path)
+    if kind == "documents":
+        report = packages.import_documents_jsonl(service, path)
+    elif kind == "qdpx":
+        report = qdpx_import.import_qdpx(service, path)
+    else:
+        importer = {"package": packages.import_package,
+                    "claims": packages.import_claims_jsonl}[kind]
+        report = importer(service, path, add_new_labels=add_new_labels)
     for problem in report.problems:
         print(f"annotator: {problem}", file=sys.stderr)
-    print(f"{'dataset package' if kind == 'package' else kind}: {path}: {report.summary()}")
+    shown = {"package": "dataset package", "qdpx": "REFI-QDA project"}.get(kind, kind)
+    print(f"{shown}: {path}: {report.summary()}")
     return bool(report.problems)
 
 
 def _run_import_annotations(args: argparse.Namespace) -> int:
     service = _open(args)
     try:
-        report = packages.import_work(service, args.file)
+        report = packages.import_work(service, args.file,
+                                      add_new_labels=args.add_new_labels)
     finally:
         service.close()
     for problem in report.problems:
@@ -384,7 +411,7 @@ def _run_agreement(args: argparse.Namespace) -> int:
         text = (f"Analysts: {', '.join(analysts)}; {counts['documents']} {documents_word}, "
                 f"{counts['units']} units ({counts['by_all']} by all, {counts['by_some']} by "
                 f"some, {counts['by_one']} by one; {counts['label_disagreements']} with label "
-                f"disagreements)\n\n{text_table(report)}\n")
+                f"disagreements)\n{_left_out(report)}\n{text_table(report)}\n")
     if args.output:
         try:
             with atomic_write(args.output, newline="\n") as handle:
@@ -396,6 +423,17 @@ def _run_agreement(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _left_out(report: dict) -> str:
+    """The documents agreement left out, one a line ("" when none)."""
+    left = report.get("left_out") or []
+    if not left:
+        return ""
+    lines = [f"Left out {len(left)} document{'s' if len(left) != 1 else ''} not every "
+             "compared analyst has (not in their imported work):"]
+    lines += [f"  {item['title'] or '(untitled)'} ({item['document_id']})" for item in left]
+    return "\n".join(lines) + "\n"
 
 
 def _project_file(args: argparse.Namespace) -> Path:
@@ -472,6 +510,11 @@ def _run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_search(args: argparse.Namespace) -> int:
+    search_cli.filters(args, UserError)         # bad filters: refused before opening
+    return search_cli.run(args, _open(args, read_only=True), UserError)
+
+
 def _damage_hint(error: DamagedProjectError) -> str:
     if error.backup is None:
         return ""
@@ -481,7 +524,10 @@ def _damage_hint(error: DamagedProjectError) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    from annotator.cli import launch
+
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser().parse_args(launch.file_argument(argv))
     try:
         if args.command in (None, "gui"):
             from annotator.ui.app import run_gui
@@ -492,7 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runner = {"import": _run_import, "import-annotations": _run_import_annotations,
                   "export": _run_export, "agreement": _run_agreement,
                   "backup": _run_backup, "backups": _run_backups,
-                  "restore": _run_restore}[args.command]
+                  "restore": _run_restore, "search": _run_search}[args.command]
         return runner(args)
     except DamagedProjectError as error:
         print(f"annotator: error: {error}{_damage_hint(error)}", file=sys.stderr)
@@ -503,3 +549,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: its traceback goes to the log, one line here
+        return launch.report_bug(error, argv)

@@ -129,6 +129,22 @@ def _unset(claim: Any, name: str) -> bool:
     return getattr(claim, name) is None
 
 
+#: The pseudo-dimension of a :class:`Rename` that rewords a proposition.
+PROPOSITION = "proposition"
+
+
+@dataclass(frozen=True, slots=True)
+class Rename:
+    """One entry of a codebook's history: label key ``old`` of ``dimension``
+    (a :class:`Dimension` value) became ``new``, or, with ``dimension ==
+    "proposition"``, proposition text ``old`` was reworded as ``new``. Exchanged
+    work made before the change still says ``old``: it means the same label."""
+
+    dimension: str
+    old: str
+    new: str
+
+
 @dataclass(frozen=True, slots=True)
 class Codebook:
     version: int = 1
@@ -136,6 +152,39 @@ class Codebook:
     propositions: tuple[Proposition, ...] = ()
     tags: tuple[str, ...] = ()
     requirements: Requirements = Requirements()
+    #: Renamed keys and reworded propositions, oldest first (see :class:`Rename`).
+    renames: tuple[Rename, ...] = ()
+
+    def current(self, dimension: str, old: str) -> str | None:
+        """What ``old`` (a key of ``dimension``, or a proposition's text with
+        ``"proposition"``) is called now, following the renames from the latest
+        back; None when it was never renamed into something this codebook has."""
+        present = ({p.text for p in self.propositions} if dimension == PROPOSITION
+                   else {label.key for label in self.labels if label.dimension == dimension})
+        seen = {old}
+        name = old
+        while True:
+            step = next((r.new for r in reversed(self.renames)
+                         if r.dimension == dimension and r.old == name), None)
+            if step is None or step in seen:
+                return None
+            if step in present:
+                return step
+            seen.add(step)
+            name = step
+
+    def former(self, dimension: str, name: str) -> list[str]:
+        """Every earlier name of ``name`` (keys or proposition texts), nearest first."""
+        found: list[str] = []
+        queue = [name]
+        while queue:
+            current = queue.pop(0)
+            for rename in reversed(self.renames):
+                if rename.dimension == dimension and rename.new == current \
+                        and rename.old not in found and rename.old != name:
+                    found.append(rename.old)
+                    queue.append(rename.old)
+        return found
 
     def missing(self, claim: Any) -> list[str]:
         """What ``claim`` still needs before it is complete (see :class:`Requirements`);
@@ -372,7 +421,27 @@ def to_dict(codebook: Codebook) -> dict[str, Any]:
                           "retired": p.retired} for p in codebook.propositions],
         "tags": list(codebook.tags),
         "completeness": requirements_to_dict(codebook.requirements),
+        **({"history": renames_to_list(codebook.renames)} if codebook.renames else {}),
     }
+
+
+def renames_to_list(renames: tuple[Rename, ...]) -> list[dict[str, str]]:
+    return [{"dimension": r.dimension, "from": r.old, "to": r.new} for r in renames]
+
+
+def renames_from_list(data: Any) -> tuple[Rename, ...]:
+    """Read a stored or exchanged codebook history (absent: none)."""
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise CodebookError("malformed codebook history")
+    renames = []
+    for item in data:
+        if not isinstance(item, dict) or not all(
+                isinstance(item.get(name), str) for name in ("dimension", "from", "to")):
+            raise CodebookError("malformed codebook history entry")
+        renames.append(Rename(item["dimension"], item["from"], item["to"]))
+    return tuple(renames)
 
 
 def requirements_to_dict(requirements: Requirements) -> dict[str, Any]:
@@ -421,7 +490,8 @@ def from_dict(data: Any) -> Codebook:
     except (KeyError, TypeError, AttributeError) as error:
         raise CodebookError(f"malformed codebook ({error})") from None
     codebook = Codebook(version=version, labels=tuple(labels), propositions=propositions,
-                        tags=tags, requirements=requirements_from_dict(data.get("completeness")))
+                        tags=tags, requirements=requirements_from_dict(data.get("completeness")),
+                        renames=renames_from_list(data.get("history")))
     validate(codebook)
     return codebook
 

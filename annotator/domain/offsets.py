@@ -10,6 +10,10 @@ whose positions differ from code-point offsets in two ways:
 
 :class:`OffsetMap` is the one place this is worked out. It is pure Python so it
 can be tested without Qt; the viewer is its only user.
+
+Exports to formats that count positions in other units convert here too:
+:class:`Utf16Offsets` (code points to UTF-16 code units: doccano, UIMA/INCEpTION,
+JavaScript tools) and :func:`utf16_to_codepoint` (back, for the tests' readers).
 """
 
 from __future__ import annotations
@@ -83,3 +87,71 @@ class OffsetMap:
             # Between the two UTF-16 units of the astral character at _cp[i].
             return self._cp[i] + 1 if round_up else self._cp[i]
         return position - shift_after
+
+
+class Utf16Offsets:
+    """Code-point offsets of one text to UTF-16 code-unit offsets, in O(log n)
+    per offset after one pass over the text's astral characters. A character
+    outside the Basic Multilingual Plane (most emoji) counts 2; ``\\r\\n`` counts 2."""
+
+    __slots__ = ("_astral",)
+
+    def __init__(self, text: str) -> None:
+        #: Code-point indexes of characters outside the BMP, ascending.
+        self._astral = ([match.start() for match in _ASTRAL.finditer(text)]
+                        if not text.isascii() else [])
+
+    def __call__(self, offset: int) -> int:
+        if not self._astral:
+            return offset
+        return offset + bisect_left(self._astral, offset)
+
+
+def utf16_to_codepoint(text: str, units: int) -> int:
+    """The code-point offset of UTF-16 code-unit offset ``units`` into ``text``
+    (a position inside a surrogate pair raises ValueError)."""
+    encoded = text.encode("utf-16-le")
+    if not 0 <= 2 * units <= len(encoded):
+        raise ValueError(f"UTF-16 offset {units} outside the text")
+    try:
+        return len(encoded[:2 * units].decode("utf-16-le"))
+    except UnicodeDecodeError:
+        raise ValueError(f"UTF-16 offset {units} splits a surrogate pair") from None
+
+
+class FoldedLineEnds:
+    """Code-point offsets of ``text`` to offsets into ``text`` with every line end
+    written as one ``\\n`` (``\\r\\n`` and a lone ``\\r``), and back: for formats
+    whose readers count a Windows line end as one character (REFI-QDA, whose
+    programs disagree on ``\\r\\n``, gets its text with ``\\n`` only)."""
+
+    __slots__ = ("_pairs", "folded_text", "length")
+
+    def __init__(self, text: str) -> None:
+        #: Code-point index of the ``\\r`` of each ``\\r\\n``, ascending.
+        self._pairs = [i for i in range(len(text) - 1) if text[i] == "\r" and
+                       text[i + 1] == "\n"] if "\r" in text else []
+        self.length = len(text)
+        self.folded_text = (text.replace("\r\n", "\n").replace("\r", "\n")
+                            if "\r" in text else text)
+
+    def to_folded(self, offset: int) -> int:
+        """The position of code-point ``offset`` in :attr:`folded_text` (an offset
+        between a ``\\r`` and its ``\\n`` goes to the line end's start)."""
+        if not 0 <= offset <= self.length:
+            raise ValueError(f"offset {offset} outside text of length {self.length}")
+        return offset - bisect_left(self._pairs, offset) if self._pairs else offset
+
+    def to_offset(self, position: int) -> int:
+        """The code-point offset of ``position`` in :attr:`folded_text`."""
+        if not 0 <= position <= len(self.folded_text):
+            raise ValueError(f"position {position} outside the folded text")
+        # The i-th pair's \r sits at folded position pairs[i] - i.
+        low, high = 0, len(self._pairs)
+        while low < high:
+            middle = (low + high) // 2
+            if self._pairs[middle] - middle < position:
+                low = middle + 1
+            else:
+                high = middle
+        return position + low

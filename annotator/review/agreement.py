@@ -564,16 +564,20 @@ def agreement_report(comparison: Comparison, codebook: Codebook, *,
     return streamed_agreement_report(comparison.analysts, comparison.matching,
                                      comparison.documents.values(), codebook,
                                      unjudgeable=unjudgeable, graded_level=graded_level,
-                                     dimensions=dimensions, per_document=per_document)
+                                     dimensions=dimensions, per_document=per_document,
+                                     left_out=comparison.left_out)
 
 
 def streamed_agreement_report(analysts: Sequence[str], matching: Matching,
                               documents: Iterable[DocumentComparison], codebook: Codebook, *,
                               unjudgeable: str = MISSING, graded_level: str = ORDINAL,
                               dimensions: Iterable[Dimension] | None = None,
-                              per_document: bool = True) -> dict[str, Any]:
+                              per_document: bool = True,
+                              left_out: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
     """:func:`agreement_report` from document comparisons made one at a time (by
-    ``analysts`` with ``matching``): only one document's claims need be in memory."""
+    ``analysts`` with ``matching``): only one document's claims need be in memory.
+    ``left_out``: (id, title) of documents not compared because not every analyst
+    has them; the report lists them under ``left_out``."""
     analysts = tuple(analysts)
     dims = report_dimensions(codebook, dimensions)
     overlap = overlap_matching(matching)
@@ -620,6 +624,7 @@ def streamed_agreement_report(analysts: Sequence[str], matching: Matching,
         "matching": matching.as_dict(),
         "unjudgeable": unjudgeable,
         "counts": counts,
+        "left_out": [{"document_id": doc, "title": title} for doc, title in left_out],
     }
     for dimension_values, total in zip(values, corpus_tally, strict=True):
         report[dimension_values.field] = total.result(dimension_values, len(analysts)).as_dict()

@@ -365,6 +365,8 @@ class Comparison:
     analysts: tuple[str, ...]
     matching: Matching
     documents: dict[str, DocumentComparison] = field(default_factory=dict)
+    #: (id, title) of the documents left out because not every analyst has them.
+    left_out: tuple[tuple[str, str], ...] = ()
 
     @property
     def units(self) -> list[Unit]:

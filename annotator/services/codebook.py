@@ -16,13 +16,17 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from annotator.domain.codebook import (
+    PROPOSITION,
     Codebook,
     CodebookError,
     Dimension,
     Label,
     Proposition,
+    Rename,
     Requirements,
     label_value,
+    renames_from_list,
+    renames_to_list,
     requirements_from_dict,
     requirements_to_dict,
     to_dict,
@@ -39,6 +43,9 @@ from annotator.storage.models import (
 
 _TAGS = "codebook_tags"
 _REQUIREMENTS = "codebook_requirements"
+#: Renamed keys and reworded propositions, oldest first: exchanged work made
+#: before a change is mapped through it (see :meth:`Codebook.current`).
+_HISTORY = "codebook_history"
 
 
 
@@ -57,6 +64,23 @@ def _set_setting(session: Session, key: str, value: dict) -> None:
         session.add(ProjectSettingRow(key=key, value=value))
     else:
         row.value = value
+
+
+def _history(old: Codebook, new: Codebook,
+             renames: Mapping[Dimension, Mapping[str, str]],
+             proposition_renames: Mapping[str, str]) -> tuple[Rename, ...]:
+    """The history after a change: what ``old`` had, what ``new`` brings (a
+    codebook adopted from a colleague), then this change's renames."""
+    history = list(old.renames)
+    for rename in new.renames:
+        if rename not in history:
+            history.append(rename)
+    for dimension, mapping in renames.items():
+        history += [Rename(dimension.value, source, target)
+                    for source, target in mapping.items() if source != target]
+    history += [Rename(PROPOSITION, source, target)
+                for source, target in proposition_renames.items() if source != target]
+    return tuple(history)
 
 
 class CodebookService:
@@ -81,8 +105,14 @@ class CodebookService:
         tags_row = session.get(ProjectSettingRow, _TAGS)
         tags = tuple(tags_row.value.get("tags", [])) if tags_row else ()
         version = session.scalar(select(func.max(CodebookVersionRow.version))) or 1
+        history_row = session.get(ProjectSettingRow, _HISTORY)
+        try:
+            renames = renames_from_list(history_row.value.get("renames")
+                                        if history_row is not None else None)
+        except (CodebookError, AttributeError):
+            renames = ()
         return Codebook(version=version, labels=labels, propositions=propositions, tags=tags,
-                        requirements=load_requirements(session))
+                        requirements=load_requirements(session), renames=renames)
 
     def usage(self, dimension: Dimension, key: str) -> int:
         """How many claims carry ``key`` in ``dimension``."""
@@ -103,8 +133,11 @@ class CodebookService:
 
     def apply(self, new: Codebook, change: str, *,
               renames: Mapping[Dimension, Mapping[str, str]] | None = None,
-              proposition_renames: Mapping[str, str] | None = None) -> Codebook:
-        """Replace the codebook by ``new`` as one new version.
+              proposition_renames: Mapping[str, str] | None = None,
+              amend: int | None = None) -> Codebook:
+        """Replace the codebook by ``new`` as one new version; or, when ``amend``
+        is the stored (latest) version, as that version again, its change list
+        extended (one version for the changes of one codebook-dialog session).
 
         ``renames`` maps, per dimension, old label keys to new ones: claims are
         relabelled. A label or proposition that disappears while claims still
@@ -161,7 +194,16 @@ class CodebookService:
                 if used:
                     raise CodebookError(f"the proposition “{text}” is used by {used} claim"
                                         f"{'s' if used != 1 else ''}; retire it instead")
-            version = old.version + 1
+            if amend is not None and amend == old.version:
+                version = old.version
+                row = session.get(CodebookVersionRow, version)
+                if row is not None:
+                    change = f"{row.change}; {change}" if row.change else change
+                    session.delete(row)
+                    session.flush()
+            else:
+                version = old.version + 1
+            new = replace(new, renames=_history(old, new, renames, proposition_renames))
             self._write(session, new, version, change)
         return replace(new, version=version)
 
@@ -191,6 +233,7 @@ class CodebookService:
                                        retired=proposition.retired, position=position))
         _set_setting(session, _TAGS, {"tags": list(codebook.tags)})
         _set_setting(session, _REQUIREMENTS, requirements_to_dict(codebook.requirements))
+        _set_setting(session, _HISTORY, {"renames": renames_to_list(codebook.renames)})
         snapshot = to_dict(replace(codebook, version=version))
         session.add(CodebookVersionRow(version=version, created_at=datetime.now(UTC),
                                        change=change, snapshot=snapshot))

@@ -4,7 +4,9 @@ streamed from one consistent snapshot of the project, written atomically.
 Formats (:data:`FORMATS`): ``jsonl`` (the canonical claim record, which
 round-trips), ``csv`` (the same columns, safe for spreadsheets), ``w3c``
 (Web Annotation JSON-LD), ``label-studio`` (tasks JSON), ``doccano`` (JSONL),
-``parquet`` (needs pyarrow), ``package`` (a folder or zip with documents,
+``parquet`` (needs pyarrow), the interchange formats of
+:mod:`annotator.services.interchange` (``brat``, ``spacy``, ``claimreview``,
+``inception``, ``refi-qda``), ``package`` (a folder or zip with documents,
 claims, codebook and a data card) and ``documents`` (the documents as JSONL).
 Claim files carry the codebook beside them as ``<name>.codebook.json``;
 Label Studio tasks also get ``<name>.label-config.xml``.
@@ -64,6 +66,7 @@ from annotator.formats.export.files import FolderInTheWay, atomic_directory
 from annotator.formats.export.safety import RefusedClaim, check_quote, without_paths
 from annotator.formats.export.streams import json_dumps, json_text, write_csv, write_jsonl
 from annotator.paths import no_room_reason
+from annotator.services import interchange
 from annotator.services.codebook import CodebookService
 from annotator.services.export_scope import (
     ExportCancelled,
@@ -100,6 +103,7 @@ FORMATS: dict[str, FormatInfo] = {info.name: info for info in (
     FormatInfo("label-studio", "Label Studio tasks (JSON)", ".json"),
     FormatInfo("doccano", "doccano sequence labelling (JSONL)", ".jsonl"),
     FormatInfo("parquet", "Claims as Apache Parquet", ".parquet"),
+    *(FormatInfo(name, title, suffix) for name, (title, suffix) in interchange.FORMATS.items()),
     FormatInfo("package", "Dataset package (folder, or .zip)", "", claims=False),
     FormatInfo("documents", "Documents as JSONL", ".jsonl", claims=False),
 )}
@@ -110,9 +114,10 @@ EXPORT_FORMATS = tuple(FORMATS)
 class ExportOptions:
     #: CSV: start with a UTF-8 byte-order mark (what Excel needs to read UTF-8).
     bom: bool = True
-    #: Label Studio and doccano: the dimension whose key labels each span.
+    #: Label Studio, doccano and spaCy: the dimension whose key labels each span.
     span_label: str = "stance"
-    #: doccano: ``utf-16`` (what doccano's editor counts) or ``codepoint``.
+    #: doccano: ``utf-16`` (what doccano's editor counts) or ``codepoint`` (Python
+    #: ``str`` indexes, for scripts; doccano's editor misplaces spans after an emoji).
     offset_unit: str = "utf-16"
     #: Write ``<name>.codebook.json`` beside claim files.
     codebook_sidecar: bool = True
@@ -134,12 +139,16 @@ class ExportResult:
     #: Partial files that exports killed before they finished had left in the
     #: target's folder, removed before this one started.
     cleaned: list[Path] = field(default_factory=list)
+    #: What the reader of this format should know: what it could not hold, what to
+    #: set in the program that imports it.
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = []
         if self.format != "documents":
             parts.append(f"{self.claims} claim{'s' if self.claims != 1 else ''}")
-        if self.format in ("documents", "package", "label-studio", "doccano"):
+        if self.format in ("documents", "package", "label-studio", "doccano",
+                           *interchange.FORMATS):
             parts.append(f"{self.documents} document{'s' if self.documents != 1 else ''}")
         text = f"wrote {' and '.join(parts)} to {self.path}"
         if self.refused:
@@ -151,7 +160,7 @@ class ExportResult:
             text += (f"; removed {len(self.cleaned)} partial file{'s' if many else ''} "
                      f"left by an interrupted export ({', '.join(p.name for p in self.cleaned[:3])}"
                      f"{', …' if len(self.cleaned) > 3 else ''})")
-        return text
+        return "".join([text, *(f"; {note}" for note in self.notes)])
 
 
 class ScopeCount(NamedTuple):
@@ -527,7 +536,7 @@ def _targets(fmt: str, out: Path, options: ExportOptions) -> list[Path]:
         targets.append(sidecar_path(out))
     if fmt == "label-studio":
         targets.append(sidecar_path(out, "label-config", ".xml"))
-    return targets
+    return targets + interchange.sidecars(fmt, out)
 
 
 def target_problem(project: str | Path, fmt: str, out: str | Path,
@@ -588,6 +597,8 @@ def export(service: ProjectService, fmt: str, out: str | Path,
     _check_options(options)
     if fmt == "parquet" and not parquet.available():
         raise ExportError(parquet.INSTALL_HINT)
+    if (hint := interchange.missing(fmt)) is not None:
+        raise ExportError(hint)
     result = ExportResult(fmt, out, files=[out], cleaned=remove_stale_parts(out.parent))
     try:
         _write(service, fmt, out, scope, options, codebook, result, progress, cancel)
@@ -623,7 +634,12 @@ def _write(service: ProjectService, fmt: str, out: Path, scope: ExportScope,
             stats = _write_package(service, conn, scope, documents, claims, codebook, out)
             result.claims, result.documents = stats.claims, stats.documents
             return
-        if fmt in ("label-studio", "doccano"):
+        if fmt in interchange.FORMATS:
+            result.claims = interchange.write(
+                fmt, out, _counting(_groups(documents, claims), result), codebook,
+                name=_project_name(service), exported_at=_now(),
+                span_label=options.span_label, notes=result.notes, files=result.files)
+        elif fmt in ("label-studio", "doccano"):
             groups = _counting(_groups(documents, claims), result)
             with atomic_write(out, newline="\n") as handle:
                 if fmt == "label-studio":
@@ -632,7 +648,7 @@ def _write(service: ProjectService, fmt: str, out: Path, scope: ExportScope,
                 else:
                     result.claims = doccano.write_doccano(
                         handle, groups, span_label=options.span_label,
-                        offset_unit=options.offset_unit)
+                        offset_unit=options.offset_unit, notes=result.notes)
         elif fmt == "jsonl":
             with atomic_write(out, newline="\n") as handle:
                 result.claims = write_jsonl(handle, claims)
@@ -759,12 +775,15 @@ def preview(service: ProjectService, fmt: str, scope: ExportScope | None = None,
             annotations = [w3c.annotation(r, generator=generator_agent(), generated=_now())
                            for r in claims]
             buffer.write(json_dumps(annotations, indent=2))
-        elif fmt in ("label-studio", "doccano"):
+        elif fmt in ("label-studio", "doccano", *interchange.FORMATS):
             # The first document with its first claims (not all of its claims).
             for document in itertools.islice(documents, 1):
                 records = _first_claim_records(
                     conn, replace(scope, documents=(document["id"],)), limit)
-                if fmt == "label-studio":
+                if fmt in interchange.FORMATS:
+                    buffer.write(interchange.preview(fmt, document, records,
+                                                     _codebook(service), options.span_label))
+                elif fmt == "label-studio":
                     item = label_studio.task(document, records, options.span_label)
                     item["data"] = _cut(item["data"])
                     buffer.write(json_dumps([item], indent=2))

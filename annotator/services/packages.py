@@ -10,9 +10,13 @@ incoming ``updated_at`` is newer replaces the stored one (as
 
 The codebook comes too: a project that is still as new (no claims, codebook
 never changed) takes the package's codebook whole; any other project keeps
-its own and gains only the labels (and propositions) the imported claims use
-that it lacks, as one new codebook version. Claims whose labels are in
-neither are reported and skipped.
+its own, and the labels and propositions the imported claims use are mapped
+onto it (:mod:`annotator.domain.exchange`: same key, a proposition's id, or
+either codebook's history of renames). A label that maps onto nothing is
+refused (:class:`UnmappedLabels`) unless the caller chose to add it; what is
+added comes as one new codebook version. Work is read and mapped first
+(:func:`prepare_work`, nothing written), then stored (:func:`write_work`),
+both with progress and cancel hooks.
 
 Each bad record is reported with its file and line number, and the others
 still import (:mod:`annotator.formats.jsonl` bounds and checks every line).
@@ -31,7 +35,8 @@ import shutil
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +44,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from annotator.domain.codebook import Codebook, CodebookError, Dimension, Proposition
+from annotator.domain.codebook import Codebook, CodebookError, Dimension, validate
 from annotator.domain.codebook import from_dict as codebook_from_dict
+from annotator.domain.exchange import CodebookMapping, map_codebook, translate, with_additions
 from annotator.domain.model import DOCUMENT_STATUSES, Document, text_sha256
 from annotator.formats import claims as claim_format
 from annotator.formats import jsonl
@@ -50,12 +56,9 @@ from annotator.formats.problems import ImportProblem
 from annotator.services import exports
 from annotator.services.codebook import CodebookService
 from annotator.services.project import MergeResult, ProjectService
-from annotator.services.transfer import (
-    AnnotationImportReport,
-    import_annotations,
-    read_claims,
-    store_imported,
-)
+from annotator.services.provenance import record_work
+from annotator.services.review import ReviewService
+from annotator.services.transfer import read_claims, with_sources
 from annotator.storage.database import SQLITE_HEADER
 from annotator.storage.errors import ProjectError
 from annotator.storage.models import DocumentRow
@@ -129,6 +132,20 @@ def jsonl_kind(path: str | Path) -> str | None:
     return None
 
 
+#: What an import calls as it goes: (stage, done, total); total 0 when unknown.
+Progress = Callable[[str, int, int], None]
+#: What an import polls: True once it should stop.
+Cancelled = Callable[[], bool]
+
+
+def _no_progress(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+def _never() -> bool:
+    return False
+
+
 # Documents ---------------------------------------------------------------------------
 
 def _document(record: Any) -> tuple[Document, str]:
@@ -179,8 +196,18 @@ def _document(record: Any) -> tuple[Document, str]:
 
 
 def _import_documents(service: ProjectService, records: Records, where: str,
-                      report: DatasetImportReport) -> None:
+                      report: DatasetImportReport, *,
+                      held: list[tuple[str, bool]] | None = None,
+                      progress: Progress | None = None,
+                      cancelled: Cancelled | None = None) -> None:
+    """Store each document record (one transaction each); ``held`` gains the id
+    each has here and whether it was added. Polls ``cancelled`` between documents."""
     for number, record in records():
+        if cancelled is not None and cancelled():
+            raise ImportCancelled(report)
+        if progress is not None:
+            progress("Copying their documents", report.documents_added
+                     + report.documents_present, 0)
         try:
             if isinstance(record, BadRecord):
                 raise record
@@ -200,6 +227,8 @@ def _import_documents(service: ProjectService, records: Records, where: str,
         except (ValueError, TypeError) as error:
             report.problems.append(ImportProblem(where, str(error), line=number))
             continue
+        if held is not None:
+            held.append((added.document.id, added.created))
         if added.created:
             report.documents_added += 1
             if status != "new":
@@ -221,11 +250,26 @@ def import_documents_jsonl(service: ProjectService, path: str | Path) -> Dataset
 
 # Codebook ----------------------------------------------------------------------------
 
-def _used_labels(records: Records) -> tuple[dict[Dimension, set[str]], set[str]]:
-    """The label keys (per dimension) and propositions the claim records use."""
+class ImportCancelled(Exception):
+    """The import was cancelled; ``report`` says what was stored before (whole
+    documents, never a claim: the claims' transaction is rolled back)."""
+
+    def __init__(self, report: DatasetImportReport) -> None:
+        super().__init__("the import was cancelled")
+        self.report = report
+
+
+def _used_labels(records: Records, cancelled: Cancelled = _never
+                 ) -> tuple[dict[Dimension, set[str]], set[str], int]:
+    """The label keys (per dimension) and propositions the claim records use,
+    and how many records there are."""
     used: dict[Dimension, set[str]] = {dimension: set() for dimension in Dimension}
     propositions: set[str] = set()
+    count = 0
     for _number, record in records():
+        count += 1
+        if count % 500 == 0 and cancelled():
+            raise ImportCancelled(DatasetImportReport())
         if not isinstance(record, dict):
             continue
         for dimension in Dimension:
@@ -234,72 +278,53 @@ def _used_labels(records: Records) -> tuple[dict[Dimension, set[str]], set[str]]
                 used[dimension].add(str(value))
         if isinstance(record.get("proposition"), str) and record["proposition"]:
             propositions.add(record["proposition"])
-    return used, propositions
+    return used, propositions, count
 
 
 def _is_pristine(service: ProjectService, codebook: Codebook) -> bool:
     return codebook.version == 1 and service.claim_count() == 0
 
 
-def merge_codebook(service: ProjectService, incoming: Codebook,
-                   used: Mapping[Dimension, set[str]], propositions: Iterable[str] = (),
-                   *, origin: str = "an import") -> tuple[bool, list[str]]:
-    """Bring in what imported claims need from ``incoming``. A project still as
-    new takes ``incoming`` whole; any other gains the missing labels in ``used``
-    (a dimension it has no labels in at all gets all of ``incoming``'s, to keep
-    a graded scale whole) and the used propositions, as one codebook version.
-    Returns (adopted whole, labels added as ``"dimension: key"``)."""
-    books = CodebookService(service.database)
-    current = books.codebook()
-    if _is_pristine(service, current):
+class UnmappedLabels(ImportProblem):
+    """An import refused because labels it uses map onto none of ours; the
+    message names them (up to 20), ``mapping`` has them all."""
+
+    def __init__(self, path: str | Path, mapping: CodebookMapping) -> None:
+        entries = mapping.unmapped()
+        names = [f"{entry.dimension.value if entry.dimension else 'proposition'} "
+                 f"“{entry.key}”" + (f" ({entry.name})" if entry.name != entry.key else "")
+                 for entry in entries[:20]]
+        if len(entries) > 20:
+            names.append(f"and {len(entries) - 20} more")
+        super().__init__(path, "")
+        self.mapping = mapping
+        self.reason = ("uses labels that match none of this project's codebook, not even "
+                       f"through its history of renamed keys: {', '.join(names)}. Map them "
+                       "onto yours in the app (File › Import a Colleague's Work), rename "
+                       "yours, or add them as new labels (--add-new-labels)")
+        self.args = (f"{self.path}: {self.reason}",)
+
+
+def codebook_plan(service: ProjectService, incoming: Codebook | None,
+                  mapping: CodebookMapping) -> tuple[Codebook | None, list[str], bool]:
+    """The codebook the import leaves (None: ours unchanged), the labels it adds
+    and whether it is ``incoming`` taken whole (a project still as new)."""
+    current = CodebookService(service.database).codebook()
+    if incoming is not None and _is_pristine(service, current):
         labels = list(incoming.labels)
         for dimension in Dimension:     # the Admiralty scales are always there
             if dimension.fixed_keys and not incoming.of(dimension):
                 labels.extend(current.of(dimension))
         new = Codebook(current.version, tuple(labels), incoming.propositions, incoming.tags,
-                       incoming.requirements)
+                       incoming.requirements, incoming.renames)
         if (new.labels, new.propositions, new.tags, new.requirements) == (
                 current.labels, current.propositions, current.tags, current.requirements):
-            return False, []
-        books.apply(new, f"Codebook of {origin}")
-        return True, []
-    labels = list(current.labels)
-    added: list[str] = []
-    for dimension in Dimension:
-        if dimension.fixed_keys:
-            continue
-        have = {label.key for label in current.of(dimension)}
-        missing = used.get(dimension, set()) - have
-        if not missing:
-            continue
-        offered = incoming.of(dimension)
-        # A dimension the project has no labels in takes the whole scale.
-        chosen = [label for label in offered if not have or label.key in missing]
-        shortcuts = {label.shortcut.upper() for label in current.of(dimension)
-                     if label.shortcut and not label.retired}
-        for label in chosen:
-            if label.shortcut.upper() in shortcuts:
-                label = dataclasses.replace(label, shortcut="")
-            elif label.shortcut and not label.retired:
-                shortcuts.add(label.shortcut.upper())
-            labels.append(label)
-            added.append(f"{dimension.value}: {label.key}")
-    texts = {p.text for p in current.propositions}
-    ids = {p.id for p in current.propositions}
-    new_propositions = list(current.propositions)
-    for proposition in incoming.propositions:
-        if proposition.text in propositions and proposition.text not in texts:
-            if proposition.id in ids:
-                proposition = Proposition(str(uuid.uuid4()), proposition.text,
-                                          proposition.description, proposition.retired)
-            new_propositions.append(proposition)
-            texts.add(proposition.text)
-    if not added and len(new_propositions) == len(current.propositions):
-        return False, []
-    books.apply(dataclasses.replace(current, labels=tuple(labels),
-                                    propositions=tuple(new_propositions)),
-                f"Labels used by claims from {origin}")
-    return False, added
+            return None, [], False
+        return new, [], True
+    new, added = with_additions(current, mapping, uuid.uuid4)
+    if not added and len(new.propositions) == len(current.propositions):
+        return None, [], False
+    return new, added, False
 
 
 def _read_codebook(read: Callable[[], Any], where: str,
@@ -315,39 +340,6 @@ def _read_codebook(read: Callable[[], Any], where: str,
 
 
 # Claims ------------------------------------------------------------------------------
-
-def _import_claims(service: ProjectService, records: Records, where: str,
-                   report: DatasetImportReport, incoming: Codebook | None,
-                   origin: str) -> None:
-    if incoming is not None:
-        used, propositions = _used_labels(records)
-        adopted, added = merge_codebook(service, incoming, used, propositions, origin=origin)
-        report.codebook_adopted = report.codebook_adopted or adopted
-        report.labels_added.extend(added)
-    codebook = CodebookService(service.database).codebook()
-    claims, comments = read_claims(service, records(), where, codebook, report.problems)
-    counts = store_imported(service, claims, comments)
-    report.claims_added += counts[MergeResult.ADDED]
-    report.claims_updated += counts[MergeResult.UPDATED]
-    report.claims_unchanged += counts[MergeResult.UNCHANGED]
-    report.comments_added += counts["comments"]
-
-
-def import_claims_jsonl(service: ProjectService, path: str | Path, *,
-                        codebook: str | Path | None = None) -> DatasetImportReport:
-    """Import a claims JSONL export whose documents are in the project. The
-    codebook beside it (``<name>.codebook.json``, or ``codebook``) brings the
-    labels the claims use that the project lacks."""
-    path = Path(path)
-    report = DatasetImportReport()
-    codebook_file = Path(codebook) if codebook else path.with_name(f"{path.stem}.codebook.json")
-    incoming = None
-    if codebook_file.is_file():
-        incoming = _read_codebook(lambda: _json_file(codebook_file), str(codebook_file), report)
-    with _stopped_by_project(report, path):
-        _import_claims(service, _records_of(path), str(path), report, incoming, path.name)
-    return report
-
 
 def _json_file(path: Path) -> Any:
     with jsonl.open_bounded(path, package.MAX_CODEBOOK_BYTES) as handle:
@@ -385,23 +377,243 @@ def _member(reader: package.PackageReader, name: str, report: DatasetImportRepor
         report.problems.append(problem)
 
 
-def import_package(service: ProjectService, path: str | Path) -> DatasetImportReport:
-    """Import a dataset package (folder or zip): its documents, the codebook its
-    claims need, and its claims. Raises :class:`ImportProblem` if ``path`` is
-    not a readable package. Each member file is imported whole or not at all
-    (see :func:`_member`); a member that fails leaves the others to import."""
-    report = DatasetImportReport()
-    with package.PackageReader(path) as reader, _stopped_by_project(report, path):
-        _member(reader, package.DOCUMENTS, report, lambda records, where:
-                _import_documents(service, records, where, report), verify=True)
+# A colleague's work: read, mapped, then written --------------------------------------
+
+@dataclass
+class PreparedWork:
+    """A colleague's work read (nothing written yet) and how their codebook maps
+    onto ours. :meth:`close` it (it may hold a temporary copy and an open zip)."""
+
+    path: Path
+    #: Names the file in problems (their file, not a temporary copy).
+    where: str
+    mapping: CodebookMapping
+    incoming: Codebook | None
+    claim_count: int
+    reader: package.PackageReader | None = None
+    claims: Records | None = None
+    problems: list[ImportProblem] = field(default_factory=list)
+    scratch: tempfile.TemporaryDirectory[str] | None = None
+    #: False when the claims could not be read whole (reported in ``problems``).
+    claims_readable: bool = True
+
+    @property
+    def claims_where(self) -> str:
+        return self.reader.where(package.CLAIMS) if self.reader is not None else self.where
+
+    def claim_records(self) -> Records | None:
+        if not self.claims_readable:
+            return None
+        if self.reader is not None:
+            reader = self.reader
+            return (lambda: reader.records(package.CLAIMS)) if reader.has(package.CLAIMS) \
+                else None
+        return self.claims
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
+        if self.scratch is not None:
+            self.scratch.cleanup()
+            self.scratch = None
+
+
+def prepare_work(service: ProjectService, path: str | Path, *,
+                 codebook: str | Path | None = None, progress: Progress = _no_progress,
+                 cancelled: Cancelled = _never) -> PreparedWork:
+    """Read a colleague's work (their project file, a dataset package, or a claims
+    JSONL export with its ``<name>.codebook.json`` beside it, or ``codebook``)
+    and map its codebook onto ours. Nothing is written to the project. Raises
+    :class:`ImportProblem` for what cannot be read, :class:`ImportCancelled`."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportProblem(path, "no such file or folder")
+    scratch = None
+    where = str(path)
+    problems: list[ImportProblem] = []
+    try:
+        source = path
+        if is_project_file(path):
+            progress("Copying their project", 0, 0)
+            scratch = tempfile.TemporaryDirectory(prefix="annotator-import-")
+            source = _project_as_package(service, path, Path(scratch.name), cancelled)
+        if cancelled():
+            raise ImportCancelled(DatasetImportReport())
+        reader = None
+        claims: Records | None = None
         incoming = None
-        if reader.has(package.CODEBOOK):
-            incoming = _read_codebook(lambda: reader.read_json(package.CODEBOOK),
-                                      reader.where(package.CODEBOOK), report)
-        _member(reader, package.CLAIMS, report, lambda records, where:
-                _import_claims(service, records, where, report, incoming,
-                               f"dataset package {Path(path).name}"))
+        report = DatasetImportReport()
+        if source.is_dir() or package.is_package(source):
+            reader = package.PackageReader(source)
+            if reader.has(package.CODEBOOK):
+                try:
+                    incoming = _read_codebook(
+                        lambda: reader.read_json(package.CODEBOOK),
+                        where if scratch else reader.where(package.CODEBOOK), report)
+                except BaseException:
+                    reader.close()
+                    raise
+        else:
+            claims = _records_of(path)
+            codebook_file = (Path(codebook) if codebook
+                             else path.with_name(f"{path.stem}.codebook.json"))
+            if codebook_file.is_file():
+                incoming = _read_codebook(lambda: _json_file(codebook_file),
+                                          str(codebook_file), report)
+        problems += report.problems
+        prepared = PreparedWork(path, where, CodebookMapping(), incoming, 0, reader, claims,
+                                problems, scratch)
+        scratch = None
+        try:
+            records = prepared.claim_records()
+            if records is not None:
+                progress("Reading their claims", 0, 0)
+                try:
+                    used, texts, prepared.claim_count = _used_labels(records, cancelled)
+                except ImportProblem as problem:    # stored whole or not at all
+                    if prepared.reader is None:     # nothing else in it to import
+                        raise
+                    problems.append(problem)
+                    prepared.claims_readable = False
+                    used, texts = {}, set()
+                ours = CodebookService(service.database).codebook()
+                adopted = codebook_plan(service, incoming, CodebookMapping())
+                if adopted[2] and adopted[0] is not None:
+                    ours = adopted[0]
+                prepared.mapping = map_codebook(ours, incoming, used, texts)
+        except BaseException:
+            prepared.close()
+            raise
+        return prepared
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+
+
+def _translated(records: Records, table: dict[str, dict[str, str]]) -> Records:
+    def mapped() -> Iterator[tuple[int, Any]]:
+        for number, record in records():
+            yield number, translate(record, table)
+    return mapped
+
+
+def _polled(items: list[Any], progress: Progress, cancelled: Cancelled,
+            report: DatasetImportReport) -> Iterator[Any]:
+    """``items`` one by one, telling progress and stopping (raising
+    :class:`ImportCancelled` inside the caller's transaction) when cancelled."""
+    total = len(items)
+    for done, item in enumerate(items):
+        if done % 250 == 0:
+            if cancelled():
+                raise ImportCancelled(report)
+            progress("Storing their claims", done, total)
+        yield item
+
+
+def write_work(service: ProjectService, prepared: PreparedWork, *,
+               progress: Progress = _no_progress,
+               cancelled: Cancelled = _never) -> DatasetImportReport:
+    """Store prepared work: its documents (one at a time, each whole), then its
+    claims in one transaction with their labels mapped, then the labels and
+    propositions the mapping adds (one codebook version). Refused with
+    :class:`ImportProblem` while a label is unmapped. Cancelling stops between
+    documents or rolls the claims back: no claim and no codebook change is
+    stored, documents already copied stay whole (:class:`ImportCancelled`
+    carries the report)."""
+    if prepared.mapping.unmapped():
+        raise UnmappedLabels(prepared.where, prepared.mapping)
+    report = DatasetImportReport()
+    with _stopped_by_project(report, prepared.where):
+        held: list[tuple[str, bool]] = []
+        reader = prepared.reader
+        if reader is not None and reader.has(package.DOCUMENTS):
+            _member(reader, package.DOCUMENTS, report, lambda records, where:
+                    _import_documents(service, records, where, report, held=held,
+                                      progress=progress, cancelled=cancelled), verify=True)
+        report.problems += prepared.problems    # the codebook's, the claims' as a file
+        records = prepared.claim_records()
+        if records is not None:
+            new, added, adopted = codebook_plan(service, prepared.incoming, prepared.mapping)
+            codebook = new or CodebookService(service.database).codebook()
+            table = prepared.mapping.translations()
+            claims, comments = read_claims(service, _translated(records, table)(),
+                                           prepared.claims_where, codebook, report.problems)
+            if cancelled():
+                raise ImportCancelled(report)
+            if new is not None:
+                validate(new)
+            if cancelled():
+                raise ImportCancelled(report)
+            claims = with_sources(service, claims)
+            # One transaction, polled as it goes: a cancel rolls every claim back.
+            counts: Counter[str] = Counter(service.merge_claims(
+                _polled(claims, progress, cancelled, report)))
+            counts["comments"] = ReviewService(service).merge_comments(comments)
+            if new is not None:     # once the claims are in: a cancel leaves it as it was
+                origin = prepared.path.name
+                CodebookService(service.database).apply(
+                    new, f"Codebook of {origin}" if adopted
+                    else f"Labels used by claims from {origin}")
+            report.codebook_adopted, report.labels_added = adopted, added
+            report.claims_added += counts[MergeResult.ADDED]
+            report.claims_updated += counts[MergeResult.UPDATED]
+            report.claims_unchanged += counts[MergeResult.UNCHANGED]
+            report.comments_added += counts["comments"]
+            if reader is not None:
+                record_work(service, {claim.annotator for claim in claims}, held)
+    if prepared.scratch is not None:    # name their file, not the temporary package
+        report.problems = [ImportProblem(prepared.path, problem.reason)
+                           for problem in report.problems]
     return report
+
+
+def import_work(service: ProjectService, path: str | Path, *, add_new_labels: bool = False,
+                codebook: str | Path | None = None, progress: Progress = _no_progress,
+                cancelled: Cancelled = _never) -> DatasetImportReport:
+    """Import a colleague's work, whatever form it came in: their project file, a
+    dataset package (folder or zip), a REFI-QDA project or a claims JSONL export.
+    Labels that map onto none of ours are refused (:class:`ImportProblem` naming
+    them) unless ``add_new_labels``. A REFI-QDA project (``.qdpx``) is read by
+    :mod:`annotator.services.qdpx_import` (its codes become tags)."""
+    if Path(path).suffix.lower() == ".qdpx":
+        from annotator.services.qdpx_import import import_qdpx  # it builds on this module
+
+        return import_qdpx(service, path)
+    prepared = prepare_work(service, path, codebook=codebook, progress=progress,
+                            cancelled=cancelled)
+    try:
+        if add_new_labels:
+            prepared.mapping.add_all_new()
+        return write_work(service, prepared, progress=progress, cancelled=cancelled)
+    finally:
+        prepared.close()
+
+
+def import_claims_jsonl(service: ProjectService, path: str | Path, *,
+                        codebook: str | Path | None = None,
+                        add_new_labels: bool = False) -> DatasetImportReport:
+    """Import a claims JSONL export whose documents are in the project. The
+    codebook beside it (``<name>.codebook.json``, or ``codebook``) is mapped
+    onto ours (see :func:`import_work`)."""
+    return import_work(service, path, codebook=codebook, add_new_labels=add_new_labels)
+
+
+def import_package(service: ProjectService, path: str | Path, *,
+                   add_new_labels: bool = False) -> DatasetImportReport:
+    """Import a dataset package (folder or zip): its documents, its codebook
+    mapped onto ours, and its claims. Raises :class:`ImportProblem` if ``path``
+    is not a readable package. Each member file is imported whole or not at all
+    (see :func:`_member`); a member that fails leaves the others to import."""
+    if not package.is_package(path):
+        raise ImportProblem(path, "is not a dataset package")
+    return import_work(service, path, add_new_labels=add_new_labels)
+
+
+def import_project(service: ProjectService, path: str | Path, *,
+                   add_new_labels: bool = False) -> DatasetImportReport:
+    """Import a colleague's project file (see :func:`_project_as_package`)."""
+    return import_work(service, path, add_new_labels=add_new_labels)
 
 
 # A colleague's project ---------------------------------------------------------------
@@ -429,56 +641,39 @@ def _read_only(path: Path, scratch: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
 
 
-def import_project(service: ProjectService, path: str | Path) -> DatasetImportReport:
-    """Import a colleague's project file: its documents (matched by the SHA-256
-    of their text), the labels its claims need, and its claims (matched by id; a
-    newer edit updates ours, the older version staying in the claim's history).
-
-    Their file is never written, and nothing is created beside it (it may sit in
-    a read-only folder): it is copied with SQLite's backup API, the copy is
-    brought to this version's schema, and it is read as a dataset package."""
-    path = Path(path)
+def _project_as_package(service: ProjectService, path: Path, folder: Path,
+                        cancelled: Cancelled) -> Path:
+    """A colleague's project file as a dataset package in ``folder``: their
+    documents (matched by the SHA-256 of their text), codebook and claims
+    (matched by id; a newer edit updates ours, the older version staying in the
+    claim's history). Their file is never written, and nothing is created beside
+    it (it may sit in a read-only folder): it is copied with SQLite's backup API,
+    the copy is brought to this version's schema, and exported."""
     if not path.is_file():
         raise ImportProblem(path, "is not a file")
     if Path(service.location).resolve() == path.resolve():
         raise ImportProblem(path, "is the project you are working in")
-    if not is_project_file(path):
-        raise ImportProblem(path, "is not an Annotator project (not a SQLite file)")
-    with tempfile.TemporaryDirectory(prefix="annotator-import-") as folder:
-        copy = Path(folder) / "colleague.annotator.sqlite"
+    copy = folder / "colleague.annotator.sqlite"
+    try:
+        source = _read_only(path, folder)
         try:
-            source = _read_only(path, Path(folder))
+            target = sqlite3.connect(copy)
             try:
-                target = sqlite3.connect(copy)
-                try:
-                    source.backup(target)
-                finally:
-                    target.close()
+                source.backup(target)
             finally:
-                source.close()
-        except (sqlite3.Error, OSError) as error:
-            raise ImportProblem(path, f"cannot be read ({error})") from None
-        try:
-            colleague = ProjectService.open(copy, back_up=False)     # a temporary copy
-        except ProjectError as error:
-            raise ImportProblem(path, str(error).replace(str(copy), "").strip(": ")) from None
-        try:
-            exports.export(colleague, "package", Path(folder) / "package")
+                target.close()
         finally:
-            colleague.close()
-        report = import_package(service, Path(folder) / "package")
-    # Name their file, not the temporary package the records were read from.
-    report.problems = [ImportProblem(path, problem.reason) for problem in report.problems]
-    return report
-
-
-def import_work(service: ProjectService,
-                path: str | Path) -> DatasetImportReport | AnnotationImportReport:
-    """Import a colleague's work, whatever form it came in: their project file, a
-    dataset package (folder or zip) or a canonical JSONL export. The report has
-    ``summary()`` and ``problems``."""
-    if is_project_file(path):
-        return import_project(service, path)
-    if package.is_package(path):
-        return import_package(service, path)
-    return import_annotations(service, path)
+            source.close()
+    except (sqlite3.Error, OSError) as error:
+        raise ImportProblem(path, f"cannot be read ({error})") from None
+    if cancelled():
+        raise ImportCancelled(DatasetImportReport())
+    try:
+        colleague = ProjectService.open(copy, back_up=False)     # a temporary copy
+    except ProjectError as error:
+        raise ImportProblem(path, str(error).replace(str(copy), "").strip(": ")) from None
+    try:
+        exports.export(colleague, "package", folder / "package")
+    finally:
+        colleague.close()
+    return folder / "package"

@@ -34,6 +34,7 @@ from annotator.review import (
 from annotator.review.agreement import MISSING, streamed_agreement_report
 from annotator.services.codebook import CodebookService
 from annotator.services.project import NotFoundError, ProjectService, _claim, _fill
+from annotator.services.provenance import shared_documents, titles
 from annotator.storage.models import (
     AdjudicationRow,
     ClaimHistoryRow,
@@ -92,12 +93,22 @@ def _documents_with_claims(connection: Connection,
     return list(connection.execute(query).scalars())
 
 
+def compared_documents(connection: Connection, analysts: Sequence[str],
+                       document_ids: Iterable[str] | None = None
+                       ) -> tuple[list[str], tuple[tuple[str, str], ...]]:
+    """The documents to compare (those with the analysts' claims, or
+    ``document_ids``) that every analyst has, and (id, title) of those left out
+    (see :mod:`annotator.services.provenance`)."""
+    candidates = (sorted(set(document_ids)) if document_ids is not None
+                  else _documents_with_claims(connection, analysts))
+    kept, left = shared_documents(connection, analysts, candidates)
+    names = titles(connection, left)
+    return kept, tuple((doc, names.get(doc, "")) for doc in left)
+
+
 def _compared(connection: Connection, analysts: Sequence[str], matching: Matching,
-              document_ids: Iterable[str] | None = None) -> Iterator[DocumentComparison]:
-    """Each document (those with the analysts' claims, or ``document_ids``) compared
-    from labels only, one at a time, in id order."""
-    documents = (sorted(set(document_ids)) if document_ids is not None
-                 else _documents_with_claims(connection, analysts))
+              documents: Iterable[str]) -> Iterator[DocumentComparison]:
+    """Each of ``documents`` compared from labels only, one at a time."""
     for document_id in documents:
         yield compare_document(_labels_only(connection, document_id, analysts), analysts,
                                matching, document_id=document_id)
@@ -109,10 +120,11 @@ def agreement_on(connection: Connection, analysts: Sequence[str], codebook: Code
                  unjudgeable: str = MISSING) -> dict[str, Any]:
     """The agreement report read through ``connection`` (inside a caller's read
     transaction, e.g. an export's snapshot): see :meth:`ReviewService.agreement`."""
+    documents, left_out = compared_documents(connection, analysts, document_ids)
     return streamed_agreement_report(analysts, matching,
-                                     _compared(connection, analysts, matching, document_ids),
+                                     _compared(connection, analysts, matching, documents),
                                      codebook, per_document=per_document,
-                                     unjudgeable=unjudgeable)
+                                     unjudgeable=unjudgeable, left_out=left_out)
 
 
 def _adjudication(row: AdjudicationRow, gold: Claim | None) -> Adjudication:
@@ -169,9 +181,12 @@ class ReviewService:
         Compare a document again with :meth:`compare` to show or decide its units."""
         analysts = tuple(analysts)
         with self.database.reading() as session:
+            connection = session.connection()
+            documents, left_out = compared_documents(connection, analysts)
             return Comparison(analysts, matching, {
                 compared.document_id: compared
-                for compared in _compared(session.connection(), analysts, matching)})
+                for compared in _compared(connection, analysts, matching, documents)},
+                left_out)
 
     def agreement(self, analysts: Sequence[str], matching: Matching = DEFAULT_MATCHING,
                   document_ids: Iterable[str] | None = None, *,

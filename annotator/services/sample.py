@@ -5,13 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from annotator.formats.registry import ImportOptions
 from annotator.paths import seeds_dir
 from annotator.services.project import ProjectService
 from annotator.services.transfer import AS_READ, ImportReport, import_files
 
+#: How a first launch imports the seeds: the way the user's own files are
+#: imported (seed 000, PDF-extracted text, is reflowed into paragraphs).
+AS_USER_FILES = ImportOptions()
 
-def import_sample_corpus(service: ProjectService, folder: Path | None = None) -> ImportReport:
-    """Import the seeds with the titles, sources and dates from their manifest."""
+
+def import_sample_corpus(service: ProjectService, folder: Path | None = None, *,
+                         options: ImportOptions = AS_READ) -> ImportReport:
+    """Import the seeds with the titles, sources and dates from their manifest.
+
+    By default the seeds are stored byte for byte (:data:`AS_READ`: the tests
+    quote them as is); the app's first launch passes :data:`AS_USER_FILES`."""
     folder = folder or seeds_dir()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     entries = {entry["file"]: entry for entry in manifest["documents"]}
@@ -22,7 +31,5 @@ def import_sample_corpus(service: ProjectService, folder: Path | None = None) ->
                 "published": entry["published"],
                 "metadata": {"sample_corpus": True, "notes": entry.get("notes", "")}}
 
-    # The seeds are stored byte for byte (seed 000 is PDF-extracted text that
-    # would otherwise be reflowed): the sample claims and tests quote them as is.
     return import_files(service, [folder / name for name in entries], overrides=details,
-                        options=AS_READ)
+                        options=options)

@@ -441,12 +441,8 @@ def import_annotations(service: ProjectService, path: str | Path) -> AnnotationI
     return report
 
 
-def store_imported(service: ProjectService, claims: Iterable[Claim],
-                   comments: Iterable[ReviewComment]) -> Counter[str]:
-    """Store imported claims (each claim source found or added in the registry by
-    name; new claims added, newer edits merged) and then their review comments.
-    Returns how many claims were added, updated and unchanged (by
-    :class:`MergeResult`) and how many ``comments`` were added."""
+def with_sources(service: ProjectService, claims: Iterable[Claim]) -> list[Claim]:
+    """The claims with their claim source found or added in the registry by name."""
     sources: dict[str, str] = {}
     resolved = []
     for claim in claims:
@@ -456,6 +452,15 @@ def store_imported(service: ProjectService, claims: Iterable[Claim],
                 sources[key] = service.add_source(Source.new(claim.source_name)).id
             claim = dataclasses.replace(claim, source_id=sources[key])
         resolved.append(claim)
-    counts: Counter[str] = Counter(service.merge_claims(resolved))
+    return resolved
+
+
+def store_imported(service: ProjectService, claims: Iterable[Claim],
+                   comments: Iterable[ReviewComment]) -> Counter[str]:
+    """Store imported claims (each claim source found or added in the registry by
+    name; new claims added, newer edits merged) and then their review comments.
+    Returns how many claims were added, updated and unchanged (by
+    :class:`MergeResult`) and how many ``comments`` were added."""
+    counts: Counter[str] = Counter(service.merge_claims(with_sources(service, claims)))
     counts["comments"] = ReviewService(service).merge_comments(comments)
     return counts

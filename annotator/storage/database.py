@@ -26,7 +26,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,6 +40,8 @@ from annotator.storage.errors import (
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT = 10.0
+#: The oldest SQLite with FTS5's trigram tokenizer (the search index, schema 0005).
+TRIGRAM_SQLITE = (3, 34)
 _WRITE = "annotator_write"
 
 
@@ -274,6 +276,8 @@ def _check_before_writing(path: Path) -> set[str] | None:
 def _migrate(database: Database, *, back_up: bool = True) -> None:
     """Bring the schema to head. Checking takes only a read transaction, so opening
     an up-to-date project never waits for another process's write lock."""
+    if database.is_sqlite and sqlite3.sqlite_version_info < TRIGRAM_SQLITE:
+        _unhook_search_index(database)
     script = ScriptDirectory.from_config(_migrations_config())
     head = script.get_current_head()
     with translated(database.where), database.engine.connect() as connection:
@@ -286,6 +290,20 @@ def _migrate(database: Database, *, back_up: bool = True) -> None:
         # Another process may have migrated while we waited for the lock.
         if set(_check_revisions(connection, script, database.where)) != {head}:
             command.upgrade(_migrations_config(connection), "head")
+
+
+def _unhook_search_index(database: Database) -> None:
+    """A project indexed elsewhere, opened with an SQLite too old for the index's
+    ``trigram`` tokenizer: every write through the index's triggers would fail, so
+    the triggers go (the index is derived data; search then reads documents through)."""
+    with translated(database.where), database.engine.connect() as connection:
+        triggers = [row[0] for row in connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search~_%' "
+            "ESCAPE '~'")]
+    if triggers:
+        with database.writing() as session:
+            for name in triggers:
+                session.execute(text(f'DROP TRIGGER IF EXISTS "{name}"'))
 
 
 def downgrade_database(location: str | Path, revision: str) -> None:

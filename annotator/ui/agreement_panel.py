@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 from annotator.domain.codebook import Dimension
 from annotator.domain.wording import plural
 from annotator.review import EXACT, JACCARD, OVERLAP_RATIO
+from annotator.ui.colours import background, foreground
 from annotator.ui.item_models import RowTableModel
 from annotator.ui.plain import plain, plain_tooltip
+from annotator.ui.tables import add_header_tips
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -37,7 +39,6 @@ _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 DOCUMENT, CORPUS = "document", "corpus"
 UNDEFINED = "—"
-_NOT_APPLICABLE = QColor("#F2F2F2")
 
 _MEASURE_NAMES = {EXACT: "exact", JACCARD: "Jaccard", OVERLAP_RATIO: "share of shorter"}
 
@@ -163,10 +164,21 @@ class AgreementModel(RowTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and not cell.applies:
-            return _NOT_APPLICABLE
+            return background("not_applicable")
         if role == Qt.ItemDataRole.ForegroundRole and cell.text == UNDEFINED:
-            return QColor("#808080")
+            return foreground("muted")
         return None
+
+
+def _left_out_text(left_out: list[dict[str, Any]]) -> str:
+    """The corpus summary's end: the documents left out of the comparison."""
+    if not left_out:
+        return ""
+    names = [str(item.get("title") or "(untitled)") for item in left_out[:5]]
+    if len(left_out) > 5:
+        names.append(f"{len(left_out) - 5} more")
+    return (f" Left out: {plural(len(left_out), 'document')} not every compared analyst "
+            f"has ({', '.join(names)}).")
 
 
 class AgreementPanel(QWidget):
@@ -194,6 +206,7 @@ class AgreementPanel(QWidget):
         self.summary.setWordWrap(True)
         self.model = AgreementModel(self)
         self.table = QTableView()
+        add_header_tips(self.table)
         self.table.setObjectName("agreementTable")
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
@@ -260,9 +273,14 @@ class AgreementPanel(QWidget):
         how = (f"{measure} ≥ {matching['threshold']:.2f}" if "threshold" in matching
                else "exact spans")
         self.title.setText(f"{', '.join(report['analysts'])} · units by {how}")
+        left_out = report.get("left_out") or []
         if section is None:
-            self.summary.setText("None of the compared analysts marked a claim in this "
-                                 "document.")
+            if any(item.get("document_id") == self._document_id for item in left_out):
+                self.summary.setText("This document is left out: not every compared "
+                                     "analyst has it (it was not in their imported work).")
+            else:
+                self.summary.setText("None of the compared analysts marked a claim in this "
+                                     "document.")
             return
         counts = section.get("counts", {})
         by_analyst = counts.get("claims_by_analyst", {})
@@ -274,4 +292,8 @@ class AgreementPanel(QWidget):
             f"{counts.get('by_one', 0)} by one only; "
             f"{plural(counts.get('span_differences', 0), 'span difference')}, "
             f"{plural(counts.get('label_disagreements', 0), 'label disagreement')}. "
-            "Claims: " + ", ".join(f"{a} {n}" for a, n in by_analyst.items()) + ".")
+            "Claims: " + ", ".join(f"{a} {n}" for a, n in by_analyst.items()) + "."
+            + (_left_out_text(left_out) if self.current_scope == CORPUS else ""))
+        self.summary.setToolTip(plain_tooltip("\n".join(
+            f"{item.get('title') or '(untitled)'} ({item.get('document_id')})"
+            for item in left_out[:50])) if left_out and self.current_scope == CORPUS else "")

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from annotator import __version__
+from annotator import __version__, about, logs
 from annotator.paths import APP_AUTHOR, APP_NAME, default_project_path, resources_dir
 from annotator.services.project import ProjectService
-from annotator.services.sample import import_sample_corpus
+from annotator.services.sample import AS_USER_FILES, import_sample_corpus
 from annotator.storage.errors import DamagedProjectError, ProjectError
 from annotator.storage.lock import ProjectInUseError, ProjectLock
 from annotator.ui import plain
+from annotator.ui.error_dialog import ErrorReporter
 from annotator.ui.identity import ask_first_name
 from annotator.ui.main_window import MainWindow
 from annotator.ui.project_hold import bring_forward, take_lock
@@ -32,6 +34,23 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     return app  # type: ignore[return-value]
+
+
+class FileOpener(QObject):
+    """Opens a project the system hands over as a :class:`QFileOpenEvent`: how macOS
+    opens a double-clicked file (elsewhere it is a command-line argument)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen:
+            path = event.file()  # type: ignore[attr-defined]
+            if path:
+                self._window.open_project(path)
+            return True
+        return super().eventFilter(watched, event)
 
 
 def first_project(requested: str | None, settings: UiSettings,
@@ -57,7 +76,8 @@ def first_project(requested: str | None, settings: UiSettings,
     fresh = not path.exists()
     service = ProjectService.open(path, create=True)
     if fresh or not service.documents():
-        import_sample_corpus(service)
+        # As the user's own files would be (the PDF-extracted briefing reflowed).
+        import_sample_corpus(service, options=AS_USER_FILES)
     return service
 
 
@@ -65,8 +85,26 @@ def run_gui(project: str | None = None) -> int:
     """Show the main window on the first project. If that project is open in
     another process's window, that window is brought forward and nothing is shown
     here (or, if it cannot be reached, the user is told who has the project). On the
-    first launch the analyst's name is asked before the window shows."""
+    first launch the analyst's name is asked before the window shows.
+
+    Unexpected errors go to the log (:mod:`annotator.logs`) and to a dialog
+    (:mod:`annotator.ui.error_dialog`); one that stops the start-up is shown
+    until the user closes it, and the exit code is 3."""
     app = create_application()
+    if logs.configure() is not None:
+        logging.getLogger("annotator").info("%s starting", about.platform_summary())
+    reporter = ErrorReporter(QApplication.activeWindow, app)
+    reporter.install()
+    try:
+        return _run(app, project)
+    except Exception as error:
+        reporter.show_blocking(type(error), error, error.__traceback__)
+        return 3
+    finally:
+        reporter.uninstall()
+
+
+def _run(app: QApplication, project: str | None) -> int:
     settings = UiSettings()
     locks: list[ProjectLock] = []
 
@@ -103,4 +141,5 @@ def run_gui(project: str | None = None) -> int:
     window = MainWindow(settings)
     window.set_service(service, locks[0] if locks else None)
     window.show()
+    app.installEventFilter(FileOpener(window))
     return app.exec()

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 
 from annotator.storage import backup
 from annotator.storage.backup import Backup
+from annotator.ui.colours import set_text_role
 from annotator.ui.plain import plain_label, plain_tooltip
+from annotator.ui.tables import add_header_tips
 
 COLUMNS = ("Taken", "Why", "Claims", "Documents", "Size")
 
@@ -69,10 +71,11 @@ class BackupDialog(QDialog):
         warning = backup.cloud_warning(project)
         self.cloud = plain_label(f"Note: {warning}." if warning else "")
         self.cloud.setWordWrap(True)
-        self.cloud.setStyleSheet("color: #a04000;")
+        set_text_role(self.cloud, "warning")
         self.cloud.setVisible(bool(warning))
         layout.addWidget(self.cloud)
         self.table = QTableWidget(0, len(COLUMNS))
+        add_header_tips(self.table)
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

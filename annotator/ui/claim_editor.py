@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.labelling import digit_keys, key_range, missing_text
 from annotator.domain.model import Claim, normalise_tags
+from annotator.ui.colours import set_text_role
 from annotator.ui.plain import plain, plain_tooltip
 
 NOTE_SAVE_DELAY_MS = 600
@@ -93,14 +94,13 @@ class ClaimEditor(QWidget):
         # Its width is ignored (a long line is cut at the panel's edge; the whole of
         # it is the tooltip), so showing another claim never lays the panel out again.
         self.missing.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.missing.setStyleSheet("color: #B35C00;")
+        set_text_role(self.missing, "warning")
         #: Review comments on the claim (read-only), from :meth:`set_comments_source`.
         self.comments = QLabel()
         self.comments.setObjectName("claimComments")
         self.comments.setWordWrap(True)
         self.comments.setTextFormat(Qt.TextFormat.PlainText)
-        self.comments.setStyleSheet("background: #FFF6DC; border: 1px solid #E0C97A; "
-                                    "padding: 4px;")
+        set_text_role(self.comments, "comment")
         self.comments.hide()
         self._comments_for: Callable[[Claim], list[Any]] | None = None
 
@@ -129,6 +129,8 @@ class ClaimEditor(QWidget):
         self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
 
         self.form = QFormLayout()
+        # In a narrow panel a long label goes above its field rather than being cut.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.addRow("Proposition", self.proposition)
         self.form.addRow("S&ource", self.source)
         self._row_labels: dict[Dimension, QLabel] = {}
@@ -278,11 +280,11 @@ class ClaimEditor(QWidget):
             missing = missing_text(self._codebook, claim)
             self.missing.setText(missing or "Complete ✓")
             self.missing.setToolTip(plain_tooltip(missing))
-            self.missing.setStyleSheet("color: #B35C00;" if missing else "color: #007A55;")
+            set_text_role(self.missing, "warning" if missing else "success")
             if locked is not None:
                 self.missing.setText(f"🔒 {locked}")
                 self.missing.setToolTip(plain_tooltip(locked))
-                self.missing.setStyleSheet("color: #555555;")
+                set_text_role(self.missing, "muted")
             if not (same and self.proposition.hasFocus()):
                 self.proposition.setCurrentText(claim.proposition)
                 self.proposition.lineEdit().setCursorPosition(0)

@@ -160,7 +160,7 @@ def plan_import(current: Codebook, imported: Codebook, usage: Usage,
             lines.append(f"Proposition “{proposition.text}” is not in the file but "
                          f"{claims_text(used)} use it: kept, retired")
     codebook = Codebook(current.version, tuple(labels), tuple(propositions), imported.tags,
-                        imported.requirements)
+                        imported.requirements, imported.renames)
     return Plan(codebook, proposition_renames=renames, lines=lines)
 
 
@@ -223,6 +223,10 @@ class CodebookDialog(QDialog):
             text.connect(lambda tip, button=button: button.setToolTip(plain_tooltip(tip)))
         controller.codebook_changed.connect(self.refresh)
         controller.failed.connect(self._show_refusal)
+        # One codebook version for all the changes made while the dialog is open
+        # (each is still saved at once, and undoable one by one).
+        controller.begin_session()
+        self.finished.connect(lambda _result: controller.end_session())
         self.refresh()
 
     # Reading ---------------------------------------------------------------------------------

@@ -13,11 +13,10 @@ from PySide6.QtWidgets import QWidget
 
 from annotator.domain.codebook import Dimension, Label, Proposition
 from annotator.domain.wording import plural
+from annotator.ui.colours import foreground
 from annotator.ui.plain import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
-#: The text colour of retired labels and of grades that are not on the scale.
-RETIRED_COLOUR = QColor("#7A7A7A")
 
 
 def claims_text(n: int) -> str:
@@ -140,7 +139,7 @@ class LabelTableModel(CodebookTableModel):
                                  else label.name)
         if role == Qt.ItemDataRole.ForegroundRole and (label.retired or (
                 column == self.ORDER and not label.judgeable)):
-            return RETIRED_COLOUR
+            return foreground("muted")
         if role == Qt.ItemDataRole.FontRole and column == self.ORDER and not label.judgeable:
             font = QFont()
             font.setItalic(True)
@@ -172,7 +171,7 @@ class PropositionTableModel(CodebookTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tooltip(proposition.description or proposition.text)
         if role == Qt.ItemDataRole.ForegroundRole and proposition.retired:
-            return RETIRED_COLOUR
+            return foreground("muted")
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.CLAIMS:
             return Qt.AlignmentFlag.AlignCenter
         return None

@@ -42,6 +42,7 @@ from annotator.ui.codebook_models import (
     LabelTableModel,
     PropositionTableModel,
 )
+from annotator.ui.tables import add_header_tips
 
 if TYPE_CHECKING:
     from annotator.ui.codebook_dialog import CodebookDialog
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
 def make_table(model: CodebookTableModel, widths: dict[int, int], stretch: int) -> QTableView:
     """A table of ``model``'s rows: one selected at a time, edited in place."""
     table = QTableView()
+    add_header_tips(table)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -68,7 +68,12 @@ def focus_of(command: QUndoCommand, undone: bool) -> Focus | None:
     return None
 
 
-def _short(text: str, limit: int = 30) -> str:
+#: The most characters of a quote or a name an undo step's text shows (the Undo
+#: button and menu item must not grow with the claim they name).
+SHORT = 24
+
+
+def _short(text: str, limit: int = SHORT) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
 

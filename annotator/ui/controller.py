@@ -156,7 +156,8 @@ class ProjectController(GuardedController):
 
 
 class CodebookController(QObject):
-    """The UI's door to the codebook. Each change is saved as a new codebook version.
+    """The UI's door to the codebook. Each change is saved at once; the changes of
+    one codebook-dialog session make one codebook version (see :meth:`begin_session`).
 
     Signals:
         codebook_changed(Codebook): the stored codebook is now this one.
@@ -170,6 +171,9 @@ class CodebookController(QObject):
         super().__init__(parent)
         self.service = service
         self._codebook = service.codebook()
+        #: While the codebook dialog is open: the version its session wrote (None
+        #: before its first change); its later changes amend that version.
+        self._session: list[int | None] | None = None
 
     @property
     def codebook(self) -> Codebook:
@@ -180,13 +184,24 @@ class CodebookController(QObject):
               proposition_renames: Mapping[str, str] | None = None) -> Codebook:
         try:
             stored = self.service.apply(new, change, renames=renames,
-                                        proposition_renames=proposition_renames)
+                                        proposition_renames=proposition_renames,
+                                        amend=self._session[0] if self._session else None)
         except (ProjectError, CodebookError) as error:
             self.failed.emit(str(error))
             raise ChangeFailed(str(error)) from error
         self._codebook = stored
+        if self._session is not None:
+            self._session[0] = stored.version
         self.codebook_changed.emit(stored)
         return stored
+
+    def begin_session(self) -> None:
+        """The codebook dialog opened: its changes make one codebook version."""
+        self._session = [None]
+
+    def end_session(self) -> None:
+        """The dialog closed: the next change (an undo, too) is a new version."""
+        self._session = None
 
     def reload(self) -> Codebook:
         """Read the stored codebook again (after an import changed it) and announce

@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QTableView,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.model import Document, DocumentInfo
 from annotator.domain.wording import plural
 from annotator.ui.item_models import STATUS_NAMES, DocumentFilterModel, DocumentListModel
-from annotator.ui.tables import table_defaults
+from annotator.ui.tables import ColumnFitter, table_defaults
 
 
 class DocumentList(QObject):
@@ -39,10 +38,10 @@ class DocumentList(QObject):
         table_defaults(self.table)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The title keeps at least 45% of the panel (the Review column, when shown,
+        # narrows the counts, not the titles); long titles elide in the middle.
+        # In a narrow panel "To do", then "Claims", step aside.
+        self.columns = ColumnFitter(self.table, 0, share=0.45, cap=110, drop=(3, 2))
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
         self.status_filter.addItem("All documents", None)

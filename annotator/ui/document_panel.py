@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.model import Document
-from annotator.ui.plain import plain_label
+from annotator.ui.plain import plain_label, plain_tooltip
 
 #: Metadata shown read-only, in this order, with their labels.
 _INFO = (
@@ -85,6 +85,11 @@ class DocumentPanel(QWidget):
             self.source.setText(document.source if document else "")
             self.published.setText(document.published if document else "")
             self.publisher.setText(str(meta.get("publisher", "")) if document else "")
+            for edit in (self.title, self.source, self.published, self.publisher):
+                if not edit.hasFocus():
+                    # A long title shows its start (the whole of it in the tooltip).
+                    edit.setCursorPosition(0)
+                    edit.setToolTip(plain_tooltip(edit.text()))
             for key, _label in _INFO:
                 value = meta.get(key, "")
                 if key == "importer" and value:

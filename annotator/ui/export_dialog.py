@@ -53,11 +53,10 @@ from annotator.services.exports import (
 )
 from annotator.services.project import ProjectService
 from annotator.storage.errors import ProjectError
+from annotator.ui.colours import set_text_role
 from annotator.ui.export_panes import (
     _DATA,
-    ERROR_STYLE,
     LABEL_FILTERS,
-    NOTE_STYLE,
     CheckList,
     PreviewPane,
     ScopePane,
@@ -213,8 +212,14 @@ class ExportDialog(QDialog):
         self.span_combo.setToolTip("The label each span gets in the tool's editor")
         self.offset_combo = QComboBox()
         for unit in doccano.OFFSET_UNITS:
-            self.offset_combo.addItem({"utf-16": "UTF-16 code units (what doccano counts)",
-                                       "codepoint": "Unicode code points"}.get(unit, unit), unit)
+            self.offset_combo.addItem({
+                "utf-16": "UTF-16 code units (for doccano's editor)",
+                "codepoint": "Unicode code points (for Python scripts, not doccano)"}.get(
+                    unit, unit), unit)
+        self.offset_combo.setToolTip(
+            "doccano's editor counts UTF-16 code units: with code points every span after "
+            "an emoji lands on the wrong characters there. Code points are Python's string "
+            "indexes, for reading the file with a script.")
         self.zip_check = QCheckBox("As one .&zip file (else a folder)")
         self.sidecar_check = QCheckBox("Write the &codebook beside it")
         self.sidecar_check.setChecked(ExportOptions().codebook_sidecar)
@@ -342,7 +347,7 @@ class ExportDialog(QDialog):
             return      # currentIndexChanged comes back here
         previous, self._format = self._format, name
         rows = {self.bom_check: name == "csv",
-                self.span_combo: name in ("label-studio", "doccano"),
+                self.span_combo: name in ("label-studio", "doccano", "spacy"),
                 self.offset_combo: name == "doccano",
                 self.zip_check: name == "package",
                 self.sidecar_check: FORMATS[name].claims,
@@ -366,7 +371,7 @@ class ExportDialog(QDialog):
         return FORMATS[fmt].suffix
 
     def _default_name(self, fmt: str, *, stem_only: bool = False) -> str:
-        stem = "-".join(part for part in (self._project_stem(), _NAMES[fmt]) if part)
+        stem = "-".join(part for part in (self._project_stem(), _NAMES.get(fmt, fmt)) if part)
         return stem if stem_only else stem + self._suffix(fmt)
 
     def _follow_format(self, path: Path | None, previous: str, fmt: str) -> Path:
@@ -441,8 +446,7 @@ class ExportDialog(QDialog):
         self.sidecar_check.setText("Write the &codebook beside it" + (
             f" ({exports.sidecar_path(path).name})" if path is not None else ""))
         self.path_note.setText(problem or note)
-        self.path_note.setStyleSheet(ERROR_STYLE if problem and path is not None
-                                     else NOTE_STYLE)
+        set_text_role(self.path_note, "error" if problem and path is not None else "muted")
         self.path_note.setVisible(bool(problem or note))
         self._update_buttons()
 

@@ -34,6 +34,7 @@ from annotator.domain.codebook import Codebook, Dimension, Label
 from annotator.domain.model import DocumentInfo
 from annotator.domain.wording import plural
 from annotator.services.exports import ExportScope, ScopeError
+from annotator.ui.colours import set_text_role
 from annotator.ui.item_models import STATUS_NAMES
 from annotator.ui.plain import plain, plain_tooltip
 
@@ -42,9 +43,6 @@ LABEL_FILTERS = (Dimension.STANCE, Dimension.CLAIM_TYPE, Dimension.SOURCE_RELIAB
                  Dimension.INFO_CREDIBILITY, Dimension.LIKELIHOOD, Dimension.CONFIDENCE)
 #: Formats whose preview is one record a line (JSON Lines).
 ONE_RECORD_A_LINE = frozenset({"jsonl", "doccano", "documents", "package", "parquet"})
-#: Style sheets of a message that stops the export, and of a note.
-ERROR_STYLE = "color: #B00020;"
-NOTE_STYLE = "color: #5F6368;"
 
 #: The role of a :class:`CheckList` row's value.
 _DATA = Qt.ItemDataRole.UserRole + 1
@@ -306,7 +304,7 @@ class PreviewPane(QWidget):
         self.scope_message = plain(QLabel())     # may name annotators and documents
         self.scope_message.setObjectName("exportScopeMessage")
         self.scope_message.setWordWrap(True)
-        self.scope_message.setStyleSheet(ERROR_STYLE)
+        set_text_role(self.scope_message, "error")
         self.scope_message.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
         self.scope_message.hide()

@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.lazy_claims import LazyClaims
 from annotator.domain.model import Claim, DocumentInfo
+from annotator.ui.colours import foreground
 from annotator.ui.plain import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -111,7 +112,7 @@ class DocumentListModel(RowTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and doc.superseded:
-            return QColor("#808080")
+            return foreground("muted")
         if role == self.ID_ROLE:
             return doc.id
         if role == self.STATUS_ROLE:

@@ -26,11 +26,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
-    QMessageBox,
     QWidget,
 )
 
-from annotator import __version__
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.labelling import digit_keys, key_range
 from annotator.domain.model import Claim, Document
@@ -714,10 +712,9 @@ class MainWindow(QMainWindow):
         self.identity.rename()
 
     def show_about(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "About Annotator",
-                          f"Annotator {__version__}\nLabel claims in documents.\n"
-                          "Apache License 2.0", parent=self)
-        box.exec()
+        from annotator.ui.about_dialog import AboutDialog
+
+        AboutDialog(self).exec()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

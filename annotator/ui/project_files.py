@@ -5,26 +5,36 @@ a new version, a colleague's work, and the export dialog."""
 from __future__ import annotations
 
 import dataclasses
-import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog
 
 from annotator.domain.editing import with_span
 from annotator.domain.model import Claim
-from annotator.formats.problems import ImportProblem, shorten
+from annotator.domain.wording import plural
 from annotator.formats.registry import ImportOptions, default_registry
 from annotator.paths import PROJECT_SUFFIX
 from annotator.services.exports import ExportResult
-from annotator.services.packages import import_work
+from annotator.services.packages import (
+    DatasetImportReport,
+    ImportCancelled,
+    PreparedWork,
+    prepare_work,
+    write_work,
+)
+from annotator.services.project import ProjectService
+from annotator.services.qdpx_import import import_qdpx
 from annotator.services.transfer import FileStatus, ImportReport
-from annotator.storage.errors import ProjectError
 from annotator.ui import plain
 from annotator.ui.commands import EditClaimCommand
 from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.import_flow import EncodingDialog, ImportJob, files_to_review
+from annotator.ui.mapping_dialog import MappingDialog
+from annotator.ui.tasks import BackgroundTask, Cancelled, Progress, with_project
 from annotator.ui.unplaced_dialog import UnplacedDialog
 
 if TYPE_CHECKING:
@@ -33,8 +43,42 @@ if TYPE_CHECKING:
 PROJECT_FILTER = f"Annotator projects (*{PROJECT_SUFFIX} *.sqlite *.db);;All files (*)"
 
 
+class WorkTask(BackgroundTask):
+    """A step of importing a colleague's work; ``progressed(stage, done, total)``."""
+
+    progressed = Signal(str, int, int)
+
+
+def _prepare(path: str, service: ProjectService, progress: Progress,
+             cancelled: Cancelled) -> PreparedWork | ImportCancelled:
+    try:
+        return prepare_work(service, path, progress=progress, cancelled=cancelled)
+    except ImportCancelled as stopped:
+        return stopped
+
+
+def _qdpx(path: str, service: ProjectService, _progress: Progress,
+          _cancelled: Cancelled) -> DatasetImportReport:
+    return import_qdpx(service, path)
+
+
+def _write(prepared: PreparedWork, service: ProjectService, progress: Progress,
+           cancelled: Cancelled) -> DatasetImportReport | ImportCancelled:
+    try:
+        return write_work(service, prepared, progress=progress, cancelled=cancelled)
+    except ImportCancelled as stopped:
+        return stopped
+
+
 class ProjectFiles(QObject):
-    """Opens projects and moves files in and out of the open one, for a window."""
+    """Opens projects and moves files in and out of the open one, for a window.
+
+    Signals:
+        work_finished(object): a colleague's work import ended: its report, or
+            None when it was cancelled or failed.
+    """
+
+    work_finished = Signal(object)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -42,6 +86,10 @@ class ProjectFiles(QObject):
         self._import: tuple[ImportJob, QProgressDialog] | None = None
         self.unplaced_dialog: UnplacedDialog | None = None
         self.export_dialog: ExportDialog | None = None
+        self._work: tuple[WorkTask, QProgressDialog] | None = None
+        self._prepared: PreparedWork | None = None
+        self._writing = False
+        self.mapping_dialog: MappingDialog | None = None
 
     # Projects ---------------------------------------------------------------------------
 
@@ -216,29 +264,125 @@ class ProjectFiles(QObject):
             return
         path, _ = QFileDialog.getOpenFileName(
             self.window, "Import a Colleague's Work", str(Path.home()),
-            "Annotator work (*.jsonl *.zip *.sqlite *.db);;JSON Lines export (*.jsonl);;"
-            "Dataset package (*.zip);;Project file (*.sqlite *.db);;All files (*)")
+            "Annotator work (*.jsonl *.zip *.sqlite *.db *.qdpx);;JSON Lines export (*.jsonl);;"
+            "Dataset package (*.zip);;Project file (*.sqlite *.db);;"
+            "REFI-QDA project (*.qdpx);;All files (*)")
         if path:
             self.import_work(path)
 
-    def import_work(self, path: str) -> object | None:
-        """Import a colleague's JSONL export, dataset package or project file."""
+    def import_work(self, path: str) -> bool:
+        """Import a colleague's JSONL export, dataset package, project file or
+        REFI-QDA project (.qdpx), on
+        worker threads with progress, a busy cursor and Cancel: their work is read
+        and their codebook mapped onto ours first (nothing written); when anything
+        maps other than by the same key, :class:`MappingDialog` shows it and takes
+        the choices; then it is written. ``work_finished(report or None)`` tells
+        the end. False if nothing started (no project, or an import running)."""
         window = self.window
-        if window.service is None:
-            return None
+        if window.service is None or self._work is not None or self._import is not None:
+            return False
         window.editor.commit_note()
-        try:
-            report = import_work(window.service, path)
-        except (ProjectError, ImportProblem, OSError) as error:
-            plain.fail(window, "Import failed", str(error))
-            return None
-        except Exception as error:      # a bug: the user is told, and its traceback reported
-            window.work_imported()      # what was stored before it is shown
-            plain.fail(window, "Import failed", "unexpected error "
-                       f"({type(error).__name__}: {shorten(str(error))})")
-            sys.excepthook(type(error), error, error.__traceback__)
-            return None
+        if Path(path).suffix.lower() == ".qdpx":     # another program's codes: nothing to map
+            self._writing = True
+            self._run_work(partial(_qdpx, path), self._on_work_written, path)
+        else:
+            self._run_work(partial(_prepare, path), self._on_work_prepared, path)
+        return True
+
+    @property
+    def importing_work(self) -> bool:
+        return self._work is not None or self.mapping_dialog is not None
+
+    def _run_work(self, call: Callable, done: Callable[[object], None], path: str) -> None:
+        window = self.window
+        assert window.service is not None
+        progress = QProgressDialog(f"Reading {Path(path).name}…", "Cancel", 0, 0, window)
+        progress.setWindowTitle("Import a Colleague's Work")
+        progress.setMinimumDuration(400)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        task = WorkTask(with_project(window.service.location, call), self,
+                        name="annotator-work-import")
+        self._work = (task, progress)
+        progress.canceled.connect(task.cancel)
+        task.progressed.connect(self._on_work_progressed)
+        task.finished.connect(done)
+        task.failed.connect(self._on_work_failed)
+        window.setCursor(Qt.CursorShape.BusyCursor)
+        task.start()
+
+    def _on_work_progressed(self, stage: str, done: int, total: int) -> None:
+        if self._work is not None:
+            progress = self._work[1]
+            progress.setMaximum(total)
+            progress.setValue(done if total else 0)
+            progress.setLabelText(f"{stage}…" + (f" ({done:,} of {total:,})" if total else ""))
+
+    def end_work(self) -> None:
+        """Stop a running work import (it stops at its next poll) and let it go."""
+        if self._work is not None:
+            task, progress = self._work
+            task.cancel()
+            progress.reset()
+            progress.deleteLater()
+            task.wait()
+            task.deleteLater()
+            self._work = None
+            self.window.unsetCursor()
+        if self._prepared is not None and self.mapping_dialog is None:
+            self._prepared.close()
+            self._prepared = None
+
+    def _on_work_prepared(self, result: object) -> None:
+        self.end_work()
+        if isinstance(result, ImportCancelled):
+            self.window.show_message("Import cancelled: nothing was imported.", 8000)
+            self.work_finished.emit(None)
+            return
+        assert isinstance(result, PreparedWork)
+        self._prepared = result
+        if not result.mapping.needs_review():
+            self._write_work()
+            return
+        dialog = MappingDialog(result.mapping, self.window.codebook, result.path.name,
+                               self.window)
+        self.mapping_dialog = dialog
+        dialog.accepted.connect(self._write_work)
+        dialog.rejected.connect(self._mapping_rejected)
+        dialog.open()
+
+    def _close_mapping_dialog(self) -> None:
+        if self.mapping_dialog is not None:
+            self.mapping_dialog.deleteLater()
+            self.mapping_dialog = None
+
+    def _mapping_rejected(self) -> None:
+        self._close_mapping_dialog()
+        self.end_work()
+        self.window.show_message("Import cancelled: nothing was imported.", 8000)
+        self.work_finished.emit(None)
+
+    def _write_work(self) -> None:
+        self._close_mapping_dialog()
+        prepared = self._prepared
+        if prepared is None or self.window.service is None:
+            return
+        self._writing = True
+        self._run_work(partial(_write, prepared), self._on_work_written, str(prepared.path))
+
+    def _on_work_written(self, result: object) -> None:
+        self.end_work()
+        self._writing = False
+        window = self.window
         window.work_imported()
+        if isinstance(result, ImportCancelled):
+            copied = result.report.documents_added
+            plain.inform(window, "Import cancelled", "No claim and no codebook change was "
+                         "imported." + (f" {plural(copied, 'document')} copied before the "
+                                        "cancel stay, each whole." if copied else ""))
+            self.work_finished.emit(None)
+            return
+        report = result
+        assert isinstance(report, DatasetImportReport)
         details = "\n".join(str(p) for p in report.problems[:20])
         more = len(report.problems) - 20
         if more > 0:
@@ -248,7 +392,16 @@ class ProjectFiles(QObject):
             plain.warn(window, "Work imported, some of it skipped", message)
         else:
             plain.inform(window, "Work imported", message)
-        return report
+        self.work_finished.emit(report)
+
+    def _on_work_failed(self, message: str) -> None:
+        writing = self._writing
+        self._writing = False
+        self.end_work()
+        if writing:
+            self.window.work_imported()      # what was stored before it is shown
+        plain.fail(self.window, "Import failed", message)
+        self.work_finished.emit(None)
 
     def show_export_dialog(self) -> ExportDialog | None:
         """File › Export…: format, scope, preview; the export runs on a worker."""
@@ -273,7 +426,9 @@ class ProjectFiles(QObject):
         self.window.show_message(summary[:1].upper() + summary[1:], 8000)
 
     def close(self) -> None:
-        """The window closes: stop the import worker cleanly, abort an export."""
+        """The window closes: stop the import workers cleanly, abort an export."""
         self.end_import()
+        self._close_mapping_dialog()
+        self.end_work()
         if self.export_dialog is not None:
             self.export_dialog.abort()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 
 from annotator.domain.review import Adjudication, Decision, ReviewComment, ReviewStatus
+from annotator.ui.commands import SHORT
 from annotator.ui.controller import ChangeFailed
 from annotator.ui.review_controller import ReviewController
 
@@ -18,7 +19,7 @@ _VERBS = {Decision.ACCEPT: "Accept", Decision.MERGE: "Merge", Decision.EDIT: "Ed
           Decision.REJECT: "Reject"}
 
 
-def _short(text: str, limit: int = 30) -> str:
+def _short(text: str, limit: int = SHORT) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
 

@@ -35,8 +35,10 @@ from annotator.domain.model import Claim, normalise_tags
 from annotator.domain.review import HistoryEntry, ReviewComment, claim_values
 from annotator.review.matching import Unit
 from annotator.ui.claim_editor import swatch
+from annotator.ui.colours import set_text_role
 from annotator.ui.plain import plain_label, plain_tooltip
 from annotator.ui.review_panel import label_name
+from annotator.ui.tables import add_header_tips
 
 
 def _one_line(text: str, limit: int = 70) -> str:
@@ -73,7 +75,7 @@ class MergeDialog(QDialog):
         if self.labels_from.count() > 1:
             self.labels_from.setCurrentIndex(1)
         self.note = QLabel()
-        self.note.setStyleSheet("color: #B35C00;")
+        set_text_role(self.note, "warning")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -342,6 +344,7 @@ class MyCommentsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Review Comments on {author}'s Claims")
         self.table = QTableWidget(len(rows), 4)
+        add_header_tips(self.table)
         self.table.setObjectName("myComments")
         self.table.setHorizontalHeaderLabels(["Comment", "From", "Claim", "Document"])
         self.table.verticalHeader().setVisible(False)
@@ -404,6 +407,7 @@ class ClaimHistoryDialog(QDialog):
         self.setWindowTitle(f"History of “{_one_line(claim.quote, 50)}”")
         versions = [claim_values(claim), *(entry.record for entry in reversed(history))]
         self.table = QTableWidget(len(versions), len(_HISTORY_COLUMNS))
+        add_header_tips(self.table)
         self.table.setObjectName("claimHistory")
         self.table.setHorizontalHeaderLabels([title for title, _value in _HISTORY_COLUMNS])
         self.table.verticalHeader().setVisible(False)

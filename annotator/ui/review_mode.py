@@ -440,6 +440,10 @@ class ReviewMode(QObject):
             panel.set_hint("Check two or more analysts to compare.")
         elif document is None:
             panel.set_hint("")
+        elif not units and self.comparison is not None and any(
+                doc == document.id for doc, _title in self.comparison.left_out):
+            panel.set_hint("Not compared: not every one of these analysts has this "
+                           "document (it was not in their imported work).")
         elif not units:
             panel.set_hint("None of these analysts marked a claim in this document.")
         else:

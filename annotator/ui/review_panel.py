@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -39,8 +38,11 @@ from annotator.domain.model import Claim
 from annotator.domain.review import Adjudication, Decision, ReviewStatus
 from annotator.review import BY_ALL, BY_ONE, BY_SOME, EXACT, JACCARD, OVERLAP_RATIO, Matching
 from annotator.review.matching import Unit
+from annotator.ui.colours import background, foreground, outline, set_text_role
+from annotator.ui.flow_layout import FlowLayout
 from annotator.ui.item_models import RowTableModel
 from annotator.ui.plain import plain, plain_tooltip
+from annotator.ui.tables import ColumnFitter, add_header_tips
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -51,8 +53,6 @@ _NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 #: brown for its black (a black fill would hide the text).
 ANALYST_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
                    "#8C564B", "#F0E442")
-DIFFERENT = QColor("#FFE3B0")      # a cell whose value differs between the analysts
-DECIDED = QColor("#007A55")
 
 COVERAGE_NAMES = {BY_ALL: "All", BY_SOME: "Some", BY_ONE: "One only"}
 
@@ -89,15 +89,16 @@ _icons: dict[tuple[str, ...], QIcon] = {}
 
 def swatches(colours: Sequence[str]) -> QIcon:
     """Small squares side by side, one per colour (outlined, so pale ones show)."""
-    key = tuple(colours)
+    edge = outline()
+    key = (*colours, edge.name())
     icon = _icons.get(key)
     if icon is None:
-        pixmap = QPixmap(max(1, 13 * len(key)), 12)
+        pixmap = QPixmap(max(1, 13 * len(colours)), 12)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
-        for i, colour in enumerate(key):
+        for i, colour in enumerate(colours):
             painter.fillRect(13 * i, 0, 12, 12, QColor(colour))
-            painter.setPen(QColor("#505050"))
+            painter.setPen(edge)
             painter.drawRect(13 * i, 0, 11, 11)
         painter.end()
         icon = _icons[key] = QIcon(pixmap)
@@ -268,9 +269,9 @@ class UnitTableModel(RowTableModel):
             return swatches([self._colours.get(a, "#999999") for a in unit.claims])
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == 3 and (unit.disagreements or not unit.same_span):
-                return QColor("#B35C00")
+                return foreground("warning")
             if column == 4 and self.decision(unit) is not None:
-                return DECIDED
+                return foreground("success")
         return None
 
 
@@ -352,14 +353,14 @@ class UnitDetails(QTableWidget):
             for column, cells in enumerate(table):
                 if cells is None:
                     item = QTableWidgetItem("(not marked)" if row == 0 else "")
-                    item.setForeground(QColor("#808080"))
+                    item.setForeground(foreground("muted"))
                 else:
                     text, tip = cells[row]
                     item = QTableWidgetItem(text)
                     if tip:
                         item.setToolTip(plain_tooltip(tip))
                     if differs and row not in (1, len(rows) - 1) and names[column] != "Gold":
-                        item.setBackground(DIFFERENT)
+                        item.setBackground(background("different"))
                 self.setItem(row, column, item)
 
     def claim_at_column(self, column: int) -> Claim | None:
@@ -429,19 +430,21 @@ class ComparePanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        add_header_tips(self.table)
+        # The span keeps at least 40% of the table; the other columns give way
+        # (in a narrow panel the analysts' swatches, then the coverage, step aside:
+        # the viewer's colours and the details below show them).
+        self.columns = ColumnFitter(self.table, 0, share=0.4, cap=130, drop=(2, 1))
         self.hint = plain(QLabel())
         self.hint.setObjectName("compareHint")
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #6A6A6A;")
+        set_text_role(self.hint, "muted")
         self.details = UnitDetails()
 
-        self.accept_row = QHBoxLayout()
+        # Rows of buttons that wrap in a narrow panel (they never widen it).
+        self.accept_row = FlowLayout()
         self.accept_row.setSpacing(4)
-        self.action_row = QHBoxLayout()
+        self.action_row = FlowLayout()
         self.action_row.setSpacing(4)
         self._accept_buttons: list[QToolButton] = []
 
@@ -453,9 +456,10 @@ class ComparePanel(QWidget):
         controls.addWidget(self.measure, 1, 1, 1, 2)
         controls.addWidget(self.threshold, 1, 3)
         controls.addWidget(QLabel("Show"), 2, 0)
-        controls.addWidget(self.filter, 2, 1)
-        controls.addWidget(QLabel("Review"), 2, 2, Qt.AlignmentFlag.AlignRight)
-        controls.addWidget(self.status, 2, 3)
+        controls.addWidget(self.filter, 2, 1, 1, 3)
+        # A row of its own: the panel stays narrow enough to leave the text room.
+        controls.addWidget(QLabel("Review"), 3, 0)
+        controls.addWidget(self.status, 3, 1, 1, 3)
         controls.setColumnStretch(1, 1)
 
         units_box = QWidget()

@@ -66,6 +66,14 @@ class UiSettings:
     def set_snap_to_words(self, on: bool) -> None:
         self._settings.setValue("labelling/snap_to_words", "true" if on else "false")
 
+    def first_steps_dismissed(self) -> bool:
+        """Whether the analyst closed the "first steps" guide."""
+        return str(self._settings.value("help/first_steps_dismissed", "false")).lower() \
+            == "true"
+
+    def set_first_steps_dismissed(self, on: bool) -> None:
+        self._settings.setValue("help/first_steps_dismissed", "true" if on else "false")
+
     def colour_by(self) -> str:
         return str(self._settings.value("view/colour_by", "stance"))
 

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.ui.tables import add_header_tips
+
 
 def action_rows(actions: list[QAction]) -> list[tuple[str, str, str]]:
     """(group, keys, what) for every menu action that has a shortcut."""
@@ -30,6 +32,7 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Keyboard Shortcuts")
         self.table = QTableWidget(len(rows), 3)
+        add_header_tips(self.table)
         self.table.setObjectName("shortcutsTable")
         self.table.setHorizontalHeaderLabels(["Where", "Key", "Action"])
         self.table.verticalHeader().setVisible(False)

@@ -29,7 +29,6 @@ from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
@@ -41,9 +40,10 @@ from PySide6.QtWidgets import (
 from annotator.domain.codebook import Codebook, Dimension, Label, default_codebook
 from annotator.domain.model import Claim, Source, SourceSummary
 from annotator.services.project import ProjectService
+from annotator.ui.colours import outline
 from annotator.ui.item_models import RowTableModel
 from annotator.ui.plain import plain_tooltip
-from annotator.ui.tables import table_defaults
+from annotator.ui.tables import ColumnFitter, table_defaults
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -68,15 +68,16 @@ _icons: dict[str, QIcon] = {}
 
 def swatch(colour: str) -> QIcon:
     """A small square of ``colour`` with a thin outline, so pale grades stay visible."""
-    icon = _icons.get(colour)
+    edge = outline()
+    icon = _icons.get(colour + edge.name())
     if icon is None:
         pixmap = QPixmap(12, 12)
         pixmap.fill(QColor(colour))
         painter = QPainter(pixmap)
-        painter.setPen(QColor("#606060"))
+        painter.setPen(edge)
         painter.drawRect(0, 0, 11, 11)
         painter.end()
-        icon = _icons[colour] = QIcon(pixmap)
+        icon = _icons[colour + edge.name()] = QIcon(pixmap)
     return icon
 
 
@@ -395,10 +396,9 @@ class SourcePanel(QWidget):
         table_defaults(self.source_table)
         self.source_table.setSortingEnabled(True)
         self.source_table.sortByColumn(SourceTableModel.NAME, Qt.SortOrder.AscendingOrder)
-        header = self.source_table.horizontalHeader()
-        header.setSectionResizeMode(SourceTableModel.NAME, QHeaderView.ResizeMode.Stretch)
-        for column in (SourceTableModel.KIND, SourceTableModel.GRADE, SourceTableModel.CLAIMS):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The name keeps at least 45% of a narrow panel; the others give way.
+        self.source_columns = ColumnFitter(self.source_table, SourceTableModel.NAME,
+                                           share=0.45, cap=110)
 
         self.title_label = QLabel()
         self.title_label.setObjectName("sourceTitle")
@@ -427,13 +427,8 @@ class SourcePanel(QWidget):
         self.claim_table.setObjectName("sourceClaimTable")
         self.claim_table.setModel(self.claims)
         table_defaults(self.claim_table)
-        header = self.claim_table.horizontalHeader()
-        header.setSectionResizeMode(SourceClaimsModel.DOCUMENT,
-                                    QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(SourceClaimsModel.DOCUMENT, 120)
-        header.setSectionResizeMode(SourceClaimsModel.QUOTE, QHeaderView.ResizeMode.Stretch)
-        for column in (SourceClaimsModel.GRADE, SourceClaimsModel.STANCE):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.claim_columns = ColumnFitter(self.claim_table, SourceClaimsModel.QUOTE,
+                                          share=0.4, cap=120)
 
         self._layout()
         self._fill_grade_combo(None)

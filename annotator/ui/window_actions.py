@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QToolBar
 
+from annotator.ui import search_panel
 from annotator.ui.actions import make_action
 from annotator.ui.plain import plain_tooltip
 from annotator.ui.review_mode import ReviewMode
@@ -52,8 +53,9 @@ def build(window: MainWindow) -> None:
     w.unplaced_action = a("Claims to &Place…", files.show_unplaced)
     w.import_claims_action = a(
         "Import a Colleague's &Work…", files.choose_work, None,
-        "Import claims from a JSONL export, a dataset package or a colleague's project "
-        "file (documents match by text, claims by id; newer edits win)")
+        "Import claims from a JSONL export, a dataset package, a colleague's project "
+        "file or a REFI-QDA project (.qdpx) (documents match by text, claims by id; "
+        "newer edits win)")
     w.export_action = a(
         "&Export…", files.show_export_dialog, "Ctrl+E",
         "Export claims or documents: choose the format and which claims, with a preview")
@@ -94,6 +96,9 @@ def build(window: MainWindow) -> None:
                            QKeySequence.StandardKey.FindNext)
     w.find_previous_action = a("Find Pre&vious", lambda: w.find_bar.step(-1),
                                QKeySequence.StandardKey.FindPrevious)
+    w.search_dock = search_panel.install(w)
+    w.search_action = a("&Search Project…", lambda: search_panel.open_search(w), "Ctrl+Shift+F",
+                        "Find text in every document, claim, note, tag and source")
     w.name_action = a("Analyst &Name…", w.ask_analyst_name)
     w.codebook_action = a("&Codebook…", w.show_codebook, "Ctrl+K",
                           "Edit the project's labels and propositions")
@@ -133,7 +138,8 @@ def build(window: MainWindow) -> None:
     edit_menu.addSeparator()
     edit_menu.addActions([w.mark_action, w.delete_action, w.snap_action])
     edit_menu.addSeparator()
-    edit_menu.addActions([w.find_action, w.find_next_action, w.find_previous_action])
+    edit_menu.addActions([w.find_action, w.find_next_action, w.find_previous_action,
+                          w.search_action])
     edit_menu.addSeparator()
     edit_menu.addAction(w.name_action)
 
@@ -146,7 +152,7 @@ def build(window: MainWindow) -> None:
     w.view_menu.addActions([w.next_pane_action, w.previous_pane_action])
     w.view_menu.addSeparator()
     for dock in (w.documents_dock, w.legend_dock, w.details_dock, w.claim_dock,
-                 w.sources_dock):
+                 w.sources_dock, w.search_dock):
         w.view_menu.addAction(dock.toggleViewAction())
 
     project_menu = bar.addMenu("&Project")

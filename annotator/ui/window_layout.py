@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QComboBox,
     QDockWidget,
     QLabel,
     QSplitter,
+    QTabBar,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -19,6 +21,7 @@ from annotator.ui.claim_editor import ClaimEditor
 from annotator.ui.document_list import DocumentList
 from annotator.ui.document_panel import DocumentPanel
 from annotator.ui.find_bar import FindBar
+from annotator.ui.first_steps import FirstStepsGuide
 from annotator.ui.item_models import (
     ClaimFilterModel,
     ClaimTableModel,
@@ -83,6 +86,8 @@ def build_widgets(window: MainWindow) -> None:
     text_layout = QVBoxLayout(text_panel)
     text_layout.setContentsMargins(0, 0, 0, 0)
     text_layout.setSpacing(0)
+    window.first_steps = FirstStepsGuide(window.settings)
+    text_layout.addWidget(window.first_steps)
     text_layout.addWidget(window.view, 1)
     text_layout.addWidget(window.find_bar)
     centre = QSplitter(Qt.Orientation.Vertical)
@@ -105,6 +110,10 @@ def build_widgets(window: MainWindow) -> None:
                                       Qt.DockWidgetArea.RightDockWidgetArea)
     window.tabifyDockWidget(window.claim_dock, window.sources_dock)
     window.claim_dock.raise_()
+    for dock in (window.documents_dock, window.legend_dock, window.details_dock):
+        fit_panel(dock, "left")
+    for dock in (window.claim_dock, window.sources_dock):
+        fit_panel(dock, "right")
 
     window.mode_label = QLabel()
     window.mode_label.setObjectName("modeLabel")
@@ -119,6 +128,48 @@ def build_widgets(window: MainWindow) -> None:
     QWidget.setTabOrder(doclist.table, window.view)
 
 
+#: The least and the most width of the side panels (the text keeps the rest).
+DOCK_WIDTH = {"left": (170, 480), "right": (220, 560), "compare": (300, 720)}
+#: The side panels' default share of the window's width (the text keeps the rest:
+#: about 58% at 1024 px, 60% from 1280 px; about half while comparing).
+LEFT_SHARE, RIGHT_SHARE, COMPARE_SHARE = 0.19, 0.19, 0.28
+
+
+def fit_panel(dock: QDockWidget, side: str) -> None:
+    """Bound a side panel's width, and let its fields give way to the document:
+    a combo box asks for a few characters' width, not its longest item's (its
+    list still opens as wide as the items)."""
+    least, most = DOCK_WIDTH[side]
+    widget = dock.widget()
+    if widget is None:
+        return
+    # On the content: the dock's own layout would fix its bounds at the content's
+    # first (widest) minimum.
+    widget.setMinimumWidth(least)
+    widget.setMaximumWidth(most)
+    for combo in widget.findChildren(QComboBox):
+        combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(6)
+        # (Qt's minimum size hint keeps the longest item's width: set it.)
+        combo.setMinimumWidth(combo.sizeHint().width())
+        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+
+
+def side_widths(width: int) -> tuple[int, int]:
+    """The default widths of the left and right panels in a window ``width`` wide."""
+    def clamp(value: float, side: str) -> int:
+        least, most = DOCK_WIDTH[side]
+        return int(min(max(value, least), most))
+
+    return clamp(width * LEFT_SHARE, "left"), clamp(width * RIGHT_SHARE, "right")
+
+
+def compare_width(width: int) -> int:
+    least, most = DOCK_WIDTH["compare"]
+    return int(min(max(width * COMPARE_SHARE, least), most))
+
+
 def restore_layout(window: MainWindow) -> bool:
     """The window's size and docks as the analyst left them; False when there is
     no saved layout (the default one is applied once the window is shown)."""
@@ -129,18 +180,47 @@ def restore_layout(window: MainWindow) -> bool:
         window.resize(1400, 860)
     if state is not None:
         window.restoreState(state)
+        # A state saved with tabbed docks can leave the layout's spare tab bars
+        # shown: empty, over the panels.
+        tidy_later(window)
     return state is not None
 
 
-def size_docks(window: MainWindow) -> None:
-    """The default dock sizes (they only hold once the window has its real size)."""
-    window.resizeDocks([window.documents_dock, window.claim_dock], [330, 380],
+def hide_spare_tab_bars(window: MainWindow) -> None:
+    """Hide tab bars the dock layout has left behind: empty ones, and ones whose
+    current tab's dock is not under them (Qt keeps the bar of a tab group that
+    a restored state or a newly tabbed dock replaced, drawn where it last was,
+    over the panels)."""
+    docks = {dock.windowTitle(): dock for dock in window.findChildren(QDockWidget)
+             if dock.isVisible() and not dock.isFloating()}
+    for bar in window.findChildren(QTabBar):
+        if bar.parent() is not window or not bar.isVisible():
+            continue
+        dock = docks.get(bar.tabText(bar.currentIndex())) if bar.count() else None
+        if dock is None or abs(dock.x() - bar.x()) > 4 or abs(dock.width() - bar.width()) > 8:
+            bar.hide()
+
+
+def tidy_later(window: MainWindow) -> None:
+    """:func:`hide_spare_tab_bars` once the dock layout has been applied."""
+    QTimer.singleShot(0, window, lambda: hide_spare_tab_bars(window))
+
+
+def size_docks(window: MainWindow, *, again: bool = True) -> None:
+    """The default dock sizes (they only hold once the window has its real size:
+    the first layout pass after showing may still put the docks at their natural
+    widths, so they are set once more after it)."""
+    window.layout().activate()
+    left, right = side_widths(window.width())
+    window.resizeDocks([window.documents_dock, window.claim_dock], [left, right],
                        Qt.Orientation.Horizontal)
     window.resizeDocks([window.documents_dock, window.legend_dock], [420, 260],
                        Qt.Orientation.Vertical)
+    if again:
+        QTimer.singleShot(0, window, lambda: size_docks(window, again=False))
+    tidy_later(window)
 
 
-COMPARE_WIDTH = 600
 AGREEMENT_HEIGHT = 250
 
 
@@ -161,9 +241,12 @@ class ReviewLayout:
         # dock keeps the right side's full height.
         window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         compare_dock = window.add_dock("Compare", compare, Qt.DockWidgetArea.RightDockWidgetArea)
+        fit_panel(compare_dock, "compare")
         window.tabifyDockWidget(window.claim_dock, compare_dock)
         agreement_dock = window.add_dock("Agreement", agreement,
                                          Qt.DockWidgetArea.BottomDockWidgetArea)
+        # Tabbing into a group a restored state laid out can leave a spare tab bar.
+        hide_spare_tab_bars(window)
         return compare_dock, agreement_dock
 
     def enter(self, compare_dock: QDockWidget, agreement_dock: QDockWidget) -> None:
@@ -175,8 +258,10 @@ class ReviewLayout:
         compare_dock.show()
         agreement_dock.show()
         compare_dock.raise_()
-        window.resizeDocks([compare_dock], [COMPARE_WIDTH], Qt.Orientation.Horizontal)
+        window.resizeDocks([compare_dock], [compare_width(window.width())],
+                           Qt.Orientation.Horizontal)
         window.resizeDocks([agreement_dock], [AGREEMENT_HEIGHT], Qt.Orientation.Vertical)
+        tidy_later(window)
 
     def leave(self, docks: list[QDockWidget]) -> None:
         window = self._window
@@ -192,6 +277,7 @@ class ReviewLayout:
                 window.resizeDocks([window.documents_dock, window.legend_dock],
                                    [documents, legend], Qt.Orientation.Vertical)
             self._saved_sizes = None
+        tidy_later(window)
 
     def show_label_legend(self, shown: bool) -> None:
         """While highlights are coloured by analyst, the Compare panel's analyst list
@@ -207,3 +293,4 @@ class ReviewLayout:
                 dock.setVisible(was_shown)
             self._legend_docks = None
             window.legend_dock.raise_()
+        tidy_later(window)

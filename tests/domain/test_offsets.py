@@ -137,3 +137,23 @@ def test_seed_spans_map_to_display_and_back(filename, quote):
     assert mapping.to_offset(first) == start
     assert mapping.to_offset(last, round_up=True) == end
     assert text[mapping.to_offset(first):mapping.to_offset(last, round_up=True)] == quote
+
+
+def test_utf16_offsets_both_ways_on_every_position() -> None:
+    """Code points to UTF-16 code units (doccano, UIMA) and back, in one place."""
+    from annotator.domain.offsets import Utf16Offsets, utf16_to_codepoint
+
+    text = "a👇b 深度 e\u0301 👩🏽‍💻\r\nend 𝄞"
+    convert = Utf16Offsets(text)
+    encoded = text.encode("utf-16-le")
+    for offset in range(len(text) + 1):
+        units = convert(offset)
+        assert units == len(text[:offset].encode("utf-16-le")) // 2
+        assert utf16_to_codepoint(text, units) == offset
+        assert encoded[:2 * units].decode("utf-16-le") == text[:offset]
+    astral = text.index("👇")
+    with pytest.raises(ValueError, match="surrogate"):
+        utf16_to_codepoint(text, convert(astral) + 1)
+    with pytest.raises(ValueError, match="outside"):
+        utf16_to_codepoint(text, len(encoded))
+    assert Utf16Offsets("plain")(3) == 3

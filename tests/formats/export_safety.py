@@ -20,7 +20,9 @@ from annotator.services.project import ProjectService
 #: Every export format, and the file name each is written to in these tests.
 OUT_NAMES = {"jsonl": "out.jsonl", "csv": "out.csv", "w3c": "out.jsonld",
              "label-studio": "out.json", "doccano": "out.jsonl", "parquet": "out.parquet",
-             "package": "out", "documents": "out.jsonl"}
+             "package": "out", "documents": "out.jsonl", "brat": "out.zip",
+             "spacy": "out.spacy", "claimreview": "out.jsonld", "inception": "out.zip",
+             "refi-qda": "out.qdpx"}
 assert set(OUT_NAMES) == set(FORMATS)
 CLAIM_FORMATS = tuple(name for name, info in FORMATS.items() if info.claims)
 
@@ -69,7 +71,7 @@ def claim_count(project: Path) -> int:
 def _members(path: Path) -> list[tuple[str, bytes]]:
     if path.is_dir():
         return [(child.name, child.read_bytes()) for child in sorted(path.iterdir())]
-    if path.suffix == ".zip":
+    if path.suffix in (".zip", ".qdpx"):
         with zipfile.ZipFile(path) as archive:
             return [(Path(name).name, archive.read(name)) for name in archive.namelist()]
     return [(path.name, path.read_bytes())]
@@ -78,6 +80,13 @@ def _members(path: Path) -> list[tuple[str, bytes]]:
 def exported_text(path: Path) -> str:
     """Everything an export holds, decompressed: every file of a folder or zip,
     every value and the metadata of a Parquet file."""
+    if path.suffix == ".spacy":
+        from spacy.tokens import DocBin
+        from spacy.vocab import Vocab
+
+        docs = DocBin().from_disk(path).get_docs(Vocab())
+        return json.dumps([[doc.text, doc.user_data] for doc in docs], ensure_ascii=False,
+                          default=str)
     if path.suffix == ".parquet":
         import pyarrow.parquet as pq
 
@@ -113,4 +122,29 @@ def exported_claims(fmt: str, path: Path) -> list[str]:
         import pyarrow.parquet as pq
 
         return [str(value) for value in pq.read_table(path).column("id").to_pylist()]
+    if fmt == "brat":       # no ids: document_id:start:end, first to last fragment
+        found = []
+        for name, data in _members(path):
+            for line in data.decode("utf-8").splitlines():
+                if name.endswith(".ann") and line.startswith("T"):
+                    spans = line.split("\t")[1].split(" ", 1)[1].split(";")
+                    found.append(f"{name[:-4]}:{spans[0].split()[0]}:{spans[-1].split()[1]}")
+        return found
+    if fmt == "spacy":
+        from spacy.tokens import DocBin
+        from spacy.vocab import Vocab
+
+        return [span.id_ for doc in DocBin().from_disk(path).get_docs(Vocab())
+                for span in doc.spans["claims"]]
+    if fmt == "claimreview":
+        return [node["itemReviewed"]["identifier"]
+                for node in json.loads(path.read_text(encoding="utf-8"))["@graph"]]
+    if fmt in ("inception", "refi-qda"):
+        from lxml import etree
+
+        tag, key = ("{*}Claim", "claim_id") if fmt == "inception" else (
+            "{*}PlainTextSelection", "guid")
+        return [element.get(key) for name, data in _members(path)
+                if name.endswith((".xmi", ".qde"))
+                for element in etree.fromstring(data).iter(tag)]
     raise AssertionError(f"{fmt} holds no claims")

@@ -46,3 +46,21 @@ def test_span_label_from_another_dimension() -> None:
     result = line(DOCUMENT, [_claim("end", claim_type="quantity")], span_label="claim_type")
     assert result["label"] == [[len(TEXT.encode("utf-16-le")) // 2 - 3,
                                 len(TEXT.encode("utf-16-le")) // 2, "quantity"]]
+
+
+def test_overlapping_spans_are_counted_and_the_note_says_what_to_tick() -> None:
+    import io
+
+    from annotator.formats.export.doccano import overlapping, write_doccano
+
+    claims = [_claim("b"), _claim("a👇b"), _claim("深度"), _claim("end"), _claim("en")]
+    assert overlapping(claims) == 4          # a👇b holds b; end holds en
+    assert overlapping([_claim("b"), _claim("end")]) == 0
+    notes: list[str] = []
+    write_doccano(io.StringIO(), [(DOCUMENT, claims)], notes=notes)
+    assert notes == ['4 of 5 spans overlap another: create the doccano project with '
+                     '"Allow overlapping entity" ticked (allow_overlapping), or doccano '
+                     'keeps only some of them']
+    notes.clear()
+    write_doccano(io.StringIO(), [(DOCUMENT, [_claim("b")])], notes=notes)
+    assert notes == []

@@ -67,6 +67,9 @@ def test_tasks_group_claims_by_document_and_annotator(out: dict, corpus: Corpus)
                 assert span["from_name"] == "stance"
                 assert span["value"]["labels"] == [record["stance"] or UNLABELLED]
                 assert span["value"]["text"] == record["quote"]
+                # Label Studio gives imported annotations to the importing user: the
+                # analyst travels in the region's meta.
+                assert span["meta"] == {"text": [f"annotator: {annotator}"]}
                 for result in results:
                     assert (result["value"]["start"], result["value"]["end"]) == (
                         record["start"], record["end"])

@@ -325,7 +325,10 @@ def test_a_project_with_claims_gains_only_the_labels_it_needs(corpus: Corpus,
             Label(Dimension.STANCE, "ours", "Ours", "", "#ABCDEF", "m")]), "Add ours")
         document = other.add_document(Document.from_text("Another text.", title="x")).document
         other.add_claim(Claim.new(document, 0, 7, annotator="zoe", stance="ours"))
-        report = packages.import_package(other, tmp_path / "dataset")
+        with pytest.raises(packages.UnmappedLabels, match="stance “maybe” \\(Maybe\\)"):
+            packages.import_package(other, tmp_path / "dataset")
+        assert other.claim_count() == 1          # refused before anything was written
+        report = packages.import_package(other, tmp_path / "dataset", add_new_labels=True)
         assert report.problems == [] and not report.codebook_adopted
         assert report.labels_added == ["stance: maybe"]
         stance = CodebookService(other.database).codebook().of(Dimension.STANCE)

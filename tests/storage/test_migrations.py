@@ -15,6 +15,7 @@ from annotator.storage.errors import (
     ProjectNotFoundError,
     ProjectTooNewError,
 )
+from annotator.storage.migrations import include_name
 from annotator.storage.models import Base
 
 
@@ -63,7 +64,8 @@ def _no_drift(location) -> None:
     database = open_database(location)
     try:
         with database.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={
+                "compare_type": True, "include_name": include_name})
             assert compare_metadata(context, Base.metadata) == []
             inspector = inspect(connection)
             for table in Base.metadata.sorted_tables:

@@ -145,7 +145,9 @@ def test_renaming_a_key_in_the_table_relabels_claims_and_ctrl_z_undoes(qtbot,  #
     codebook, claims, versions = setup.on_disk()
     assert [claims[i].stance for i in ids] == ["unclear", "unclear", "refutes"]
     assert codebook.label(Dimension.STANCE, "unclear") is not None
-    assert versions == 3   # undo is a new version too: history is never rewritten
+    # Saved at once, but one dialog session is one codebook version: the undo
+    # amends it, and its change list keeps both steps.
+    assert versions == 2
     assert row_of(tab.model, "unclear") == 3
 
     setup.dialog.redo_button.click()
@@ -162,7 +164,7 @@ def test_name_colour_and_admiralty_edits_are_saved(qtbot, setup: Setup) -> None:
     codebook, _, versions = setup.on_disk()
     assert codebook.label(Dimension.INFO_CREDIBILITY, "2").name == "Likely true"
     assert codebook.label(Dimension.STANCE, "neutral").colour == "#123abc"
-    assert versions == 3
+    assert versions == 2      # one version for the dialog session
     assert setup.messages == []
 
 
@@ -383,3 +385,26 @@ def test_preset_plan_maps_a_customised_stance_set() -> None:
                                                "neutral": "none"}}
     assert [(lb.key, lb.retired) for lb in plan.codebook.of(Dimension.STANCE)] == [
         ("favor", False), ("against", False), ("none", False), ("unclear", True)]
+
+
+def test_each_dialog_session_makes_one_codebook_version(qtbot, setup: Setup) -> None:  # type: ignore[no-untyped-def]
+    """Several cell edits in one session: version 1 → 2 (not 1 → 4); closing the
+    dialog ends the session, and an undo after that is a version of its own."""
+    tab = setup.dialog.label_tabs[Dimension.INFO_CREDIBILITY]
+    for key, name in (("2", "Likely true"), ("3", "Maybe true"), ("4", "Doubtful?")):
+        type_into_cell(qtbot, tab, row_of(tab.model, key), NAME, name)
+    codebook, _, versions = setup.on_disk()
+    assert (codebook.version, versions) == (2, 2)
+    assert codebook.label(Dimension.INFO_CREDIBILITY, "4").name == "Doubtful?"
+    assert setup.dialog.version_label.text() == "Codebook version 2 · saved"
+    service = ProjectService.open(setup.path)
+    try:
+        change = CodebookService(service.database).versions()[-1][2]
+    finally:
+        service.close()
+    assert change.count("Edit name") == 3 and "“2”" in change and "“4”" in change
+    setup.dialog.reject()
+    setup.stack.undo()          # from the main window, after the dialog closed
+    codebook, _, versions = setup.on_disk()
+    assert (codebook.version, versions) == (3, 3)
+    assert codebook.label(Dimension.INFO_CREDIBILITY, "4").name != "Doubtful?"

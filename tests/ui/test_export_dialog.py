@@ -454,3 +454,23 @@ def test_tab_order_and_mnemonics(qtbot, labelled: MainWindow) -> None:  # type: 
     assert buddies["&Format:"] is dialog.format_combo
     assert buddies["Save &to:"] is dialog.path_edit
     assert dialog.export_button.text() == "&Export" and dialog.export_button.isDefault()
+
+
+@pytest.mark.parametrize("fmt", ["brat", "spacy", "claimreview", "inception", "refi-qda"])
+def test_interchange_formats_preview_and_export_from_the_dialog(
+        qtbot, labelled: MainWindow, tmp_path: Path, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """The registry's interchange formats are in the dialog with a preview of the
+    first document, a suggested name with their suffix, and they export."""
+    dialog = _open(qtbot, labelled)
+    dialog.path_edit.setText(str(tmp_path / "my data.jsonl"))
+    _choose_format(qtbot, dialog, fmt)
+    assert dialog.path_edit.text() == str(tmp_path / f"my data{FORMATS[fmt].suffix}")
+    preview = dialog.preview.toPlainText()
+    assert "Nasdaq" in preview and "Washington" not in preview     # the first document
+    assert dialog.span_combo.isVisibleTo(dialog) == (fmt == "spacy")
+    with qtbot.waitSignal(dialog.exported, timeout=30_000) as exported:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    result = exported.args[0]
+    # ClaimReview holds the claims with a credibility grade (four of five).
+    assert result.claims == (4 if fmt == "claimreview" else len(CLAIMS))
+    assert result.path.is_file() and result.path.stat().st_size > 0

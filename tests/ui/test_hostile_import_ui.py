@@ -16,6 +16,7 @@ from annotator.formats.export import package
 from annotator.services import exports
 from annotator.ui import plain, project_files
 from annotator.ui.main_window import MainWindow
+from tests.ui.work_import import import_and_wait
 
 
 def _hostile_package(window: MainWindow, folder: Path) -> tuple[Path, int]:
@@ -51,7 +52,7 @@ def test_skipped_records_are_shown_in_a_message(
     monkeypatch.setattr(plain, "inform", lambda _p, title, text: shown.append((title, text)))
     monkeypatch.setattr(plain, "fail", lambda _p, _title, text: pytest.fail(text))
     with qtbot.captureExceptions() as bugs:
-        report = window.import_work(str(archive))
+        report = import_and_wait(qtbot, window, archive)
     assert bugs == []
     assert report is not None and len(report.problems) == 4
     ((title, text),) = shown
@@ -63,14 +64,14 @@ def test_skipped_records_are_shown_in_a_message(
 
 def test_a_failing_import_shows_a_message(
         qtbot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    def broken(*_args: object) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("something nobody foresaw")
 
     failed: list[tuple[str, str]] = []
-    monkeypatch.setattr(project_files, "import_work", broken)
+    monkeypatch.setattr(project_files, "prepare_work", broken)
     monkeypatch.setattr(plain, "fail", lambda _p, title, text: failed.append((title, text)))
     with qtbot.captureExceptions() as bugs:
-        assert window.import_work(str(tmp_path / "anything.jsonl")) is None
+        assert import_and_wait(qtbot, window, tmp_path / "anything.jsonl") is None
     assert failed == [("Import failed",
                        "unexpected error (RuntimeError: something nobody foresaw)")]
     ((kind, _error, _trace),) = bugs          # and its traceback reported, as a bug's

@@ -22,6 +22,7 @@ from annotator.ui.agreement_panel import DOCUMENT
 from annotator.ui.main_window import MainWindow
 from tests.review.scenario import H800, add_two_analysts, merics
 from tests.ui.test_review_ui import column, select_unit
+from tests.ui.work_import import import_and_wait
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -47,9 +48,9 @@ def test_exchange_compare_adjudicate_export_through_the_window(
     monkeypatch.setattr(plain, "fail", lambda _parent, _title, text: pytest.fail(text))
 
     window.settings.set_annotator_name("carol")
-    window.import_work(str(tmp_path / "bob.jsonl"))
-    window.import_work(str(tmp_path / "alice.annotator.sqlite"))
-    window.import_work(str(tmp_path / "bob.jsonl"))            # again: nothing changes
+    import_and_wait(qtbot, window, tmp_path / "bob.jsonl")
+    import_and_wait(qtbot, window, tmp_path / "alice.annotator.sqlite")
+    import_and_wait(qtbot, window, tmp_path / "bob.jsonl")     # again: nothing changes
     assert ["5 claims added" in text for text in told] == [True, True, False]
     assert "5 already present" in told[2]
 

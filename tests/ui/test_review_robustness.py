@@ -21,6 +21,7 @@ from annotator.ui import plain
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
 from tests.review.scenario import NASDAQ, add_two_analysts, merics
+from tests.ui.work_import import import_and_wait
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +42,7 @@ def _comparing(window: MainWindow) -> None:
 
 
 def test_importing_while_comparing_compares_the_imported_work(
-        window: MainWindow, tmp_path: Path) -> None:
+        qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _comparing(window)
     assert window.service is not None
     out = tmp_path / "bob.jsonl"
@@ -52,7 +53,7 @@ def test_importing_while_comparing_compares_the_imported_work(
     dave = {**h800, "id": str(uuid.uuid4()), "annotator": "dave"}
     out.write_text("".join(json.dumps(r) + "\n" for r in (newer, dave)), encoding="utf-8")
 
-    window.import_work(str(out))
+    import_and_wait(qtbot, window, out)
     assert [name for name, _count in window.review._analysts] == ["alice", "bob", "dave"]
     unit = next(u for u in window.review.units() if h800["id"] in
                 {c.id for c in u.claims.values()})
@@ -76,7 +77,7 @@ def test_importing_while_comparing_compares_the_imported_work(
 
 
 def test_an_import_that_brings_labels_updates_the_windows_codebook(
-        window: MainWindow, tmp_path: Path) -> None:
+        qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     colleague = tmp_path / "colleague.annotator.sqlite"
     service = ProjectService.open(colleague, create=True)
     try:
@@ -93,7 +94,7 @@ def test_an_import_that_brings_labels_updates_the_windows_codebook(
                                     stance="maybe"))
     finally:
         service.close()
-    window.import_work(str(colleague))
+    import_and_wait(qtbot, window, colleague)     # "maybe" added, as chosen
     assert window.codebook.label(Dimension.STANCE, "maybe") is not None
     assert window.codebook_controller is not None
     # The next codebook change starts from the stored codebook, so it is accepted.

@@ -11,7 +11,14 @@ unless the project counts grapheme clusters, so by default offsets are
 converted to UTF-16 code units (``offset_unit: "utf-16"``): a character
 outside the Basic Multilingual Plane, such as an emoji, counts 2. With
 ``offset_unit="codepoint"`` they are Python ``str`` indexes instead. Either
-way the unit is written on every line. Converting back::
+way the unit is written on every line. ``codepoint`` is for reading the file
+with a script (Python indexes): doccano's own editor would put every span after
+an emoji on the wrong characters.
+
+Overlapping spans: claims overlap (two analysts, or a claim inside another),
+and a doccano project created with its defaults (no "Allow overlapping
+entity") silently keeps only some of them. :func:`write_doccano` counts them
+and says so in the export's notes. Converting back::
 
     units = text.encode("utf-16-le")
     quote = units[2 * start:2 * end].decode("utf-16-le")
@@ -19,31 +26,17 @@ way the unit is written on every line. Converting back::
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable
 from typing import IO, Any
 
+from annotator.domain.offsets import Utf16Offsets
 from annotator.formats.export.label_studio import UNLABELLED
 from annotator.formats.export.streams import json_text
 
 OFFSET_UNITS = ("utf-16", "codepoint")
+__all__ = ["OFFSET_UNITS", "Utf16Offsets", "line", "write_doccano"]
 
 DocumentGroup = tuple[dict[str, Any], list[dict[str, Any]]]
-
-
-class Utf16Offsets:
-    """Code-point offsets of one text to UTF-16 code-unit offsets, in O(log n)
-    per offset after one pass over the text's astral characters."""
-
-    def __init__(self, text: str) -> None:
-        #: Code-point indexes of characters outside the BMP, ascending.
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] \
-            if not text.isascii() else []
-
-    def __call__(self, offset: int) -> int:
-        if not self._astral:
-            return offset
-        return offset + bisect_left(self._astral, offset)
 
 
 def line(document: dict[str, Any], claims: list[dict[str, Any]], *,
@@ -62,14 +55,34 @@ def line(document: dict[str, Any], claims: list[dict[str, Any]], *,
             "offset_unit": offset_unit}
 
 
+def overlapping(claims: list[dict[str, Any]]) -> int:
+    """How many of these claims overlap another one."""
+    spans = sorted((r["start"], r["end"], i) for i, r in enumerate(claims))
+    found: set[int] = set()
+    reach, holder = -1, -1
+    for start, end, index in spans:
+        if start < reach:
+            found.update((index, holder))
+        if end > reach:
+            reach, holder = end, index
+    return len(found)
+
+
 def write_doccano(handle: IO[str], groups: Iterable[DocumentGroup], *,
-                  span_label: str = "stance", offset_unit: str = "utf-16") -> int:
-    """Write one JSON line per document. Returns the number of claims written."""
+                  span_label: str = "stance", offset_unit: str = "utf-16",
+                  notes: list[str] | None = None) -> int:
+    """Write one JSON line per document. Returns the number of claims written;
+    how many overlap goes to ``notes``, with what to set in doccano."""
     encode = json_text
-    claims = 0
+    claims = overlaps = 0
     for document, records in groups:
+        overlaps += overlapping(records)
         handle.write(encode(line(document, records, span_label=span_label,
                                  offset_unit=offset_unit)))
         handle.write("\n")
         claims += len(records)
+    if overlaps and notes is not None:
+        notes.append(f"{overlaps} of {claims} spans overlap another: create the doccano "
+                     "project with \"Allow overlapping entity\" ticked (allow_overlapping), "
+                     "or doccano keeps only some of them")
     return claims

@@ -14,6 +14,12 @@ them, in the same order), whose ``result`` has, for every claim:
   ``claim_source``, ``note`` and ``tags``, all sharing the region's ``id``
   (the claim id), which is how Label Studio ties them to the span.
 
+The analyst: Label Studio attributes every imported annotation to the user who
+imports it, so who made each claim travels where Label Studio keeps it: in the
+task's data (``data.annotators``, one per annotation, in order) and in each
+span region's ``meta`` (``{"text": ["annotator: NAME"]}``, shown with the
+region in the editor and kept in Label Studio's exports).
+
 Offsets: ``start``/``end`` count Unicode code points, as Python indexes a
 ``str`` (``data["text"][start:end] == value["text"]``); Label Studio's editor
 stores code points too (since its 2022 fix for emoji), and counts ``\\r\\n``
@@ -58,6 +64,8 @@ def results(record: dict[str, Any], span_label: str = "stance") -> list[dict[str
     found = [_region(record, span_label, "labels",
                      {"text": record["quote"],
                       "labels": [UNLABELLED if key is None else str(key)]})]
+    if record.get("annotator"):
+        found[0]["meta"] = {"text": [f"annotator: {record['annotator']}"]}
     for dimension in LABEL_DIMENSIONS:
         value = record.get(dimension)
         if dimension != span_label and value is not None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 import zipfile
 import zlib
@@ -55,6 +56,32 @@ CARD_DOCUMENTS = 50
 #: replaces.
 PACKAGE_DOCUMENT_FIELDS = ("id", "sha256", "title", "source", "published", "metadata", "text",
                            "created_at", "status", "origin", "previous_id")
+
+#: The Hub's size categories (``size_categories`` in a card): (upper bound, name).
+SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
+                   (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"),
+                   (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"))
+#: The Hub's task categories of labelled claims: spans (token classification) with
+#: labels (text classification).
+TASK_CATEGORIES = ("token-classification", "text-classification")
+_LANGUAGE = re.compile(r"^([a-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
+
+
+def size_category(count: int) -> str:
+    for bound, name in SIZE_CATEGORIES:
+        if count < bound:
+            return name
+    return "n>1T"
+
+
+def document_language(record: dict[str, Any]) -> str | None:
+    """The ISO 639 code of a document's language, as its importer recorded it
+    (``metadata["language"]``: a web page's ``lang``, a Word file's language)."""
+    metadata = record.get("metadata")
+    value = metadata.get("language") if isinstance(metadata, dict) else None
+    match = _LANGUAGE.match(value.strip().lower()) if isinstance(value, str) else None
+    return match[1] if match else None
+
 
 FIELD_MEANINGS = {
     "id": "UUID of the claim",
@@ -120,9 +147,13 @@ class PackageStats:
     agreement: dict[str, Any] | None = None
     #: The annotators of the analysts' claims on these documents.
     analysts: list[str] = field(default_factory=list)
+    #: The documents' languages (ISO 639 codes) where their importer recorded one.
+    languages: Counter[str] = field(default_factory=Counter)
 
     def count_document(self, record: dict[str, Any]) -> None:
         self.documents += 1
+        if (language := document_language(record)) is not None:
+            self.languages[language] += 1
         if len(self.listed) < CARD_DOCUMENTS:
             self.listed.append((record["id"], record["title"], record.get("status", "")))
 
@@ -139,9 +170,17 @@ class PackageStats:
 def data_card(stats: PackageStats, codebook: Codebook) -> str:
     """The package's README.md."""
     claimed = len(stats.per_document)       # the documents with claims in the package
+    languages = sorted(stats.languages, key=lambda code: (-stats.languages[code], code))
     lines = [
         "---",
         f"pretty_name: {_yaml_string(stats.name)}",
+        # The analyst decides the licence; the Hub shows "unknown" until they do.
+        "license: unknown",
+        *(["language:", *(f"- {code}" for code in languages)] if languages else []),
+        "task_categories:",
+        *(f"- {task}" for task in TASK_CATEGORIES),
+        "size_categories:",
+        f"- {size_category(stats.claims)}",
         "configs:",
         "- config_name: claims",
         f"  data_files: {CLAIMS}",
@@ -158,6 +197,11 @@ def data_card(stats: PackageStats, codebook: Codebook) -> str:
         f"codebook version {stats.codebook_version}"
         + (f" ({DOCUMENTS} lists {stats.documents}: those without claims too)."
            if stats.documents != claimed else "."),
+        "",
+        "Licence: not set (`license: unknown` above); choose one before publishing. "
+        + (f"Languages: {', '.join(languages)} (as the documents' importers recorded them)."
+           if languages else "Languages: not recorded on the documents; add `language:` "
+           "codes above before publishing."),
         "",
         "## Files",
         "",

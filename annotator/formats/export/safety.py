@@ -62,6 +62,18 @@ def check_quote(claim_id: str, document_id: str, text: str, start: int, end: int
     return RefusedClaim(claim_id, document_id, start, end, quote, found)
 
 
+#: What XML 1.0 cannot hold: control characters but tab and line ends, lone
+#: surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot hold (a form feed, a
+    vertical tab) as U+FFFD: one BMP character for another, so no offset moves,
+    in code points or in UTF-16 units."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def file_name(place: str) -> str:
     """``place`` without the folders when it is a local path or a ``file:`` URL
     (``/home/ana/memo.pdf`` → ``memo.pdf``); a web address or a bare name as it is."""

@@ -9,9 +9,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from annotator.storage.migrations import include_name
 from annotator.storage.models import Base
 
 config = context.config
+
 target_metadata = Base.metadata
 
 
@@ -21,6 +23,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,201 @@
+"""The window at 1024×700, 1280×800 and 1920×1080, in a light and a dark palette:
+the document viewer keeps most of the width (also in Compare), no label, header,
+tab or cell shows "…" alone, the export dialog fits; and the layout's parts
+that used to push the document aside (a long quote in the Undo button, a long
+"Still to label" line, the Review column) no longer do.
+
+Pictures of each scene are written to the test's temporary folder (the README's
+come from ``python -m tests.screenshots``, which renders the same scenes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QTabBar, QToolButton, QToolTip
+
+from annotator.services.project import ProjectService
+from annotator.ui import window_layout
+from annotator.ui.main_window import MainWindow
+from annotator.ui.settings import UiSettings
+from annotator.ui.tables import header_tip
+from tests import screenshots
+from tests.ui.geometry import elided_to_nothing, viewer_share
+from tests.ui.palettes import PALETTES
+from tests.ui.tooltips import tooltip_text
+
+#: The viewer's least share of the window's width. At 1024 px the side panels
+#: are at their minimum widths (170 + 220 px, each still showing its fields);
+#: from 1280 px they take 19% each.
+MAIN_SHARE = {"1024": 0.55, "1280": 0.60, "1920": 0.60}
+#: Comparing, the Compare panel (28% of the width, at least 300 px) joins them.
+COMPARE_SHARE = 0.50
+
+
+def _settled(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the default dock widths (applied once the window is shown)."""
+    left, right = window_layout.side_widths(window.width())
+    qtbot.waitUntil(lambda: abs(window.documents_dock.width() - left) <= 12
+                    and abs(window.claim_dock.width() - right) <= 12, timeout=5000)
+    screenshots.settle(QApplication.instance())  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("palette", ["light", "dark"])
+@pytest.mark.parametrize("size", list(screenshots.SIZES))
+def test_scenes_keep_the_document_wide_and_every_label_readable(
+        qtbot, tmp_path: Path, size: str, palette: str) -> None:  # type: ignore[no-untyped-def]
+    app = QApplication.instance()
+    before = app.palette()   # type: ignore[union-attr]
+    app.setPalette(PALETTES[palette]())   # type: ignore[union-attr]
+    window, service, settings = screenshots.open_scene(tmp_path, screenshots.SIZES[size])
+    qtbot.addWidget(window)
+    try:
+        _settled(qtbot, window)
+        screenshots.label_claims(app, window)
+        share = viewer_share(window, window.view)
+        assert share >= MAIN_SHARE[size], f"viewer {window.view.width()}px of {size}"
+        assert elided_to_nothing(window) == []
+        window.grab().save(str(tmp_path / f"main-{size}-{palette}.png"))
+
+        export = screenshots.export_dialog(window, service, settings, tmp_path)
+        qtbot.addWidget(export)
+        screenshots.settle(app)
+        assert export.width() <= window.width() and export.height() <= window.height()
+        assert elided_to_nothing(export) == []
+        export.grab().save(str(tmp_path / f"export-{size}-{palette}.png"))
+        export.close()
+
+        shots = screenshots.review_shots(app, window, service, settings)
+        assert window.review.active
+        share = viewer_share(window, window.view)
+        assert share >= COMPARE_SHARE, f"comparing: viewer {window.view.width()}px of {size}"
+        panel = window.review.compare_panel
+        assert panel is not None and panel.units.rowCount() > 0
+        assert elided_to_nothing(window) == []
+        span = panel.table.columnWidth(0)
+        assert span >= 0.4 * panel.table.viewport().width() - 1
+        # The rows of buttons wrap below the unit's details, never over them.
+        buttons = [b for b in panel.findChildren(QToolButton) if b.isVisible()
+                   and b.parentWidget() is panel.details.parentWidget()]
+        assert buttons
+        assert min(b.geometry().top() for b in buttons) > panel.details.geometry().bottom()
+        assert max(b.geometry().right() for b in buttons) <= panel.details.parentWidget().width()
+        shots["compare-view.png"].save(str(tmp_path / f"compare-{size}-{palette}.png"))
+    finally:
+        window.close()
+        service.close()
+        app.setPalette(before)   # type: ignore[union-attr]
+    assert (tmp_path / f"compare-{size}-{palette}.png").stat().st_size > 10_000
+
+
+def test_the_review_column_does_not_take_the_titles_room(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    table = window.document_list
+    window.document_panel.show_review_column(True)
+    qtbot.waitUntil(lambda: table.columnWidth(0) >= 0.45 * table.viewport().width() - 1)
+    assert not table.isColumnHidden(4)
+    assert elided_to_nothing(window.documents_dock) == []
+    index = window.document_proxy.index(0, 0)
+    assert index.data() in window.document_proxy.data(index, 3)   # the tooltip: whole
+    for width in (1024, 1920):
+        window.resize(width, 800)
+        window_layout.size_docks(window)
+        qtbot.waitUntil(lambda: table.columnWidth(0) >= 0.45 * table.viewport().width() - 1)
+        assert elided_to_nothing(window.documents_dock) == []
+
+
+def test_count_columns_step_aside_in_a_narrow_documents_panel(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    table = window.document_list
+    hidden = {name: column for column, name in enumerate(("Title", "Status", "Claims", "To do"))}
+
+    def shown(name: str) -> bool:
+        return not table.isColumnHidden(hidden[name])
+
+    window.resize(1920, 1080)
+    window_layout.size_docks(window)
+    qtbot.waitUntil(lambda: shown("To do") and shown("Claims"), timeout=5000)
+    window.resize(1024, 700)
+    window_layout.size_docks(window)
+    qtbot.waitUntil(lambda: not shown("To do"), timeout=5000)
+    assert shown("Title") and shown("Status")
+    assert table.columnWidth(0) >= 0.45 * table.viewport().width() - 1
+    window.resize(1920, 1080)
+    window_layout.size_docks(window)
+    qtbot.waitUntil(lambda: shown("To do") and shown("Claims"), timeout=5000)
+
+
+def test_every_table_header_has_a_tooltip(window: MainWindow) -> None:
+    for table in (window.document_list, window.claim_table, window.sources.source_table,
+                  window.sources.claim_table):
+        model = table.model()
+        for section in range(model.columnCount()):
+            name = model.headerData(section, Qt.Orientation.Horizontal)
+            tip = header_tip(table, section)
+            assert tip and tip != name, (table.objectName(), name)
+    # Hovering a header shows it.
+    table = window.claim_table
+    header = table.horizontalHeader()
+    section = 3
+    point = QPoint(header.sectionViewportPosition(section) + 5, header.height() // 2)
+    event = QHelpEvent(QEvent.Type.ToolTip, point, header.viewport().mapToGlobal(point))
+    QApplication.sendEvent(header.viewport(), event)
+    assert tooltip_text(QToolTip.text()) == header_tip(table, section)
+    assert "Admiralty" in QToolTip.text()
+
+
+def test_a_long_quote_or_missing_line_does_not_move_the_panels(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    _settled(qtbot, window)
+    text = window.current_document.text   # type: ignore[union-attr]
+    undo = next(b for b in window.findChildren(QToolButton)
+                if b.defaultAction() is window.undo_action)
+    claim_width, view_width = window.claim_dock.width(), window.view.width()
+    start = 0
+    window.view.select_span(start, start + 400)       # a long quote
+    assert window.mark_claim() is not None
+    screenshots.settle(QApplication.instance())   # type: ignore[arg-type]
+    assert len(window.undo_stack.undoText()) < 50
+    assert undo.text() == "Undo" and undo.width() < 80
+    assert window.claim_dock.width() == claim_width
+    assert window.view.width() == view_width
+    assert len(text) > 400
+
+
+def test_a_long_title_shows_its_start(window: MainWindow) -> None:
+    title = window.details.title
+    assert isinstance(title, QLineEdit)
+    window.details_dock.show()
+    window.details_dock.raise_()
+    QApplication.processEvents()
+    assert title.fontMetrics().horizontalAdvance(title.text()) > title.width()  # too long
+    assert title.cursorPosition() == 0            # shows "DeepSeek shocks ...", not "...)"
+    assert tooltip_text(title.toolTip()) == window.current_document.title  # type: ignore[union-attr]
+    window.document_list.setCurrentIndex(window.document_proxy.index(1, 0))
+    assert title.cursorPosition() == 0
+    assert tooltip_text(title.toolTip()) == window.current_document.title  # type: ignore[union-attr]
+
+
+def test_a_restored_layout_has_no_stray_tab_bars(qtbot, seeded_project: Path,  # type: ignore[no-untyped-def]
+                                                 tmp_path: Path) -> None:
+    settings = UiSettings(QSettings(str(tmp_path / "restore.ini"), QSettings.Format.IniFormat))
+    settings.set_annotator_name("alice")
+    for round_ in range(3):
+        window = MainWindow(settings)
+        qtbot.addWidget(window)
+        window.set_service(ProjectService.open(seeded_project))
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        screenshots.settle(QApplication.instance())   # type: ignore[arg-type]
+        if round_ != 1:
+            window.review.compare_action.trigger()
+            screenshots.settle(QApplication.instance())   # type: ignore[arg-type]
+        bars = [bar for bar in window.findChildren(QTabBar)
+                if bar.parent() is window and bar.isVisible()
+                and bar.geometry().intersects(window.rect())]
+        assert all(bar.count() > 0 for bar in bars), round_
+        groups = [tuple(bar.tabText(i) for i in range(bar.count())) for bar in bars]
+        assert len(groups) == len(set(groups)), (round_, groups)     # no group drawn twice
+        assert viewer_share(window, window.view) >= 0.45
+        window.close()
