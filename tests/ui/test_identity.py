@@ -31,6 +31,7 @@ from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
 from tests.review.scenario import NASDAQ, add_two_analysts
 from tests.ui.conftest import mark_quote, open_document_containing, stored_claim
+from tests.ui.work_import import import_and_wait
 
 QUOTE = "The Nasdaq plummeted three percent Monday"
 OWN = "shocked the tech world"
@@ -94,12 +95,14 @@ def colleague_file(tmp_path: Path, name: str = "bob") -> Path:
     return path
 
 
-def import_colleague(window: MainWindow, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def import_colleague(qtbot, window: MainWindow, path: Path,  # type: ignore[no-untyped-def]
+                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """File › Import a Colleague's Work… of ``path`` (waiting for its workers)."""
     told: list[str] = []
     monkeypatch.setattr(plain, "inform", lambda _parent, _title, text: told.append(text))
     monkeypatch.setattr(plain, "fail", lambda _parent, _title, text: pytest.fail(text))
-    window.import_work(str(path))
-    assert told and "5" in told[0], told
+    report = import_and_wait(qtbot, window, path)
+    assert getattr(report, "claims_added", None) == 5, (report, told)
 
 
 def rows(window: MainWindow, column: str) -> list[str]:
@@ -231,7 +234,7 @@ def test_renaming_carries_your_claims_as_one_undoable_step(
     window.identity.set_name("root")                 # the name defaulted to the login
     text = open_document_containing(window, QUOTE)
     first, second = mark_quote(window, text, QUOTE), mark_quote(window, text, OWN)
-    import_colleague(window, colleague_file(tmp_path), monkeypatch)
+    import_colleague(qtbot, window, colleague_file(tmp_path), monkeypatch)
     assert document_counts(window) == (2, 2)
 
     window.select_claim(first)
@@ -330,7 +333,7 @@ def test_a_colleagues_claims_stay_out_of_your_own_labelling_view(
     Analyst column to tell near-duplicate rows apart."""
     text = open_document_containing(window, NASDAQ)
     mark_quote(window, text, NASDAQ)          # bob marks the same span too
-    import_colleague(window, colleague_file(tmp_path), monkeypatch)
+    import_colleague(qtbot, window, colleague_file(tmp_path), monkeypatch)
     assert "Not shown: claims by bob" in window.statusBar().currentMessage()
 
     # By default, alice's own work only.
@@ -377,8 +380,8 @@ def test_choosing_colleagues_and_the_choice_kept_per_project(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = open_document_containing(window, NASDAQ)
     mark_quote(window, text, NASDAQ)
-    import_colleague(window, colleague_file(tmp_path), monkeypatch)
-    import_colleague(window, colleague_file(tmp_path, "carol"), monkeypatch)
+    import_colleague(qtbot, window, colleague_file(tmp_path), monkeypatch)
+    import_colleague(qtbot, window, colleague_file(tmp_path, "carol"), monkeypatch)
     assert window.service is not None
     service = window.service
 
