@@ -240,8 +240,11 @@ class Identity(QObject):
             self._show_choice(shown)
             return
         dialog = ColleaguesDialog(window, review.analysts(), shown.analyst, shown.colleagues)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.set_shown(ShownAnalysts.with_colleagues(shown.analyst, dialog.chosen()))
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        chosen = dialog.chosen()
+        dialog.deleteLater()
+        if accepted:
+            self.set_shown(ShownAnalysts.with_colleagues(shown.analyst, chosen))
         else:
             self._show_choice(shown)        # the menu and the box as they were
 
@@ -348,9 +351,9 @@ class Identity(QObject):
         window = self._window
         old = window.settings.annotator_name()
         dialog = NameDialog(window, old)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        new = dialog.name()
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        new = dialog.name() if accepted else old
+        dialog.deleteLater()
         if new == old:
             return
         count = window.service.claim_count(annotators={old}) if window.service else 0

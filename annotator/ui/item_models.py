@@ -188,9 +188,6 @@ class ClaimTableModel(QAbstractTableModel):
 
     HEADERS = ("Quote", "Analyst", "Stance", "Source", "Reliability", "Type", "Proposition",
                "Note", "Tags", "Start")
-    HEADER_TIPS: ClassVar[dict[str, str]] = {
-        "Analyst": "Who made the claim: only your own claims can be edited here "
-                   "(View › Show Claims chooses whose are shown)"}
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
     _DIMENSION: ClassVar[dict[str, Dimension]] = {"Stance": Dimension.STANCE,
                                                   "Type": Dimension.CLAIM_TYPE}
@@ -260,8 +257,6 @@ class ClaimTableModel(QAbstractTableModel):
                    role: int = _DISPLAY) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
             return self.HEADERS[section]
-        if orientation == Qt.Orientation.Horizontal and role == _TOOLTIP:
-            return self.HEADER_TIPS.get(self.HEADERS[section])
         return None
 
     def _name(self, dimension: Dimension, key: object) -> str:

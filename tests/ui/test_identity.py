@@ -29,6 +29,7 @@ from annotator.ui.identity import ColleaguesDialog, NameDialog, ask_first_name
 from annotator.ui.item_models import ClaimTableModel
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
+from annotator.ui.tables import header_tip
 from tests.review.scenario import NASDAQ, add_two_analysts
 from tests.ui.conftest import mark_quote, open_document_containing, stored_claim
 from tests.ui.work_import import import_and_wait
@@ -359,8 +360,7 @@ def test_a_colleagues_claims_stay_out_of_your_own_labelling_view(
     assert document_counts(window) == (6, 6)
     assert window.progress_label.text() == "6 claims"
     at = ClaimTableModel.HEADERS.index("Analyst")
-    assert "Who made the claim" in window.claims.headerData(
-        at, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "Who made the claim" in header_tip(window.claim_table, at)
     window.claim_table.sortByColumn(at, Qt.SortOrder.DescendingOrder)
     assert rows(window, "Analyst") == ["bob"] * 5 + ["alice"]
     window.claim_table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
