@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,8 @@ def test_the_scripts_the_workflows_run_exist_and_are_executable() -> None:
         assert path.is_file(), script
         assert os.access(path, os.X_OK), f"{script} is not executable"
         assert path.read_text(encoding="utf-8").startswith("#!/usr/bin/env bash"), script
+        syntax = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True)
+        assert syntax.returncode == 0, f"{script}: {syntax.stderr}"
 
 
 def test_ci_runs_the_test_script_with_a_postgres_server() -> None:
