@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -81,11 +81,16 @@ def first_project(requested: str | None, settings: UiSettings,
     return service
 
 
-def run_gui(project: str | None = None) -> int:
+def run_gui(project: str | None = None, *, self_test: bool = False) -> int:
     """Show the main window on the first project. If that project is open in
     another process's window, that window is brought forward and nothing is shown
     here (or, if it cannot be reached, the user is told who has the project). On the
     first launch the analyst's name is asked before the window shows.
+
+    ``self_test`` (``annotator --self-test``, hidden from ``--help``; what the
+    installers' smoke test runs) opens the project as usual, shows the window, runs
+    the event loop briefly, closes the window, prints one line and exits 0, with no
+    user input (:func:`self_test_run`).
 
     Unexpected errors go to the log (:mod:`annotator.logs`) and to a dialog
     (:mod:`annotator.ui.error_dialog`); one that stops the start-up is shown
@@ -96,7 +101,7 @@ def run_gui(project: str | None = None) -> int:
     reporter = ErrorReporter(QApplication.activeWindow, app)
     reporter.install()
     try:
-        return _run(app, project)
+        return _run(app, project, self_test)
     except Exception as error:
         reporter.show_blocking(type(error), error, error.__traceback__)
         return 3
@@ -104,7 +109,7 @@ def run_gui(project: str | None = None) -> int:
         reporter.uninstall()
 
 
-def _run(app: QApplication, project: str | None) -> int:
+def _run(app: QApplication, project: str | None, self_test: bool = False) -> int:
     settings = UiSettings()
     locks: list[ProjectLock] = []
 
@@ -142,4 +147,31 @@ def _run(app: QApplication, project: str | None) -> int:
     window.set_service(service, locks[0] if locks else None)
     window.show()
     app.installEventFilter(FileOpener(window))
+    if self_test:
+        return self_test_run(app, window, service)
     return app.exec()
+
+
+#: How long the self-test runs the event loop with the window shown.
+SELF_TEST_MS = 500
+
+
+def self_test_run(app: QApplication, window: MainWindow, service: ProjectService) -> int:
+    """Run the event loop with ``window`` shown for :data:`SELF_TEST_MS`, close it
+    (as the user would: the layout is saved, the project closed and unlocked) and
+    print ``self-test ok: LOCATION (N documents)``; exit code 0, or 1 if the window
+    was not shown."""
+    location, count = service.location, len(service.documents())
+    shown: list[bool] = []
+
+    def close() -> None:
+        shown.append(window.isVisible())
+        window.close()
+
+    QTimer.singleShot(SELF_TEST_MS, close)
+    code = app.exec()
+    ok = code == 0 and shown == [True]
+    if sys.stdout is not None:   # None in a Windows/macOS GUI bundle without a console
+        print(f"self-test {'ok' if ok else 'FAILED'}: {location} ({count} documents)",
+              flush=True)
+    return 0 if ok else 1
