@@ -141,8 +141,11 @@ def _run(app: QApplication, project: str | None, self_test: bool = False) -> int
         plain.fail(None, "Cannot open project", str(error))
         return 2
     # The first launch asks who is labelling, before the window shows (a launch
-    # that only brings another window forward has not asked).
-    ask_first_name(settings)
+    # that only brings another window forward has not asked). A self-test runs
+    # without anyone to answer: it uses the login name, as a cancelled question
+    # does, and the question still comes at the first real launch.
+    if not self_test:
+        ask_first_name(settings)
     window = MainWindow(settings)
     window.set_service(service, locks[0] if locks else None)
     window.show()
