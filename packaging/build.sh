@@ -25,7 +25,8 @@ case "$TARGET" in
     *) echo "usage: packaging/build.sh linux|windows|macos" >&2; exit 2 ;;
 esac
 
-VERSION=$("$PYTHON" -c 'import annotator; print(annotator.__version__)')
+# (tr: Python on Windows ends the line with CR LF)
+VERSION=$("$PYTHON" -c 'import annotator; print(annotator.__version__)' | tr -d '\r')
 ID=io.github.annotator.Annotator
 OUT=$BUILD/installers
 mkdir -p "$OUT"

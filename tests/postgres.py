@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from annotator.storage.lock import pid_running
+
 ADMIN_URL = os.environ.get("ANNOTATOR_TEST_POSTGRES",
                            "postgresql://postgres@127.0.0.1:5432/test")
 PREFIX = "annotator_t_"
@@ -53,16 +55,6 @@ def url_of(database: str, user: str | None = None, password: str | None = None) 
     info = _conninfo(database, user, password)
     auth = info["user"] + (f":{password}" if password else "")
     return f"postgresql://{auth}@{info['host']}:{info['port']}/{database}"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _pid_of(name: str) -> int | None:
@@ -112,7 +104,7 @@ class Server:
             roles = [r[0] for r in connection.execute(
                 "SELECT rolname FROM pg_roles WHERE rolname LIKE 'annotator\\_t\\_%'")]
         dead = [n for n in databases + roles
-                if (pid := _pid_of(n)) is not None and pid != os.getpid() and not _alive(pid)]
+                if (pid := _pid_of(n)) is not None and pid != os.getpid() and not pid_running(pid)]
         self.drop(databases=[n for n in dead if n in databases],
                   roles=[n for n in dead if n in roles])
         return dead

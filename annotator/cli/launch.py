@@ -23,6 +23,8 @@ def file_argument(argv: Sequence[str]) -> list[str]:
         arg = args[i]
         if arg in ("--project", "--wait"):
             i += 2
+        elif arg == "--self-test":      # a flag: no value follows
+            i += 1
         elif arg.startswith("-"):
             return args
         elif arg.lower().endswith(PROJECT_SUFFIX):

@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--wait", metavar="SECONDS", type=float, default=None,
                         help="how long to wait for a project another program is writing "
                              "(default 10)")
+    # Hidden: open the project, show the window, close it, exit 0 (the installers'
+    # smoke test; packaging/README.md).
+    parser.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the app (the default)")
@@ -532,7 +535,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in (None, "gui"):
             from annotator.ui.app import run_gui
 
-            return run_gui(_project_arg(args))
+            return run_gui(_project_arg(args), self_test=args.self_test)
         if args.command == "team":
             return team_cli.run(args, _project_arg(args))
         runner = {"import": _run_import, "import-annotations": _run_import_annotations,

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -25,6 +25,7 @@ from sqlalchemy import (
     or_,
     select,
     type_coerce,
+    update,
 )
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
@@ -259,13 +260,17 @@ class ProjectService:
 
     # Documents ---------------------------------------------------------------
 
-    def documents(self) -> list[DocumentInfo]:
+    def documents(self, *, annotators: Collection[str] | None = None) -> list[DocumentInfo]:
+        """Every document with its claims counted: all of them, or only those of
+        ``annotators`` (whose work the analyst chose to see)."""
         successor = aliased(DocumentRow)
         with self.database.reading() as session:
             incomplete = incomplete_condition(CodebookService.load(session))
-            counts = (select(ClaimRow.document_id, func.count().label("n"),
-                             func.sum(case((incomplete, 1), else_=0)).label("incomplete"))
-                      .group_by(ClaimRow.document_id).subquery())
+            counts = select(ClaimRow.document_id, func.count().label("n"),
+                            func.sum(case((incomplete, 1), else_=0)).label("incomplete"))
+            if annotators is not None:
+                counts = counts.where(ClaimRow.annotator.in_(sorted(annotators)))
+            counts = counts.group_by(ClaimRow.document_id).subquery()
             query = (select(DocumentRow.id, DocumentRow.sha256, DocumentRow.title,
                             DocumentRow.source, DocumentRow.published,
                             func.coalesce(counts.c.n, 0), DocumentRow.status,
@@ -408,20 +413,24 @@ class ProjectService:
 
     # Claims ------------------------------------------------------------------
 
-    def claims(self, document_id: str, text: str | None = None) -> list[Claim]:
-        """A document's claims in text order. Given the document's ``text``, quotes
-        and context are cut from it instead of read (they are equal by construction:
-        every write checks the quote against the text)."""
-        rows, _spans, make = self._claim_rows(document_id, text)
+    def claims(self, document_id: str, text: str | None = None, *,
+               annotators: Collection[str] | None = None) -> list[Claim]:
+        """A document's claims in text order (only ``annotators``' when given). Given
+        the document's ``text``, quotes and context are cut from it instead of read
+        (they are equal by construction: every write checks the quote against the
+        text)."""
+        rows, _spans, make = self._claim_rows(document_id, text, annotators)
         return [make(row) for row in rows]
 
-    def claims_lazily(self, document_id: str, text: str) -> LazyClaims:
+    def claims_lazily(self, document_id: str, text: str, *,
+                      annotators: Collection[str] | None = None) -> LazyClaims:
         """:meth:`claims`, each claim made only when first used (opening a document
         with 10,000 claims shows a few dozen)."""
-        rows, spans, make = self._claim_rows(document_id, text)
+        rows, spans, make = self._claim_rows(document_id, text, annotators)
         return LazyClaims(rows, _FAST_COLUMNS, make, spans)
 
-    def _claim_rows(self, document_id: str, text: str | None) -> tuple[
+    def _claim_rows(self, document_id: str, text: str | None,
+                    annotators: Collection[str] | None = None) -> tuple[
             list[Sequence[Any]], list[tuple[int, int, str]], Callable[[Sequence[Any]], Claim]]:
         """The rows of a document's claims in text order, their ``(start, end,
         id)``, and what makes a claim of a row. Read with Core rather than the ORM:
@@ -436,6 +445,8 @@ class ProjectService:
         # rows here and looking the few sources up in a dict.
         query = select(*columns).where(table.c.document_id == document_id) \
             .order_by(table.c.start)
+        if annotators is not None:
+            query = query.where(table.c.annotator.in_(sorted(annotators)))
         with self.database.reading() as session:
             connection = session.connection()
             rows: list[Sequence[Any]] = list(connection.execute(query).all())   # Core: no ORM
@@ -454,9 +465,13 @@ class ProjectService:
                 raise NotFoundError(f"no claim {claim_id}")
             return _claim(*found)
 
-    def claim_count(self) -> int:
+    def claim_count(self, *, annotators: Collection[str] | None = None) -> int:
+        """How many claims the project holds (only ``annotators``' when given)."""
+        query = select(func.count()).select_from(ClaimRow)
+        if annotators is not None:
+            query = query.where(ClaimRow.annotator.in_(sorted(annotators)))
         with self.database.reading() as session:
-            return session.scalar(select(func.count()).select_from(ClaimRow)) or 0
+            return session.scalar(query) or 0
 
     def propositions(self) -> list[str]:
         query = (select(ClaimRow.proposition).where(ClaimRow.proposition != "")
@@ -571,6 +586,41 @@ class ProjectService:
                     results.append(MergeResult.UNCHANGED)
                 session.flush()
         return results
+
+    def reassign_claims(self, old: str, new: str, *,
+                        claim_ids: Collection[str] | None = None) -> dict[str, datetime]:
+        """Record ``old``'s claims (only those of ``claim_ids`` when given) as
+        ``new``'s, each marked changed now, in one transaction: an analyst who renamed
+        themselves carries their work along. Gold claims, decisions, comments and
+        claims' history keep the names they were made under. Returns the ids of the
+        claims reassigned, each with when it was changed before (what
+        :meth:`restore_claim_authors` puts back)."""
+        if not old or not new:
+            raise ValueError("an analyst's name is needed to reassign claims")
+        query = select(ClaimRow.id, ClaimRow.updated_at).where(ClaimRow.annotator == old)
+        with self.database.writing() as session:
+            found = {key: _timestamp(stamp) for key, stamp in session.execute(query)
+                     if claim_ids is None or key in claim_ids}
+            ids = sorted(found)
+            now = utc_now()
+            for chunk in range(0, len(ids), 500):      # bound the statement's size
+                session.execute(update(ClaimRow)
+                                .where(ClaimRow.id.in_(ids[chunk:chunk + 500]))
+                                .values(annotator=new, updated_at=now))
+        return found
+
+    def restore_claim_authors(self, author: str, changed: Mapping[str, datetime]) -> list[str]:
+        """Undo of :meth:`reassign_claims`: the claims of ``changed`` (its answer)
+        are ``author``'s again, with the times they were changed before, in one
+        transaction. Returns the ids of the claims put back (those still stored)."""
+        restored = []
+        with self.database.writing() as session:
+            for claim_id, stamp in sorted(changed.items()):
+                row = session.get(ClaimRow, claim_id)
+                if row is not None:
+                    row.annotator, row.updated_at = author, stamp
+                    restored.append(claim_id)
+        return restored
 
     @staticmethod
     def _keep_in_history(session: Session, claim: Claim) -> None:

@@ -84,7 +84,7 @@ class LockHolder:
         """False only when the holder is surely gone: on this host, pid not running."""
         if self.host != socket.gethostname():
             return True
-        return _pid_running(self.pid)
+        return pid_running(self.pid)
 
 
 def _user() -> str:
@@ -94,7 +94,8 @@ def _user() -> str:
         return ""
 
 
-def _pid_running(pid: int) -> bool:
+def pid_running(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine."""
     if pid <= 0:
         return False
     if sys.platform == "win32":

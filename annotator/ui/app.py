@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -19,6 +19,7 @@ from annotator.storage.errors import DamagedProjectError, ProjectError
 from annotator.storage.lock import ProjectInUseError, ProjectLock
 from annotator.ui import plain
 from annotator.ui.error_dialog import ErrorReporter
+from annotator.ui.identity import ask_first_name
 from annotator.ui.main_window import MainWindow
 from annotator.ui.project_hold import bring_forward, take_lock
 from annotator.ui.settings import UiSettings
@@ -80,10 +81,16 @@ def first_project(requested: str | None, settings: UiSettings,
     return service
 
 
-def run_gui(project: str | None = None) -> int:
+def run_gui(project: str | None = None, *, self_test: bool = False) -> int:
     """Show the main window on the first project. If that project is open in
     another process's window, that window is brought forward and nothing is shown
-    here (or, if it cannot be reached, the user is told who has the project).
+    here (or, if it cannot be reached, the user is told who has the project). On the
+    first launch the analyst's name is asked before the window shows.
+
+    ``self_test`` (``annotator --self-test``, hidden from ``--help``; what the
+    installers' smoke test runs) opens the project as usual, shows the window, runs
+    the event loop briefly, closes the window, prints one line and exits 0, with no
+    user input (:func:`self_test_run`).
 
     Unexpected errors go to the log (:mod:`annotator.logs`) and to a dialog
     (:mod:`annotator.ui.error_dialog`); one that stops the start-up is shown
@@ -94,7 +101,7 @@ def run_gui(project: str | None = None) -> int:
     reporter = ErrorReporter(QApplication.activeWindow, app)
     reporter.install()
     try:
-        return _run(app, project)
+        return _run(app, project, self_test)
     except Exception as error:
         reporter.show_blocking(type(error), error, error.__traceback__)
         return 3
@@ -102,7 +109,7 @@ def run_gui(project: str | None = None) -> int:
         reporter.uninstall()
 
 
-def _run(app: QApplication, project: str | None) -> int:
+def _run(app: QApplication, project: str | None, self_test: bool = False) -> int:
     settings = UiSettings()
     locks: list[ProjectLock] = []
 
@@ -123,6 +130,7 @@ def _run(app: QApplication, project: str | None) -> int:
     except DamagedProjectError as error:    # set aside: offer its backup, in a window
         while locks:
             locks.pop().release()
+        ask_first_name(settings)
         window = MainWindow(settings)
         window.show()
         window.backups.offer_restore(error)
@@ -132,8 +140,41 @@ def _run(app: QApplication, project: str | None) -> int:
             locks.pop().release()
         plain.fail(None, "Cannot open project", str(error))
         return 2
+    # The first launch asks who is labelling, before the window shows (a launch
+    # that only brings another window forward has not asked). A self-test runs
+    # without anyone to answer: it uses the login name, as a cancelled question
+    # does, and the question still comes at the first real launch.
+    if not self_test:
+        ask_first_name(settings)
     window = MainWindow(settings)
     window.set_service(service, locks[0] if locks else None)
     window.show()
     app.installEventFilter(FileOpener(window))
+    if self_test:
+        return self_test_run(app, window, service)
     return app.exec()
+
+
+#: How long the self-test runs the event loop with the window shown.
+SELF_TEST_MS = 500
+
+
+def self_test_run(app: QApplication, window: MainWindow, service: ProjectService) -> int:
+    """Run the event loop with ``window`` shown for :data:`SELF_TEST_MS`, close it
+    (as the user would: the layout is saved, the project closed and unlocked) and
+    print ``self-test ok: LOCATION (N documents)``; exit code 0, or 1 if the window
+    was not shown."""
+    location, count = service.location, len(service.documents())
+    shown: list[bool] = []
+
+    def close() -> None:
+        shown.append(window.isVisible())
+        window.close()
+
+    QTimer.singleShot(SELF_TEST_MS, close)
+    code = app.exec()
+    ok = code == 0 and shown == [True]
+    if sys.stdout is not None:   # None in a Windows/macOS GUI bundle without a console
+        print(f"self-test {'ok' if ok else 'FAILED'}: {location} ({count} documents)",
+              flush=True)
+    return 0 if ok else 1

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import suppress
+from datetime import datetime
 from typing import NamedTuple
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.model import Claim, Source
+from annotator.domain.wording import plural
 from annotator.ui.controller import ChangeFailed, CodebookController, ProjectController
 
 _EDIT_ID = 1001
@@ -275,3 +277,35 @@ class EditDocumentDetailsCommand(_ClaimCommand):
 
     def undo(self) -> None:
         self._try(self._controller.update_document_details, self.document_id, self.before)
+
+
+class ReassignClaimsCommand(_ClaimCommand):
+    """An analyst renames themselves and carries their claims to the new name, as
+    one step (``name(n)`` records the analyst's name). Undo records the claims
+    under the old name again, as they were, and the old name. The name changes
+    first, so the claims are announced as the analyst's own; if they cannot be
+    saved, the name goes back."""
+
+    def __init__(self, controller: ProjectController, old: str, new: str, count: int,
+                 name: Callable[[str], object]) -> None:
+        super().__init__(controller, f"Rename {_short(old)} to {_short(new)}, carrying "
+                                     f"{plural(count, 'claim')}")
+        self.old, self.new, self._name = old, new, name
+        self.changed: dict[str, datetime] | None = None
+
+    def redo(self) -> None:
+        ids = None if self.changed is None else sorted(self.changed)  # a redo: the same
+        self._name(self.new)
+        try:
+            self.changed = self._controller.reassign_claims(self.old, self.new, ids)
+        except ChangeFailed:
+            self._name(self.old)
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        self._name(self.old)
+        try:
+            self._controller.restore_claim_authors(self.old, self.changed or {})
+        except ChangeFailed:
+            self._name(self.new)
+            self.setObsolete(True)

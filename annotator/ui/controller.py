@@ -69,6 +69,7 @@ class ProjectController(GuardedController):
             one (given), so it was not saved (``failed`` says so, with both versions).
         document_status_changed(str, str): a document's id and its new status.
         sources_changed(): a source was added or changed.
+        authors_changed(): claims were recorded under another analyst's name.
         saved(datetime): the moment the last change was committed.
         failed(str): a change could not be saved; the message is for the user.
     """
@@ -80,6 +81,7 @@ class ProjectController(GuardedController):
     claim_conflict = Signal(object)
     document_status_changed = Signal(str, str)
     sources_changed = Signal()
+    authors_changed = Signal()
     saved = Signal(object)
     failed = Signal(str)
 
@@ -165,6 +167,23 @@ class ProjectController(GuardedController):
             self.claim_changed.emit(before, self.know(
                 replace(restored[before.id], version=before.version + 1)))
         self.sources_changed.emit()
+        self._announce_saved()
+
+
+    def reassign_claims(self, old: str, new: str,
+                        claim_ids: list[str] | None = None) -> dict[str, datetime]:
+        """``old``'s claims (those of ``claim_ids`` when given) become ``new``'s;
+        their ids, with when each was changed before."""
+        changed = self._guard(lambda: self.service.reassign_claims(old, new,
+                                                                   claim_ids=claim_ids))
+        self.authors_changed.emit()
+        self._announce_saved()
+        return changed
+
+    def restore_claim_authors(self, author: str, changed: Mapping[str, datetime]) -> None:
+        """Undo :meth:`reassign_claims`: the claims are ``author``'s again."""
+        self._guard(self.service.restore_claim_authors, author, changed)
+        self.authors_changed.emit()
         self._announce_saved()
 
 

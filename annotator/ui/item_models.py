@@ -74,7 +74,9 @@ class DocumentListModel(RowTableModel):
     """The project's documents with their status and claim counts."""
 
     HEADERS = ("Title", "Status", "Claims", "To do", "Review")
-    HEADER_TIPS = (None, None, None, "Claims still missing a stance, a grade or a claim type",
+    HEADER_TIPS = (None, None, "Claims of the analysts shown (View › Show Claims)",
+                   "Claims still missing a stance, a grade or a claim type (of the analysts "
+                   "shown)",
                    "Review of the analysts' claims: unreviewed (—), in review, adjudicated")
     REVIEW_NAMES: ClassVar[dict[str, str]] = {
         "unreviewed": "—", "in_review": "In review", "adjudicated": "Adjudicated"}
@@ -184,8 +186,8 @@ class DocumentFilterModel(QSortFilterProxyModel):
 class ClaimTableModel(QAbstractTableModel):
     """The current document's claims in text order, labelled with the codebook's names."""
 
-    HEADERS = ("Quote", "Stance", "Source", "Reliability", "Type", "Proposition", "Note",
-               "Tags", "Start")
+    HEADERS = ("Quote", "Analyst", "Stance", "Source", "Reliability", "Type", "Proposition",
+               "Note", "Tags", "Start")
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
     _DIMENSION: ClassVar[dict[str, Dimension]] = {"Stance": Dimension.STANCE,
                                                   "Type": Dimension.CLAIM_TYPE}
@@ -198,6 +200,7 @@ class ClaimTableModel(QAbstractTableModel):
         "Proposition": lambda c: _one_line(c.proposition, 80),
         "Note": lambda c: _one_line(c.note, 80),
         "Tags": lambda c: ", ".join(c.tags),
+        "Analyst": lambda c: c.annotator,
         "Start": lambda c: c.start,
     }
 

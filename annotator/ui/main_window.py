@@ -25,7 +25,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QInputDialog,
     QMainWindow,
     QWidget,
 )
@@ -50,6 +49,7 @@ from annotator.ui.commands import (
 )
 from annotator.ui.controller import CodebookController, ProjectController
 from annotator.ui.export_dialog import ExportDialog
+from annotator.ui.identity import Identity
 from annotator.ui.labelling_loop import LabellingLoop
 from annotator.ui.legend import claim_key
 from annotator.ui.live import LiveUpdates
@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.shown = ShownClaims(self.view, self.claim_table, self.claims, self.claim_proxy,
                                  self.editor, self.legend, self._update_actions, self)
         window_actions.build(self)
+        self.identity = Identity(self)
         self._connect()
         self._default_layout = not window_layout.restore_layout(self)
 
@@ -211,6 +212,7 @@ class MainWindow(QMainWindow):
             lambda message: self.show_message(f"Codebook not changed: {message}", 8000))
         self.sources.set_service(service)
         self.review.set_service(service)
+        self.identity.project_opened()
         location = service.location
         if not location.startswith(("postgresql", "sqlite")):
             self.settings.add_recent_project(location)
@@ -253,7 +255,7 @@ class MainWindow(QMainWindow):
         with ``reshow`` the open document's claims are read again too."""
         if self.service is None:
             return
-        self.document_panel.set_documents(self.service.documents())
+        self.document_panel.set_documents(self.identity.documents())
         self.update_review_column()
         if self.documents.rowCount() == 0:
             self.show_document(None)
@@ -289,6 +291,7 @@ class MainWindow(QMainWindow):
         self._on_sources_changed()
         self.reload_documents(reshow=True)
         self.review.refresh()       # new or newer analysts' claims: compare them
+        self.identity.work_imported()
 
     # Codebook ----------------------------------------------------------------------
 
@@ -326,8 +329,8 @@ class MainWindow(QMainWindow):
         # A codebook change may have relabelled claims: show what is stored (the
         # current claim stays current).
         if self._document is not None and self.service is not None:
-            self.shown.show(self.service.claims(self._document.id))
-            self.document_panel.set_documents(self.service.documents())
+            self.shown.show(self.identity.claims_of(self._document))
+            self.document_panel.set_documents(self.identity.documents())
             self._select_document(self._document.id)
         self.show_saved(datetime.now())
 
@@ -343,7 +346,7 @@ class MainWindow(QMainWindow):
             self.review.document_shown()
             return
         document = self.service.document(document_id)
-        claims = self.service.claims_lazily(document_id, document.text)
+        claims = self.identity.open_claims(document)
         self._document = document
         self.shown.open(document, claims)
         self.details.set_document(document, version=self.document_panel.version_text(document))
@@ -397,7 +400,7 @@ class MainWindow(QMainWindow):
             self._document = document
             self.details.set_document(document, version=self.document_panel.version_text(document))
         if self.service is not None:
-            self.document_panel.set_documents(self.service.documents())
+            self.document_panel.set_documents(self.identity.documents())
 
     def _on_document_status_changed(self, document_id: str, status: str) -> None:
         self.document_panel.update(document_id, status=status)
@@ -414,6 +417,10 @@ class MainWindow(QMainWindow):
 
     def show_claims(self, claims: list[Claim]) -> None:
         self.shown.show(claims)
+
+    def analyst_claims(self, document: Document) -> list[Claim]:
+        """``document``'s claims by the analysts shown (see :mod:`annotator.ui.identity`)."""
+        return self.identity.claims_of(document)
 
     def show_claim(self, claim: Claim) -> None:
         self.shown.add(claim)
@@ -579,6 +586,7 @@ class MainWindow(QMainWindow):
 
     def restyle(self) -> None:
         """Colour and filter the claims again (review changed how)."""
+        self.identity.sync()        # comparing reads every analyst's claims
         self.view.set_colouring(self.colouring(self.legend.dimension))
         self.apply_filter()
 
@@ -614,6 +622,8 @@ class MainWindow(QMainWindow):
         self.shown.set_filter(self.review.view_filter(shown))  # comparing: chosen analysts
 
     def _count_change(self, claim: Claim, sign: int) -> None:
+        if not self.identity.counts(claim):
+            return
         self.document_panel.update(claim.document_id, claims=sign,
                                    incomplete=0 if self.codebook.is_complete(claim) else sign)
         if claim.source_id:
@@ -627,7 +637,7 @@ class MainWindow(QMainWindow):
     def _on_claim_added(self, claim: Claim) -> None:
         self._count_change(claim, +1)
         if self._document is not None and claim.document_id == self._document.id \
-                and not self.review.gold_shown:
+                and not self.review.gold_shown and self.identity.loads(claim):
             self.shown.add(claim)
 
     def _on_claim_removed(self, claim: Claim) -> None:
@@ -643,14 +653,14 @@ class MainWindow(QMainWindow):
             self._count_change(after, +1)
             if self._document is not None and before.document_id == self._document.id:
                 self.shown.remove(before)
-        else:
+        elif self.identity.counts(after):
             self.documents.update(after.document_id,
                                   incomplete=int(not codebook.is_complete(after))
                                   - int(not codebook.is_complete(before)))
         if before.source_id or after.source_id:
             self._sources_stale()
         if self._document is not None and after.document_id == self._document.id \
-                and not self.review.gold_shown:
+                and not self.review.gold_shown and self.identity.loads(after):
             self.shown.replace(before, after)
 
     def _on_sources_changed(self) -> None:
@@ -703,12 +713,7 @@ class MainWindow(QMainWindow):
             self.import_documents(paths)
 
     def ask_analyst_name(self) -> None:
-        name, ok = QInputDialog.getText(self, "Analyst Name",
-                                        "Your name, recorded on every claim you make:",
-                                        text=self.settings.annotator_name())
-        if ok and name.strip():
-            self.settings.set_annotator_name(name)
-            self.review.apply_layer()
+        self.identity.rename()
 
     def show_about(self) -> None:
         from annotator.ui.about_dialog import AboutDialog

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -42,6 +43,22 @@ class UiSettings:
 
     def set_annotator_name(self, name: str) -> None:
         self._settings.setValue("identity/name", name.strip())
+
+    def has_annotator_name(self) -> bool:
+        """Whether the analyst has given their name (else it is asked on launch)."""
+        return bool(self._settings.value("identity/name", ""))
+
+    @staticmethod
+    def _project_key(project: str) -> str:
+        return hashlib.sha256(project.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+    def shown_analysts(self, project: str) -> object:
+        """Whose claims the window shows for ``project`` (as stored by
+        :meth:`~annotator.domain.analysts.ShownAnalysts.to_setting`; None if never chosen)."""
+        return self._settings.value(f"shown_analysts/{self._project_key(project)}")
+
+    def set_shown_analysts(self, project: str, value: list[str]) -> None:
+        self._settings.setValue(f"shown_analysts/{self._project_key(project)}", value)
 
     def snap_to_words(self) -> bool:
         return str(self._settings.value("labelling/snap_to_words", "false")).lower() == "true"

@@ -19,6 +19,8 @@ HEADER_TIPS = {
     "Status": "New, in progress or done (Ctrl+Shift+1, Ctrl+Shift+2, Ctrl+D)",
     "Claims": "How many claims",
     "Quote": "The claim's text, as marked in the document",
+    "Analyst": "Who made the claim: only your own claims can be edited (View › Show "
+               "Claims chooses whose claims are shown)",
     "Stance": "Whether the claim supports or refutes the proposition",
     "Source": "Who makes the claim (person or organisation)",
     "Reliability": "The source's reliability: Admiralty grade A (reliable) … F (cannot judge)",

@@ -28,6 +28,7 @@ from annotator.storage.lock import read_holder
      ["export", "--project", "a.annotator.sqlite", "-o", "x.jsonl"]),
     (["import", "b.annotator.sqlite"], ["import", "b.annotator.sqlite"]),
     (["notes.txt"], ["notes.txt"]),
+    (["--self-test", "c.annotator.sqlite"], ["--self-test", "--project", "c.annotator.sqlite"]),
 ])
 def test_a_project_file_argument_means_project(argv: list[str], expected: list[str]) -> None:
     assert launch.file_argument(argv) == expected

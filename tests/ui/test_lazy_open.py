@@ -21,7 +21,7 @@ def test_opening_makes_only_the_claims_it_shows(qtbot, window: MainWindow) -> No
     big = max(documents, key=lambda d: len(texts[d.id]))
     text = texts[big.id]
     step = max(1, len(text) // 600)
-    claims = [Claim.new(service.document(big.id), start, start + 5, annotator="a",
+    claims = [Claim.new(service.document(big.id), start, start + 5, annotator="alice",
                         stance="supports" if start % 3 else None)
               for start in range(0, len(text) - 6, step)
               if not text[start].isspace() and not text[start + 4].isspace()]
@@ -29,8 +29,8 @@ def test_opening_makes_only_the_claims_it_shows(qtbot, window: MainWindow) -> No
     given: list[LazyClaims] = []
     read = service.claims_lazily
 
-    def spy(document_id: str, document_text: str) -> LazyClaims:
-        given.append(read(document_id, document_text))
+    def spy(document_id: str, document_text: str, **kwargs: object) -> LazyClaims:
+        given.append(read(document_id, document_text, **kwargs))  # type: ignore[arg-type]
         return given[-1]
 
     service.claims_lazily = spy   # type: ignore[method-assign]

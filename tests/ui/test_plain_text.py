@@ -114,6 +114,7 @@ def test_every_label_and_tooltip_shows_document_and_claim_data_as_written(
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
+    window.identity.all_action.trigger()     # the claim's analyst is the planted HTML
     window.show_document(document.id)
     window.select_claim(claim.id)
     assert window.current_claim() is not None

@@ -65,6 +65,7 @@ def test_importing_while_comparing_compares_the_imported_work(
 
     # The version the import replaced is in the claim's history (Review › Claim History…).
     window.review.leave()
+    window.identity.all_action.trigger()        # bob's claim, beside carol's own
     window.select_claim(h800["id"])
     dialog = window.review.decisions.show_history()
     assert dialog is not None

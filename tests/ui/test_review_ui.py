@@ -544,7 +544,7 @@ def test_a_comment_by_bob_is_shown_to_alice(qtbot, review: MainWindow,
 
     # alice, labelling as usual, sees the comment on her claim.
     window.review.compare_action.trigger()
-    window.settings.set_annotator_name("alice")
+    window.identity.set_name("alice")        # her own claims are shown
     window.select_claim(target.id)
     assert window.editor.comments.isVisible()
     assert "bob" in window.editor.comments.text()

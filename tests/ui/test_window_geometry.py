@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QTabBar, QToolButton, QTo
 
 from annotator.services.project import ProjectService
 from annotator.ui import window_layout
+from annotator.ui.item_models import ClaimTableModel
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
 from annotator.ui.tables import header_tip
@@ -137,7 +138,7 @@ def test_every_table_header_has_a_tooltip(window: MainWindow) -> None:
     # Hovering a header shows it.
     table = window.claim_table
     header = table.horizontalHeader()
-    section = 3
+    section = ClaimTableModel.HEADERS.index("Reliability")
     point = QPoint(header.sectionViewportPosition(section) + 5, header.height() // 2)
     event = QHelpEvent(QEvent.Type.ToolTip, point, header.viewport().mapToGlobal(point))
     QApplication.sendEvent(header.viewport(), event)
