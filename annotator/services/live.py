@@ -59,13 +59,17 @@ class Changes:
                     or self.codebook)
 
 
-def current_token(service: ProjectService, document_id: str | None) -> Token:
-    """What is stored now (for the claims of ``document_id``)."""
+def current_token(service: ProjectService, document_id: str | None,
+                  wanted: Callable[[str], bool] | None = None) -> Token:
+    """What is stored now (for the claims of ``document_id``; with ``wanted``, only
+    those of the analysts it accepts: the ones a window shows)."""
     with service.database.reading() as session:
         claims: dict[str, int] = {}
         if document_id is not None:
-            claims = dict(session.execute(select(ClaimRow.id, ClaimRow.version).where(
-                ClaimRow.document_id == document_id)).all())  # type: ignore[arg-type]
+            claims = {key: version for key, version, annotator in session.execute(
+                select(ClaimRow.id, ClaimRow.version, ClaimRow.annotator).where(
+                    ClaimRow.document_id == document_id))
+                if wanted is None or wanted(annotator)}
         statuses = {key: (status, review) for key, status, review in session.execute(
             select(DocumentRow.id, DocumentRow.status, DocumentRow.review_status))}
         latest = session.execute(
@@ -75,10 +79,13 @@ def current_token(service: ProjectService, document_id: str | None) -> Token:
                  (latest[0], latest[1] or 0) if latest is not None else (0, 0))
 
 
-def changes_since(service: ProjectService, token: Token, text: str | None = None) -> Changes:
+def changes_since(service: ProjectService, token: Token, text: str | None = None,
+                  wanted: Callable[[str], bool] | None = None) -> Changes:
     """What was stored since ``token`` (see :class:`Changes`); ``text`` is the
-    token's document text (quotes are cut from it, as when the document opened)."""
-    now = current_token(service, token.document_id)
+    token's document text (quotes are cut from it, as when the document opened).
+    ``wanted``: only the claims of the analysts it accepts count (a claim of
+    another analyst is neither added nor, when the token holds it, removed)."""
+    now = current_token(service, token.document_id, wanted)
     known = token.claims
     new = {key for key, version in now.claims.items() if key not in known}
     newer = {key for key, version in now.claims.items()

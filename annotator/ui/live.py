@@ -81,6 +81,15 @@ def describe_conflict(error: ClaimConflictError) -> str:
     return "\n".join(lines)
 
 
+class _Author:
+    """Just the analyst of a claim: what the window's analyst filter looks at."""
+
+    __slots__ = ("annotator",)
+
+    def __init__(self, annotator: str) -> None:
+        self.annotator = annotator
+
+
 class _Wakeup(QObject):
     """Carries the listener thread's wake-ups to the window's thread (queued)."""
 
@@ -174,6 +183,10 @@ class LiveUpdates:
         if current is not None and current.id == stored.id:
             window.editor.reload(stored)
 
+    def _loads(self, annotator: str) -> bool:
+        """Whether the window shows the claims of ``annotator`` (its analyst filter)."""
+        return self._window.identity.loads(_Author(annotator))  # type: ignore[arg-type]
+
     def poll(self) -> bool:
         """Show what colleagues saved since the last poll; whether anything was."""
         window = self._window
@@ -200,7 +213,8 @@ class LiveUpdates:
             return False
         try:
             changes = changes_since(service, token,
-                                    document.text if document is not None else None)
+                                    document.text if document is not None else None,
+                                    self._loads)
         except (ProjectError, NotFoundError) as error:
             # The next poll tries again; a lost connection shows on the next save.
             _log.warning("could not look for colleagues' changes: %s", error)

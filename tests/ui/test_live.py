@@ -4,6 +4,7 @@ edits."""
 
 from __future__ import annotations
 
+from annotator.domain.analysts import ShownAnalysts
 from annotator.domain.codebook import Dimension
 from annotator.domain.model import Claim, Document
 from annotator.services.project import ProjectService
@@ -111,6 +112,7 @@ def test_a_colleagues_work_appears_without_a_restart(qtbot, window: MainWindow) 
     """A second service (a colleague) adds, edits and deletes claims in the open
     document and finishes another document: the window shows it within seconds,
     claim by claim, with the analyst's current claim still current."""
+    window.identity.set_shown(ShownAnalysts.everyone(window.settings.annotator_name()))
     text = open_document_containing(window, "Nasdaq plummeted")
     mine = mark_quote(window, text, "Nasdaq plummeted")
     document = window.current_document
@@ -142,12 +144,41 @@ def test_a_colleagues_work_appears_without_a_restart(qtbot, window: MainWindow) 
     assert stored_claim(window, mine).note == "and by me"
 
 
+def test_a_colleagues_claim_stays_out_while_only_own_work_is_shown(
+        qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """The analyst filter holds for what arrives live: a colleague's new claim is
+    not shown (nor counted, again and again) while the window shows "My claims",
+    and appears once "All analysts" is chosen."""
+    window.identity.set_shown(ShownAnalysts(window.settings.annotator_name()))
+    text = open_document_containing(window, "Nasdaq plummeted")
+    document = window.current_document
+    assert document is not None
+    counted = window.document_panel.model.info(
+        window.document_panel.model.row_of(document.id)).claim_count
+    colleague = _colleague(window)
+    try:
+        start = text.index("Monday")
+        added = colleague.add_claim(Claim.new(colleague.document(document.id), start,
+                                              start + 6, annotator="colleague"))
+    finally:
+        colleague.close()
+    for _ in range(3):
+        window.live.poll()
+        mark_quote(window, text, "Nasdaq")          # own commits: the probe fires
+    assert added.id not in window.view.claim_ids()
+    assert window.document_panel.model.info(
+        window.document_panel.model.row_of(document.id)).claim_count == counted + 3
+    window.identity.set_shown(ShownAnalysts.everyone(window.settings.annotator_name()))
+    assert added.id in window.view.claim_ids()
+
+
 def test_the_shown_versions_are_read_without_making_claims(window: MainWindow) -> None:
     """The poll compares versions every few seconds: a document opened with many
     claims (made lazily, as rows are shown) keeps its unmade claims unmade."""
     from annotator.domain.lazy_claims import LazyClaims
 
     assert window.service is not None
+    window.identity.set_shown(ShownAnalysts.everyone(window.settings.annotator_name()))
     document = window.service.documents()[0]
     text = window.service.document(document.id).text
     colleague = _colleague(window)
@@ -179,6 +210,7 @@ def test_on_a_team_server_a_save_wakes_the_window_at_once(qtbot, window: MainWin
         finally:
             seeding.close()
         window.set_service(ProjectService.open(url))
+        window.identity.set_shown(ShownAnalysts.everyone(window.settings.annotator_name()))
         assert window.live.listening
         window.live.timer.stop()                  # no polling: only the wake-up
         window.show_document(document.id)
