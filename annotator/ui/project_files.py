@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,25 +48,20 @@ class WorkTask(BackgroundTask):
     progressed = Signal(str, int, int)
 
 
-def _prepare(path: str, service: ProjectService, progress: Progress,
-             cancelled: Cancelled) -> PreparedWork | ImportCancelled:
-    try:
-        return prepare_work(service, path, progress=progress, cancelled=cancelled)
-    except ImportCancelled as stopped:
-        return stopped
+def _step(call: Callable[..., object], subject: object) -> Callable[..., object]:
+    """A worker-thread step of a colleague's import: ``call(service, subject,
+    progress=, cancelled=)``, a cancel returned (as :class:`ImportCancelled`)
+    rather than raised, for the finishing slot to tell apart."""
+    def run(service: ProjectService, progress: Progress, cancelled: Cancelled) -> object:
+        try:
+            return call(service, subject, progress=progress, cancelled=cancelled)
+        except ImportCancelled as stopped:
+            return stopped
+    return run
 
 
-def _qdpx(path: str, service: ProjectService, _progress: Progress,
-          _cancelled: Cancelled) -> DatasetImportReport:
-    return import_qdpx(service, path)
-
-
-def _write(prepared: PreparedWork, service: ProjectService, progress: Progress,
-           cancelled: Cancelled) -> DatasetImportReport | ImportCancelled:
-    try:
-        return write_work(service, prepared, progress=progress, cancelled=cancelled)
-    except ImportCancelled as stopped:
-        return stopped
+def _import_qdpx(service: ProjectService, path: str, **_polling: object) -> object:
+    return import_qdpx(service, path)     # reads and writes in one step; nothing to map
 
 
 class ProjectFiles(QObject):
@@ -284,9 +278,9 @@ class ProjectFiles(QObject):
         window.editor.commit_note()
         if Path(path).suffix.lower() == ".qdpx":     # another program's codes: nothing to map
             self._writing = True
-            self._run_work(partial(_qdpx, path), self._on_work_written, path)
+            self._run_work(_step(_import_qdpx, path), self._on_work_written, path)
         else:
-            self._run_work(partial(_prepare, path), self._on_work_prepared, path)
+            self._run_work(_step(prepare_work, path), self._on_work_prepared, path)
         return True
 
     @property
@@ -367,7 +361,8 @@ class ProjectFiles(QObject):
         if prepared is None or self.window.service is None:
             return
         self._writing = True
-        self._run_work(partial(_write, prepared), self._on_work_written, str(prepared.path))
+        self._run_work(_step(write_work, prepared), self._on_work_written,
+                       str(prepared.path))
 
     def _on_work_written(self, result: object) -> None:
         self.end_work()
