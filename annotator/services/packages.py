@@ -576,10 +576,10 @@ def import_work(service: ProjectService, path: str | Path, *, add_new_labels: bo
     Labels that map onto none of ours are refused (:class:`ImportProblem` naming
     them) unless ``add_new_labels``. A REFI-QDA project (``.qdpx``) is read by
     :mod:`annotator.services.qdpx_import` (its codes become tags)."""
-    if Path(path).suffix.lower() == ".qdpx":
-        from annotator.services.qdpx_import import import_qdpx  # it builds on this module
+    from annotator.services import qdpx_import  # it builds on this module
 
-        return import_qdpx(service, path)
+    if qdpx_import.is_qdpx(path):
+        return qdpx_import.import_qdpx(service, path)
     prepared = prepare_work(service, path, codebook=codebook, progress=progress,
                             cancelled=cancelled)
     try:

@@ -26,7 +26,7 @@ from annotator.services.packages import (
     write_work,
 )
 from annotator.services.project import ProjectService
-from annotator.services.qdpx_import import import_qdpx
+from annotator.services.qdpx_import import import_qdpx, is_qdpx
 from annotator.services.transfer import FileStatus, ImportReport
 from annotator.ui import plain
 from annotator.ui.commands import EditClaimCommand
@@ -276,7 +276,7 @@ class ProjectFiles(QObject):
         if window.service is None or self._work is not None or self._import is not None:
             return False
         window.editor.commit_note()
-        if Path(path).suffix.lower() == ".qdpx":     # another program's codes: nothing to map
+        if is_qdpx(path):     # another program's codes: nothing to map
             self._writing = True
             self._run_work(_step(_import_qdpx, path), self._on_work_written, path)
         else:
