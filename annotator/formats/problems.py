@@ -2,16 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-#: Longest reason a problem keeps (characters): a reason may quote a field, and
-#: a 5 MB field must not make a 5 MB message.
-MAX_REASON_CHARS = 200
+from annotator.domain.wording import MAX_REASON_CHARS, shorten
 
-
-def shorten(text: str, limit: int = MAX_REASON_CHARS) -> str:
-    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
-    text = " ".join(text.split()) if len(text) <= 4 * limit else " ".join(
-        text[:4 * limit].split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+__all__ = ["MAX_REASON_CHARS", "ImportProblem", "shorten"]
 
 
 class ImportProblem(Exception):

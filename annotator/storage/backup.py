@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from annotator.domain.wording import shorten
 from annotator.paths import PROJECT_SUFFIX, user_data_dir
 from annotator.storage.errors import ProjectError
 
@@ -328,7 +329,8 @@ def take_backup(project: str | Path, kind: str = "manual", *, now: datetime | No
         _copy(source_path, temporary, busy_timeout)
         problem = check(temporary)
         if problem is not None:
-            raise BackupError(f"{source_path}: the backup copy failed its check ({problem}); "
+            raise BackupError(f"{source_path}: the backup copy failed its check "
+                              f"({shorten(problem)}); "
                               "older backups were kept")
         _fsync(temporary)
         target = _free_name(folder, moment, kind)
@@ -366,7 +368,8 @@ def _copy(source_path: Path, target: Path, busy_timeout: float) -> None:
         finally:
             source.close()
     except sqlite3.Error as error:
-        raise BackupError(f"{source_path}: could not be copied for a backup ({error}); "
+        raise BackupError(f"{source_path}: could not be copied for a backup "
+                          f"({shorten(str(error))}); "
                           "older backups were kept") from error
 
 
