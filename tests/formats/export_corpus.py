@@ -19,6 +19,7 @@ from pathlib import Path
 from annotator.domain.codebook import Dimension, Label, with_labels
 from annotator.domain.model import Claim, Document, Source
 from annotator.paths import seeds_dir
+from annotator.services import exports
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
 from annotator.services.sample import import_sample_corpus
@@ -136,6 +137,19 @@ def build_corpus(path: Path) -> Corpus:
     finally:
         service.close()
     return Corpus(path, documents, claims)
+
+
+def export_corpus(folder: Path, format_name: str, target: str,
+                  **options: object) -> tuple[Corpus, Path, exports.ExportResult]:
+    """The corpus built in ``folder`` and exported there as ``format_name`` to
+    ``target``: the corpus, the export's path and its result."""
+    corpus = build_corpus(folder / "corpus.annotator.sqlite")
+    service = ProjectService.open(corpus.path)
+    try:
+        result = exports.export(service, format_name, folder / target, **options)
+    finally:
+        service.close()
+    return corpus, folder / target, result
 
 
 def read_jsonl(path: Path) -> list[dict]:

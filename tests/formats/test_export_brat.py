@@ -18,8 +18,7 @@ import pytest
 from annotator.domain.codebook import Dimension
 from annotator.formats.export.brat import fragments
 from annotator.services import exports
-from annotator.services.project import ProjectService
-from tests.formats.export_corpus import Corpus, build_corpus
+from tests.formats.export_corpus import Corpus, export_corpus
 
 _CONF_ATTRIBUTE = re.compile(r"^(\w+)\tArg:Claim, Value:(.+)$")
 
@@ -27,13 +26,7 @@ _CONF_ATTRIBUTE = re.compile(r"^(\w+)\tArg:Claim, Value:(.+)$")
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Corpus, Path, exports.ExportResult]:
     folder = tmp_path_factory.mktemp("brat")
-    corpus = build_corpus(folder / "corpus.annotator.sqlite")
-    service = ProjectService.open(corpus.path)
-    try:
-        result = exports.export(service, "brat", folder / "collection.zip")
-    finally:
-        service.close()
-    return corpus, folder / "collection.zip", result
+    return export_corpus(folder, "brat", "collection.zip")
 
 
 def read_collection(path: Path) -> tuple[dict[str, str], dict[str, list[dict]], dict[str, set]]:

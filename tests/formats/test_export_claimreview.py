@@ -19,7 +19,7 @@ from annotator.domain.model import Document
 from annotator.formats.export.claimreview import BEST, RATING, WORST
 from annotator.services import exports
 from annotator.services.project import ProjectService
-from tests.formats.export_corpus import Corpus, build_corpus
+from tests.formats.export_corpus import Corpus, export_corpus
 
 #: class → its superclass (schema.org ``subClassOf``).
 CLASSES = {"Thing": None, "CreativeWork": "Thing", "Review": "CreativeWork",
@@ -77,12 +77,7 @@ def check_node(node: dict[str, Any]) -> None:
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Corpus, dict, Any]:
     folder = tmp_path_factory.mktemp("claimreview")
-    corpus = build_corpus(folder / "corpus.annotator.sqlite")
-    service = ProjectService.open(corpus.path)
-    try:
-        result = exports.export(service, "claimreview", folder / "reviews.jsonld")
-    finally:
-        service.close()
+    corpus, _, result = export_corpus(folder, "claimreview", "reviews.jsonld")
     return corpus, json.loads((folder / "reviews.jsonld").read_text(encoding="utf-8")), result
 
 

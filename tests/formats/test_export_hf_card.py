@@ -17,18 +17,13 @@ from annotator.domain.codebook import Dimension
 from annotator.formats.export.package import size_category
 from annotator.services import exports
 from annotator.services.project import ProjectService
-from tests.formats.export_corpus import Corpus, build_corpus
+from tests.formats.export_corpus import Corpus, export_corpus
 
 
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> tuple[Corpus, Path]:
     folder = tmp_path_factory.mktemp("hf")
-    corpus = build_corpus(folder / "corpus.annotator.sqlite")
-    service = ProjectService.open(corpus.path)
-    try:
-        exports.export(service, "package", folder / "dataset")
-    finally:
-        service.close()
+    corpus, _, _ = export_corpus(folder, "package", "dataset")
     return corpus, folder / "dataset"
 
 

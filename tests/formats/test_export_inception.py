@@ -18,19 +18,14 @@ from annotator.domain.offsets import Utf16Offsets, utf16_to_codepoint
 from annotator.formats.export.inception import CLAIM_TYPE, TYPE_SYSTEM
 from annotator.services import exports
 from annotator.services.project import ProjectService
-from tests.formats.export_corpus import Corpus, build_corpus
+from tests.formats.export_corpus import Corpus, export_corpus
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Corpus, Path]:
     folder = tmp_path_factory.mktemp("inception")
-    corpus = build_corpus(folder / "corpus.annotator.sqlite")
-    service = ProjectService.open(corpus.path)
-    try:
-        result = exports.export(service, "inception", folder / "inception.zip")
-        assert result.claims == len(corpus.claims)
-    finally:
-        service.close()
+    corpus, _, result = export_corpus(folder, "inception", "inception.zip")
+    assert result.claims == len(corpus.claims)
     return corpus, folder / "inception.zip"
 
 

@@ -21,9 +21,7 @@ from lxml import etree
 
 from annotator.domain.codebook import Dimension
 from annotator.domain.offsets import FoldedLineEnds
-from annotator.services import exports
-from annotator.services.project import ProjectService
-from tests.formats.export_corpus import Corpus, build_corpus
+from tests.formats.export_corpus import Corpus, export_corpus
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -32,13 +30,7 @@ GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Corpus, Path, Any]:
     folder = tmp_path_factory.mktemp("qdpx")
-    corpus = build_corpus(folder / "corpus.annotator.sqlite")
-    service = ProjectService.open(corpus.path)
-    try:
-        result = exports.export(service, "refi-qda", folder / "project.qdpx")
-    finally:
-        service.close()
-    return corpus, folder / "project.qdpx", result
+    return export_corpus(folder, "refi-qda", "project.qdpx")
 
 
 def _project(path: Path) -> tuple[Any, dict[str, str]]:

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.services import exports
-from annotator.services.project import ProjectService
-from tests.formats.export_corpus import TOKEN_ALIGNED, Corpus, build_corpus, read_jsonl
+from tests.formats.export_corpus import TOKEN_ALIGNED, Corpus, export_corpus, read_jsonl
 
 spacy = pytest.importorskip("spacy")
 
@@ -22,12 +20,7 @@ spacy = pytest.importorskip("spacy")
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> tuple[Corpus, Path]:
     folder = tmp_path_factory.mktemp("spacy")
-    corpus = build_corpus(folder / "corpus.annotator.sqlite")
-    service = ProjectService.open(corpus.path)
-    try:
-        exports.export(service, "package", folder / "dataset")
-    finally:
-        service.close()
+    corpus, _, _ = export_corpus(folder, "package", "dataset")
     return corpus, folder / "dataset"
 
 

@@ -18,20 +18,15 @@ from annotator.formats.export.label_studio import UNLABELLED
 from annotator.services import exports
 from annotator.services.exports import ExportOptions
 from annotator.services.project import ProjectService
-from tests.formats.export_corpus import Corpus, build_corpus
+from tests.formats.export_corpus import Corpus, export_corpus
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Corpus, Path]:
     folder = tmp_path_factory.mktemp("docbin")
-    corpus = build_corpus(folder / "corpus.annotator.sqlite")
-    service = ProjectService.open(corpus.path)
-    try:
-        result = exports.export(service, "spacy", folder / "claims.spacy",
-                                options=ExportOptions(span_label="claim_type"))
-        assert result.claims == len(corpus.claims)
-    finally:
-        service.close()
+    corpus, _, result = export_corpus(folder, "spacy", "claims.spacy",
+                                      options=ExportOptions(span_label="claim_type"))
+    assert result.claims == len(corpus.claims)
     return corpus, folder / "claims.spacy"
 
 

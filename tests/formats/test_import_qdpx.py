@@ -14,21 +14,15 @@ import pytest
 
 from annotator.domain.codebook import Dimension
 from annotator.formats.problems import ImportProblem
-from annotator.services import exports
 from annotator.services.project import ProjectService
 from annotator.services.qdpx_import import import_qdpx
-from tests.formats.export_corpus import Corpus, build_corpus
+from tests.formats.export_corpus import Corpus, export_corpus
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Corpus, Path]:
     folder = tmp_path_factory.mktemp("qdpx-in")
-    corpus = build_corpus(folder / "corpus.annotator.sqlite")
-    service = ProjectService.open(corpus.path)
-    try:
-        exports.export(service, "refi-qda", folder / "project.qdpx")
-    finally:
-        service.close()
+    corpus, _, _ = export_corpus(folder, "refi-qda", "project.qdpx")
     return corpus, folder / "project.qdpx"
 
 

@@ -6,20 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from annotator.services import exports
-from annotator.services.project import ProjectService
-from tests.formats.export_corpus import Corpus, build_corpus
+from tests.formats.export_corpus import Corpus, export_corpus
 from tests.ui.work_import import import_and_wait
 
 
 @pytest.fixture
 def exported(tmp_path: Path) -> tuple[Corpus, Path]:
-    corpus = build_corpus(tmp_path / "corpus.annotator.sqlite")
-    service = ProjectService.open(corpus.path)
-    try:
-        exports.export(service, "refi-qda", tmp_path / "project.qdpx")
-    finally:
-        service.close()
+    corpus, _, _ = export_corpus(tmp_path, "refi-qda", "project.qdpx")
     return corpus, tmp_path / "project.qdpx"
 
 
