@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from annotator.formats.text import decode, encoding_label
 from tests.formats.encoding_corpus import MIN_BYTES, Sample, corpus
-
-BEGIN, END = "<!-- encodings:begin -->", "<!-- encodings:end -->"
-README = Path(__file__).resolve().parents[1] / "README.md"
+from tests.readme_block import read_block, write_block
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +73,7 @@ def table(results: list[Result]) -> str:
 
 
 def readme_table(text: str) -> str:
-    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    return text[start:end].strip()
+    return read_block(text, "encodings")
 
 
 def main(argv: list[str]) -> int:
@@ -90,10 +86,7 @@ def main(argv: list[str]) -> int:
         return 0
     generated = table(measured)
     if "--write" in argv:
-        text = README.read_text(encoding="utf-8")
-        start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-        README.write_text(text[:start] + "\n" + generated + "\n" + text[end:],
-                          encoding="utf-8")
+        write_block("encodings", generated)
     else:
         print(generated)
     return 0

@@ -13,8 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-BEGIN, END = "<!-- keys:begin -->", "<!-- keys:end -->"
-README = Path(__file__).resolve().parents[1] / "README.md"
+from tests.readme_block import read_block, write_block
 
 
 def table(rows: list[tuple[str, str, str]]) -> str:
@@ -61,18 +60,14 @@ def live_rows() -> list[tuple[str, str, str]]:
 
 
 def readme_table(text: str) -> str:
-    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    return text[start:end].strip()
+    return read_block(text, "keys")
 
 
 def main(argv: list[str]) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     generated = table(live_rows())
     if "--write" in argv:
-        text = README.read_text(encoding="utf-8")
-        start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-        README.write_text(text[:start] + "\n" + generated + "\n" + text[end:],
-                          encoding="utf-8")
+        write_block("keys", generated)
     else:
         print(generated)
     return 0

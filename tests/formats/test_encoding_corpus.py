@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.formats.text import decode, encoding_candidates, guess_encodings, implausibility
-from tests.encoding_table import README, readme_table, results, table
+from tests.encoding_table import readme_table, results, table
 from tests.formats.encoding_corpus import (
     CHINESE,
     JAPANESE,
@@ -18,6 +18,7 @@ from tests.formats.encoding_corpus import (
     corpus,
     fit,
 )
+from tests.readme_block import README
 
 SAMPLES = corpus()
 LONG_ENOUGH = [sample for sample in SAMPLES if len(sample.data) >= MIN_BYTES]

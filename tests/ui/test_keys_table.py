@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.keys_table import README, readme_table, table
+from tests.keys_table import readme_table, table
+from tests.readme_block import README
 
 
 def test_the_readme_lists_the_live_keys(window) -> None:  # type: ignore[no-untyped-def]
