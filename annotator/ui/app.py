@@ -113,9 +113,12 @@ def _run(app: QApplication, project: str | None, self_test: bool = False) -> int
     settings = UiSettings()
     locks: list[ProjectLock] = []
 
-    def take(location: str | Path) -> None:
+    def release() -> None:
         while locks:
             locks.pop().release()
+
+    def take(location: str | Path) -> None:
+        release()
         lock = take_lock(location, settings.annotator_name())
         if lock is not None:
             locks.append(lock)
@@ -128,16 +131,14 @@ def _run(app: QApplication, project: str | None, self_test: bool = False) -> int
         plain.fail(None, "Project open elsewhere", str(error))
         return 2
     except DamagedProjectError as error:    # set aside: offer its backup, in a window
-        while locks:
-            locks.pop().release()
+        release()
         ask_first_name(settings)
         window = MainWindow(settings)
         window.show()
         window.backups.offer_restore(error)
         return app.exec()
     except ProjectError as error:
-        while locks:
-            locks.pop().release()
+        release()
         plain.fail(None, "Cannot open project", str(error))
         return 2
     # The first launch asks who is labelling, before the window shows (a launch
