@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.model import Claim, Source
-from annotator.domain.wording import plural
+from annotator.domain.wording import plural, shorten
 from annotator.ui.controller import ChangeFailed, CodebookController, ProjectController
 
 _EDIT_ID = 1001
@@ -73,9 +73,9 @@ def focus_of(command: QUndoCommand, undone: bool) -> Focus | None:
 SHORT = 24
 
 
-def _short(text: str, limit: int = SHORT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+def short(text: str) -> str:
+    """``text`` as an undo step names it: one line of at most :data:`SHORT` characters."""
+    return shorten(text, SHORT)
 
 
 class _ClaimCommand(QUndoCommand):
@@ -95,7 +95,7 @@ class MarkClaimCommand(_ClaimCommand):
 
     def __init__(self, controller: ProjectController, claim: Claim,
                  document_status: str) -> None:
-        super().__init__(controller, f"Mark claim “{_short(claim.quote)}”")
+        super().__init__(controller, f"Mark claim “{short(claim.quote)}”")
         self.claim = claim
         self._starts_work = document_status == "new"
 
@@ -132,7 +132,7 @@ class MarkClaimCommand(_ClaimCommand):
 
 class DeleteClaimCommand(_ClaimCommand):
     def __init__(self, controller: ProjectController, claim: Claim) -> None:
-        super().__init__(controller, f"Delete claim “{_short(claim.quote)}”")
+        super().__init__(controller, f"Delete claim “{short(claim.quote)}”")
         self.claim = claim
 
     def redo(self) -> None:
@@ -236,7 +236,7 @@ class GradeSourceCommand(_ClaimCommand):
 
     def __init__(self, controller: ProjectController, source: Source,
                  grade: str | None) -> None:
-        super().__init__(controller, f"Grade source “{_short(source.name)}” {grade or '—'}")
+        super().__init__(controller, f"Grade source “{short(source.name)}” {grade or '—'}")
         self.source, self.grade = source, grade
         self._prefilled: list[Claim] = []
 
@@ -254,7 +254,7 @@ class GradeSourceCommand(_ClaimCommand):
 
 class UpdateSourceCommand(_ClaimCommand):
     def __init__(self, controller: ProjectController, before: Source, after: Source) -> None:
-        super().__init__(controller, f"Edit source “{_short(after.name)}”")
+        super().__init__(controller, f"Edit source “{short(after.name)}”")
         self.before, self.after = before, after
 
     def redo(self) -> None:
@@ -288,7 +288,7 @@ class ReassignClaimsCommand(_ClaimCommand):
 
     def __init__(self, controller: ProjectController, old: str, new: str, count: int,
                  name: Callable[[str], object]) -> None:
-        super().__init__(controller, f"Rename {_short(old)} to {_short(new)}, carrying "
+        super().__init__(controller, f"Rename {short(old)} to {short(new)}, carrying "
                                      f"{plural(count, 'claim')}")
         self.old, self.new, self._name = old, new, name
         self.changed: dict[str, datetime] | None = None

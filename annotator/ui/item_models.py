@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.lazy_claims import LazyClaims
 from annotator.domain.model import Claim, DocumentInfo
+from annotator.domain.wording import shorten
 from annotator.ui.colours import foreground
 from annotator.ui.plain import plain_tooltip
 
@@ -32,10 +33,6 @@ _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
-
-def _one_line(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 class RowTableModel(QAbstractTableModel):
@@ -194,11 +191,11 @@ class ClaimTableModel(QAbstractTableModel):
 
     #: Display text per column, computed only for the cell asked for.
     _TEXT: ClassVar[dict[str, Callable[[Claim], object]]] = {
-        "Quote": lambda c: _one_line(c.quote, 120),
+        "Quote": lambda c: shorten(c.quote, 120),
         "Source": lambda c: c.source_name,
         "Reliability": lambda c: c.reliability_code,
-        "Proposition": lambda c: _one_line(c.proposition, 80),
-        "Note": lambda c: _one_line(c.note, 80),
+        "Proposition": lambda c: shorten(c.proposition, 80),
+        "Note": lambda c: shorten(c.note, 80),
         "Tags": lambda c: ", ".join(c.tags),
         "Analyst": lambda c: c.annotator,
         "Start": lambda c: c.start,

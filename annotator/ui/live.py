@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.domain.model import Claim
+from annotator.domain.wording import shorten
 from annotator.services.live import (
     ChangeListener,
     ChangeProbe,
@@ -59,8 +60,7 @@ def _value(claim: Claim, field: str) -> str:
         value = ", ".join(claim.tags)
     else:
         value = getattr(claim, field)
-    text = " ".join(str(value if value is not None else "").split()) or "(none)"
-    return text if len(text) <= VALUE_LIMIT else text[:VALUE_LIMIT - 1] + "…"
+    return shorten(str(value if value is not None else ""), VALUE_LIMIT) or "(none)"
 
 
 def describe_conflict(error: ClaimConflictError) -> str:

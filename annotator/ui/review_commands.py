@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 
 from annotator.domain.review import Adjudication, Decision, ReviewComment, ReviewStatus
-from annotator.ui.commands import SHORT
+from annotator.ui.commands import short
 from annotator.ui.controller import ChangeFailed
 from annotator.ui.review_controller import ReviewController
 
@@ -19,14 +19,9 @@ _VERBS = {Decision.ACCEPT: "Accept", Decision.MERGE: "Merge", Decision.EDIT: "Ed
           Decision.REJECT: "Reject"}
 
 
-def _short(text: str, limit: int = SHORT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
 def decision_text(adjudication: Adjudication, quote: str = "") -> str:
     what = _VERBS[adjudication.decision]
-    return f"{what} “{_short(quote)}”" if quote else f"{what} claim"
+    return f"{what} “{short(quote)}”" if quote else f"{what} claim"
 
 
 class _ReviewCommand(QUndoCommand):
@@ -107,7 +102,7 @@ class TakeBackDecisionCommand(_ReviewCommand):
 
     def __init__(self, controller: ReviewController, adjudication: Adjudication,
                  quote: str = "") -> None:
-        super().__init__(controller, f"Take back decision on “{_short(quote)}”" if quote
+        super().__init__(controller, f"Take back decision on “{short(quote)}”" if quote
                          else "Take back decision")
         self.adjudication = adjudication
 
@@ -122,7 +117,7 @@ class TakeBackDecisionCommand(_ReviewCommand):
 
 class AddCommentCommand(_ReviewCommand):
     def __init__(self, controller: ReviewController, comment: ReviewComment) -> None:
-        super().__init__(controller, f"Comment “{_short(comment.body)}”")
+        super().__init__(controller, f"Comment “{short(comment.body)}”")
         self.comment = comment
 
     def redo(self) -> None:
@@ -134,7 +129,7 @@ class AddCommentCommand(_ReviewCommand):
 
 class DeleteCommentCommand(_ReviewCommand):
     def __init__(self, controller: ReviewController, comment: ReviewComment) -> None:
-        super().__init__(controller, f"Delete comment “{_short(comment.body)}”")
+        super().__init__(controller, f"Delete comment “{short(comment.body)}”")
         self.comment = comment
 
     def redo(self) -> None:

@@ -33,17 +33,13 @@ from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.editing import with_span
 from annotator.domain.model import Claim, normalise_tags
 from annotator.domain.review import HistoryEntry, ReviewComment, claim_values
+from annotator.domain.wording import shorten
 from annotator.review.matching import Unit
 from annotator.ui.claim_editor import swatch
 from annotator.ui.colours import set_text_role
 from annotator.ui.plain import plain_label, plain_tooltip
 from annotator.ui.review_panel import label_name
 from annotator.ui.tables import add_header_tips
-
-
-def _one_line(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def labels_text(claim: Claim, codebook: Codebook) -> str:
@@ -55,7 +51,7 @@ def labels_text(claim: Claim, codebook: Codebook) -> str:
 
 
 def span_text(claim: Claim) -> str:
-    return f"{claim.start}–{claim.end} “{_one_line(claim.quote, 50)}”"
+    return f"{claim.start}–{claim.end} “{shorten(claim.quote, 50)}”"
 
 
 class MergeDialog(QDialog):
@@ -354,9 +350,9 @@ class MyCommentsDialog(QDialog):
         self._targets: list[tuple[str, str]] = []
         for row, (comment, claim, title) in enumerate(rows):
             cells = (comment.body, f"{comment.author}, {comment.created_at:%Y-%m-%d}",
-                     _one_line(claim.quote, 60), title)
+                     shorten(claim.quote, 60), title)
             for column, value in enumerate(cells):
-                item = QTableWidgetItem(_one_line(value, 120))
+                item = QTableWidgetItem(shorten(value, 120))
                 item.setToolTip(plain_tooltip(value if column != 2 else claim.quote))
                 self.table.setItem(row, column, item)
             self._targets.append((claim.document_id, claim.id))
@@ -404,7 +400,7 @@ class ClaimHistoryDialog(QDialog):
     def __init__(self, claim: Claim, history: Sequence[HistoryEntry],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"History of “{_one_line(claim.quote, 50)}”")
+        self.setWindowTitle(f"History of “{shorten(claim.quote, 50)}”")
         versions = [claim_values(claim), *(entry.record for entry in reversed(history))]
         self.table = QTableWidget(len(versions), len(_HISTORY_COLUMNS))
         add_header_tips(self.table)
@@ -416,7 +412,7 @@ class ClaimHistoryDialog(QDialog):
         for row, values in enumerate(versions):
             for column, (_title, value) in enumerate(_HISTORY_COLUMNS):
                 text = str(value(values))
-                item = QTableWidgetItem(_one_line(text, 80))
+                item = QTableWidgetItem(shorten(text, 80))
                 item.setToolTip(plain_tooltip(text))
                 if row == 0:
                     font = item.font()

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.model import Claim
 from annotator.domain.review import Adjudication, Decision, ReviewStatus
+from annotator.domain.wording import shorten
 from annotator.review import BY_ALL, BY_ONE, BY_SOME, EXACT, JACCARD, OVERLAP_RATIO, Matching
 from annotator.review.matching import Unit
 from annotator.ui.colours import background, foreground, outline, set_text_role
@@ -104,10 +105,6 @@ def swatches(colours: Sequence[str]) -> QIcon:
         icon = _icons[key] = QIcon(pixmap)
     return icon
 
-
-def _one_line(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def is_difference(unit: Unit) -> bool:
@@ -241,7 +238,7 @@ class UnitTableModel(RowTableModel):
         column = index.column()
         if role == _DISPLAY:
             if column == 0:
-                return _one_line(self.quote(unit), 90)
+                return shorten(self.quote(unit), 90)
             if column == 1:
                 count = len(unit.claims)
                 if unit.coverage == BY_SOME:
@@ -332,15 +329,15 @@ class UnitDetails(QTableWidget):
 
         def values(claim: Claim) -> list[tuple[str, str]]:
             cells = [(f"{claim.start}–{claim.end}", ""),
-                     (_one_line(claim.quote, 60), claim.quote)]
+                     (shorten(claim.quote, 60), claim.quote)]
             for dimension in dimensions:
                 key = getattr(claim, dimension.value)
                 label = codebook.label(dimension, key)
                 cells.append((label_name(codebook, dimension, key),
                               label.description if label else ""))
             cells.append((claim.source_name or "—", ""))
-            cells.append((_one_line(claim.proposition, 60) or "—", claim.proposition))
-            cells.append((_one_line(claim.note, 60) or "—", claim.note))
+            cells.append((shorten(claim.proposition, 60) or "—", claim.proposition))
+            cells.append((shorten(claim.note, 60) or "—", claim.note))
             count = comments.get(claim.id, 0)
             cells.append((str(count) if count else "—", ""))
             return cells

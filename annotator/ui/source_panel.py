@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.codebook import Codebook, Dimension, Label, default_codebook
 from annotator.domain.model import Claim, Source, SourceSummary
+from annotator.domain.wording import shorten
 from annotator.services.project import ProjectService
 from annotator.ui.colours import outline
 from annotator.ui.item_models import RowTableModel
@@ -80,10 +81,6 @@ def swatch(colour: str) -> QIcon:
         icon = _icons[colour + edge.name()] = QIcon(pixmap)
     return icon
 
-
-def _one_line(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def kind_name(kind: str) -> str:
@@ -311,9 +308,9 @@ class SourceClaimsModel(RowTableModel):
         stance = str(claim.stance) if claim.stance else None
         if role == _DISPLAY:
             if column == self.DOCUMENT:
-                return _one_line(title, 300)
+                return shorten(title, 300)
             if column == self.QUOTE:
-                return _one_line(claim.quote, 160)
+                return shorten(claim.quote, 160)
             if column == self.GRADE:
                 return admiralty_code(claim)
             return stance or NO_GRADE
