@@ -268,3 +268,71 @@ class ClaimHistoryRow(Base):
     updated_at: Mapped[datetime]
     record: Mapped[dict[str, Any]]
     recorded_at: Mapped[datetime]
+
+
+class AssignmentRow(Base):
+    """A document given to an analyst to code (blind double coding).
+
+    A document assigned to two or more analysts is *blind*: each sees only their
+    own claims on it until every one of them has marked their assignment done.
+    """
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        CheckConstraint("status IN ('assigned', 'done')", name="status"),
+        Index("ix_assignments_analyst", "analyst"),
+    )
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="RESTRICT"), primary_key=True)
+    analyst: Mapped[str] = mapped_column(String(200), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="assigned",
+                                        server_default="assigned")
+    assigned_by: Mapped[str] = mapped_column(String(200), default="")
+    assigned_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+
+
+#: How a link's target claim stands to its claim: the same claim stated elsewhere
+#: (symmetric; links make clusters), or evidence for or against it (FEVER's labels).
+LINK_RELATIONS = ("same", "supports", "refutes", "not_enough_info")
+
+
+class ClaimLinkRow(Base):
+    """A confirmed link between two analysts' claims, usually in different documents.
+
+    Plain ids, not foreign keys (as review comments): deleting a claim leaves its
+    links dormant, and undoing the deletion brings them back with it. Readers
+    ignore a link whose claim or target is gone.
+    """
+
+    __tablename__ = "claim_links"
+    __table_args__ = (
+        CheckConstraint("relation IN ('same', 'supports', 'refutes', 'not_enough_info')",
+                        name="relation"),
+        CheckConstraint("claim_id <> target_id", name="distinct"),
+        UniqueConstraint("claim_id", "target_id"),
+        Index("ix_claim_links_target_id", "target_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(String(36))
+    target_id: Mapped[str] = mapped_column(String(36))
+    relation: Mapped[str] = mapped_column(String(16))
+    analyst: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+
+
+class CandidateDismissalRow(Base):
+    """A passage the analyst said does not state the claim: never suggested again."""
+
+    __tablename__ = "candidate_dismissals"
+    __table_args__ = (UniqueConstraint("claim_id", "document_id", "start", "end"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(String(36))
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
+    start: Mapped[int]
+    end: Mapped[int]
+    analyst: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]

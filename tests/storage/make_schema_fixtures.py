@@ -237,6 +237,25 @@ def _review(db: sqlite3.Connection) -> None:
         "recorded_at": _at(21)})
 
 
+def _links(db: sqlite3.Connection) -> None:
+    """0007 on: assignments (blind double coding), claim links, dismissed candidates."""
+    _insert(db, "assignments", {"document_id": "doc-ja", "analyst": "山田", "status": "done",
+                                "assigned_by": "admin Ж", "assigned_at": _at(40),
+                                "done_at": _at(41)})
+    _insert(db, "assignments", {"document_id": "doc-ja", "analyst": "alice",
+                                "status": "assigned", "assigned_by": "admin Ж",
+                                "assigned_at": _at(40), "done_at": None})
+    _insert(db, "claim_links", {"id": "link-1", "claim_id": "claim-ja-1",
+                                "target_id": "claim-ru-1", "relation": "same",
+                                "analyst": "山田", "created_at": _at(42)})
+    _insert(db, "claim_links", {"id": "link-2", "claim_id": "claim-ru-1",
+                                "target_id": "claim-deleted", "relation": "refutes",
+                                "analyst": "alice", "created_at": _at(42, 1)})
+    _insert(db, "candidate_dismissals", {"id": "dismiss-1", "claim_id": "claim-ja-1",
+                                         "document_id": "doc-ru", "start": 0, "end": 7,
+                                         "analyst": "山田", "created_at": _at(43)})
+
+
 def migrations_config(connection: Any) -> Config:
     config = Config()
     config.set_main_option(
@@ -267,6 +286,8 @@ def make(revision: str, path: Path) -> None:
         _claims(db, level)
         if level >= 4:
             _review(db)
+        if level >= 7:
+            _links(db)
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     db.execute("PRAGMA page_size = 1024")       # small files: a page per table or index
     db.execute("VACUUM")
@@ -280,10 +301,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     FIXTURES.mkdir(exist_ok=True)
     for level, revision in enumerate(all_revisions(), 1):
-        if level > 6:
+        if level > 7:
             # 0005 (the search index) has no rows of its own: its triggers index
             # what the other tables hold; 0006 adds claims' version (set in
-            # _claims). Add the data for the new revision's tables here (raw SQL
+            # _claims); 0007's tables are filled by _links. Add the data for the new revision's tables here (raw SQL
             # for its schema), then raise this guard.
             print(f"revision {revision}: teach make_schema_fixtures.py its tables first")
             return 1
