@@ -304,8 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         if level > 7:
             # 0005 (the search index) has no rows of its own: its triggers index
             # what the other tables hold; 0006 adds claims' version (set in
-            # _claims); 0007's tables are filled by _links. Add the data for the new revision's tables here (raw SQL
-            # for its schema), then raise this guard.
+            # _claims); _links fills 0007's tables. Add the data for the new
+            # revision's tables here (raw SQL for its schema), then raise this guard.
             print(f"revision {revision}: teach make_schema_fixtures.py its tables first")
             return 1
         path = FIXTURES / f"schema_{revision}.sqlite"

@@ -59,7 +59,7 @@ def damage(path: Path, *, last_only: bool = False) -> None:
     size = path.stat().st_size
     with path.open("r+b") as handle:
         for offset in range(size - 4096 if last_only else 4096, size, 4096):
-            handle.seek(offset)          # the page header too: an empty page has nothing else to check
+            handle.seek(offset)   # the page header too: an empty page has nothing else
             handle.write(os.urandom(600))
 
 

@@ -95,7 +95,7 @@ def test_the_fixtures_hold_what_they_claim() -> None:
         for sample in ("東京", "👩\u200d👩\u200d👧\u200d👦", "🇺🇦", "Ёлка", "\u0301", "مرحبا"):
             assert sample in texts
         assert len(rows["claims"]) >= 7
-        assert (FIXTURES / f"schema_{revision}.sqlite").stat().st_size < 128_000   # 1 KiB a table or index
+        assert (FIXTURES / f"schema_{revision}.sqlite").stat().st_size < 128_000
 
 
 @pytest.mark.parametrize("revision", _fixture_revisions())
