@@ -4,17 +4,25 @@
 security policies; ``team add-analyst`` gives a person a login role in one of
 them; ``team members`` lists who is in the team. See annotator/storage/team.py
 for what each role may do (enforced by the server, whatever client connects).
+
+Blind double coding (also on a local SQLite project, where the app enforces it):
+``team assign`` gives documents to analysts with a share coded twice, ``team
+assignments`` lists who codes what, ``team queue`` lists the documents every
+assignee finished, most disagreement first (see annotator/services/assignments.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from collections.abc import Callable
 from typing import Any
 
-from annotator.services.project import ProjectService
+from annotator.domain.assignments import AssignmentError
+from annotator.services.assignments import AssignmentService
+from annotator.services.project import NotFoundError, ProjectService
 from annotator.storage import team
 from annotator.storage.errors import PasswordNeededError, translated
 
@@ -68,6 +76,27 @@ def add_parser(commands: Any, with_project: Callable[[argparse.ArgumentParser], 
                              "by certificate or peer)")
     listing = actions.add_parser("members", help="list the team's members and roles")
     with_project(listing)
+    assign = actions.add_parser(
+        "assign", help="assign documents to analysts for blind double coding (run again: "
+                       "adds only what is missing)")
+    with_project(assign)
+    assign.add_argument("--analysts", required=True, metavar="A,B,...",
+                        help="the analysts' names (as written on their claims)")
+    assign.add_argument("--overlap", type=float, default=0.0, metavar="FRACTION",
+                        help="the share of documents coded by two analysts, 0 to 1 "
+                             "(default 0)")
+    assign.add_argument("--seed", type=int, help="another seed gives another (still "
+                                                 "balanced) plan")
+    assign.add_argument("--documents", metavar="ID,...",
+                        help="these documents (default: every current document)")
+    assign.add_argument("--by", metavar="NAME", default=None,
+                        help="who assigns (default: your name on a team server)")
+    for name, text in (("assignments", "list who codes which document and who is done"),
+                       ("queue", "the reviewer's queue: documents every assignee finished, "
+                                 "most disagreement first")):
+        sub_action = actions.add_parser(name, help=text)
+        with_project(sub_action)
+        sub_action.add_argument("--format", choices=("table", "json"), default="table")
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -87,7 +116,64 @@ def _password(args: argparse.Namespace) -> str | None:
     return password
 
 
+def _names(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _run_assignments(args: argparse.Namespace, location: str) -> int:
+    service = open_project(location)
+    try:
+        assignments = AssignmentService(service)
+        if args.team_command == "assign":
+            by = args.by
+            if by is None:
+                with service.database.engine.connect() as connection:
+                    by = team.current_analyst(connection) or ""
+            analysts = _names(args.analysts)
+            added = assignments.assign(analysts, args.overlap, seed=args.seed,
+                                       document_ids=_names(args.documents) or None,
+                                       assigned_by=by)
+            load: dict[str, int] = {}
+            for assignment in assignments.assignments():
+                load[assignment.analyst] = load.get(assignment.analyst, 0) + 1
+            documents = len({a.document_id for a in added})
+            print(f"{len(added)} assignments added ({documents} documents)")
+            for name in sorted(load):
+                print(f"{name}\t{load[name]}")
+            return 0
+        titles = {info.id: info.title for info in service.documents()}
+        if args.team_command == "assignments":
+            found = assignments.assignments()
+            if args.format == "json":
+                print(json.dumps([{**a.to_json(), "title": titles.get(a.document_id, "")}
+                                  for a in found], ensure_ascii=False, indent=2))
+            else:
+                for a in found:
+                    print(f"{a.document_id}\t{a.analyst}\t{a.status}\t"
+                          f"{titles.get(a.document_id, '')}")
+            return 0
+        queue = assignments.queue()
+        if args.format == "json":
+            print(json.dumps([e.to_json() for e in queue], ensure_ascii=False, indent=2))
+        else:
+            print("differences\tspan F1\tdocument\tanalysts\ttitle")
+            for e in queue:
+                f1 = "-" if e.span_f1 is None else f"{e.span_f1:.2f}"
+                print(f"{e.differences}\t{f1}\t{e.document_id}\t{', '.join(e.analysts)}\t"
+                      f"{e.title}")
+        return 0
+    except (AssignmentError, NotFoundError) as error:
+        raise TeamCommandError(str(error)) from None
+    finally:
+        service.close()
+
+
 def run(args: argparse.Namespace, location: str | None) -> int:
+    if args.team_command in ("assign", "assignments", "queue"):
+        if not location:
+            raise TeamCommandError("name the project: --project PATH or "
+                                   "postgresql://USER@HOST/DB")
+        return _run_assignments(args, location)
     if not location or not team.is_team_url(location):
         raise TeamCommandError("team commands need --project postgresql://USER@HOST/DB")
     password = _password(args) if args.team_command == "add-analyst" else None

@@ -12,7 +12,13 @@ connects:
 * a reviewer also writes the gold layer (adjudications, gold claims), review
   comments and documents' review status;
 * only an admin changes the codebook (labels, propositions, versions, settings)
-  or other analysts' claims (importing a colleague's work).
+  or other analysts' claims (importing a colleague's work);
+* blind double coding: only an admin assigns documents (``assignments``); an
+  analyst changes only the status of their own assignment, and cannot read a
+  colleague's claims on a document assigned to them and to someone else until
+  every assignee has marked it done (reviewers and admins read everything);
+* claim links and dismissed candidates: everyone reads them, an analyst adds and
+  removes their own.
 
 Passwords are never written in plain text: a URL without one takes it from the
 OS keyring (service ``annotator``) when the optional ``keyring`` package is
@@ -43,6 +49,8 @@ _REVIEW_TABLES = ("adjudications", "gold_claims", "review_comments")
 _ADMIN_TABLES = ("codebook_labels", "propositions", "codebook_versions", "project_settings")
 # Shared working tables every analyst writes (documents they import, sources they add).
 _SHARED_TABLES = ("documents", "sources")
+# Rows an analyst adds and removes under their own name (column ``analyst``).
+_ANALYST_TABLES = ("claim_links", "candidate_dismissals")
 _DOCUMENT_COLUMNS = ("id", "sha256", "title", "source", "published", "metadata", "text",
                      "length", "created_at", "status", "origin", "previous_id")
 
@@ -156,17 +164,32 @@ def _statements(database: str, owner_is_superuser: bool) -> Iterable[str]:
     yield f"GRANT EXECUTE ON FUNCTION team_analyst() TO {analyst}"
     yield f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {analyst}"
     yield f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {analyst}"
+    # The documents blind for the connected analyst (see services/assignments.py):
+    # assigned to them and someone else, not yet done by every assignee.
+    yield ("CREATE OR REPLACE FUNCTION team_blind_documents() RETURNS SETOF varchar"
+           " LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS"
+           " $$ SELECT document_id FROM assignments WHERE document_id IN"
+           " (SELECT document_id FROM assignments WHERE analyst = team_analyst())"
+           " GROUP BY document_id HAVING count(*) >= 2"
+           " AND count(*) FILTER (WHERE status <> 'done') > 0 $$")
+    yield "REVOKE ALL ON FUNCTION team_blind_documents() FROM PUBLIC"
+    yield f"GRANT EXECUTE ON FUNCTION team_blind_documents() TO {analyst}"
     tables = (*_CLAIM_TABLES, *_REVIEW_TABLES, *_ADMIN_TABLES, "claim_history",
-              *_SHARED_TABLES)
+              *_SHARED_TABLES, "assignments", *_ANALYST_TABLES)
     for table in tables:
         yield f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"
         yield f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"
-        for policy in ("team_read", "team_own_insert", "team_own_update", "team_own_delete",
-                       "team_write", "team_admin"):
+        for policy in ("team_read", "team_review_read", "team_own_insert", "team_own_update",
+                       "team_own_delete", "team_write", "team_admin"):
             yield f"DROP POLICY IF EXISTS {policy} ON {table}"
-        yield f"CREATE POLICY team_read ON {table} FOR SELECT TO {analyst} USING (true)"
+        readable = ("annotator IN (team_analyst(), '') OR document_id NOT IN "
+                    "(SELECT team_blind_documents())") if table in _CLAIM_TABLES else "true"
+        yield f"CREATE POLICY team_read ON {table} FOR SELECT TO {analyst} USING ({readable})"
         yield f"CREATE POLICY team_admin ON {table} FOR ALL TO {admin} USING (true) " \
               "WITH CHECK (true)"
+    for table in _CLAIM_TABLES:     # reviewers (and admins) read every claim
+        yield f"CREATE POLICY team_review_read ON {table} FOR SELECT TO {reviewer} " \
+              "USING (true)"
     own = "annotator = team_analyst()"
     for table in _CLAIM_TABLES:
         yield f"GRANT INSERT, UPDATE, DELETE ON {table} TO {analyst}"
@@ -187,11 +210,22 @@ def _statements(database: str, owner_is_superuser: bool) -> Iterable[str]:
         yield f"CREATE POLICY team_write ON {table} FOR ALL TO {analyst} USING (true) " \
               "WITH CHECK (true)"
     yield f"GRANT INSERT, UPDATE, DELETE ON sources TO {analyst}"
+    mine = "analyst = team_analyst()"
+    yield f"GRANT UPDATE (status, done_at) ON assignments TO {analyst}"
+    yield f"CREATE POLICY team_own_update ON assignments FOR UPDATE TO {analyst} " \
+          f"USING ({mine}) WITH CHECK ({mine})"
+    for table in _ANALYST_TABLES:
+        yield f"GRANT INSERT, DELETE ON {table} TO {analyst}"
+        yield f"CREATE POLICY team_own_insert ON {table} FOR INSERT TO {analyst} " \
+              f"WITH CHECK ({mine})"
+        yield f"CREATE POLICY team_own_delete ON {table} FOR DELETE TO {analyst} " \
+              f"USING ({mine})"
     columns = ", ".join(f'"{c}"' for c in _DOCUMENT_COLUMNS)
     yield f"GRANT INSERT ({columns}, review_status) ON documents TO {analyst}"
     yield f"GRANT UPDATE ({columns}) ON documents TO {analyst}"
     yield f"GRANT UPDATE (review_status) ON documents TO {reviewer}"
-    for table in (*_ADMIN_TABLES, "claim_history", "documents", *_CLAIM_TABLES):
+    for table in (*_ADMIN_TABLES, "claim_history", "documents", *_CLAIM_TABLES,
+                  "assignments", *_ANALYST_TABLES):
         yield f"GRANT INSERT, UPDATE, DELETE ON {table} TO {admin}"
 
 
