@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QToolBar
 
-from annotator.ui import search_panel
+from annotator.ui import assignments_panel, search_panel
 from annotator.ui.actions import make_action
 from annotator.ui.plain import plain_tooltip
 from annotator.ui.review_mode import ReviewMode
@@ -106,7 +106,9 @@ def build(window: MainWindow) -> None:
     w.status_actions = QActionGroup(w)
     w.status_action = {}
     for key, name, shortcut in DOCUMENT_STATUS_KEYS:
-        action = a(f"Mark Document {name}", lambda k=key: w.set_document_status(k), shortcut)
+        # Done, on a document assigned to the analyst, marks their own part done.
+        action = a(f"Mark Document {name}", (lambda: w.assignments.toggle_done())
+                   if key == "done" else (lambda k=key: w.set_document_status(k)), shortcut)
         action.setCheckable(True)
         w.status_actions.addAction(action)
         w.status_action[key] = action
@@ -159,7 +161,9 @@ def build(window: MainWindow) -> None:
     project_menu.addAction(w.codebook_action)
 
     w.review = ReviewMode(w)
-    w.review.build_menu(bar.addMenu("&Review"))
+    review_menu = bar.addMenu("&Review")
+    w.review.build_menu(review_menu)
+    w.assignments = assignments_panel.install(w, review_menu)
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(w.shortcuts_action)
