@@ -8,9 +8,10 @@
 * A blind document (assigned to the analyst and to a colleague, not yet done by
   all) shows only the analyst's own claims, whatever View › Show Claims says or
   comparing asks; the status bar says why. Search leaves out colleagues' claims
-  on it too. :meth:`Assignments.visible` is what the window's readers ask
-  (:class:`~annotator.ui.identity.Identity`); live updates follow, since they
-  load only the analysts the shown document was read for.
+  on it too, and comparing analysts leaves the document out (no units, no
+  agreement) until it is no longer blind. :meth:`Assignments.visible` is what
+  the window's readers ask (:class:`~annotator.ui.identity.Identity`); live
+  updates follow, since they load only the analysts the document was read for.
 * Review › Queue by Disagreement… lists the documents every assignee finished,
   most disagreement first; double-click (or Enter) opens one.
 """
@@ -145,6 +146,10 @@ class Assignments(QObject):
     def state(self, document_id: str | None) -> AssignmentState | None:
         return self._states.get(document_id) if document_id else None
 
+    def blind_documents(self) -> set[str]:
+        """The documents blind for the analyst (as the document list last read them)."""
+        return {doc for doc, state in self._states.items() if state.blind}
+
     def visible(self, document_id: str, wanted: Collection[str] | None
                 ) -> frozenset[str] | None:
         """Whose claims the window may read on the document, of ``wanted`` (None:
@@ -170,7 +175,7 @@ class Assignments(QObject):
                                           for doc, state in self._states.items()})
         window.document_list.setColumnHidden(DocumentListModel.HEADERS.index("Assigned"),
                                              not self._states)
-        blind = {doc for doc, state in self._states.items() if state.blind}
+        blind = self.blind_documents()
         if not blind or window.service is None:
             return infos
         own = {info.id: info for info in window.service.documents(
@@ -179,8 +184,7 @@ class Assignments(QObject):
 
     def visible_results(self, found: list[SearchResult]) -> list[SearchResult]:
         """Search results without colleagues' claims on blind documents."""
-        blind = {doc for doc, state in self._states.items() if state.blind}
-        me = self._analyst()
+        blind, me = self.blind_documents(), self._analyst()
         return [r for r in found if not (r.document_id in blind and r.claim_id
                                          and r.analyst not in (me, ""))]
 

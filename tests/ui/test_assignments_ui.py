@@ -60,6 +60,14 @@ def test_blind_document_mark_done_and_queue(qtbot, window: MainWindow,  # type: 
         found = window.search_panel.search()
         assert found and all(r.analyst in ("alice", "") for r in found if r.claim_id)
 
+        # Comparing analysts leaves the blind document out: nothing of bob's shows.
+        window.review.compare_action.trigger()
+        assert window.review.active
+        assert window.review.units() == []
+        assert _shown_analysts(window) == {"alice"}
+        window.review.compare_action.trigger()
+        assert not window.review.active
+
         # Ctrl+D: her part is done; bob's claims stay hidden until he is done.
         window.view.setFocus()
         qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
@@ -80,6 +88,9 @@ def test_blind_document_mark_done_and_queue(qtbot, window: MainWindow,  # type: 
         assert "Everyone assigned" in window.statusBar().currentMessage()
         assert _claim_count(window, merics) == 10
         assert window.document_status() == "done"
+        window.review.compare_action.trigger()
+        assert len(window.review.units()) == 6
+        window.review.compare_action.trigger()
     finally:
         colleague.close()
 
