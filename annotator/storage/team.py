@@ -172,8 +172,14 @@ def _statements(database: str, owner_is_superuser: bool) -> Iterable[str]:
            " (SELECT document_id FROM assignments WHERE analyst = team_analyst())"
            " GROUP BY document_id HAVING count(*) >= 2"
            " AND count(*) FILTER (WHERE status <> 'done') > 0 $$")
-    yield "REVOKE ALL ON FUNCTION team_blind_documents() FROM PUBLIC"
-    yield f"GRANT EXECUTE ON FUNCTION team_blind_documents() TO {analyst}"
+    # Colleagues' claims on those documents (their history is hidden with them).
+    yield ("CREATE OR REPLACE FUNCTION team_hidden_claims() RETURNS SETOF varchar"
+           " LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS"
+           " $$ SELECT id FROM claims WHERE annotator NOT IN (team_analyst(), '')"
+           " AND document_id IN (SELECT team_blind_documents()) $$")
+    for function in ("team_blind_documents()", "team_hidden_claims()"):
+        yield f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC"
+        yield f"GRANT EXECUTE ON FUNCTION {function} TO {analyst}"
     tables = (*_CLAIM_TABLES, *_REVIEW_TABLES, *_ADMIN_TABLES, "claim_history",
               *_SHARED_TABLES, "assignments", *_ANALYST_TABLES)
     for table in tables:
@@ -182,12 +188,14 @@ def _statements(database: str, owner_is_superuser: bool) -> Iterable[str]:
         for policy in ("team_read", "team_review_read", "team_own_insert", "team_own_update",
                        "team_own_delete", "team_write", "team_admin"):
             yield f"DROP POLICY IF EXISTS {policy} ON {table}"
-        readable = ("annotator IN (team_analyst(), '') OR document_id NOT IN "
-                    "(SELECT team_blind_documents())") if table in _CLAIM_TABLES else "true"
+        readable = {"claims": "annotator IN (team_analyst(), '') OR document_id NOT IN "
+                              "(SELECT team_blind_documents())",
+                    "claim_history": "claim_id NOT IN (SELECT team_hidden_claims())"
+                    }.get(table, "true")
         yield f"CREATE POLICY team_read ON {table} FOR SELECT TO {analyst} USING ({readable})"
         yield f"CREATE POLICY team_admin ON {table} FOR ALL TO {admin} USING (true) " \
               "WITH CHECK (true)"
-    for table in _CLAIM_TABLES:     # reviewers (and admins) read every claim
+    for table in (*_CLAIM_TABLES, "claim_history"):     # reviewers read every claim
         yield f"CREATE POLICY team_review_read ON {table} FOR SELECT TO {reviewer} " \
               "USING (true)"
     own = "annotator = team_analyst()"

@@ -33,8 +33,15 @@ def _assign(team: Team) -> str:  # noqa: F811
 def test_an_analyst_cannot_read_a_colleagues_claims_on_a_blind_document(
         team: Team) -> None:  # noqa: F811
     doc = _assign(team)
+    bob_claim = team.work.bob["H800"].id
+    history = "SELECT count(*) FROM claim_history WHERE claim_id = %s"
+    with connect(team.database) as owner:         # an earlier version of bob's claim
+        owner.execute("INSERT INTO claim_history (claim_id, updated_at, record, recorded_at)"
+                      " VALUES (%s, now(), '{\"note\": \"old\"}', now())", (bob_claim,))
     with team.sql("alice") as alice, team.sql("carol") as carol, team.sql("bob") as bob:
         assert alice.execute(_COUNT, (doc,)).fetchall() == [("alice", 5)]
+        assert alice.execute(history, (bob_claim,)).fetchone()[0] == 0   # hidden with it
+        assert carol.execute(history, (bob_claim,)).fetchone()[0] == 1
         assert rows(alice, "SELECT * FROM claims WHERE annotator = 'bob'") == 0
         assert bob.execute(_COUNT, (doc,)).fetchall() == [("bob", 5)]
         assert carol.execute(_COUNT, (doc,)).fetchall() == [("alice", 5), ("bob", 5)]
@@ -67,6 +74,7 @@ def test_an_analyst_cannot_read_a_colleagues_claims_on_a_blind_document(
         service.close()
     with team.sql("alice") as alice:
         assert alice.execute(_COUNT, (doc,)).fetchall() == [("alice", 5), ("bob", 5)]
+        assert alice.execute(history, (bob_claim,)).fetchone()[0] == 1
         assert alice.execute("SELECT status FROM documents WHERE id = %s",
                              (doc,)).fetchone()[0] == "done"
 
