@@ -166,20 +166,23 @@ class Assignments(QObject):
             self._window.show_message(BLIND_HINT, 10000)
         return None if found is None else frozenset(found)
 
-    def documents(self, infos: list[DocumentInfo]) -> list[DocumentInfo]:
-        """The document list: the analyst's assignments read again (for the Assigned
-        column), and on blind documents only the analyst's own claims counted."""
+    def documents(self, infos: list[DocumentInfo],
+                  wanted: Collection[str] | None) -> list[DocumentInfo]:
+        """The document list (its counts of ``wanted``'s claims, None: everyone's):
+        the analyst's assignments read again (for the Assigned column), and on
+        blind documents only the analyst's own claims counted."""
         service, window = self._service(), self._window
         self._states = service.states_for(self._analyst()) if service is not None else {}
         window.documents.set_assignments({doc: state.describe()
                                           for doc, state in self._states.items()})
         window.document_list.setColumnHidden(DocumentListModel.HEADERS.index("Assigned"),
                                              not self._states)
-        blind = self.blind_documents()
-        if not blind or window.service is None:
+        blind, own_work = self.blind_documents(), {self._analyst(), ""}
+        if not blind or window.service is None or (wanted is not None
+                                                   and set(wanted) <= own_work):
             return infos
-        own = {info.id: info for info in window.service.documents(
-            annotators={self._analyst(), ""}) if info.id in blind}
+        own = {info.id: info for info in window.service.documents(annotators=own_work)
+               if info.id in blind}
         return [own.get(info.id, info) if info.id in blind else info for info in infos]
 
     def visible_results(self, found: list[SearchResult]) -> list[SearchResult]:
@@ -193,9 +196,11 @@ class Assignments(QObject):
     def toggle_done(self) -> None:
         """Ctrl+D: the analyst's own assignment on the shown document done (or not);
         a document not assigned to them gets its status toggled as always."""
-        window = self._window
+        window, service = self._window, self._service()
         document = window.current_document
-        state = self.state(document.id if document else None)
+        state = None
+        if document is not None and service is not None:     # as stored now
+            state = service.states_for(self._analyst()).get(document.id)
         if document is None or state is None:
             window.set_document_status("done")
             return

@@ -285,8 +285,9 @@ class Identity(QObject):
         """The document list, its counts of the analysts shown."""
         window = self._window
         assert window.service is not None
-        return window.assignments.documents(
-            window.service.documents(annotators=self.shown().annotators()))
+        wanted = self.shown().annotators()
+        return window.assignments.documents(window.service.documents(annotators=wanted),
+                                            wanted)
 
     def claims_of(self, document: Document) -> list[Claim]:
         """``document``'s claims of the analysts shown (of all while comparing)."""
