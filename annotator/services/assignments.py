@@ -212,7 +212,10 @@ class AssignmentService:
                            wanted: Collection[str] | None) -> Collection[str] | None:
         """Whose claims ``analyst`` may read on the document, of ``wanted`` (None:
         everyone's): only their own (and unnamed claims) while it is blind."""
-        if document_id not in self.blind_documents(analyst):
+        with self.database.reading() as session:
+            blind = session.scalar(blind_documents_query(analyst).where(
+                AssignmentRow.document_id == document_id)) is not None
+        if not blind:
             return wanted
         own = {analyst, ""}
         return own if wanted is None else own & set(wanted)
