@@ -148,9 +148,10 @@ class TeamConnectDialog(QDialog):
         self.setWindowTitle("Connect to Team Server")
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
-        layout.addWidget(plain_label(
-            "A team project is a database on a PostgreSQL server; your administrator "
-            "gives you its name and your login.", self))
+        intro = plain_label("A team project is a database on a PostgreSQL server; your "
+                            "administrator gives you its name and your login.", self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         form = QFormLayout()
         self.host = QLineEdit("localhost", self)
         self.port = QSpinBox(self)
