@@ -42,12 +42,11 @@ class GuardedController(QObject):
             unreachable = getattr(self, "unreachable", None)
             if unreachable is not None:
                 unreachable.emit(str(error))
-        if isinstance(error, ClaimConflictError):
+        claim_conflict = getattr(self, "claim_conflict", None)
+        if isinstance(error, ClaimConflictError) and claim_conflict is not None:
             from annotator.ui.live import describe_conflict
-            claim_conflict = getattr(self, "claim_conflict", None)
-            if claim_conflict is not None:
-                claim_conflict.emit(self.know(error.stored))    # type: ignore[arg-type]
-            self.failed.emit(describe_conflict(error))
+            claim_conflict.emit(self.know(error.stored))    # type: ignore[arg-type]
+            self.failed.emit(describe_conflict(error))      # the stored one is shown
         else:
             self.failed.emit(f"Not saved: {error}")
         raise ChangeFailed(str(error)) from error
