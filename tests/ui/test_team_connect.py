@@ -179,3 +179,22 @@ def test_the_launch_asks_the_password_of_a_team_url(
                                                  f"{database}") is None
     finally:
         service.close()
+
+
+def test_the_command_line_prompt_keeps_the_password_out_of_the_location(
+        server, memory_keyring: _Keyring, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``annotator team … --project URL`` at a terminal: the typed password opens
+    the project and goes to the keyring, not into the project's location."""
+    from annotator.cli import team as team_cli
+    proxy, database = server
+    location = f"postgresql://postgres@127.0.0.1:{proxy.port}/{database}"
+    team.forget_password(team.normalise_url(location))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda _prompt: SECRET)
+    service = team_cli.open_project(location)
+    try:
+        assert SECRET not in service.location
+        assert proxy.passwords[-1] == SECRET
+        assert list(memory_keyring.saved.values()) == [SECRET]
+    finally:
+        service.close()
