@@ -162,12 +162,17 @@ class LiveUpdates:
             self.timer.start(wait)
 
     def read_failed(self, error: ProjectError) -> None:
-        """Something the analyst asked to see could not be read: tell them (and,
-        when the team server is out of reach, show that it is)."""
+        """A document the analyst chose could not be read: tell them (and, when the
+        team server is out of reach, show that it is); the list goes back to the
+        document still shown."""
         from annotator.ui import plain
         if isinstance(error, ServerUnreachableError):
             self._unreachable(str(error))
-        plain.warn(self._window, "Cannot show this", str(error))
+        shown = self._window.current_document
+        self._window.document_panel.set_shown(shown.id if shown is not None else None)
+        if shown is not None:
+            self._window.document_panel.select(shown.id)
+        plain.warn(self._window, "Cannot show this document", str(error))
 
     def _reached(self) -> None:
         if self.status.down:

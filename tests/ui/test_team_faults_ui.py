@@ -84,8 +84,11 @@ def test_a_stopped_server_is_shown_and_retried_and_nothing_saved_is_lost(
         assert window.live.status.text == UNREACHABLE
         # Opening another document while the server is gone: a message, not a crash.
         told.clear()
-        window.show_document(_document_id(window, "Trade"))
+        window.document_panel.select(_document_id(window, "Trade"))
         assert told and "cannot be reached" in told[0]
+        assert window.current_document.title == "Prices"      # type: ignore[union-attr]
+        assert window.documents.info(window.document_proxy.mapToSource(
+            window.document_list.currentIndex()).row()).title == "Prices"
 
         proxy.start()                                  # back, on the same port
         qtbot.waitUntil(lambda: window.live.status.text == RECONNECTED, timeout=20000)
