@@ -198,3 +198,17 @@ def test_the_command_line_prompt_keeps_the_password_out_of_the_location(
         assert list(memory_keyring.saved.values()) == [SECRET]
     finally:
         service.close()
+
+
+def test_a_password_typed_in_the_url_is_used_but_not_kept_in_the_location(
+        qtbot, server, ui_settings: UiSettings) -> None:  # type: ignore[no-untyped-def]
+    proxy, database = server
+    window = MainWindow(ui_settings)
+    qtbot.addWidget(window)
+    assert window.open_project(f"postgresql://postgres:{SECRET}@127.0.0.1:{proxy.port}/"
+                               f"{database}")
+    assert window.service is not None and SECRET not in window.service.location
+    assert proxy.passwords and set(proxy.passwords) == {SECRET}
+    assert all(SECRET not in entry for entry in ui_settings.recent_projects())
+    assert SECRET not in window.windowTitle()
+    window.close()
