@@ -154,7 +154,7 @@ def _connect(location: str | Path, *, create: bool, busy_timeout: float,
         url = team.normalise_url(str(location))
         if url.password is not None:      # typed in the URL: kept in memory only
             team.use_password(url, str(url.password))
-            url = url.set(password=None)
+            url = team.strip_password(url)
         where = team.without_password(url)
         password = team.password_for(url) if url.username else None
         if password is not None:

@@ -107,9 +107,15 @@ def connect_args() -> dict[str, Any]:
     return {"application_name": APPLICATION_NAME, "connect_timeout": CONNECT_TIMEOUT}
 
 
+def strip_password(url: URL) -> URL:
+    """``url`` without its password (``URL.set(password=None)`` keeps it)."""
+    return URL.create(url.drivername, url.username, None, url.host, url.port,
+                      url.database, url.query)
+
+
 def without_password(url: URL) -> str:
     """``url`` as it may be shown and kept (titles, recent projects, logs)."""
-    return url.set(password=None).render_as_string(hide_password=False)
+    return strip_password(url).render_as_string(hide_password=False)
 
 
 def stored_password(url: URL) -> str | None:

@@ -110,7 +110,7 @@ def open_service(parent: QWidget | None, location: str | Path, *, create: bool =
     prompt's box); :class:`ProjectError` for anything else that fails."""
     if not team.is_team_url(location):
         return ProjectService.open(location, create=create)
-    url = team.normalise_url(str(location)).set(password=None)
+    url = team.strip_password(team.normalise_url(str(location)))
     tried = team.password_for(url) is not None
     while True:
         try:
