@@ -103,8 +103,12 @@ def password_for(url: URL) -> str | None:
 
 
 def connect_args() -> dict[str, Any]:
-    """The driver's connection arguments for a team server."""
-    return {"application_name": APPLICATION_NAME, "connect_timeout": CONNECT_TIMEOUT}
+    """The driver's connection arguments for a team server: named, quick to give up
+    on a server that does not answer, and (TCP keepalives, a send timeout) quick
+    to notice a network that went away under an open connection."""
+    return {"application_name": APPLICATION_NAME, "connect_timeout": CONNECT_TIMEOUT,
+            "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+            "keepalives_count": 3, "tcp_user_timeout": 15000}
 
 
 def strip_password(url: URL) -> URL:
