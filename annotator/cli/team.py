@@ -44,8 +44,9 @@ def open_project(location: str, *, create: bool = False, busy_timeout: float | N
             raise
     url = team.normalise_url(location)
     password = getpass.getpass(f"Password for {url.username}@{url.host}/{url.database}: ")
-    service = ProjectService.open(url.set(password=password).render_as_string(
-        hide_password=False), create=create, busy_timeout=busy_timeout, read_only=read_only)
+    team.use_password(url, password)      # in memory only; the keyring below
+    service = ProjectService.open(location, create=create, busy_timeout=busy_timeout,
+                                  read_only=read_only)
     team.remember_password(url, password)
     return service
 

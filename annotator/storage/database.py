@@ -152,12 +152,17 @@ def _connect(location: str | Path, *, create: bool, busy_timeout: float,
              read_only: bool = False) -> Database:
     if _is_url(location):
         url = team.normalise_url(str(location))
-        if url.password is None and url.username:
-            password = team.stored_password(url)
-            if password is not None:
-                url = url.set(password=password)
-        engine = create_engine(url, pool_pre_ping=True)
-        where = url.render_as_string(hide_password=True)
+        if url.password is not None:      # typed in the URL: kept in memory only
+            team.use_password(url, str(url.password))
+            url = team.strip_password(url)
+        where = team.without_password(url)
+        password = team.password_for(url) if url.username else None
+        if password is not None:
+            url = url.set(password=password)
+        # A connection the server dropped (restarted, network gone, backend ended)
+        # is found before use (pre-ping); one dropped mid-statement fails that
+        # statement, and SQLAlchemy then renews every pooled connection.
+        engine = create_engine(url, pool_pre_ping=True, connect_args=team.connect_args())
     else:
         path = Path(location).expanduser().absolute()
         where = str(path)

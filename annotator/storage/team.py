@@ -20,9 +20,13 @@ connects:
 * claim links and dismissed candidates: everyone reads them, an analyst adds and
   removes their own.
 
-Passwords are never written in plain text: a URL without one takes it from the
-OS keyring (service ``annotator``) when the optional ``keyring`` package is
-installed; the CLI prompts otherwise and keeps what worked in the keyring.
+Passwords are never written in plain text: a URL without one takes it from
+what this process was told (:func:`use_password`: a prompt's answer, kept in
+memory only), else from the OS keyring (service ``annotator``) when the optional
+``keyring`` package is installed; the CLI and the window prompt otherwise and
+keep what worked in the keyring when asked. A project's location (``where``:
+titles, messages, recent projects, logs) is its URL without the password; the
+password reaches the engine only inside a SQLAlchemy ``URL`` object.
 Nothing here imports Qt.
 """
 
@@ -38,6 +42,11 @@ from sqlalchemy.engine import URL, make_url
 KEYRING_SERVICE = "annotator"
 TEAM_ROLES = ("analyst", "reviewer", "admin")
 DRIVER = "postgresql+psycopg"
+#: What the server shows for Annotator's connections (``pg_stat_activity``).
+APPLICATION_NAME = "annotator"
+#: Seconds to wait for the server to answer a new connection (a stopped server
+#: or a dead network fails the save, and says so, rather than freezing the window).
+CONNECT_TIMEOUT = 5
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_$]{0,62}$")
 
@@ -75,6 +84,50 @@ def normalise_url(location: str) -> URL:
 
 def _keyring_key(url: URL) -> str:
     return f"{url.username or ''}@{url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+
+
+#: Passwords given in this process (a prompt's answer), by user, server and database:
+#: in memory only, for the window's own connections and its workers'.
+_given: dict[str, str] = {}
+
+
+def use_password(url: URL, password: str) -> None:
+    """Use ``password`` for ``url``'s user, server and database in this process
+    (never written anywhere; see :func:`remember_password` for the keyring)."""
+    _given[_keyring_key(url)] = password
+
+
+def forget_password(url: URL) -> None:
+    """Stop using the password given for ``url`` (the server refused it)."""
+    _given.pop(_keyring_key(url), None)
+
+
+def password_for(url: URL) -> str | None:
+    """The password to connect to ``url`` with: the one in the URL, one given in
+    this process, else the one kept in the OS keyring."""
+    if url.password is not None:
+        return str(url.password)
+    return _given.get(_keyring_key(url)) or stored_password(url)
+
+
+def connect_args() -> dict[str, Any]:
+    """The driver's connection arguments for a team server: named, quick to give up
+    on a server that does not answer, and (TCP keepalives, a send timeout) quick
+    to notice a network that went away under an open connection."""
+    return {"application_name": APPLICATION_NAME, "connect_timeout": CONNECT_TIMEOUT,
+            "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+            "keepalives_count": 3, "tcp_user_timeout": 15000}
+
+
+def strip_password(url: URL) -> URL:
+    """``url`` without its password (``URL.set(password=None)`` keeps it)."""
+    return URL.create(url.drivername, url.username, None, url.host, url.port,
+                      url.database, url.query)
+
+
+def without_password(url: URL) -> str:
+    """``url`` as it may be shown and kept (titles, recent projects, logs)."""
+    return strip_password(url).render_as_string(hide_password=False)
 
 
 def stored_password(url: URL) -> str | None:

@@ -14,6 +14,7 @@ from annotator.ui import assignments_panel, search_panel
 from annotator.ui.actions import make_action
 from annotator.ui.plain import plain_tooltip
 from annotator.ui.review_mode import ReviewMode
+from annotator.ui.team_connect import connect_to_team
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -45,6 +46,10 @@ def build(window: MainWindow) -> None:
     w.new_project_action = a("&New Project…", files.new_project, QKeySequence.StandardKey.New)
     w.open_project_action = a("&Open Project…", files.open_project,
                               QKeySequence.StandardKey.Open)
+    w.connect_team_action = a(
+        "Connect to &Team Server…", lambda: connect_to_team(w), None,
+        "Open a team project on a PostgreSQL server (server, database, your login; "
+        "the password is asked, or kept in the system keyring)")
     w.import_action = a(
         "&Import Documents…", files.choose_documents, "Ctrl+I",
         "Import text, Markdown, web pages (HTML), PDF and Word (DOCX) files "
@@ -125,6 +130,7 @@ def build(window: MainWindow) -> None:
     file_menu = bar.addMenu("&File")
     file_menu.addActions([w.new_project_action, w.open_project_action])
     w.recent_menu = file_menu.addMenu("Open &Recent")
+    file_menu.addAction(w.connect_team_action)
     w.recent_menu.aboutToShow.connect(files.fill_recent_menu)
     file_menu.addSeparator()
     file_menu.addActions([w.import_action, w.import_folder_action, w.import_claims_action])
