@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.cli import evidence as evidence_cli
 from annotator.cli import search as search_cli
 from annotator.cli import similar as similar_cli
 from annotator.cli import team as team_cli
@@ -172,6 +173,7 @@ def _parser() -> argparse.ArgumentParser:
 
     search_cli.add_parser(commands, with_project)
     similar_cli.add_parser(commands, with_project)
+    evidence_cli.add_parser(commands, with_project)
     bak = commands.add_parser(
         "backup", help="back the project up now (checked copy in its backup folder)")
     with_project(bak)
@@ -550,7 +552,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "export": _run_export, "agreement": _run_agreement,
                   "backup": _run_backup, "backups": _run_backups,
                   "restore": _run_restore, "search": _run_search,
-                  "similar": _run_similar}[args.command]
+                  "similar": _run_similar,
+                  "evidence": lambda a: evidence_cli.run(a, _open(a, read_only=True), UserError),
+                  }[args.command]
         return runner(args)
     except DamagedProjectError as error:
         print(f"annotator: error: {error}{_damage_hint(error)}", file=sys.stderr)

@@ -25,7 +25,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from annotator.domain import clusters
+from annotator.domain import clusters, figures
 from annotator.domain.model import Claim, utc_now
 from annotator.services.project import NotFoundError, ProjectService, _claim, _claims_query
 from annotator.storage.models import LINK_RELATIONS, ClaimLinkRow, ClaimRow, DocumentRow
@@ -284,3 +284,52 @@ def merge_links(service: ProjectService, links: Iterable[Link]) -> int:
             ids.add(link_id)
             added += 1
     return added
+
+
+def clusters_for(service: ProjectService, claim_ids: Iterable[str]) -> dict[str, list[Appearance]]:
+    """The cluster of each of ``claim_ids`` (as :func:`cluster_of`), read at once:
+    every ``same`` link is read and joined (:class:`~annotator.domain.clusters.UnionFind`)
+    through live claims. A missing claim gets an empty list."""
+    wanted = sorted(set(claim_ids))
+    with service.database.reading() as session:
+        pairs = list(session.execute(select(ClaimLinkRow.claim_id, ClaimLinkRow.target_id)
+                                     .where(ClaimLinkRow.relation == "same")))
+        ends = sorted({x for pair in pairs for x in pair} | set(wanted))
+        live: set[str] = set()
+        for start in range(0, len(ends), 500):
+            live.update(session.scalars(select(ClaimRow.id).where(
+                ClaimRow.id.in_(ends[start:start + 500]))))
+        joined = clusters.UnionFind(x for x in wanted if x in live)
+        for a, b in pairs:
+            if a in live and b in live:
+                joined.union(a, b)
+        groups = {frozenset(g) for g in joined.groups()}
+        member_of = {x: group for group in groups for x in group}
+        needed = set().union(*(member_of[x] for x in wanted if x in member_of))
+        found = _appearances(session, needed)
+    return {x: sorted((found[m] for m in member_of.get(x, ()) if m in found), key=_order)
+            for x in wanted}
+
+
+@dataclass(frozen=True, slots=True)
+class FigureConflict:
+    """Two appearances whose figures disagree (``589 billion`` vs ``600 billion``)."""
+
+    first: Appearance
+    second: Appearance
+    conflict: figures.Conflict
+
+    def describe(self) -> str:
+        return (f"{self.conflict.first.describe()} ({self.first.document_title}) vs "
+                f"{self.conflict.second.describe()} ({self.second.document_title})")
+
+
+def figure_conflicts(appearances: Sequence[Appearance]) -> list[FigureConflict]:
+    """The figures that disagree between the quotes of ``appearances`` (a cluster,
+    or the claims of a proposition), by :func:`annotator.domain.figures.conflicting_figures`;
+    two claims of one document are compared too."""
+    by_id = {appearance.claim.id: appearance for appearance in appearances}
+    found = figures.conflicting_figures(
+        (appearance.claim.id, appearance.claim.quote) for appearance in appearances)
+    return [FigureConflict(by_id[c.first_id], by_id[c.second_id], c)  # type: ignore[index]
+            for c in found]
