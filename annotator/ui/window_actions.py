@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QToolBar
 
-from annotator.ui import search_panel
+from annotator.ui import elsewhere, search_panel
 from annotator.ui.actions import make_action
 from annotator.ui.plain import plain_tooltip
 from annotator.ui.review_mode import ReviewMode
@@ -160,6 +160,8 @@ def build(window: MainWindow) -> None:
 
     w.review = ReviewMode(w)
     w.review.build_menu(bar.addMenu("&Review"))
+
+    elsewhere.install(w)       # the Claims menu, before Project
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(w.shortcuts_action)
