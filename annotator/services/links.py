@@ -333,3 +333,38 @@ def figure_conflicts(appearances: Sequence[Appearance]) -> list[FigureConflict]:
         (appearance.claim.id, appearance.claim.quote) for appearance in appearances)
     return [FigureConflict(by_id[c.first_id], by_id[c.second_id], c)  # type: ignore[index]
             for c in found]
+
+
+def figure_conflicts_with(appearance: Appearance,
+                          others: Iterable[Appearance]) -> list[FigureConflict]:
+    """The figures of ``appearance`` that disagree with those of each of
+    ``others`` (its figures read once)."""
+    own = figures.extract(appearance.claim.quote)
+    if not own:
+        return []
+    found: list[FigureConflict] = []
+    for other in others:
+        if other.claim.id == appearance.claim.id:
+            continue
+        for conflict in figures.conflicting_figures(
+                [(appearance.claim.id, own), (other.claim.id, other.claim.quote)]):
+            found.append(FigureConflict(appearance, other, conflict))
+    return found
+
+
+#: The most claims of one proposition the claim panel compares figures with.
+PROPOSITION_LIMIT = 500
+
+
+def proposition_appearances(service: ProjectService, proposition: str, *,
+                            limit: int = PROPOSITION_LIMIT) -> list[Appearance]:
+    """The claims of ``proposition`` (at most ``limit``, oldest first), with
+    their documents."""
+    if not proposition:
+        return []
+    with service.database.reading() as session:
+        ids = list(session.scalars(select(ClaimRow.id).where(
+            ClaimRow.proposition == proposition).order_by(ClaimRow.created_at,
+                                                          ClaimRow.id).limit(limit)))
+        found = _appearances(session, ids)
+    return sorted(found.values(), key=_order)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFrame, QMenu, QScrollArea
@@ -36,6 +37,7 @@ from annotator.ui.link_commands import (
     LinkController,
     RemoveLinkCommand,
 )
+from annotator.ui.tasks import BackgroundTask, with_project
 from annotator.ui.window_layout import fit_panel
 
 if TYPE_CHECKING:
@@ -80,6 +82,10 @@ class Elsewhere(QObject):
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock,
                              Qt.Orientation.Vertical)
         self._controller: LinkController | None = None
+        #: Counts refreshes: similar passages found for an earlier one are dropped.
+        self._generation = 0
+        #: The last search for similar passages (tests wait for it).
+        self.task: BackgroundTask | None = None
         self._source: Appearance | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -117,9 +123,11 @@ class Elsewhere(QObject):
         self._timer.start()
 
     def refresh(self) -> None:
-        """Read the current claim's links, cluster, figures and candidates (only
-        while the dock is shown: a hidden panel costs nothing)."""
+        """Read the current claim's cluster, links and figures (only while the dock
+        is shown: a hidden panel costs nothing), then look for similar passages
+        on a worker thread (they read other documents' text)."""
         self._timer.stop()
+        self._generation += 1
         claim = self.window.current_claim()
         service = self.window.service
         if claim is None or service is None:
@@ -128,31 +136,67 @@ class Elsewhere(QObject):
         if self.dock.isHidden():
             return
         try:
-            self.panel.show_view(self.view_of(claim))
+            view = self.view_of(claim)
         except (ProjectError, NotFoundError) as error:
             self.window.show_message(f"Could not read the claim's links: {error}", 8000)
-            self.panel.show_view(None)
+            view = None
+        self.panel.show_view(view, looking=view is not None)
+        if view is not None:
+            self._look_for_similar(service.location, view)
+
+    def _look_for_similar(self, location: str, view: ElsewhereView) -> None:
+        claim_id, generation = view.claim.id, self._generation
+        linked = {a.claim.id for a in view.cluster} | {x.other.claim.id for x in view.links}
+        analyst = self.window.analyst()
+        annotators = self.window.identity.shown().annotators()
+
+        def call(service, _progress, _cancelled):  # type: ignore[no-untyped-def]
+            return similar.candidates(service, claim_id, CANDIDATES + len(linked),
+                                      analyst=analyst, annotators=annotators)
+
+        # No parent: a task outlives a closing window without holding it up (its
+        # end is then ignored).
+        task = BackgroundTask(with_project(location, call), None, name="annotator-similar")
+        alive = self.panel
+
+        def found(candidates: list) -> None:  # type: ignore[type-arg]
+            if shiboken6.isValid(alive) and generation == self._generation:
+                self.panel.set_candidates(
+                    [CandidateRow(c, c.document_title) for c in candidates
+                     if c.claim_id not in linked][:CANDIDATES])
+            task.deleteLater()
+
+        def failed(message: str) -> None:
+            if shiboken6.isValid(alive) and generation == self._generation:
+                self.panel.set_candidates([])
+                self.window.show_message(f"Could not look for similar passages: {message}",
+                                         8000)
+            task.deleteLater()
+
+        task.finished.connect(found)
+        task.failed.connect(failed)
+        task.start()
+        self.task = task
 
     def view_of(self, claim: Claim) -> ElsewhereView | None:
+        """What the panel shows of ``claim``, but its similar passages."""
         service = self.window.service
         assert service is not None
         cluster = links.cluster_of(service, claim.id)
         if not cluster:
             return None
+        own = next(a for a in cluster if a.claim.id == claim.id)
         count = links.corroboration(cluster)
         linked = links.links_of(service, claim.id)
-        figures = figure_rows(links.figure_conflicts(cluster))
-        linked_ids = {a.claim.id for a in cluster} | {x.other.claim.id for x in linked}
-        found = similar.candidates(service, claim.id, CANDIDATES + len(linked_ids),
-                                   analyst=self.window.analyst(),
-                                   annotators=self.window.identity.shown().annotators())
-        rows = [CandidateRow(candidate, candidate.document_title) for candidate in found
-                if candidate.claim_id not in linked_ids][:CANDIDATES]
-        own = next(a for a in cluster if a.claim.id == claim.id)
+        conflicts = links.figure_conflicts(cluster)
+        members = {a.claim.id for a in cluster}
+        conflicts += links.figure_conflicts_with(own, [
+            a for a in links.proposition_appearances(service, own.claim.proposition)
+            if a.claim.id not in members])
         return ElsewhereView(claim=own.claim, cluster=cluster, links=linked,
                              corroboration=count,
-                             suggested=links.suggested_credibility(count), figures=figures,
-                             candidates=rows,
+                             suggested=links.suggested_credibility(count),
+                             figures=figure_rows(conflicts),
                              read_only=self.window.read_only_reason(claim) is not None)
 
     # The analyst's moves -------------------------------------------------------------

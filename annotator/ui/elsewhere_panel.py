@@ -14,7 +14,7 @@ The panel only shows and asks: it emits what the analyst wants done, and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -139,6 +140,7 @@ class ElsewherePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._view: ElsewhereView | None = None
+        self._looking = False
         self._source: Appearance | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -196,9 +198,11 @@ class ElsewherePanel(QWidget):
             button.setToolTip(f"The remembered claim {_RELATION_NAMES[relation].lower()} "
                               "this one")
             button.clicked.connect(lambda _=False, r=relation: self.link_requested.emit(r))
+            # They share the row however narrow the panel (the text may then be cut).
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            button.setMinimumWidth(48)
             evidence.addWidget(button)
             self.relation_buttons[relation] = button
-        evidence.addStretch(1)
         layout.addLayout(evidence)
 
         self.figures_title = plain_label("Figures that disagree:")
@@ -241,8 +245,11 @@ class ElsewherePanel(QWidget):
 
     # What is shown ---------------------------------------------------------------------
 
-    def show_view(self, view: ElsewhereView | None) -> None:
+    def show_view(self, view: ElsewhereView | None, *, looking: bool = False) -> None:
+        """Show ``view`` (None: no current claim); ``looking``: its similar passages
+        are still being looked for (:meth:`set_candidates` brings them)."""
         self._view = view
+        self._looking = looking
         for tree in (self.cluster, self.links, self.figures, self.candidates):
             tree.clear()
         if view is None:
@@ -288,7 +295,26 @@ class ElsewherePanel(QWidget):
                 f"{row.first}  ≠  {row.second}  ({apart})",
                 f"{shorten(row.first_where, 40)}  /  {shorten(row.second_where, 40)}",
                 f"{row.first} in {row.first_where}\n{row.second} in {row.second_where}", row))
-        for row in view.candidates:
+        self._fill_candidates(view.candidates)
+        for tree in (self.cluster, self.links):
+            if tree.topLevelItemCount():
+                tree.setCurrentItem(tree.topLevelItem(0))
+        self._show_sections()
+        self._update_buttons()
+
+    def set_candidates(self, rows: Sequence[CandidateRow] | None) -> None:
+        """The similar passages of the claim shown (None: still looking)."""
+        if self._view is None:
+            return
+        self._looking = rows is None
+        self._view = replace(self._view, candidates=tuple(rows or ()))
+        self._fill_candidates(self._view.candidates)
+        self._show_sections()
+        self._update_buttons()
+
+    def _fill_candidates(self, rows: Sequence[CandidateRow]) -> None:
+        self.candidates.clear()
+        for row in rows:
             candidate = row.candidate
             reasons = "; ".join(getattr(candidate, "reasons", ()) or ())
             kind = "a claim" if getattr(candidate, "claim_id", None) else "unlabelled text"
@@ -297,11 +323,8 @@ class ElsewherePanel(QWidget):
                 f"{shorten(row.document_title, 50)} · {kind}" + (f" · {reasons}" if reasons
                                                                 else ""),
                 f"{candidate.quote}\n\n{row.document_title}\n{reasons}", row))
-        for tree in (self.cluster, self.links, self.candidates):
-            if tree.topLevelItemCount():
-                tree.setCurrentItem(tree.topLevelItem(0))
-        self._show_sections()
-        self._update_buttons()
+        if self.candidates.topLevelItemCount():
+            self.candidates.setCurrentItem(self.candidates.topLevelItem(0))
 
     def _show_sections(self) -> None:
         """Titles that count their rows; an empty list takes no room."""
@@ -311,7 +334,8 @@ class ElsewherePanel(QWidget):
                 (self.figures, self.figures_title, "Figures that disagree"),
                 (self.candidates, self.candidates_title, "Similar passages (the same claim?)")):
             count = tree.topLevelItemCount()
-            title.setText(f"{text}: {count}" if count else f"{text}: none")
+            none = "looking…" if tree is self.candidates and self._looking else "none"
+            title.setText(f"{text}: {count}" if count else f"{text}: {none}")
             tree.setVisible(count > 0)
             if count:       # as tall as its rows (up to MAX_ROWS; then it scrolls)
                 rows = min(count, MAX_ROWS)

@@ -147,3 +147,22 @@ def test_merge_links_adds_only_new_pairs(project: ProjectService) -> None:
     assert len(stored) == 2 and len({x.id for x in stored}) == 2
     assert {(x.claim_id, x.target_id, x.relation) for x in stored} == {
         (a.id, b.id, "same"), (a.id, c.id, "refutes")}
+
+
+def test_figures_disagree_within_a_cluster_and_a_proposition(project: ProjectService) -> None:
+    a = claim(project, MERICS_LOSS, proposition="Loss")
+    b = claim(project, ARTICLE_LOSS)
+    c = claim(project, REPORT_LOSS, proposition="Loss")
+    claim(project, REPORT_SHARES, proposition="Loss")         # 17 %: nothing to compare
+    links.add_link(project, a.id, b.id, "same", analyst="ann")
+    [conflict] = links.figure_conflicts(links.cluster_of(project, a.id))
+    assert {conflict.first.claim.id, conflict.second.claim.id} == {a.id, b.id}
+    assert "589 billion" in conflict.describe() and "600 billion" in conflict.describe()
+    assert conflict.conflict.soft                              # 600 may round 589
+
+    same_proposition = links.proposition_appearances(project, "Loss")
+    assert len(same_proposition) == 3
+    own = next(x for x in same_proposition if x.claim.id == a.id)
+    [other] = links.figure_conflicts_with(own, same_proposition)
+    assert other.second.claim.id == c.id
+    assert links.proposition_appearances(project, "") == []

@@ -35,11 +35,15 @@ def _panel(qtbot, window: MainWindow, claim_id: str):  # type: ignore[no-untyped
     panel = window.elsewhere.panel
     qtbot.waitUntil(lambda: panel.view is not None and panel.view.claim.id == claim_id)
     assert window.elsewhere.dock.isVisible()
+    _refreshed(qtbot, window)
     return panel
 
 
 def _refreshed(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: not window.elsewhere._timer.isActive())
+    """The panel has read the claim again and found its similar passages."""
+    panel = window.elsewhere.panel
+    qtbot.waitUntil(lambda: not window.elsewhere._timer.isActive()
+                    and not panel.candidates_title.text().endswith("looking…"), timeout=10000)
 
 
 def test_confirming_unlabelled_text_makes_a_linked_claim_in_one_step(
@@ -135,6 +139,7 @@ def test_evidence_links_are_shown_both_ways_and_undone(qtbot, window: MainWindow
 
     window.reveal_claim(stored_claim(window, evidence).document_id, evidence)
     qtbot.waitUntil(lambda: panel.view is not None and panel.view.claim.id == evidence)
+    _refreshed(qtbot, window)
     assert panel.links.topLevelItem(0).text(0).startswith("This refutes it: ")
     panel.links.setFocus()
     panel.links.setCurrentItem(panel.links.topLevelItem(0))
@@ -205,3 +210,19 @@ def test_the_board_saves_csv_and_a_picture(qtbot, window: MainWindow, tmp_path: 
     dialog.tree.itemActivated.emit(item, 0)
     assert window.current_claim().id == b  # type: ignore[union-attr]
     dialog.close()
+
+
+def test_figures_that_disagree_in_the_cluster_and_the_proposition(
+        qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    same = _claim_in(window, ARTICLE_LOSS)                  # "$600 billion", linked
+    _claim_in(window, REPORT_LOSS, proposition=LOSS)         # "$600 billion", same proposition
+    _claim_in(window, "Nvidia shares fell 17%", proposition="Another proposition")
+    claim_id = _claim_in(window, MERICS_LOSS, proposition=LOSS)   # "USD 589 billion"
+    links.add_link(window.service, claim_id, same, "same", analyst="alice")
+    panel = _panel(qtbot, window, claim_id)
+    rows = [panel.figures.topLevelItem(i).text(0)
+            for i in range(panel.figures.topLevelItemCount())]
+    assert len(rows) == 2 and panel.figures_title.text() == "Figures that disagree: 2"
+    assert all("589 billion" in row and "600 billion" in row for row in rows)
+    places = {row.split("\n")[1] for row in rows}
+    assert any("Chinese" in p for p in places) and any("China’s shocking" in p for p in places)
