@@ -92,6 +92,7 @@ class Elsewhere(QObject):
         self._timer.setInterval(SETTLE_MS)
         self._timer.timeout.connect(self.refresh)
         window.shown.current_changed.connect(lambda _claim: self.refresh_soon())
+        window.project_opened.connect(self._project_opened)
         self.dock.visibilityChanged.connect(lambda shown: shown and self.refresh_soon())
         panel = self.panel
         panel.activated.connect(window.reveal_claim)
@@ -101,6 +102,7 @@ class Elsewhere(QObject):
         panel.dismiss_requested.connect(self.dismiss)
         panel.remember_requested.connect(self.remember)
         panel.link_requested.connect(self.link_to_remembered)
+        panel.escaped.connect(window.view.setFocus)
 
     # The project ---------------------------------------------------------------------
 
@@ -118,6 +120,16 @@ class Elsewhere(QObject):
             self._controller.failed.connect(self.window.show_failure)
             self._controller.links_changed.connect(self.refresh_soon)
         return self._controller
+
+    def _project_opened(self, _location: str) -> None:
+        """Claims added, changed or removed anywhere (here, by undo, by a colleague)
+        may be in the cluster shown: read it again."""
+        project = self.window.controller
+        if project is None:
+            return
+        for signal in (project.claim_added, project.claim_removed, project.claim_changed):
+            signal.connect(lambda *_: self.refresh_soon())
+        assert self.controller is not None          # this project's
 
     def refresh_soon(self) -> None:
         self._timer.start()

@@ -127,6 +127,7 @@ class ElsewherePanel(QWidget):
         remember_requested(): remember the current claim as the link source.
         link_requested(str): link the remembered claim to the current one with this
             relation (supports, refutes, not_enough_info).
+        escaped(): Esc: back to the text.
     """
 
     activated = Signal(str, str)
@@ -136,6 +137,7 @@ class ElsewherePanel(QWidget):
     dismiss_requested = Signal(object)
     remember_requested = Signal()
     link_requested = Signal(str)
+    escaped = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -240,6 +242,9 @@ class ElsewherePanel(QWidget):
             shortcut = QShortcut(key, tree)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(slot)
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back.activated.connect(self.escaped)
         self.set_link_source(None)
         self.show_view(None)
 

@@ -226,3 +226,40 @@ def test_figures_that_disagree_in_the_cluster_and_the_proposition(
     assert all("589 billion" in row and "600 billion" in row for row in rows)
     places = {row.split("\n")[1] for row in rows}
     assert any("Chinese" in p for p in places) and any("China’s shocking" in p for p in places)
+
+
+def test_enter_on_an_appearance_opens_it_and_esc_returns_to_the_text(
+        qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    other = _claim_in(window, ARTICLE_LOSS)
+    claim_id = _claim_in(window, MERICS_LOSS)
+    links.add_link(window.service, claim_id, other, "same", analyst="alice")
+    panel = _panel(qtbot, window, claim_id)
+    tree = panel.cluster
+    row = next(i for i in range(tree.topLevelItemCount())
+               if tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).claim.id == other)
+    tree.setFocus()
+    tree.setCurrentItem(tree.topLevelItem(row))
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+    assert window.current_claim().id == other  # type: ignore[union-attr]
+    assert window.current_document.id == stored_claim(window, other).document_id
+    qtbot.waitUntil(lambda: panel.view is not None and panel.view.claim.id == other)
+    panel.cluster.setFocus()
+    qtbot.keyClick(panel.cluster, Qt.Key.Key_Escape)
+    assert window.view.hasFocus()
+
+
+def test_deleting_an_appearance_updates_the_panel(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    claim_id = _claim_in(window, MERICS_LOSS)
+    other = _claim_in(window, MERICS_LOSS.replace("lost ", ""))   # in the same document
+    links.add_link(window.service, claim_id, other, "same", analyst="alice")
+    window.select_claim(claim_id)
+    panel = _panel(qtbot, window, claim_id)
+    assert panel.cluster.topLevelItemCount() == 2
+    window.select_claim(other)
+    window.delete_current_claim()
+    window.select_claim(claim_id)
+    _refreshed(qtbot, window)
+    assert panel.cluster.topLevelItemCount() == 1
+    window.undo_stack.undo()                                   # the claim and its link back
+    window.select_claim(claim_id)
+    qtbot.waitUntil(lambda: panel.cluster.topLevelItemCount() == 2)
