@@ -169,7 +169,7 @@ _DATE_PATTERNS = (
 # A number: grouped thousands (comma, space, no-break spaces, or dots when two
 # groups or more) or plain digits, with decimals.
 _NUMBER = re.compile(
-    r"(?<![\w.,])(?:"
+    r"(?<![.,])(?<![^\W\u3040-\u30ff\u3400-\u9fff])(?:"
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
     r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?"
     r"|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?"
@@ -247,7 +247,9 @@ def extract(text: str) -> list[Figure]:
         if any(s < end and start < e for s, e in taken):
             continue
         figure = _figure_at(plain, start, end)
-        if figure is not None:
+        if figure is not None and not any(s < figure.end and figure.start < e
+                                          for s, e in taken):
+            taken.append((figure.start, figure.end))
             figures.append(Figure(figure.start, figure.end, text[figure.start:figure.end],
                                   figure.kind, figure.value, figure.unit, figure.approx,
                                   figure.precision))
