@@ -166,6 +166,8 @@ _DATE_PATTERNS = (
     (re.compile(rf"(?<!\w)({_MONTH})\.?,?\s+(\d{{4}})(?!\w)", re.IGNORECASE), ("M", "y")),
 )
 
+_YEAR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
 # A number: grouped thousands (comma, space, no-break spaces, or dots when two
 # groups or more) or plain digits, with decimals.
 _NUMBER = re.compile(
@@ -218,8 +220,12 @@ def _parse_number(raw: str) -> tuple[float, float]:
 def _date_figures(text: str) -> list[Figure]:
     found: list[Figure] = []
     taken: list[tuple[int, int]] = []
+    # Every date holds a year: look only around four-digit numbers (fast on long text).
+    windows = [(max(0, m.start() - 24), m.end() + 12) for m in _YEAR_DIGITS.finditer(text)]
     for pattern, fields in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
+        matches = {m.span(): m for lo, hi in windows for m in pattern.finditer(text, lo, hi)
+                   if hi >= len(text) or m.end() < hi}
+        for _span, match in sorted(matches.items()):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
             parts = dict(zip(fields, match.groups(), strict=True))
