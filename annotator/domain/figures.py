@@ -166,10 +166,12 @@ _DATE_PATTERNS = (
     (re.compile(rf"(?<!\w)({_MONTH})\.?,?\s+(\d{{4}})(?!\w)", re.IGNORECASE), ("M", "y")),
 )
 
+_YEAR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
 # A number: grouped thousands (comma, space, no-break spaces, or dots when two
 # groups or more) or plain digits, with decimals.
 _NUMBER = re.compile(
-    r"(?<![\w.,])(?:"
+    r"(?<![.,])(?<![^\W\u3040-\u30ff\u3400-\u9fff])(?:"
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
     r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?"
     r"|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?"
@@ -218,8 +220,12 @@ def _parse_number(raw: str) -> tuple[float, float]:
 def _date_figures(text: str) -> list[Figure]:
     found: list[Figure] = []
     taken: list[tuple[int, int]] = []
+    # Every date holds a year: look only around four-digit numbers (fast on long text).
+    windows = [(max(0, m.start() - 24), m.end() + 12) for m in _YEAR_DIGITS.finditer(text)]
     for pattern, fields in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
+        matches = {m.span(): m for lo, hi in windows for m in pattern.finditer(text, lo, hi)
+                   if hi >= len(text) or m.end() < hi}
+        for _span, match in sorted(matches.items()):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
             parts = dict(zip(fields, match.groups(), strict=True))
@@ -247,7 +253,9 @@ def extract(text: str) -> list[Figure]:
         if any(s < end and start < e for s, e in taken):
             continue
         figure = _figure_at(plain, start, end)
-        if figure is not None:
+        if figure is not None and not any(s < figure.end and figure.start < e
+                                          for s, e in taken):
+            taken.append((figure.start, figure.end))
             figures.append(Figure(figure.start, figure.end, text[figure.start:figure.end],
                                   figure.kind, figure.value, figure.unit, figure.approx,
                                   figure.precision))

@@ -22,11 +22,13 @@ A passage is scored against a claim's text by
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from annotator.domain.figures import (
@@ -70,40 +72,36 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
-def _is_cjk(char: str) -> bool:
-    return "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" \
-        or "\uf900" <= char <= "\ufaff"
-
-
 def words(text: str) -> list[str]:
     """The comparable words of ``text``: stems of words of letters (with or
     without digits: ``h800``), and bigrams of Chinese/Japanese runs; common
     words, bare numbers and single letters are left out."""
     found: list[str] = []
-    for match in _WORD.finditer(text.casefold()):
-        word = match.group(0)
-        if _is_cjk(word[0]) or any(_is_cjk(c) for c in word):
-            for run in _CJK.findall(word):
-                chars = [c for c in run if c not in _CJK_STOP]
-                found.extend(a + b for a, b in itertools.pairwise(run)
-                             if a not in _CJK_STOP or b not in _CJK_STOP)
-                if len(run) == 1 and chars:
-                    found.append(run)
-            word = _CJK.sub(" ", word).strip()
-            if not word:
-                continue
-            for part in word.split():
-                found.extend(_latin(part))
+    for word in _WORD.findall(text.casefold()):
+        if _CJK.search(word) is None:
+            stem = _stem(word)
+            if stem:
+                found.append(stem)
             continue
-        found.extend(_latin(word))
+        for run in _CJK.findall(word):
+            found.extend(a + b for a, b in itertools.pairwise(run)
+                         if a not in _CJK_STOP or b not in _CJK_STOP)
+            if len(run) == 1 and run not in _CJK_STOP:
+                found.append(run)
+        for part in _CJK.sub(" ", word).split():
+            stem = _stem(part)
+            if stem:
+                found.append(stem)
     return found
 
 
-def _latin(word: str) -> list[str]:
+@functools.lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """A casefolded word's stem, or "" for a word not compared."""
     word = word.replace("’", "'").split("'")[0]
     if word.isdigit() or len(word) < 2 or word in _STOP:
-        return []
-    return [word[:STEM] if word.isalpha() else word]
+        return ""
+    return word[:STEM] if word.isalpha() else word
 
 
 def rarity(passages: Iterable[Iterable[str]]) -> dict[str, float]:
@@ -192,6 +190,8 @@ class AliasTable:
 
 #: How much each kind of figure counts among a claim's figures.
 FIGURE_WEIGHT = {MONEY: 1.0, QUANTITY: 1.0, PERCENT: 0.8, DATE: 0.6, NUMBER: 0.5, YEAR: 0.25}
+#: How much more a name weighs than another word of the claim.
+NAME_WEIGHT = 2.0
 #: Loose matches (a plain number for an amount or a count) count this much.
 LOOSE = 0.7
 
@@ -233,12 +233,20 @@ class ClaimText:
         self.aliases = aliases or AliasTable()
         self.weights = weights or {}
         self.words = set(words(text))
+        #: Words written with a capital or with digits (names, models: Nvidia,
+        #: H800) weigh NAME_WEIGHT times as much.
+        self.proper = {stem for word in _WORD.findall(text)
+                       if (word[:1].isupper() or not word.isalpha()) and not word.isdigit()
+                       for stem in words(word)}
         self.names = self.aliases.names_in(text)
-        self.figures = [f for f in extract(text)]
+        self.figures = extract(text)
+        self._figures_count = any(f.kind not in (YEAR, NUMBER) or f.value >= 1000
+                                  for f in self.figures)
         self._default = max(self.weights.values(), default=1.0)
 
     def weight(self, word: str) -> float:
-        return self.weights.get(word, self._default)
+        weight = self.weights.get(word, self._default)
+        return weight * NAME_WEIGHT if word in self.proper else weight
 
     def search_terms(self) -> list[str]:
         """Words and numbers worth looking for in other documents (for an index
@@ -256,11 +264,16 @@ class ClaimText:
                                    -len(t)))
         return unique
 
-    def score(self, passage: str) -> Score:
-        found_words = set(words(passage))
+    def score(self, passage: str | Passage) -> Score:
+        """How closely ``passage`` (text, or prepared by :func:`passages`) states the claim."""
+        if isinstance(passage, str):
+            passage = Passage.of(passage, self.aliases)
+        found_words = passage.words
         shared = self.words & found_words
-        names = self.aliases.names_in(passage)
+        names = passage.names
         shared_names = sorted(set(self.names) & set(names))
+        if not shared and not shared_names and not (self.figures and passage.figures):
+            return Score(0.0)
         reasons: list[str] = []
         wanted = sum(self.weight(w) for w in self.words) + 1.5 * len(self.names)
         got = sum(self.weight(w) for w in shared) + 1.5 * len(shared_names)
@@ -273,10 +286,9 @@ class ClaimText:
         for key in shared_names:
             if self.names[key].casefold() != names[key].casefold():
                 reasons.append(f"name {names[key]} = {self.names[key]}")
-        figure_score, figure_reasons = self._figures(passage)
+        figure_score, figure_reasons = self._figures(passage.figures)
         reasons += figure_reasons
-        if self.figures and any(f.kind not in (YEAR, NUMBER) or f.value >= 1000
-                                for f in self.figures):
+        if self._figures_count:
             value = 0.5 * lexical + 0.5 * figure_score
         else:
             value = 0.8 * lexical + 0.2 * figure_score
@@ -287,10 +299,9 @@ class ClaimText:
             value *= 0.6
         return Score(round(value, 4), tuple(reasons))
 
-    def _figures(self, passage: str) -> tuple[float, list[str]]:
-        if not self.figures:
+    def _figures(self, found: Sequence[Figure]) -> tuple[float, list[str]]:
+        if not self.figures or not found:
             return 0.0, []
-        found = extract(passage)
         total = 0.0
         weights = 0.0
         reasons: list[str] = []
@@ -307,6 +318,69 @@ class ClaimText:
                 sign = "=" if best >= 1.0 else "~"
                 reasons.append(f"figure {wanted.text} {sign} {match.text}")
         return (total / weights if weights else 0.0), reasons
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A passage of a document prepared for scoring: its span, words, the names
+    it mentions (canonical name -> spelling found) and its figures."""
+
+    start: int
+    end: int
+    words: frozenset[str]
+    names: Mapping[str, str]
+    figures: tuple[Figure, ...]
+
+    @classmethod
+    def of(cls, text: str, aliases: AliasTable | None = None) -> Passage:
+        return cls(0, len(text), frozenset(words(text)),
+                   aliases.names_in(text) if aliases else {}, tuple(extract(text)))
+
+
+class PreparedText:
+    """A document read once for scoring: its figures and the names it mentions,
+    so that any span of it (a sentence, a claim) becomes a :class:`Passage`
+    without reading it again."""
+
+    def __init__(self, text: str, aliases: AliasTable | None = None) -> None:
+        self.text = text
+        self.figures = extract(text)
+        self._figure_starts = [f.start for f in self.figures]
+        self.mentions: list[tuple[int, str, str]] = []
+        if aliases is not None and aliases.spellings:
+            folded = text.casefold()
+            same_length = len(folded) == len(text)
+            for spelling, key in aliases.spellings.items():
+                at = folded.find(spelling)
+                while at >= 0:
+                    found = text[at:at + len(spelling)] if same_length else spelling
+                    self.mentions.append((at, key, found))
+                    at = folded.find(spelling, at + 1)
+            self.mentions.sort()
+
+    def passage(self, start: int, end: int) -> Passage:
+        """The span ``text[start:end]`` as a passage (figures wholly inside it)."""
+        inside = []
+        for figure in self.figures[bisect_left(self._figure_starts, start):]:
+            if figure.start >= end:
+                break
+            if figure.end <= end:
+                inside.append(figure)
+        names: dict[str, str] = {}
+        for at, key, found in self.mentions[bisect_left(self.mentions, (start,)):]:
+            if at >= end:
+                break
+            names.setdefault(key, found)
+        return Passage(start, end, frozenset(words(self.text[start:end])), names,
+                       tuple(inside))
+
+    def sentences(self) -> list[Passage]:
+        return [self.passage(start, end) for start, end in sentences(self.text)]
+
+
+def passages(text: str, aliases: AliasTable | None = None) -> list[Passage]:
+    """The :func:`sentences` of a document, prepared (see :class:`PreparedText`)."""
+    return PreparedText(text, aliases).sentences()
 
 
 # Passages -----------------------------------------------------------------------

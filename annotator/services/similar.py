@@ -26,8 +26,10 @@ What the analyst may see: with ``annotators`` only those analysts' claims (and
 claims with no name) are candidates; on a *blind* document (assigned to two
 analysts or more, not all of them done) only ``analyst``'s own claims are (none
 when ``analyst`` is None). Text is never hidden: a sentence under a hidden claim
-is offered as unlabelled text. A sentence that overlaps a claim the analyst may
-see is offered as that claim (its span and quote, the better of the two scores).
+is offered as unlabelled text. A sentence that overlaps claims the analyst may
+see is offered as the one covering most of it (its span and quote, the better of
+the sentence's and the quote's score); the other claims there are scored on
+their own quotes.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from sqlalchemy import text as sql
 
 from annotator.domain.figures import Conflict, conflicting_figures
 from annotator.domain.model import utc_now
-from annotator.domain.similarity import AliasTable, ClaimText, rarity, sentences, words
+from annotator.domain.similarity import AliasTable, ClaimText, PreparedText, rarity
 from annotator.services.project import NotFoundError
 from annotator.storage.database import TRIGRAM_SQLITE, Database
 from annotator.storage.models import CandidateDismissalRow
@@ -308,15 +310,11 @@ def _may_see(claim: _Claim, blind: set[str], analyst: str | None,
 def _rank(claim: _Claim, wording: str, documents: dict[str, tuple[str, str]],
           claims: list[_Claim], aliases: AliasTable, dismissed: set[tuple[str, int, int]],
           limit: int) -> list[Candidate]:
-    passages: list[tuple[str, int, int, list[str]]] = []
-    for document_id in sorted(documents):
-        text = documents[document_id][1]
-        for start, end in sentences(text):
-            passages.append((document_id, start, end, words(text[start:end])))
-    weights = rarity([p[3] for p in passages] + [words(c.quote) for c in claims])
+    prepared = {document_id: PreparedText(documents[document_id][1], aliases)
+                for document_id in sorted(documents)}
+    sentences = {document_id: text.sentences() for document_id, text in prepared.items()}
+    weights = rarity(p.words for found in sentences.values() for p in found)
     scorer = ClaimText(wording, aliases=aliases, weights=weights)
-    wanted = scorer.words | set(scorer.names)
-    has_figures = bool(scorer.figures)
     by_document: dict[str, list[_Claim]] = {}
     for other in claims:
         by_document.setdefault(other.document_id, []).append(other)
@@ -328,29 +326,35 @@ def _rank(claim: _Claim, wording: str, documents: dict[str, tuple[str, str]],
                 and (key not in best or best[key][0] < value):
             best[key] = (value, reasons, quote, who)
 
+    near: set[str] = set()        # claims on a passage that scores
+    for document_id, found_passages in sentences.items():
+        text = documents[document_id][1]
+        for passage in found_passages:
+            found = scorer.score(passage)
+            if found.value < MIN_SCORE:
+                continue
+            start, end = passage.start, passage.end
+            covering = [c for c in by_document.get(document_id, ()) if c.start < end
+                        and start < c.end]
+            near.update(c.id for c in covering)
+            if covering:       # offered as the claim that covers most of it
+                other = max(covering, key=lambda c: (min(end, c.end) - max(start, c.start),
+                                                     -c.start, c.id))
+                offer((document_id, other.start, other.end, other.id), found.value,
+                      found.reasons, other.quote, other.annotator)
+            else:
+                offer((document_id, start, end, None), found.value, found.reasons,
+                      text[start:end], "")
     for other in claims:
-        found = scorer.score(other.quote)
+        same = bool(claim.proposition) and other.proposition == claim.proposition
+        if other.id not in near and not same:
+            continue                   # its text scores nothing: neither can its quote
+        found = scorer.score(prepared[other.document_id].passage(other.start, other.end))
         value, reasons = found.value, found.reasons
-        if claim.proposition and other.proposition == claim.proposition:
+        if same:
             value, reasons = min(1.0, value + SAME_PROPOSITION), (*reasons, "same proposition")
         offer((other.document_id, other.start, other.end, other.id), value, reasons,
               other.quote, other.annotator)
-    for document_id, start, end, found_words in passages:
-        text = documents[document_id][1]
-        piece = text[start:end]
-        if not wanted.intersection(found_words) and not (
-                has_figures and any(c.isdigit() for c in piece)) \
-                and not aliases.names_in(piece):
-            continue
-        found = scorer.score(piece)
-        covering = [c for c in by_document.get(document_id, ()) if c.start < end
-                    and start < c.end]
-        if covering:
-            for other in covering:
-                offer((document_id, other.start, other.end, other.id), found.value,
-                      found.reasons, other.quote, other.annotator)
-        else:
-            offer((document_id, start, end, None), found.value, found.reasons, piece, "")
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0][0], item[0][1],
                                                     item[0][3] or ""))
     return [Candidate(key[0], key[1], key[2], quote, value, key[3], reasons,
