@@ -4,7 +4,7 @@ saved as CSV or as a picture (PNG)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -125,11 +125,14 @@ class EvidenceBoardDialog(QDialog):
 
     def __init__(self, service: ProjectService, proposition: str | None = None,
                  open_claim: Callable[[str, str], None] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 annotators: Collection[str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Evidence Board")
         self.setObjectName("evidenceBoard")
         self.service = service
+        #: Whose claims the board shows (None: everyone's), as the window shows them.
+        self.annotators = annotators
         self.board: Board | None = None
         self._open_claim = open_claim
         layout = QVBoxLayout(self)
@@ -174,7 +177,8 @@ class EvidenceBoardDialog(QDialog):
                                  "them here.")
         else:
             try:
-                self.board = evidence.build_board(self.service, text)
+                self.board = evidence.build_board(self.service, text,
+                                                 annotators=self.annotators)
             except ProjectError as error:
                 self.board = None
                 self.summary.setText(f"Could not read the claims: {error}")
@@ -234,7 +238,8 @@ def open_board(window: MainWindow) -> EvidenceBoardDialog | None:
         return None
     claim = window.current_claim()
     dialog = EvidenceBoardDialog(window.service, claim.proposition if claim else None,
-                                 window.reveal_claim, window)
+                                 window.reveal_claim, window,
+                                 annotators=window.identity.shown().annotators())
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.evidence_board = dialog
     dialog.show()
