@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QToolBar
 
-from annotator.ui import assignments_panel, search_panel
+from annotator.ui import assignments_panel, elsewhere, search_panel
 from annotator.ui.actions import make_action
 from annotator.ui.plain import plain_tooltip
 from annotator.ui.review_mode import ReviewMode
@@ -170,6 +170,8 @@ def build(window: MainWindow) -> None:
     review_menu = bar.addMenu("&Review")
     w.review.build_menu(review_menu)
     w.assignments = assignments_panel.install(w, review_menu)
+
+    elsewhere.install(w)       # the Claims menu, before Project
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(w.shortcuts_action)
