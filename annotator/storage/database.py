@@ -246,11 +246,19 @@ def _read_only_engine(path: Path, busy_timeout: float) -> Engine:
 def _check_before_writing(path: Path) -> set[str] | None:
     """Refuse another program's SQLite database (or one from a newer Annotator)
     before anything is written to it: opening a project switches it to WAL mode,
-    which would change a file the analyst only pointed at. Read-only and without
-    locks (``immutable``), so nothing is created beside the file either.
+    which would change a file the analyst only pointed at. Read-only, and without
+    locks (``immutable``) unless a ``-wal`` file beside it holds work, so nothing
+    is created beside another program's file.
     Returns the project's schema revisions, or None when they could not be read."""
+    # ``immutable`` ignores the ``-wal`` file: a project another program holds open
+    # may have its whole schema there, not yet checkpointed (a new project does).
     try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        pending = path.with_name(path.name + "-wal").stat().st_size > 0
+    except OSError:
+        pending = False
+    try:
+        connection = sqlite3.connect(
+            f"{path.as_uri()}?mode=ro{'' if pending else '&immutable=1'}", uri=True)
     except sqlite3.Error:
         return None     # unreadable this way: the normal open reports why
     try:
