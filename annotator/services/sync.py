@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy.engine import URL
 
 from annotator.domain.codebook import to_dict
 from annotator.domain.model import utc_now
@@ -353,7 +354,9 @@ def server_name(location: str | Path) -> str:
     """The server's URL without its password (or a project file's absolute path)."""
     if team.is_team_url(location) or "://" in str(location):
         url = team.normalise_url(str(location))
-        return url.set(password=None).render_as_string(hide_password=False)
+        bare = URL.create(url.drivername, url.username, None, url.host, url.port,
+                          url.database, url.query)      # (``set`` keeps a password)
+        return bare.render_as_string(hide_password=False)
     return str(Path(location).expanduser().absolute())
 
 
