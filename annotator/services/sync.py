@@ -61,6 +61,10 @@ class SyncError(ProjectError):
     """Publishing, taking offline or syncing cannot be done as asked; nothing changed."""
 
 
+class SyncFailed(SyncError):
+    """A sync that could not reach the server (or lost it on the way)."""
+
+
 @dataclass(frozen=True)
 class _Kind:
     """How one table is copied and merged: its key columns, the columns left out

@@ -33,6 +33,7 @@ from annotator.services.sync import (
     SETTING,
     Conflict,
     SyncError,
+    SyncFailed,
     SyncReport,
     _document_order,
     _fingerprint,
@@ -106,13 +107,13 @@ def sync(local_path: str | Path, *, password: str | None = None,
         except PasswordNeededError:
             raise
         except ProjectError as error:
-            raise SyncError(f"sync failed, nothing was changed: {error}") from None
+            raise SyncFailed(f"sync failed, nothing was changed: {error}") from None
         try:
             _merge(local, server, base, report, resolutions)
         except (PasswordNeededError, SyncError):
             raise
         except ProjectError as error:
-            raise SyncError(f"sync failed: {error}; what was not written is sent at the "
+            raise SyncFailed(f"sync failed: {error}; what was not written is sent at the "
                             "next sync") from None
         finally:
             server.close()
