@@ -138,14 +138,20 @@ class Conflict:
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     local_version: int | None = None
     server_version: int | None = None
+    #: What the row is, for people: a claim's quote, a document's title, a source's name.
+    label: str = ""
+
+    @property
+    def what(self) -> str:
+        return {"claims": "claim", "gold_claims": "gold claim", "documents": "document",
+                "sources": "source"}.get(self.table, self.table)
 
     def describe(self) -> str:
-        what = {"claims": "claim", "gold_claims": "gold claim"}.get(self.table, self.table)
         names = ", ".join(sorted(self.fields)) if self.fields else ""
-        return f"{what} {self.key}: {self.kind}" + (f" ({names})" if names else "")
+        return f"{self.what} {self.key}: {self.kind}" + (f" ({names})" if names else "")
 
     def as_json(self) -> dict[str, Any]:
-        return {"table": self.table, "id": self.key, "kind": self.kind,
+        return {"table": self.table, "id": self.key, "kind": self.kind, "label": self.label,
                 "local_version": self.local_version, "server_version": self.server_version,
                 "fields": {name: {"local": _plain(a), "server": _plain(b)}
                            for name, (a, b) in sorted(self.fields.items())}}

@@ -318,10 +318,12 @@ def _conflict(kind: _Kind, key: str, mine: Mapping[str, Any] | None,
         what = "changed here, deleted on the server"
     else:
         what = "changed here and on the server"
+    row = mine if mine is not None else theirs or {}
+    label = str(row.get("quote") or row.get("title") or row.get("name") or "")
     report.conflicts.append(Conflict(
         kind.name, key, what, _differences(kind, mine, theirs),
         mine.get("version") if mine is not None and kind.versioned else None,
-        theirs.get("version") if theirs is not None and kind.versioned else None))
+        theirs.get("version") if theirs is not None and kind.versioned else None, label))
 
 
 def _push(kind: _Kind, key: str, mine: dict[str, Any] | None, theirs: dict[str, Any] | None,

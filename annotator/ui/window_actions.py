@@ -14,6 +14,7 @@ from annotator.ui import search_panel
 from annotator.ui.actions import make_action
 from annotator.ui.plain import plain_tooltip
 from annotator.ui.review_mode import ReviewMode
+from annotator.ui.sync_flow import SyncFlow
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -63,6 +64,7 @@ def build(window: MainWindow) -> None:
         "Restore from &Backup…", w.backups.show_dialog, None,
         "The project's backups, with their dates and claim counts: back up now, or "
         "restore one")
+    w.sync_flow = SyncFlow(w)       # publish, take offline, sync (ui/sync_flow.py)
     quit_action = a("&Quit", w.close, QKeySequence.StandardKey.Quit)
 
     w.undo_action = w.undo_stack.createUndoAction(w, "&Undo")
@@ -130,6 +132,8 @@ def build(window: MainWindow) -> None:
     file_menu.addAction(w.export_action)
     file_menu.addSeparator()
     file_menu.addAction(w.restore_backup_action)
+    file_menu.addSeparator()
+    file_menu.addActions(w.sync_flow.actions)
     file_menu.addSeparator()
     file_menu.addAction(quit_action)
 
