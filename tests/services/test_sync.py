@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.domain.codebook import Dimension, Label, with_labels
 from annotator.domain.model import Claim
 from annotator.services.codebook import CodebookService
 from annotator.services.project import NotFoundError, ProjectService
@@ -213,3 +214,77 @@ def test_sync_refuses_a_file_that_is_not_an_offline_copy(tmp_path: Path,
         sync(plain)
     with pytest.raises(SyncError, match="already exists"):
         take_offline(str(plain), plain)
+
+
+def _relabel(location: str | Path, change: str, *, rename: tuple[str, str] | None = None,
+             add: str | None = None) -> None:
+    service = ProjectService.open(location)
+    try:
+        books = CodebookService(service.database)
+        current = books.codebook()
+        labels = current.of(Dimension.STANCE)
+        if rename is not None:
+            labels = [dataclasses.replace(label, key=rename[1]) if label.key == rename[0]
+                      else label for label in labels]
+        if add is not None:
+            labels.append(Label(Dimension.STANCE, add, add.title(), colour="#123456"))
+        books.apply(with_labels(current, Dimension.STANCE, labels), change,
+                    renames={Dimension.STANCE: dict([rename])} if rename else None)
+    finally:
+        service.close()
+
+
+def _stances(location: str | Path) -> tuple[set[str], set[str]]:
+    service = ProjectService.open(location)
+    try:
+        keys = {label.key for label in CodebookService(service.database).codebook().of(
+            Dimension.STANCE)}
+        used = {c.stance for d in service.documents() for c in service.claims(d.id)
+                if c.stance}
+        return keys, used
+    finally:
+        service.close()
+
+
+def test_the_codebook_goes_where_it_changed_and_no_label_is_split(
+        project_location: str | Path, tmp_path: Path) -> None:
+    work = build_full_project(project_location)
+    copy = tmp_path / "offline.annotator.sqlite"
+    take_offline(str(project_location), copy)
+    _relabel(copy, "supports → backs", rename=("supports", "backs"))   # only here
+    report = sync(copy)
+    assert report.codebook == "codebook changes sent to the server"
+    assert report.clean and not report.conflicts, report.as_json()
+    for location in (copy, project_location):
+        keys, used = _stances(location)
+        assert "backs" in keys and "supports" not in keys
+        assert "backs" in used and "supports" not in used       # every claim relabelled
+    assert sync(copy).changed_nothing
+
+    # Both change it: the server's wins, and a label only this copy uses is added.
+    there = ProjectService.open(project_location)
+    try:
+        CodebookService(there.database).add_proposition("Later")
+    finally:
+        there.close()
+    _relabel(copy, "add maybe", add="maybe")
+    here = ProjectService.open(copy)
+    try:
+        maybe = here.update_claim(here.claim(work.alice["CNY"].id).edited(stance="maybe"))
+    finally:
+        here.close()
+    report = sync(copy)
+    assert report.codebook.startswith("the server's codebook taken (with labels only this "
+                                      "copy uses: stance: maybe")
+    assert report.pushed == {"claims changed": 1} and report.clean, report.as_json()
+    for location in (copy, project_location):
+        keys, used = _stances(location)
+        assert {"backs", "maybe"} <= keys and "maybe" in used
+        service = ProjectService.open(location)
+        try:
+            assert service.claim(maybe.id).stance == "maybe"
+            assert "Later" in {p.text for p in CodebookService(
+                service.database).codebook().propositions}
+        finally:
+            service.close()
+    assert sync(copy).changed_nothing
