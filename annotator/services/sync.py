@@ -76,6 +76,9 @@ class _Kind:
     versioned: bool = False
     #: Left out of inserts (an id the database numbers itself).
     generated: tuple[str, ...] = ()
+    #: Its base keeps each column's fingerprint too: changes to different columns on
+    #: the two sides merge (a document's status here, its review status there).
+    fields: bool = False
 
     @property
     def table(self) -> Table:
@@ -85,7 +88,7 @@ class _Kind:
 #: The tables merged row by row, in the order they are inserted (references first).
 MERGED = (
     _Kind("sources"),
-    _Kind("documents", unhashed=("text",)),
+    _Kind("documents", unhashed=("text",), fields=True),
     _Kind("claims", unhashed=("version",), versioned=True),
     _Kind("claim_history", key=("claim_id", "updated_at"), unhashed=("id",),
           generated=("id",)),
@@ -217,6 +220,24 @@ def _fingerprint(kind: _Kind, row: Mapping[str, Any]) -> str:
               if name not in kind.unhashed}
     data = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:24]
+
+
+def _value_print(value: Any) -> str:
+    data = json.dumps(_plain(value), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
+
+
+def base_entry(kind: _Kind, row: Mapping[str, Any], version: int | None = None) -> Any:
+    """What the base keeps of a row: its fingerprint, with its version (claims,
+    gold claims) or its columns' fingerprints (documents)."""
+    fingerprint = _fingerprint(kind, row)
+    if kind.fields:
+        return {"print": fingerprint, "fields": {
+            name: _value_print(value) for name, value in row.items()
+            if name not in kind.unhashed and name not in kind.key}}
+    if kind.versioned:
+        return [row["version"] if version is None else version, fingerprint]
+    return fingerprint
 
 
 def _columns(kind: _Kind) -> list[Any]:
@@ -452,8 +473,7 @@ def _base_rows(connection: Connection) -> dict[str, dict[str, Any]]:
     base: dict[str, dict[str, Any]] = {}
     for kind in MERGED:
         rows = _read(connection, kind)
-        base[kind.name] = {key: ([row["version"], _fingerprint(kind, row)] if kind.versioned
-                                 else _fingerprint(kind, row)) for key, row in rows.items()}
+        base[kind.name] = {key: base_entry(kind, row) for key, row in rows.items()}
     return base
 
 

@@ -42,7 +42,9 @@ from annotator.services.sync import (
     _read,
     _save_base,
     _texts,
+    _value_print,
     _with_password,
+    base_entry,
     offline_info,
 )
 from annotator.storage.database import Database, open_database
@@ -254,17 +256,37 @@ def _remaps(local: dict[str, Rows], server: dict[str, Rows],
     return remaps
 
 
-def _entry(kind: _Kind, row: Mapping[str, Any], version: int | None = None) -> Any:
-    fingerprint = _fingerprint(kind, row)
-    if not kind.versioned:
-        return fingerprint
-    return [row["version"] if version is None else version, fingerprint]
-
-
 def _print(kind: _Kind, entry: Any) -> str | None:
     if entry is None:
         return None
+    if isinstance(entry, dict):
+        return entry.get("print")
     return entry[1] if kind.versioned else entry
+
+
+def _merge_fields(kind: _Kind, base: Any, mine: Mapping[str, Any],
+                  theirs: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...],
+                                                      tuple[str, ...]] | None:
+    """A row both sides changed, in different columns: the merged row, the columns
+    to send and the columns to take; None when a column changed on both sides."""
+    fields = base.get("fields") if isinstance(base, dict) else None
+    if not isinstance(fields, dict):
+        return None
+    row, send, take = dict(mine), [], []
+    for name in mine:
+        if name in kind.unhashed or name in kind.key:
+            continue
+        was, here, there = fields.get(name), _value_print(mine[name]), \
+            _value_print(theirs.get(name))
+        if here == there or there == was:
+            if here != there:
+                send.append(name)
+        elif here == was:
+            row[name] = theirs.get(name)
+            take.append(name)
+        else:
+            return None
+    return row, tuple(send), tuple(take)
 
 
 def _differences(kind: _Kind, mine: Mapping[str, Any] | None,
@@ -286,7 +308,7 @@ def _plan_table(kind: _Kind, base: Mapping[str, Any], local: Rows, server: Rows,
         their_print = None if theirs is None else _fingerprint(kind, theirs)
         if mine_print == their_print:
             if theirs is not None and mine is not None:
-                new_base[key] = _entry(kind, theirs)
+                new_base[key] = base_entry(kind, theirs)
                 if kind.versioned and mine["version"] != theirs["version"]:
                     plan.local.append(_align(kind, key, mine, theirs["version"],
                                              base.get(key)))
@@ -295,6 +317,17 @@ def _plan_table(kind: _Kind, base: Mapping[str, Any], local: Rows, server: Rows,
         choice = resolve.get(key)
         if was is None and kind.name in _SHARED and mine is not None and theirs is not None:
             choice = choice or "server"     # added on both sides: the server's details
+        merged = _merge_fields(kind, base.get(key), mine, theirs) \
+            if kind.fields and changed_here and changed_there and choice is None \
+            and mine is not None and theirs is not None else None
+        if merged is not None:
+            row, send, take = merged
+            new_base[key] = base_entry(kind, row)
+            for side, columns in ((plan.server, send), (plan.local, take)):
+                if columns:
+                    side.append(_Op(kind, "update", key, row, after=new_base[key],
+                                    before=base.get(key), columns=columns))
+            continue
         if changed_here and changed_there and choice is None:
             _conflict(kind, key, mine, theirs, was, report)
             if key in base:
@@ -335,11 +368,11 @@ def _push(kind: _Kind, key: str, mine: dict[str, Any] | None, theirs: dict[str, 
                                else None, after=None, before=before, replaced=replaced))
         return
     if theirs is None:
-        new_base[key] = _entry(kind, mine)
+        new_base[key] = base_entry(kind, mine)
         plan.server.append(_Op(kind, "insert", key, mine, after=new_base[key], before=before))
         return
     version = theirs["version"] + 1 if kind.versioned else None
-    new_base[key] = _entry(kind, mine, version)
+    new_base[key] = base_entry(kind, mine, version)
     plan.server.append(_Op(kind, "update", key, mine, expect=theirs.get("version")
                            if kind.versioned else None, after=new_base[key], before=before,
                            replaced=replaced, columns=_changed(kind, mine, theirs)))
@@ -369,7 +402,7 @@ def _pull(kind: _Kind, key: str, mine: dict[str, Any] | None, theirs: dict[str, 
         plan.local.append(_Op(kind, "delete", key, mine, expect=expect, before=before,
                               replaced=replaced))
         return
-    new_base[key] = _entry(kind, theirs)
+    new_base[key] = base_entry(kind, theirs)
     plan.local.append(_Op(kind, "insert" if mine is None else "update", key, theirs,
                           expect=expect, after=new_base[key], before=before,
                           replaced=replaced,

@@ -14,6 +14,7 @@ import pytest
 
 from annotator.domain.codebook import Dimension, Label, with_labels
 from annotator.domain.model import Claim
+from annotator.domain.review import ReviewComment
 from annotator.services.codebook import CodebookService
 from annotator.services.project import NotFoundError, ProjectService
 from annotator.services.review import ReviewService
@@ -69,7 +70,9 @@ def test_edits_on_both_sides_are_merged_and_conflicts_listed_and_kept(
         _edit(here, a["NASDAQ"].id, note="edited offline")          # here only
         mine = _new_claim(here, "Monday", "alice")                   # added here
         here.delete_claim(b["BOB_ONLY"].id)                          # deleted here
-        here.set_document_status(work.document.id, "done")
+        here.set_document_status(work.document.id, "done")          # the same document's
+        ReviewService(there).set_review_status(work.document.id, "adjudicated")  # other field
+        ReviewService(here).add_comment(ReviewComment.new(mine.id, "carol", "seen offline"))
         _edit(here, a["H800"].id, note="offline view")               # both: a conflict
         _edit(there, a["H800"].id, stance="refutes")
         _edit(there, a["LOSS"].id, note="edited on the server")      # server only
@@ -82,9 +85,9 @@ def test_edits_on_both_sides_are_merged_and_conflicts_listed_and_kept(
 
     report = sync(copy)
     assert report.pushed == {"claims changed": 1, "claims added": 1, "claims deleted": 1,
+                             "documents changed": 1, "review_comments added": 1}
+    assert report.pulled == {"claims changed": 1, "claims added": 1, "claims deleted": 1,
                              "documents changed": 1}
-    assert report.pulled["claims changed"] == 1 and report.pulled["claims added"] == 1
-    assert report.pulled["claims deleted"] == 1
     assert report.codebook == "the server's codebook taken"
     assert [(c.table, c.key, c.kind) for c in report.conflicts] == [
         ("claims", a["H800"].id, "changed here and on the server")]
@@ -103,8 +106,11 @@ def test_edits_on_both_sides_are_merged_and_conflicts_listed_and_kept(
                     service.claim(gone)
             assert "Chips are scarce" in {
                 p.text for p in CodebookService(service.database).codebook().propositions}
-            status = {d.id: d.status for d in service.documents()}[work.document.id]
-            assert status == "done"
+            status = {d.id: (d.status, d.review_status)
+                      for d in service.documents()}[work.document.id]
+            assert status == ("done", "adjudicated")
+            assert [c.body for c in ReviewService(service).comments(mine.id)] == [
+                "seen offline"]
         # Neither side's version of the conflicting claim was overwritten.
         assert here.claim(a["H800"].id).note == "offline view"
         assert here.claim(a["H800"].id).stance == "supports"
