@@ -462,6 +462,12 @@ def take_offline(server_url: str, local_path: str | Path, *,
                         "codebook": to_dict(CodebookService.load(writing))})
             finally:
                 local.close()
+            # One file, whole: what a write-ahead log still holds goes into it first.
+            connection = sqlite3.connect(part)
+            try:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                connection.close()
             path.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(part, path)
     finally:

@@ -69,8 +69,7 @@ class _Op:
     row: dict[str, Any] | None = None
     #: The version the row must still have (claims, gold claims), or None.
     expect: int | None = None
-    #: The base entry after the sync if the write succeeds, and if it is refused.
-    after: Any = None
+    #: The row's base entry before the sync (kept when the write is refused).
     before: Any = None
     #: A claim's version this write replaces, kept in its history (a resolution).
     replaced: dict[str, Any] | None = None
@@ -325,7 +324,7 @@ def _plan_table(kind: _Kind, base: Mapping[str, Any], local: Rows, server: Rows,
             new_base[key] = base_entry(kind, row)
             for side, columns in ((plan.server, send), (plan.local, take)):
                 if columns:
-                    side.append(_Op(kind, "update", key, row, after=new_base[key],
+                    side.append(_Op(kind, "update", key, row,
                                     before=base.get(key), columns=columns))
             continue
         if changed_here and changed_there and choice is None:
@@ -365,16 +364,16 @@ def _push(kind: _Kind, key: str, mine: dict[str, Any] | None, theirs: dict[str, 
     if mine is None:
         plan.server.append(_Op(kind, "delete", key, theirs,
                                expect=theirs.get("version") if kind.versioned and theirs
-                               else None, after=None, before=before, replaced=replaced))
+                               else None, before=before, replaced=replaced))
         return
     if theirs is None:
         new_base[key] = base_entry(kind, mine)
-        plan.server.append(_Op(kind, "insert", key, mine, after=new_base[key], before=before))
+        plan.server.append(_Op(kind, "insert", key, mine, before=before))
         return
     version = theirs["version"] + 1 if kind.versioned else None
     new_base[key] = base_entry(kind, mine, version)
     plan.server.append(_Op(kind, "update", key, mine, expect=theirs.get("version")
-                           if kind.versioned else None, after=new_base[key], before=before,
+                           if kind.versioned else None, before=before,
                            replaced=replaced, columns=_changed(kind, mine, theirs)))
     if kind.versioned:      # this copy's row takes the server's new version
         plan.local.append(_align(kind, key, mine, version, before))
@@ -404,7 +403,7 @@ def _pull(kind: _Kind, key: str, mine: dict[str, Any] | None, theirs: dict[str, 
         return
     new_base[key] = base_entry(kind, theirs)
     plan.local.append(_Op(kind, "insert" if mine is None else "update", key, theirs,
-                          expect=expect, after=new_base[key], before=before,
+                          expect=expect, before=before,
                           replaced=replaced,
                           columns=() if mine is None else _changed(kind, theirs, mine)))
 
@@ -469,9 +468,9 @@ def _plan_history(plan: _Plan, local: Rows, server: Rows) -> None:
             entry = stored
         plan.base.setdefault(kind.name, {})[key] = _fingerprint(kind, entry)
         if key not in server:
-            plan.server.append(_Op(kind, "insert", key, entry, after=True))
+            plan.server.append(_Op(kind, "insert", key, entry))
         if key not in local:
-            plan.local.append(_Op(kind, "insert", key, entry, after=True))
+            plan.local.append(_Op(kind, "insert", key, entry))
 
 
 def _order(ops: list[_Op]) -> list[_Op]:
