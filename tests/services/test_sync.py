@@ -4,6 +4,7 @@ database, or a project file standing in for one)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import sqlite3
@@ -294,3 +295,24 @@ def test_the_codebook_goes_where_it_changed_and_no_label_is_split(
         finally:
             service.close()
     assert sync(copy).changed_nothing
+
+
+def test_an_older_project_file_is_published_without_being_upgraded(
+        project_location: str | Path, tmp_path: Path) -> None:
+    fixture = Path(__file__).parents[1] / "storage" / "fixtures" / "schema_0004.sqlite"
+    (tmp_path / "mine").mkdir()
+    old = tmp_path / "mine" / "old.annotator.sqlite"
+    old.write_bytes(fixture.read_bytes())
+    before = old.read_bytes()
+    report = publish(old, str(project_location))
+    assert old.read_bytes() == before and list(old.parent.iterdir()) == [old]
+    with contextlib.closing(sqlite3.connect(f"{old.as_uri()}?mode=ro", uri=True)) as connection:
+        claims = connection.execute("SELECT count(*) FROM claims").fetchone()[0]
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert revision[0].startswith("0004") and claims > 0
+    assert report.counts["claims"] == claims
+    service = ProjectService.open(project_location)
+    try:
+        assert service.claim_count() == claims
+    finally:
+        service.close()
