@@ -316,3 +316,36 @@ def test_an_older_project_file_is_published_without_being_upgraded(
         assert service.claim_count() == claims
     finally:
         service.close()
+
+
+def test_a_claim_deleted_on_one_side_and_changed_on_the_other_is_kept(
+        project_location: str | Path, tmp_path: Path) -> None:
+    work = build_full_project(project_location)
+    copy = tmp_path / "offline.annotator.sqlite"
+    take_offline(str(project_location), copy)
+    gone_here, gone_there = work.alice["LOSS"].id, work.bob["LOSS"].id
+    here, there = ProjectService.open(copy), ProjectService.open(project_location)
+    try:
+        here.delete_claim(gone_here)
+        _edit(there, gone_here, note="changed on the server")
+        there.delete_claim(gone_there)
+        _edit(here, gone_there, note="changed here")
+    finally:
+        here.close()
+        there.close()
+    report = sync(copy)
+    assert sorted((c.key, c.kind) for c in report.conflicts) == sorted([
+        (gone_here, "deleted here, changed on the server"),
+        (gone_there, "changed here, deleted on the server")])
+    assert report.changed_nothing
+    here, there = ProjectService.open(copy), ProjectService.open(project_location)
+    try:       # each changed version is still where it was made
+        assert there.claim(gone_here).note == "changed on the server"
+        assert here.claim(gone_there).note == "changed here"
+    finally:
+        here.close()
+        there.close()
+    report = sync(copy, resolve={gone_here: "server", gone_there: "local"})
+    assert not report.conflicts and report.clean
+    assert report.pulled["claims added"] == 1 and report.pushed["claims added"] == 1
+    assert sync(copy).changed_nothing
