@@ -206,10 +206,15 @@ def _print_sync(report: Any) -> None:
     for direction, counts in (("sent", report.pushed), ("received", report.pulled)):
         for what, count in sorted(counts.items()):
             print(f"{direction}: {what}: {count}")
+    def shown(value: Any) -> str:
+        return value.isoformat() if hasattr(value, "isoformat") else repr(value)
+
     for conflict in report.conflicts:
         print(f"conflict: {conflict.describe()}")
+        if conflict.label:
+            print(f"  “{conflict.label}”")
         for name, (mine, theirs) in sorted(conflict.fields.items()):
-            print(f"  {name}: here {mine!r}, on the server {theirs!r}")
+            print(f"  {name}: here {shown(mine)}, on the server {shown(theirs)}")
     for table, key, why in report.refused:
         print(f"refused: {table} {key}: {why}".replace("  ", " "))
     for problem in report.problems:
