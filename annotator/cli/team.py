@@ -98,6 +98,7 @@ def add_parser(commands: Any, with_project: Callable[[argparse.ArgumentParser], 
         sub_action = actions.add_parser(name, help=text)
         with_project(sub_action)
         sub_action.add_argument("--format", choices=("table", "json"), default="table")
+    add_sync_parsers(actions, with_project)
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -175,6 +176,8 @@ def run(args: argparse.Namespace, location: str | None) -> int:
             raise TeamCommandError("name the project: --project PATH or "
                                    "postgresql://USER@HOST/DB")
         return _run_assignments(args, location)
+    if args.team_command in SYNC_COMMANDS:
+        return run_sync(args, location)
     if not location or not team.is_team_url(location):
         raise TeamCommandError("team commands need --project postgresql://USER@HOST/DB")
     password = _password(args) if args.team_command == "add-analyst" else None
@@ -196,3 +199,109 @@ def run(args: argparse.Namespace, location: str | None) -> int:
     finally:
         database.close()
     return 0
+
+
+# Publish, take offline, sync (annotator/services/sync.py) -------------------------------
+
+SYNC_COMMANDS = ("publish", "offline", "sync")
+
+
+def add_sync_parsers(actions: Any,
+                     with_project: Callable[[argparse.ArgumentParser], None]) -> None:
+    publish = actions.add_parser(
+        "publish", help="copy a project file (--project FILE) into a new, empty team "
+                        "project (--to postgresql://USER@HOST/DB); the file is only read")
+    with_project(publish)
+    publish.add_argument("--to", required=True, metavar="URL", help="the empty server project")
+    offline = actions.add_parser(
+        "offline", help="take an offline copy of a team project (--project URL) into a new "
+                        "project file (--to FILE), to sync back later")
+    with_project(offline)
+    offline.add_argument("--to", required=True, metavar="FILE", help="the new project file")
+    merge = actions.add_parser(
+        "sync", help="sync an offline copy (--project FILE) with its server: changes made on "
+                     "one side go to the other; claims changed on both are listed as "
+                     "conflicts and kept (exit code 1)")
+    with_project(merge)
+    merge.add_argument("--format", choices=("text", "json"), default="text")
+    merge.add_argument("--resolve", action="append", default=[], metavar="ID=SIDE",
+                       help="settle a conflict: keep this copy's version (local) or the "
+                            "server's (server); the other is kept in the claim's history")
+
+
+def _prompted(call: Callable[[str | None], Any], location: str) -> Any:
+    """``call(password)``; a server that wants a password gets one typed at a prompt
+    (kept in the OS keyring once it worked)."""
+    try:
+        return call(None)
+    except PasswordNeededError:
+        if not team.is_team_url(location) or not sys.stdin.isatty():
+            raise
+    url = team.normalise_url(location)
+    password = getpass.getpass(f"Password for {url.username}@{url.host}/{url.database}: ")
+    result = call(password)
+    team.remember_password(url, password)
+    return result
+
+
+def _resolutions(pairs: list[str]) -> dict[str, str]:
+    found = {}
+    for pair in pairs:
+        key, _, side = pair.partition("=")
+        if not key or side not in ("local", "server"):
+            raise TeamCommandError(f"--resolve {pair!r}: give ID=local or ID=server")
+        found[key] = side
+    return found
+
+
+def run_sync(args: argparse.Namespace, location: str | None) -> int:
+    from annotator.services import sync as syncing
+
+    if not location:
+        raise TeamCommandError(f"team {args.team_command} needs --project")
+    try:
+        if args.team_command == "publish":
+            report = _prompted(lambda password: syncing.publish(
+                location, args.to, password=password), args.to)
+            print(report.summary())
+            return 0
+        if args.team_command == "offline":
+            report = _prompted(lambda password: syncing.take_offline(
+                location, args.to, password=password), location)
+            print(report.summary())
+            return 0
+        resolve = _resolutions(args.resolve)
+        info = syncing.offline_info(location)
+        server = str((info or {}).get("server") or "")
+        result = _prompted(lambda password: syncing.sync(
+            location, password=password, resolve=resolve), server or location)
+    except syncing.SyncFailed as error:
+        print(f"annotator: {error}", file=sys.stderr)
+        return 1
+    except syncing.SyncError as error:
+        raise TeamCommandError(str(error)) from None
+    if args.format == "json":
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_sync(result)
+    return 0 if result.clean else 1
+
+
+def _print_sync(report: Any) -> None:
+    print(report.summary())
+    for direction, counts in (("sent", report.pushed), ("received", report.pulled)):
+        for what, count in sorted(counts.items()):
+            print(f"{direction}: {what}: {count}")
+    def shown(value: Any) -> str:
+        return value.isoformat() if hasattr(value, "isoformat") else repr(value)
+
+    for conflict in report.conflicts:
+        print(f"conflict: {conflict.describe()}")
+        if conflict.label:
+            print(f"  “{conflict.label}”")
+        for name, (mine, theirs) in sorted(conflict.fields.items()):
+            print(f"  {name}: here {shown(mine)}, on the server {shown(theirs)}")
+    for table, key, why in report.refused:
+        print(f"refused: {table} {key}: {why}".replace("  ", " "))
+    for problem in report.problems:
+        print(f"problem: {problem}")

@@ -14,6 +14,7 @@ from annotator.ui import assignments_panel, elsewhere, search_panel
 from annotator.ui.actions import make_action
 from annotator.ui.plain import plain_tooltip
 from annotator.ui.review_mode import ReviewMode
+from annotator.ui.sync_flow import SyncFlow
 from annotator.ui.team_connect import connect_to_team
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ def build(window: MainWindow) -> None:
         "Restore from &Backup…", w.backups.show_dialog, None,
         "The project's backups, with their dates and claim counts: back up now, or "
         "restore one")
+    w.sync_flow = SyncFlow(w)       # publish, take offline, sync (ui/sync_flow.py)
     quit_action = a("&Quit", w.close, QKeySequence.StandardKey.Quit)
 
     w.undo_action = w.undo_stack.createUndoAction(w, "&Undo")
@@ -138,6 +140,8 @@ def build(window: MainWindow) -> None:
     file_menu.addAction(w.export_action)
     file_menu.addSeparator()
     file_menu.addAction(w.restore_backup_action)
+    file_menu.addSeparator()
+    file_menu.addActions(w.sync_flow.actions)
     file_menu.addSeparator()
     file_menu.addAction(quit_action)
 
