@@ -25,11 +25,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
+from annotator.domain.clusters import clusters as cluster_groups
 from annotator.formats import claims as claim_format
 from annotator.formats.claims import DismissalRecord, LinkRecord
 from annotator.formats.problems import ImportProblem
+from annotator.services import links as link_service
 from annotator.services.project import ProjectService
 from annotator.storage.models import CandidateDismissalRow, ClaimLinkRow, ClaimRow, DocumentRow
 
@@ -64,19 +66,9 @@ def clusters(conn: Connection) -> dict[str, str]:
     """Claim id → its cluster's id (the smallest claim id of the claims joined by
     ``same`` links), for the claims in a cluster of two or more."""
     query, _, _ = _live_links()
-    parent: dict[str, str] = {}
-
-    def root(item: str) -> str:
-        while parent.setdefault(item, item) != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
-    for row in conn.execute(query.where(_LINKS.c.relation == "same")):
-        first, second = root(row.claim_id), root(row.target_id)
-        if first != second:
-            parent[max(first, second)] = min(first, second)
-    return {item: root(item) for item in parent}
+    pairs = ((row.claim_id, row.target_id)
+             for row in conn.execute(query.where(_LINKS.c.relation == "same")))
+    return {member: min(group) for group in cluster_groups(pairs) for member in group}
 
 
 def _link(row: Any) -> dict[str, Any]:
@@ -217,60 +209,56 @@ def _existing(session: Any, table: Any, ids: set[str]) -> set[str]:
 
 def store_relations(service: ProjectService, relations: Relations,
                     problems: list[ImportProblem]) -> RelationsStored:
-    """Store the collected links and dismissals (after their claims), in one
-    transaction. Left out and reported: a link whose claim or target is not in
-    the project, a dismissal whose claim or document is not. Not added again: a
-    link between the same two claims (either way round for ``same``; a different
-    relation there is reported and the project's kept), the same dismissal."""
+    """Store the collected links and dismissals (after their claims). Left out
+    and reported: a link whose claim or target is not in the project, a
+    dismissal whose claim or document is not, or that ends past its text. Not
+    added again: a link between two claims already linked (either way round; a
+    different relation there is reported and the project's kept,
+    :func:`annotator.services.links.merge_links` stores the rest), the same
+    dismissal (one transaction)."""
     stored = RelationsStored()
     if not relations.links and not relations.dismissals:
         return stored
-    with service.database.writing() as session:
-        claim_ids = {link.claim_id for _, _, link in relations.links} \
-            | {link.target_id for _, _, link in relations.links} \
-            | {item.claim_id for _, _, item in relations.dismissals}
-        claims = _existing(session, _CLAIMS, claim_ids)
-        wanted = sorted({item.document_id for _, _, item in relations.dismissals})
-        lengths: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            lengths.update(session.execute(
-                select(_DOCUMENTS.c.id, func.length(_DOCUMENTS.c.text))
-                .where(_DOCUMENTS.c.id.in_(wanted[start:start + 500]))).tuples())
-        pairs: dict[tuple[str, str], str] = {}
-        ids: set[str] = set()
+    with service.database.reading() as session:
+        claims = _existing(session, _CLAIMS, {
+            end for _, _, link in relations.links for end in (link.claim_id, link.target_id)}
+            | {item.claim_id for _, _, item in relations.dismissals})
+        pairs: dict[frozenset[str], str] = {}
         near = sorted(claims)
         for start in range(0, len(near), 500):
             part = near[start:start + 500]
-            for row in session.execute(select(_LINKS.c.id, _LINKS.c.claim_id,
-                                              _LINKS.c.target_id, _LINKS.c.relation)
-                                       .where(_LINKS.c.claim_id.in_(part))):
-                pairs[(row.claim_id, row.target_id)] = row.relation
-                ids.add(row.id)
-        for where, line, link in relations.links:
-            missing = [end for end in (link.claim_id, link.target_id) if end not in claims]
-            if missing:
-                problems.append(ImportProblem(where, f"link {link.claim_id} → "
-                                f"{link.target_id}: claim {missing[0]} is not in the "
-                                "project; link not imported", line=line))
-                continue
-            known = pairs.get((link.claim_id, link.target_id))
-            if known is None and link.relation == "same" and \
-                    pairs.get((link.target_id, link.claim_id)) == "same":
-                known = "same"
-            if known is not None:
-                if known != link.relation:
-                    problems.append(ImportProblem(where, f"link {link.claim_id} → "
-                                    f"{link.target_id}: {link.relation} here, {known} in "
-                                    "the project; the project's kept", line=line))
-                continue
-            ident = link.id if link.id not in ids and not session.get(ClaimLinkRow, link.id) \
-                else str(uuid.uuid4())
-            session.add(ClaimLinkRow(id=ident, claim_id=link.claim_id,
-                                     target_id=link.target_id, relation=link.relation,
-                                     analyst=link.analyst, created_at=link.created_at))
-            pairs[(link.claim_id, link.target_id)] = link.relation
-            ids.add(ident)
-            stored.links += 1
+            for row in session.execute(select(_LINKS.c.claim_id, _LINKS.c.target_id,
+                                              _LINKS.c.relation)
+                                       .where(or_(_LINKS.c.claim_id.in_(part),
+                                                  _LINKS.c.target_id.in_(part)))):
+                pairs[frozenset((row.claim_id, row.target_id))] = row.relation
+    new: list[link_service.Link] = []
+    for where, line, link in relations.links:
+        missing = [end for end in (link.claim_id, link.target_id) if end not in claims]
+        known = pairs.get(frozenset((link.claim_id, link.target_id)))
+        if missing:
+            problems.append(ImportProblem(where, f"link {link.claim_id} → {link.target_id}: "
+                                          f"claim {missing[0]} is not in the project; link "
+                                          "not imported", line=line))
+        elif known is not None and known != link.relation:
+            problems.append(ImportProblem(where, f"link {link.claim_id} → {link.target_id}: "
+                                          f"{link.relation} here, {known} in the project; "
+                                          "the project's kept", line=line))
+        elif known is None:
+            pairs[frozenset((link.claim_id, link.target_id))] = link.relation
+            new.append(link_service.Link(link.id, link.claim_id, link.target_id,
+                                         link.relation, link.analyst, link.created_at))
+    if new:
+        stored.links = link_service.merge_links(service, new)
+    if not relations.dismissals:
+        return stored
+    with service.database.writing() as session:
+        wanted = sorted({item.document_id for _, _, item in relations.dismissals})
+        lengths: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            lengths.update((row[0], row[1]) for row in session.execute(
+                select(_DOCUMENTS.c.id, func.length(_DOCUMENTS.c.text))
+                .where(_DOCUMENTS.c.id.in_(wanted[start:start + 500]))))
         seen: set[tuple[str, str, int, int]] = set()
         dismissal_claims = sorted({item.claim_id for _, _, item in relations.dismissals})
         for start in range(0, len(dismissal_claims), 500):
