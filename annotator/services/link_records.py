@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, func, or_, select
 
 from annotator.domain.clusters import clusters as cluster_groups
+from annotator.domain.wording import plural
 from annotator.formats import claims as claim_format
 from annotator.formats.claims import DismissalRecord, LinkRecord
 from annotator.formats.problems import ImportProblem
@@ -187,7 +188,7 @@ class Relations:
 
 def relations_summary(links: int, dismissals: int) -> str:
     """", 2 links added, 1 dismissed passage added" for an import's summary."""
-    return "".join(f", {count} {what}{'s' if count != 1 else ''} added"
+    return "".join(f", {plural(count, what)} added"
                    for count, what in ((links, "link"), (dismissals, "dismissed passage"))
                    if count)
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.domain.codebook import Codebook, Dimension
+from annotator.domain.wording import plural
 from annotator.formats import jsonl
 from annotator.formats.claims import RECORD_FIELDS
 from annotator.formats.export.streams import json_text
@@ -239,10 +240,10 @@ def data_card(stats: PackageStats, codebook: Codebook) -> str:
         f"{', '.join(f'`{name}`' for name in PACKAGE_DOCUMENT_FIELDS)} |",
         f"| `{CLAIMS}` | {stats.claims} claims, one JSON object a line (fields below) |",
         f"| `{CODEBOOK}` | the codebook: every label's key, name and description |",
-        f"| `{LINKS}` | {stats.links} links between claims, one JSON object a line: "
+        f"| `{LINKS}` | {plural(stats.links, 'link')} between claims, one JSON object a line: "
         f"{', '.join(f'`{name}`' for name in LINK_FIELDS)}; the target *relation* the "
         "claim (`same`, `supports`, `refutes`, `not_enough_info`) |",
-        f"| `{FEVER}` | {stats.fever} FEVER-style records, one per claim and relation: "
+        f"| `{FEVER}` | {plural(stats.fever, 'FEVER-style record')}, one per claim and relation: "
         "`id` (`<claim id>:<relation>`), `claim_id`, `claim` (the proposition, or the "
         "quote), `label` (`SUPPORTS`, `REFUTES`, `NOT ENOUGH INFO`), `evidence` (a list "
         "of `[document id, start, end, quote]`: the linked claims' spans) |",
