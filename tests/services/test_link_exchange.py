@@ -258,10 +258,8 @@ def test_package_round_trip_with_links_and_fever_records(
     assert after == before
 
 
-def test_a_colleagues_project_file_brings_its_links(linked: str | Path, tmp_path: Path,
-                                                    backend: str) -> None:
-    if backend != "sqlite":
-        pytest.skip("a colleague's project file is a SQLite file")
+@pytest.mark.sqlite_only       # a colleague's project file is a SQLite file
+def test_a_colleagues_project_file_brings_its_links(linked: str | Path, tmp_path: Path) -> None:
     fresh = ProjectService.open(tmp_path / "mine.annotator.sqlite", create=True)
     service = ProjectService.open(linked)
     try:
