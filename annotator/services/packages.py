@@ -585,7 +585,8 @@ def import_work(service: ProjectService, path: str | Path, *, add_new_labels: bo
     dataset package (folder or zip), a REFI-QDA project or a claims JSONL export.
     Labels that map onto none of ours are refused (:class:`ImportProblem` naming
     them) unless ``add_new_labels``. A REFI-QDA project (``.qdpx``) is read by
-    :mod:`annotator.services.qdpx_import` (its codes become tags)."""
+    :mod:`annotator.services.qdpx_import` (its codes mapped as proposed: labels by
+    name or key, else tags)."""
     from annotator.services import qdpx_import  # it builds on this module
 
     if qdpx_import.is_qdpx(path):

@@ -276,7 +276,8 @@ class ProjectFiles(QObject):
         worker threads with progress, a busy cursor and Cancel: their work is read
         and their codebook mapped onto ours first (nothing written); when anything
         maps other than by the same key, :class:`MappingDialog` shows it and takes
-        the choices; then it is written. ``work_finished(report or None)`` tells
+        the choices (a .qdpx's codes: always, in :class:`CodeMappingDialog`); then
+        it is written. ``work_finished(report or None)`` tells
         the end. False if nothing started (no project, or an import running)."""
         window = self.window
         if window.service is None or self._work is not None or self._import is not None:
