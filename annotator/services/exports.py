@@ -627,7 +627,8 @@ def _write(service: ProjectService, fmt: str, out: Path, scope: ExportScope,
                     handle, _watched(documents, documents_total, progress, cancel))
             return
         claims = _watched(link_records.with_relations(conn, _claim_records(
-            conn, scope, refused=result.refused), scope.gold_only), claims_total, progress, cancel)
+            conn, scope, refused=result.refused), scope.gold_only, fmt), claims_total, progress,
+            cancel)
         if fmt == "package":
             stats = _write_package(service, conn, scope, documents, claims, codebook, out)
             result.claims, result.documents = stats.claims, stats.documents

@@ -97,10 +97,21 @@ def _document_relations(conn: Connection, document_id: str) -> tuple[
     return links, dismissed
 
 
-def with_relations(conn: Connection, records: Iterable[dict[str, Any]],
-                   gold: bool = False) -> Iterator[dict[str, Any]]:
+#: The export formats whose records carry links, clusters and dismissed passages
+#: (the others leave them out: their columns or structures do not hold them).
+RELATION_FORMATS = frozenset({"jsonl", "w3c", "package"})
+
+
+def with_relations(conn: Connection, records: Iterable[dict[str, Any]], gold: bool = False,
+                   fmt: str = "jsonl") -> Iterable[dict[str, Any]]:
     """Claim records (in document order) with ``links``, ``cluster`` and
-    ``dismissed`` added; gold claims have no links (their own id their cluster)."""
+    ``dismissed`` added when ``fmt`` holds them; gold claims have no links (their
+    own id their cluster)."""
+    return _with_relations(conn, records, gold) if fmt in RELATION_FORMATS else records
+
+
+def _with_relations(conn: Connection, records: Iterable[dict[str, Any]],
+                    gold: bool) -> Iterator[dict[str, Any]]:
     cluster = {} if gold else clusters(conn)
     current: str | None = None
     links: dict[str, list[dict[str, Any]]] = {}
