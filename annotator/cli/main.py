@@ -16,6 +16,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from annotator import __version__
 from annotator.cli import evidence as evidence_cli
@@ -32,6 +33,7 @@ from annotator.review import JACCARD, MEASURES, Matching
 from annotator.review.agreement import MISSING, UNJUDGEABLE_TREATMENTS
 from annotator.review.tables import text_table
 from annotator.services import exports, packages, qdpx_import
+from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
 from annotator.services.transfer import (
@@ -91,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--encoding", metavar="CODEC",
                      help="decode text files with this encoding instead of detecting it")
     imp.add_argument("--add-new-labels", action="store_true", help=NEW_LABELS_HELP)
+    imp.add_argument("--map-codes", metavar="FILE.json",
+                     help="a .qdpx's codes: a JSON object of code name (or path, "
+                          "Parent/Child) → \"stance:supports\" (a codebook label), "
+                          "\"tag\" or \"skip\"; codes not named keep the proposed mapping")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="print how a .qdpx's codes map onto the codebook (with "
+                          "--map-codes applied) and import nothing")
 
     ann = commands.add_parser(
         "import-annotations",
@@ -217,13 +226,22 @@ def _run_import(args: argparse.Namespace) -> int:
     options = ImportOptions(encoding=args.encoding,
                             reflow={"auto": None, "on": True, "off": False}[args.reflow])
     files, datasets = _sort_imports(args.paths)
-    service = _open(args, create=True)
+    codes = _code_choices(args.map_codes) if args.map_codes else None
+    if (args.dry_run or codes is not None) and (
+            files or any(kind != "qdpx" for kind, _ in datasets)):
+        raise UserError("--map-codes and --dry-run are for REFI-QDA projects (.qdpx) only")
+    service = _open(args, create=not args.dry_run)
     try:
+        if args.dry_run:
+            for _, path in datasets:
+                _preview_codes(service, path, codes)
+            return 0
         failed = False
         if files or not datasets:
             failed = _import_files(service, files, options)
         for kind, path in datasets:
-            failed = _import_dataset(service, kind, path, args.add_new_labels) or failed
+            failed = _import_dataset(service, kind, path, args.add_new_labels,
+                                     codes) or failed
     finally:
         service.close()
     return EXIT_PARTIAL if failed else 0
@@ -293,13 +311,48 @@ def _sort_imports(paths: Sequence[str]) -> tuple[list[str], list[tuple[str, str]
     return files, datasets
 
 
+def _code_choices(path: str) -> dict[str, Any]:
+    """The code name → target object of a ``--map-codes`` file."""
+    try:
+        choices = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise UserError(f"{path}: cannot be read: {error.strerror or error}") from None
+    except ValueError as error:
+        raise UserError(f"{path}: not JSON ({error})") from None
+    if not isinstance(choices, dict):
+        raise UserError(f"{path}: must be a JSON object of code name → target")
+    return choices
+
+
+def _prepared_qdpx(service: ProjectService, path: str,
+                   codes: dict[str, Any] | None) -> qdpx_import.PreparedQdpx:
+    prepared = qdpx_import.prepare_qdpx(service, path)
+    if codes:
+        try:
+            prepared.mapping.apply(codes, CodebookService(service.database).codebook())
+        except ValueError as error:
+            raise UserError(f"--map-codes: {error}") from None
+    return prepared
+
+
+def _preview_codes(service: ProjectService, path: str, codes: dict[str, Any] | None) -> None:
+    prepared = _prepared_qdpx(service, path, codes)
+    print(f"REFI-QDA project: {path}: {len(prepared.documents)} documents, "
+          f"{len(prepared.selections)} coded selections; nothing imported (--dry-run)")
+    for line in prepared.mapping.describe():
+        print(f"  {line}")
+
+
 def _import_dataset(service: ProjectService, kind: str, path: str,
-                    add_new_labels: bool = False) -> bool:
+                    add_new_labels: bool = False, codes: dict[str, Any] | None = None) -> bool:
     """Import a dataset package or a JSONL export; True when records were skipped."""
     if kind == "documents":
         report = packages.import_documents_jsonl(service, path)
     elif kind == "qdpx":
-        report = qdpx_import.import_qdpx(service, path)
+        prepared = _prepared_qdpx(service, path, codes)
+        for line in prepared.mapping.describe():
+            print(f"{path}: code {line}")
+        report = qdpx_import.write_qdpx(service, prepared)
     else:
         importer = {"package": packages.import_package,
                     "claims": packages.import_claims_jsonl}[kind]

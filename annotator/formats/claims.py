@@ -17,8 +17,13 @@ whose importer recorded page starts (``metadata["pages"]``, e.g. PDFs), else nul
 ``review_status`` of an analyst's claim is ``unreviewed`` (not yet decided on in
 review), ``accepted`` (made, span or labels, into a gold claim) or ``rejected``
 (decided on without being used); gold claims (an export of the gold layer) say
-``gold`` and carry ``provenance``. The CSV form has the same columns but
-``review_comments``, with tags joined by :data:`CSV_TAG_SEPARATOR`.
+``gold`` and carry ``provenance``. ``links`` are the claim's confirmed links
+(``id``, ``target_id``, ``relation``, ``analyst``, ``created_at``: "target
+<relation> this claim"), ``cluster`` the smallest claim id of the claims linked to
+it as ``same`` (its own id when none), ``dismissed`` the passages its analyst said
+do not state it (``document_id``, ``start``, ``end``, ``analyst``, ``created_at``).
+The CSV form has the same columns but ``review_comments``, ``links``, ``cluster``
+and ``dismissed``, with tags joined by :data:`CSV_TAG_SEPARATOR`.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from __future__ import annotations
 import uuid
 from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,7 +49,9 @@ CLAIM_FIELDS = (
 )
 #: The JSONL record: the CSV's columns, and the review comments on the claim (a
 #: list of objects, which a spreadsheet cell cannot hold).
-RECORD_FIELDS = (*CLAIM_FIELDS, "review_comments")
+RECORD_FIELDS = (*CLAIM_FIELDS, "review_comments", "links", "cluster", "dismissed")
+#: The relations a link says its target has to its claim.
+LINK_RELATIONS = ("same", "supports", "refutes", "not_enough_info")
 #: How the CSV form joins a claim's tags in one cell.
 CSV_TAG_SEPARATOR = "; "
 
@@ -109,6 +117,83 @@ def comments_from_record(record: dict[str, Any], claim_id: str) -> list[ReviewCo
     return comments
 
 
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """A link a claim record carries: its target ``relation`` its claim."""
+
+    id: str
+    claim_id: str
+    target_id: str
+    relation: str
+    analyst: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DismissalRecord:
+    """A passage a claim record says its analyst dismissed as not stating it."""
+
+    claim_id: str
+    document_id: str
+    start: int
+    end: int
+    analyst: str
+    created_at: datetime
+
+
+def _uuid_of(value: object, what: str) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise ValueError(f"{what} must be a UUID, not {value!r:.60}") from None
+
+
+def _objects(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    found = record.get(name) or []
+    if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
+        raise ValueError(f"{name} must be a list of objects")
+    return found
+
+
+def _moment(item: dict[str, Any]) -> datetime:
+    value = item.get("created_at")
+    return datetime.now(UTC) if value is None else parse_timestamp(value)
+
+
+def links_from_record(record: dict[str, Any], claim_id: str) -> list[LinkRecord]:
+    """The links a claim record carries (``links``, optional; a link without an
+    ``id`` gets a new one). Raises ValueError with a reason a user can act on."""
+    links = []
+    for item in _objects(record, "links"):
+        target = _uuid_of(item.get("target_id"), "a link's target_id")
+        relation = item.get("relation")
+        if relation not in LINK_RELATIONS:
+            raise ValueError(f"a link's relation must be one of {', '.join(LINK_RELATIONS)}"
+                             f", not {relation!r:.40}")
+        if target == claim_id:
+            raise ValueError("a link's target is the claim itself")
+        ident = item.get("id")
+        links.append(LinkRecord(str(uuid.uuid4()) if ident is None
+                                else _uuid_of(ident, "a link's id"),
+                                claim_id, target, relation, _str(item, "analyst"),
+                                _moment(item)))
+    return links
+
+
+def dismissals_from_record(record: dict[str, Any], claim_id: str) -> list[DismissalRecord]:
+    """The dismissed passages a claim record carries (``dismissed``, optional).
+    Raises ValueError with a reason a user can act on."""
+    found = []
+    for item in _objects(record, "dismissed"):
+        start, end = _int(item, "start"), _int(item, "end")
+        if not 0 <= start < end:
+            raise ValueError(f"a dismissed passage [{start}, {end}) is empty")
+        found.append(DismissalRecord(claim_id, _uuid_of(item.get("document_id"),
+                                                        "a dismissed passage's document_id"),
+                                     start, end, _str(item, "analyst"), _moment(item)))
+    return found
+
+
 def _int(record: dict[str, Any], name: str) -> int:
     value = record.get(name)
     if isinstance(value, bool) or not isinstance(value, int):
@@ -118,7 +203,7 @@ def _int(record: dict[str, Any], name: str) -> int:
 
 #: The longest value a project stores in these fields (the columns' sizes: SQLite
 #: would store more, a team server refuses it; a record is refused on both).
-MAX_CHARS = {"annotator": 200, "author": 200, "claim_source": 300}
+MAX_CHARS = {"annotator": 200, "author": 200, "analyst": 200, "claim_source": 300}
 
 
 def _str(record: dict[str, Any], name: str) -> str:

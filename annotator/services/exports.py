@@ -66,7 +66,7 @@ from annotator.formats.export.files import FolderInTheWay, atomic_directory
 from annotator.formats.export.safety import RefusedClaim, check_quote, without_paths
 from annotator.formats.export.streams import json_dumps, json_text, write_csv, write_jsonl
 from annotator.paths import no_room_reason
-from annotator.services import interchange
+from annotator.services import interchange, link_records
 from annotator.services.codebook import CodebookService
 from annotator.services.export_scope import (
     ExportCancelled,
@@ -209,9 +209,7 @@ def _iso(value: object) -> str:
 def _tags(value: object) -> list[str]:
     if value == "[]" or value is None:
         return []
-    if isinstance(value, str):
-        return json.loads(value)
-    return list(value)    # type: ignore[call-overload]
+    return json.loads(value) if isinstance(value, str) else list(value)  # type: ignore[call-overload]
 
 
 def _table(scope: ExportScope) -> Any:
@@ -628,8 +626,9 @@ def _write(service: ProjectService, fmt: str, out: Path, scope: ExportScope,
                 result.documents = write_jsonl(
                     handle, _watched(documents, documents_total, progress, cancel))
             return
-        claims = _watched(_claim_records(conn, scope, refused=result.refused), claims_total,
-                          progress, cancel)
+        claims = _watched(link_records.with_relations(conn, _claim_records(
+            conn, scope, refused=result.refused), scope.gold_only, fmt), claims_total, progress,
+            cancel)
         if fmt == "package":
             stats = _write_package(service, conn, scope, documents, claims, codebook, out)
             result.claims, result.documents = stats.claims, stats.documents
@@ -717,7 +716,8 @@ def _write_package(service: ProjectService, conn: Connection, scope: ExportScope
     stats = package.PackageStats(name=_project_name(service), app_version=__version__,
                                  exported_at=_now(), scope=scope.describe())
     stats.analysts, stats.agreement = _agreement(conn, scope, codebook)
-    args = (documents, claims, codebook, codebook_to_dict(codebook), stats)
+    args = (documents, claims, codebook, codebook_to_dict(codebook), stats,
+            link_records.package_relations(conn, _table(scope), _claim_filters(scope)))
     if out.suffix.lower() == ".zip":
         with atomic_binary(out) as handle:
             return package.write_zip(handle, out.stem, *args)
@@ -750,8 +750,8 @@ def _first_claim_records(conn: Connection, scope: ExportScope, limit: int) -> li
     for document_id in conn.execute(documents).scalars().all():
         if len(found) >= limit:
             break
-        found += _claim_records(conn, replace(scope, documents=(document_id,)),
-                                limit=limit - len(found))
+        found += link_records.with_relations(conn, _claim_records(conn, replace(
+            scope, documents=(document_id,)), limit=limit - len(found)), scope.gold_only)
     return found
 
 

@@ -55,6 +55,7 @@ from annotator.formats.jsonl import BadRecord
 from annotator.formats.problems import ImportProblem
 from annotator.services import exports
 from annotator.services.codebook import CodebookService
+from annotator.services.link_records import Relations, relations_summary, store_relations
 from annotator.services.project import MergeResult, ProjectService
 from annotator.services.provenance import record_work
 from annotator.services.review import ReviewService
@@ -82,6 +83,8 @@ class DatasetImportReport:
     #: True when the project took the imported codebook whole.
     codebook_adopted: bool = False
     comments_added: int = 0
+    links_added: int = 0
+    dismissals_added: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -91,6 +94,9 @@ class DatasetImportReport:
                  f"{self.claims_unchanged} already present"]
         if self.comments_added:
             parts.append(f"{self.comments_added} review comments added")
+        if self.links_added or self.dismissals_added:
+            parts.append(relations_summary(self.links_added,
+                                           self.dismissals_added).removeprefix(", "))
         if self.codebook_adopted:
             parts.append("codebook imported")
         elif self.labels_added:
@@ -537,8 +543,10 @@ def write_work(service: ProjectService, prepared: PreparedWork, *,
             new, added, adopted = codebook_plan(service, prepared.incoming, prepared.mapping)
             codebook = new or CodebookService(service.database).codebook()
             table = prepared.mapping.translations()
+            relations = Relations()
             claims, comments = read_claims(service, _translated(records, table)(),
-                                           prepared.claims_where, codebook, report.problems)
+                                           prepared.claims_where, codebook, report.problems,
+                                           relations)
             if cancelled():
                 raise ImportCancelled(report)
             if new is not None:
@@ -550,6 +558,8 @@ def write_work(service: ProjectService, prepared: PreparedWork, *,
             counts: Counter[str] = Counter(service.merge_claims(
                 _polled(claims, progress, cancelled, report)))
             counts["comments"] = ReviewService(service).merge_comments(comments)
+            stored = store_relations(service, relations, report.problems)
+            report.links_added, report.dismissals_added = stored.links, stored.dismissals
             if new is not None:     # once the claims are in: a cancel leaves it as it was
                 origin = prepared.path.name
                 CodebookService(service.database).apply(
@@ -575,7 +585,8 @@ def import_work(service: ProjectService, path: str | Path, *, add_new_labels: bo
     dataset package (folder or zip), a REFI-QDA project or a claims JSONL export.
     Labels that map onto none of ours are refused (:class:`ImportProblem` naming
     them) unless ``add_new_labels``. A REFI-QDA project (``.qdpx``) is read by
-    :mod:`annotator.services.qdpx_import` (its codes become tags)."""
+    :mod:`annotator.services.qdpx_import` (its codes mapped as proposed: labels by
+    name or key, else tags)."""
     from annotator.services import qdpx_import  # it builds on this module
 
     if qdpx_import.is_qdpx(path):

@@ -8,10 +8,13 @@ MAXQDA, NVivo, QualCoder) or Annotator's own REFI-QDA export.
 - Each ``PlainTextSelection`` becomes a claim (its GUID its id): positions are
   read as code points into that text, as the standard counts them; the quote
   is the text there. Its user is the analyst, its memos (``NoteRef``) the note.
-- Codes: a code under a code named like a dimension (``Stance``, ``Claim
-  type``, …) whose label the project's codebook has (by ``key:`` in its
-  description, as Annotator writes, or by name) sets that label; the code
-  ``Claim`` is the claim itself; any other code becomes a tag (its name).
+- Codes are mapped onto the codebook before anything is written
+  (:mod:`annotator.domain.code_mapping`): each is proposed a label (a code
+  under or prefixed by a code named like a dimension, as Annotator's own
+  export writes them, or named like a label: ``Supports``, ``Claim/Quantity``),
+  the claim itself (``Claim``) or a tag (its name); the analyst may change any
+  of them, or skip a code, in :func:`prepare_qdpx`'s mapping before
+  :func:`write_qdpx` stores the documents and coded selections.
 - Sizes are checked before anything is read: ``project.qde`` up to
   :data:`MAX_PROJECT_BYTES`, each source up to the longest document text.
   The XML is parsed without entities or network.
@@ -21,12 +24,15 @@ from __future__ import annotations
 
 import uuid
 import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
+from annotator.domain.code_mapping import SKIP, TAG, CodeMapping, ForeignCode, propose
 from annotator.domain.codebook import Dimension
 from annotator.domain.model import text_sha256
 from annotator.formats import claims as claim_format
@@ -40,7 +46,6 @@ PROJECT_FILE = "project.qde"
 MAX_PROJECT_BYTES = 256 * 1024 * 1024
 #: A source file's bytes: UTF-8 takes at most 4 per character.
 MAX_SOURCE_BYTES = 4 * packages.MAX_TEXT_CHARS
-_CLAIM_CODE = "Claim"
 
 
 def is_qdpx(path: str | Path) -> bool:
@@ -83,41 +88,57 @@ def _uuid(value: str | None) -> str:
         return str(uuid.uuid4())
 
 
+def foreign_codes(root: Any) -> list[ForeignCode]:
+    """The codes of a ``project.qde``, in order, each with how many selections it codes."""
+    codings: Counter[str] = Counter()
+    for selection in root.iter():
+        if _local(selection.tag) == "PlainTextSelection":
+            codings.update({ref.get("targetGUID") for child in selection
+                            if _local(child.tag) == "Coding" for ref in child})
+    codes = []
+    for code in root.iter():
+        if _local(code.tag) != "Code":
+            continue
+        parents = []
+        parent = code.getparent()
+        while parent is not None and _local(parent.tag) == "Code":
+            parents.insert(0, (parent.get("name") or "").strip())
+            parent = parent.getparent()
+        described = "".join(child.text or "" for child in code
+                            if _local(child.tag) == "Description")
+        guid = code.get("guid") or ""
+        codes.append(ForeignCode(guid, (code.get("name") or "").strip(), tuple(parents),
+                                 described.split("\n")[0].strip(), codings[guid]))
+    return codes
+
+
 class _Project:
     """What one ``project.qde`` says, as documents and claim records."""
 
-    def __init__(self, root: Any, service: ProjectService) -> None:
+    def __init__(self, root: Any) -> None:
         self.users = {u.get("guid"): u.get("name") or u.get("id") or ""
                       for u in root.iter() if _local(u.tag) == "User"}
         self.notes = {n.get("guid"): next((c.text or "" for c in n
                                            if _local(c.tag) == "PlainTextContent"), "")
                       for n in root.iter() if _local(n.tag) == "Note"}
-        codebook = CodebookService(service.database).codebook()
-        titles = {d.title.lower(): d for d in Dimension}
-        #: code GUID → (dimension, key) of a label, None for "Claim", or a tag name.
+        #: code GUID → (dimension, key) of a label, None for the claim itself or a
+        #: skipped code, or a tag name; set from the mapping by :func:`write_qdpx`.
         self.codes: dict[str, tuple[Dimension, str] | str | None] = {}
-        for code in root.iter():
-            if _local(code.tag) != "Code":
-                continue
-            name = (code.get("name") or "").strip()
-            parent = code.getparent()
-            dimension = titles.get((parent.get("name") or "").strip().lower()) \
-                if _local(parent.tag) == "Code" else None
-            meaning: tuple[Dimension, str] | str | None = name
-            if name == _CLAIM_CODE and dimension is None:
-                meaning = None
-            elif dimension is not None:
-                described = "".join(
-                    child.text or "" for child in code if _local(child.tag) == "Description")
-                key = described.split("\n")[0].removeprefix("key: ").strip()
-                for label in codebook.of(dimension):
-                    if label.key == key or label.name == name or \
-                            f"{label.key} — {label.name}" == name:
-                        meaning = (dimension, label.key)
-                        break
-            self.codes[code.get("guid")] = meaning
+        self.skipped: set[str] = set()
 
-    def claim(self, selection: Any, text: str, document_id: str) -> dict[str, Any]:
+    def map_codes(self, mapping: CodeMapping) -> None:
+        self.codes, self.skipped = {}, set()
+        for choice in mapping.choices:
+            target, guid = choice.target, choice.code.guid
+            if target == SKIP:
+                self.skipped.add(guid)
+            dimension, _, key = target.partition(":")
+            self.codes[guid] = ((Dimension(dimension), key) if key
+                                else choice.code.name if target == TAG else None)
+
+    def claim(self, selection: Any, text: str, document_id: str) -> dict[str, Any] | None:
+        """The claim record of a coded selection, or None when every code on it is
+        skipped."""
         start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
         record: dict[str, Any] = {
             "id": _uuid(selection.get("guid")), "document_id": document_id,
@@ -129,6 +150,10 @@ class _Project:
                                      or selection.get("creationDateTime")),
             "proposition": selection.get("name") or None, "tags": []}
         notes = []
+        refs = [ref.get("targetGUID") for child in selection if _local(child.tag) == "Coding"
+                for ref in child]
+        if refs and all(ref in self.skipped for ref in refs):
+            return None
         for child in selection:
             if _local(child.tag) == "Coding":
                 for ref in child:
@@ -147,9 +172,24 @@ class _Project:
         return record
 
 
-def import_qdpx(service: ProjectService, path: str | Path) -> packages.DatasetImportReport:
-    """Import the documents and coded selections of a ``.qdpx``. Raises
-    :class:`ImportProblem` when it is not a readable REFI-QDA project."""
+@dataclass
+class PreparedQdpx:
+    """A ``.qdpx`` read (nothing written): its documents, its coded selections and
+    how its codes map onto the codebook (change :attr:`mapping` before writing)."""
+
+    path: Path
+    documents: list[tuple[int, Any]]
+    #: (source number, selection element, the source's text, document id).
+    selections: list[tuple[int, Any, str, str]]
+    mapping: CodeMapping
+    project: _Project
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+def prepare_qdpx(service: ProjectService, path: str | Path) -> PreparedQdpx:
+    """Read a ``.qdpx`` and propose how its codes map onto the project's codebook.
+    Nothing is written. Raises :class:`ImportProblem` when it is not a readable
+    REFI-QDA project."""
     path = Path(path)
     where = str(path)
     report = packages.DatasetImportReport()
@@ -167,9 +207,8 @@ def import_qdpx(service: ProjectService, path: str | Path) -> packages.DatasetIm
         except etree.XMLSyntaxError as error:
             raise ImportProblem(where, f"{PROJECT_FILE} is not well-formed XML ({error})") \
                 from None
-        project = _Project(root, service)
         documents: list[tuple[int, Any]] = []
-        claims: list[tuple[int, Any]] = []
+        selections: list[tuple[int, Any, str, str]] = []
         for number, source in enumerate(
                 (s for s in root.iter() if _local(s.tag) == "TextSource"), start=1):
             text = _source_text(archive, source, where, report)
@@ -179,12 +218,43 @@ def import_qdpx(service: ProjectService, path: str | Path) -> packages.DatasetIm
             documents.append((number, {"id": ident, "text": text,
                                        "title": source.get("name") or path.stem,
                                        "source": path.name}))
-            claims += [(number, project.claim(selection, text, ident)) for selection in source
-                       if _local(selection.tag) == "PlainTextSelection"]
-    with packages._stopped_by_project(report, path):
-        packages._import_documents(service, lambda: iter(documents), where, report)
-        _store_claims(service, claims, where, report)
+            selections += [(number, selection, text, ident) for selection in source
+                           if _local(selection.tag) == "PlainTextSelection"]
+    codebook = CodebookService(service.database).codebook()
+    return PreparedQdpx(path, documents, selections, propose(foreign_codes(root), codebook),
+                        _Project(root), report.problems)
+
+
+def write_qdpx(service: ProjectService, prepared: PreparedQdpx) -> packages.DatasetImportReport:
+    """Store a prepared ``.qdpx``: its documents, then its coded selections as
+    claims (one transaction), their codes as :attr:`PreparedQdpx.mapping` says."""
+    report = packages.DatasetImportReport(problems=list(prepared.problems))
+    prepared.project.map_codes(prepared.mapping)
+    claims = []
+    for number, selection, text, ident in prepared.selections:
+        record = prepared.project.claim(selection, text, ident)
+        if record is not None:
+            claims.append((number, record))
+    with packages._stopped_by_project(report, prepared.path):
+        packages._import_documents(service, lambda: iter(prepared.documents),
+                                   str(prepared.path), report)
+        _store_claims(service, claims, str(prepared.path), report)
     return report
+
+
+def import_qdpx(service: ProjectService, path: str | Path,
+                codes: dict[str, Any] | None = None) -> packages.DatasetImportReport:
+    """Import the documents and coded selections of a ``.qdpx``, its codes mapped
+    as proposed, or as ``codes`` (code name → ``dimension:key``, ``tag``, ``skip``)
+    says. Raises :class:`ImportProblem` when it is not a readable REFI-QDA project
+    or ``codes`` names a code or label there is not."""
+    prepared = prepare_qdpx(service, path)
+    if codes:
+        try:
+            prepared.mapping.apply(codes, CodebookService(service.database).codebook())
+        except ValueError as error:
+            raise ImportProblem(path, f"code mapping: {error}") from None
+    return write_qdpx(service, prepared)
 
 
 def _store_claims(service: ProjectService, records: list[tuple[int, Any]], where: str,

@@ -28,6 +28,7 @@ from annotator.formats.registry import (
     default_registry,
 )
 from annotator.services.codebook import CodebookService
+from annotator.services.link_records import Relations, relations_summary, store_relations
 from annotator.services.project import MergeResult, ProjectService
 from annotator.services.review import ReviewService
 from annotator.storage.errors import ProjectError
@@ -337,11 +338,13 @@ class AnnotationImportReport:
     updated: int = 0
     unchanged: int = 0
     comments_added: int = 0
+    links_added: int = 0
+    dismissals_added: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
 
     def summary(self) -> str:
         comments = (f", {self.comments_added} review comments added" if self.comments_added
-                    else "")
+                    else "") + relations_summary(self.links_added, self.dismissals_added)
         return (f"{self.added} claims added, {self.updated} updated, "
                 f"{self.unchanged} already present{comments}, {len(self.problems)} skipped")
 
@@ -375,12 +378,13 @@ class DocumentFinder:
 
 
 def read_claims(service: ProjectService, records: Iterable[tuple[int, Any]],
-                where: str | Path, codebook: Codebook,
-                problems: list[ImportProblem]) -> tuple[list[Claim], list[ReviewComment]]:
+                where: str | Path, codebook: Codebook, problems: list[ImportProblem],
+                relations: Relations | None = None) -> tuple[list[Claim], list[ReviewComment]]:
     """The claims and review comments of ``(line number, record)`` pairs (as
     :func:`annotator.formats.jsonl.read_records` yields them). Each bad record,
     and each later record of a claim id already read (the first is kept), is
-    added to ``problems`` with its line number; the rest are returned."""
+    added to ``problems`` with its line number; the rest are returned. The links
+    and dismissed passages the records carry go to ``relations`` when given."""
     documents = DocumentFinder(service)
     first_line: dict[str, int] = {}
     claims: list[Claim] = []
@@ -408,6 +412,8 @@ def read_claims(service: ProjectService, records: Iterable[tuple[int, Any]],
             comments += claim_format.comments_from_record(record, claim.id)
         except (ValueError, TypeError) as error:
             problems.append(ImportProblem(where, f"review comments: {error}", line=number))
+        if relations is not None:
+            relations.read(record, claim.id, where, number, problems)
     return claims, comments
 
 
@@ -433,11 +439,15 @@ def import_annotations(service: ProjectService, path: str | Path) -> AnnotationI
     report = AnnotationImportReport()
     records = claim_records(path)
     codebook = CodebookService(service.database).codebook()
-    claims, comments = read_claims(service, records(), path, codebook, report.problems)
+    relations = Relations()
+    claims, comments = read_claims(service, records(), path, codebook, report.problems,
+                                   relations)
     counts = store_imported(service, claims, comments)
     report.added, report.updated, report.unchanged = (
         counts[MergeResult.ADDED], counts[MergeResult.UPDATED], counts[MergeResult.UNCHANGED])
     report.comments_added = counts["comments"]
+    stored = store_relations(service, relations, report.problems)
+    report.links_added, report.dismissals_added = stored.links, stored.dismissals
     return report
 
 

@@ -26,10 +26,11 @@ from annotator.services.packages import (
     write_work,
 )
 from annotator.services.project import ProjectService
-from annotator.services.qdpx_import import import_qdpx, is_qdpx
+from annotator.services.qdpx_import import PreparedQdpx, is_qdpx, prepare_qdpx, write_qdpx
 from annotator.services.transfer import FileStatus, ImportReport
 from annotator.storage.team import is_team_url
 from annotator.ui import plain
+from annotator.ui.code_mapping_dialog import CodeMappingDialog
 from annotator.ui.commands import EditClaimCommand
 from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.import_flow import EncodingDialog, ImportJob, files_to_review
@@ -62,8 +63,13 @@ def _step(call: Callable[..., object], subject: object) -> Callable[..., object]
     return run
 
 
-def _import_qdpx(service: ProjectService, path: str, **_polling: object) -> object:
-    return import_qdpx(service, path)     # reads and writes in one step; nothing to map
+def _prepare_qdpx(service: ProjectService, path: str, **_polling: object) -> object:
+    return prepare_qdpx(service, path)     # read, codes mapped: nothing written
+
+
+def _write_qdpx(service: ProjectService, prepared: PreparedQdpx,
+                **_polling: object) -> object:
+    return write_qdpx(service, prepared)
 
 
 class ProjectFiles(QObject):
@@ -85,7 +91,7 @@ class ProjectFiles(QObject):
         self._work: tuple[WorkTask, QProgressDialog] | None = None
         self._prepared: PreparedWork | None = None
         self._writing = False
-        self.mapping_dialog: MappingDialog | None = None
+        self.mapping_dialog: MappingDialog | CodeMappingDialog | None = None
 
     # Projects ---------------------------------------------------------------------------
 
@@ -272,15 +278,15 @@ class ProjectFiles(QObject):
         worker threads with progress, a busy cursor and Cancel: their work is read
         and their codebook mapped onto ours first (nothing written); when anything
         maps other than by the same key, :class:`MappingDialog` shows it and takes
-        the choices; then it is written. ``work_finished(report or None)`` tells
+        the choices (a .qdpx's codes: always, in :class:`CodeMappingDialog`); then
+        it is written. ``work_finished(report or None)`` tells
         the end. False if nothing started (no project, or an import running)."""
         window = self.window
         if window.service is None or self._work is not None or self._import is not None:
             return False
         window.editor.commit_note()
-        if is_qdpx(path):     # another program's codes: nothing to map
-            self._writing = True
-            self._run_work(_step(_import_qdpx, path), self._on_work_written, path)
+        if is_qdpx(path):     # another program's codes, mapped in a preview first
+            self._run_work(_step(_prepare_qdpx, path), self._on_qdpx_prepared, path)
         else:
             self._run_work(_step(prepare_work, path), self._on_work_prepared, path)
         return True
@@ -345,6 +351,28 @@ class ProjectFiles(QObject):
         dialog.accepted.connect(self._write_work)
         dialog.rejected.connect(self._mapping_rejected)
         dialog.open()
+
+    def _on_qdpx_prepared(self, result: object) -> None:
+        self.end_work()
+        if isinstance(result, ImportCancelled):
+            self.window.show_message("Import cancelled: nothing was imported.", 8000)
+            self.work_finished.emit(None)
+            return
+        assert isinstance(result, PreparedQdpx)
+        dialog = CodeMappingDialog(result.mapping, self.window.codebook, result.path.name,
+                                   self.window)
+        self.mapping_dialog = dialog
+        dialog.accepted.connect(lambda: self._write_qdpx(result))
+        dialog.rejected.connect(self._mapping_rejected)
+        dialog.open()
+
+    def _write_qdpx(self, prepared: PreparedQdpx) -> None:
+        self._close_mapping_dialog()
+        if self.window.service is None:
+            return
+        self._writing = True
+        self._run_work(_step(_write_qdpx, prepared), self._on_work_written,
+                       str(prepared.path))
 
     def _close_mapping_dialog(self) -> None:
         if self.mapping_dialog is not None:

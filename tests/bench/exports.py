@@ -132,6 +132,7 @@ def baseline_jsonl(path: Path, out: Path) -> int:
             record["page_start"] = record["page_end"] = None
             record["review_status"] = "unreviewed"      # no review in the benchmark project
             record["review_comments"] = []
+            record["links"], record["cluster"], record["dismissed"] = [], record["id"], []
             handle.write(json.dumps(record, ensure_ascii=False))
             handle.write("\n")
             count += 1

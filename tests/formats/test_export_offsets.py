@@ -161,6 +161,7 @@ def test_zip_package_matches_the_folder(written: dict[str, Path]) -> None:
     with zipfile.ZipFile(written["package.zip"]) as archive:
         names = sorted(archive.namelist())
         assert names == sorted(f"package/{n}" for n in
-                               ("README.md", "claims.jsonl", "codebook.json", "documents.jsonl"))
-        for name in ("claims.jsonl", "documents.jsonl"):
+                               ("README.md", "claims.jsonl", "codebook.json", "documents.jsonl",
+                                "links.jsonl", "fever.jsonl"))
+        for name in ("claims.jsonl", "documents.jsonl", "links.jsonl", "fever.jsonl"):
             assert archive.read(f"package/{name}") == (written["package"] / name).read_bytes()

@@ -73,6 +73,7 @@ def reference_record(claim: Claim, sha256: str, title: str,
         "codebook_version": claim.codebook_version,
         "page_start": page_start, "page_end": page_end,
         "review_status": "unreviewed", "review_comments": [],
+        "links": [], "cluster": claim.id, "dismissed": [],
     }
 
 

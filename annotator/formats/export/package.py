@@ -7,9 +7,11 @@
                         metadata, text, created_at, status, origin, previous_id
       claims.jsonl      one canonical claim record a line (annotator.formats.claims)
       codebook.json     the labels' keys and meanings (annotator.domain.codebook)
+      links.jsonl       one link between two claims a line ("target <relation> claim")
+      fever.jsonl       FEVER-style claim–evidence records, from the links
       README.md         the data card: what is in it, counts, how to load it
 
-A zip holds the same four files under one folder named after the zip
+A zip holds the same files under one folder named after the zip
 (``corpus.zip`` → ``corpus/…``), so unpacking it gives the folder.
 ``README.md`` starts with the YAML block of a Hugging Face dataset card, so
 ``datasets.load_dataset("path/to/<name>")`` finds the claims (and the
@@ -36,6 +38,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.domain.codebook import Codebook, Dimension
+from annotator.domain.wording import plural
 from annotator.formats import jsonl
 from annotator.formats.claims import RECORD_FIELDS
 from annotator.formats.export.streams import json_text
@@ -46,7 +49,14 @@ DOCUMENTS = "documents.jsonl"
 CLAIMS = "claims.jsonl"
 CODEBOOK = "codebook.json"
 CARD = "README.md"
-PACKAGE_FILES = (DOCUMENTS, CLAIMS, CODEBOOK, CARD)
+LINKS = "links.jsonl"
+FEVER = "fever.jsonl"
+PACKAGE_FILES = (DOCUMENTS, CLAIMS, CODEBOOK, CARD, LINKS, FEVER)
+#: The fields of a links.jsonl record, and of a fever.jsonl record.
+LINK_FIELDS = ("claim_id", "id", "target_id", "relation", "analyst", "created_at")
+FEVER_FIELDS = ("id", "claim_id", "claim", "label", "evidence")
+#: What writes links.jsonl and fever.jsonl (after the claims): their records.
+Relations = Callable[[], tuple[Iterable[dict[str, Any]], Iterable[dict[str, Any]]]]
 #: Documents listed by name in the data card; the rest are counted.
 CARD_DOCUMENTS = 50
 
@@ -114,6 +124,13 @@ FIELD_MEANINGS = {
                      "has `provenance` (the claims it came from, who decided, when)",
     "review_comments": "reviewers' comments on the claim: `id`, `author`, `body`, "
                        "`created_at`",
+    "links": "the claim's confirmed links: `id`, `target_id` (another claim's `id`), "
+             "`relation` (`same`, `supports`, `refutes`, `not_enough_info`: the target "
+             "*relation* this claim), `analyst`, `created_at`",
+    "cluster": "the smallest claim `id` of the claims linked to this one as `same` "
+               "(its own `id` when none)",
+    "dismissed": "passages the analyst said do not state the claim: `document_id`, "
+                 "`start`, `end` (code points), `analyst`, `created_at`",
 }
 
 
@@ -149,6 +166,9 @@ class PackageStats:
     analysts: list[str] = field(default_factory=list)
     #: The documents' languages (ISO 639 codes) where their importer recorded one.
     languages: Counter[str] = field(default_factory=Counter)
+    #: The records of links.jsonl and fever.jsonl.
+    links: int = 0
+    fever: int = 0
 
     def count_document(self, record: dict[str, Any]) -> None:
         self.documents += 1
@@ -156,6 +176,12 @@ class PackageStats:
             self.languages[language] += 1
         if len(self.listed) < CARD_DOCUMENTS:
             self.listed.append((record["id"], record["title"], record.get("status", "")))
+
+    def count_link(self, _record: dict[str, Any]) -> None:
+        self.links += 1
+
+    def count_fever(self, _record: dict[str, Any]) -> None:
+        self.fever += 1
 
     def count_claim(self, record: dict[str, Any]) -> None:
         self.claims += 1
@@ -187,6 +213,9 @@ def data_card(stats: PackageStats, codebook: Codebook) -> str:
         "  default: true",
         "- config_name: documents",
         f"  data_files: {DOCUMENTS}",
+        *(line for name, count in ((LINKS, stats.links), (FEVER, stats.fever)) if count
+          for line in (f"- config_name: {name.removesuffix('.jsonl')}",
+                       f"  data_files: {name}")),
         "---",
         "",
         f"# {stats.name}: labelled claims",
@@ -211,6 +240,13 @@ def data_card(stats: PackageStats, codebook: Codebook) -> str:
         f"{', '.join(f'`{name}`' for name in PACKAGE_DOCUMENT_FIELDS)} |",
         f"| `{CLAIMS}` | {stats.claims} claims, one JSON object a line (fields below) |",
         f"| `{CODEBOOK}` | the codebook: every label's key, name and description |",
+        f"| `{LINKS}` | {plural(stats.links, 'link')} between claims, one JSON object a line: "
+        f"{', '.join(f'`{name}`' for name in LINK_FIELDS)}; the target *relation* the "
+        "claim (`same`, `supports`, `refutes`, `not_enough_info`) |",
+        f"| `{FEVER}` | {plural(stats.fever, 'FEVER-style record')}, one per claim and relation: "
+        "`id` (`<claim id>:<relation>`), `claim_id`, `claim` (the proposition, or the "
+        "quote), `label` (`SUPPORTS`, `REFUTES`, `NOT ENOUGH INFO`), `evidence` (a list "
+        "of `[document id, start, end, quote]`: the linked claims' spans) |",
         f"| `{CARD}` | this data card |",
         "",
         "## Scope",
@@ -293,6 +329,9 @@ def data_card(stats: PackageStats, codebook: Codebook) -> str:
         "",
         f'claims = load_dataset("json", data_files="{CLAIMS}", split="train")',
         f'documents = load_dataset("json", data_files="{DOCUMENTS}", split="train")',
+        *(f'{name.removesuffix(".jsonl")} = load_dataset("json", data_files="{name}", '
+          'split="train")'
+          for name, count in ((LINKS, stats.links), (FEVER, stats.fever)) if count),
         "# or, from the folder that holds this card:",
         '# load_dataset("path/to/this/folder")                  # the claims',
         '# load_dataset("path/to/this/folder", "documents")     # the documents',
@@ -300,7 +339,8 @@ def data_card(stats: PackageStats, codebook: Codebook) -> str:
         "",
         "To continue labelling, import the package into Annotator: "
         "`annotator import --project PROJECT PACKAGE` (the folder or the zip) "
-        "restores the documents, the labels of the codebook the claims use, and the claims.",
+        "restores the documents, the labels of the codebook the claims use, and the claims "
+        "with their links and dismissed passages.",
         "",
     ]
     return "\n".join(lines)
@@ -363,13 +403,19 @@ def _zip_opener(archive: zipfile.ZipFile, prefix: str) -> Opener:
 
 def write_package_files(opener: Opener, documents: Iterable[dict[str, Any]],
                         claims: Iterable[dict[str, Any]], codebook: Codebook,
-                        codebook_dict: dict[str, Any], stats: PackageStats) -> PackageStats:
-    """Write the four files through ``opener(name)``: documents, claims (both
-    streamed), codebook, then the data card with the counts."""
+                        codebook_dict: dict[str, Any], stats: PackageStats,
+                        relations: Relations | None = None) -> PackageStats:
+    """Write the files through ``opener(name)``: documents, claims, links and
+    FEVER records (all streamed), codebook, then the data card with the counts."""
     with opener(DOCUMENTS) as handle:
         _json_lines(handle, documents, stats.count_document)
     with opener(CLAIMS) as handle:
         _json_lines(handle, claims, stats.count_claim)
+    links, fever = relations() if relations is not None else ((), ())
+    with opener(LINKS) as handle:
+        _json_lines(handle, links, stats.count_link)
+    with opener(FEVER) as handle:
+        _json_lines(handle, fever, stats.count_fever)
     with opener(CODEBOOK) as handle:
         json.dump(codebook_dict, handle, ensure_ascii=False, indent=2)
         handle.write("\n")

@@ -45,6 +45,13 @@ of them can be copied out and still be valid. Per the recommendation
   ``modified`` are the claim's timestamps, ``xsd:dateTime`` in UTC with ``Z``;
   ``generator`` is this program (a ``Software`` agent) and ``generated`` the
   time of the export.
+
+Each link between two claims (``links`` of the record: "target <relation>
+claim") follows its claim's annotation as a *linking* annotation: ``motivation``
+``linking``, ``id`` ``urn:uuid:<link id>``, ``target`` the claim's annotation
+IRI, ``body`` the linked (target) claim's annotation IRI and a ``TextualBody``
+``relation:<same|supports|refutes|not_enough_info>`` (purpose ``classifying``);
+``creator`` the analyst who confirmed it, ``created`` when.
 """
 
 from __future__ import annotations
@@ -122,16 +129,46 @@ def annotation(record: dict[str, Any], *, generator: dict[str, Any] | None = Non
     return result
 
 
+def linking(record: dict[str, Any], link: dict[str, Any], *,
+            generator: dict[str, Any] | None = None,
+            generated: str | None = None) -> dict[str, Any]:
+    """The linking annotation of one of a claim record's ``links``."""
+    result: dict[str, Any] = {
+        "@context": CONTEXT,
+        "id": iri(link["id"]),
+        "type": "Annotation",
+        "motivation": "linking",
+        "created": link["created_at"],
+    }
+    if link.get("analyst"):
+        result["creator"] = {"type": "Person", "name": link["analyst"]}
+    if generator is not None:
+        result["generator"] = generator
+    if generated is not None:
+        result["generated"] = generated
+    result["body"] = [iri(link["target_id"]),
+                      _body("classifying", f"relation:{link['relation']}")]
+    result["target"] = iri(record["id"])
+    return result
+
+
 def write_w3c(handle: IO[str], records: Iterable[dict[str, Any]], *,
               generator: dict[str, Any] | None = None, generated: str | None = None) -> int:
-    """Write a JSON array of annotations, one per record, streamed: one
-    annotation a line between ``[`` and ``]``. Returns the number written."""
+    """Write a JSON array of annotations, one per record and one per link of a
+    record, streamed: one annotation a line between ``[`` and ``]``. Returns the
+    number of records (claims) written."""
     encode = json_text
-    count = 0
+    count = written = 0
     handle.write("[")
     for record in records:
-        handle.write(",\n" if count else "\n")
+        handle.write(",\n" if written else "\n")
         handle.write(encode(annotation(record, generator=generator, generated=generated)))
+        written += 1
+        for link in record.get("links") or ():
+            handle.write(",\n")
+            handle.write(encode(linking(record, link, generator=generator,
+                                        generated=generated)))
+            written += 1
         count += 1
-    handle.write("\n]\n" if count else "]\n")
+    handle.write("\n]\n" if written else "]\n")
     return count
