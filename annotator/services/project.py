@@ -542,12 +542,12 @@ class ProjectService:
     def _conflict(self, session: Session, row: ClaimRow, yours: Claim,
                   kind: str) -> ClaimConflictError:
         stored = _claim(row, self._source_name(session, row.source_id))
-        who = f" by {stored.annotator}" if stored.annotator else ""
+        who = f" by {stored.annotator}" if stored.annotator and kind == "claim" else ""
         return ClaimConflictError(
             f"the {kind} was changed meanwhile{who} (stored version {row.version}; your "
             f"edit was made on version {yours.version}); your edit was not saved",
             stored=stored, yours=yours, stored_version=row.version,
-            your_version=yours.version)
+            your_version=yours.version, kind=kind)
 
     def delete_claim(self, claim_id: str) -> Claim:
         with self.database.writing() as session:

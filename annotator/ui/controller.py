@@ -21,10 +21,12 @@ class ChangeFailed(Exception):
 
 class GuardedController(QObject):
     """A door to a service whose changes are committed before they are announced.
-    Subclasses declare ``saved(datetime)`` and ``failed(str)`` signals."""
+    Subclasses declare ``saved(datetime)`` and ``failed(str)`` signals, and
+    ``claim_conflict(Claim)`` when they save claims (:meth:`_save_edit`)."""
 
     saved: Signal
     failed: Signal
+    claim_conflict: Signal
 
     def _guard(self, action, *args):  # type: ignore[no-untyped-def]
         """Run a service call; a change that could not be saved emits ``failed``
@@ -54,6 +56,23 @@ class GuardedController(QObject):
         if claim.version:
             versions[claim.id] = claim.version
         return claim
+
+    def _save_edit(self, update: Callable[[Claim], Claim], claim: Claim) -> Claim:
+        """Save an edited claim (an analyst's or a gold claim) on the version the
+        window knows; the claim as stored. An edit made on an older version than
+        the stored one is not saved: ``claim_conflict`` gives the stored version
+        (to show in its place) and ``failed`` says what differs (see
+        :func:`annotator.ui.live.describe_conflict`)."""
+        try:
+            return self.know(update(self._known(claim)))
+        except ClaimConflictError as error:
+            from annotator.ui.live import describe_conflict
+            self.claim_conflict.emit(self.know(error.stored))  # type: ignore[arg-type]
+            self.failed.emit(describe_conflict(error))
+            raise ChangeFailed(str(error)) from error
+        except (ProjectError, NotFoundError, ValueError) as error:
+            self.failed.emit(f"Not saved: {error}")
+            raise ChangeFailed(str(error)) from error
 
 
 class ProjectController(GuardedController):
@@ -100,16 +119,7 @@ class ProjectController(GuardedController):
     def update_claim(self, claim: Claim) -> Claim:
         """Save an edited claim (made on ``claim.version``); the claim as stored."""
         before = self._guard(self.service.claim, claim.id)
-        try:
-            stored = self.know(self.service.update_claim(self._known(claim)))
-        except ClaimConflictError as error:
-            from annotator.ui.live import describe_conflict
-            self.claim_conflict.emit(self.know(error.stored))
-            self.failed.emit(describe_conflict(error))
-            raise ChangeFailed(str(error)) from error
-        except (ProjectError, NotFoundError, ValueError) as error:
-            self.failed.emit(f"Not saved: {error}")
-            raise ChangeFailed(str(error)) from error
+        stored = self._save_edit(self.service.update_claim, claim)
         self.claim_changed.emit(before, stored)
         self._announce_saved()
         return stored

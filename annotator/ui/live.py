@@ -19,6 +19,7 @@ once after anyone's save; polling stays as the fallback.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -68,8 +69,9 @@ def describe_conflict(error: ClaimConflictError) -> str:
     differ."""
     stored, yours = error.stored, error.yours
     assert isinstance(stored, Claim) and isinstance(yours, Claim)
-    who = f" by {stored.annotator}" if stored.annotator else ""
-    lines = [f"Not saved: this claim was changed meanwhile{who} (it is at version "
+    # A gold claim's analyst is its adjudicator, not necessarily who saved it last.
+    who = f" by {stored.annotator}" if stored.annotator and error.kind == "claim" else ""
+    lines = [f"Not saved: this {error.kind} was changed meanwhile{who} (it is at version "
              f"{error.stored_version}; your edit was made on version {error.your_version})."]
     differ = [(name, _value(stored, field), _value(yours, field)) for field, name in _FIELDS
               if _value(stored, field) != _value(yours, field)]
@@ -173,12 +175,16 @@ class LiveUpdates:
             self._probe = None
         self._token, self._stocked = Token(), False
 
-    def show_stored(self, stored: Claim) -> None:
-        """Replace the shown version of ``stored`` by it (as an edit would)."""
+    def show_stored(self, stored: Claim,
+                    changed: Callable[[Claim, Claim], None] | None = None) -> None:
+        """Replace the shown version of ``stored`` by it, as a save of it would
+        (``changed``: what follows a save of it; the window's handler of an
+        analyst's claim when not given; review's of a gold claim), and show it in
+        the claim panel if it is current, dropping what was typed there."""
         window = self._window
         shown = window.shown.claim(stored.id)
         if shown is not None and shown.document_id == stored.document_id:
-            window._on_claim_changed(shown, stored)
+            (changed or window._on_claim_changed)(shown, stored)
         current = window.shown.current
         if current is not None and current.id == stored.id:
             window.editor.reload(stored)
