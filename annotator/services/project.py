@@ -17,12 +17,8 @@ from typing import Any
 
 from sqlalchemy import (
     String,
-    and_,
-    case,
     delete,
-    false,
     func,
-    or_,
     select,
     type_coerce,
     update,
@@ -31,7 +27,6 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.domain.anchoring import reanchor
-from annotator.domain.codebook import Codebook
 from annotator.domain.lazy_claims import LazyClaims
 from annotator.domain.model import (
     CONTEXT_CHARS,
@@ -47,6 +42,7 @@ from annotator.domain.model import (
 )
 from annotator.domain.review import claim_values
 from annotator.services.codebook import CodebookService
+from annotator.services.counts import claim_counts
 from annotator.storage.database import Database, open_database
 from annotator.storage.errors import ClaimConflictError, ProjectAccessError, not_yours
 from annotator.storage.models import ClaimHistoryRow, ClaimRow, DocumentRow, SourceRow
@@ -176,38 +172,6 @@ def _claims_query():  # type: ignore[no-untyped-def]
             .outerjoin(SourceRow, SourceRow.id == ClaimRow.source_id))
 
 
-def incomplete_condition(codebook: Codebook):  # type: ignore[no-untyped-def]
-    """SQL true for the claims :meth:`Codebook.missing` finds incomplete (the
-    codebook's completeness rule, evaluated in the database for the counts)."""
-    unset = []
-    for name in codebook.missing(_EVERYTHING_UNSET):
-        if name == "source":
-            unset.append(ClaimRow.source_id.is_(None))
-        elif name == "proposition":
-            unset.append(or_(ClaimRow.proposition.is_(None), ClaimRow.proposition == ""))
-        else:
-            unset.append(getattr(ClaimRow, name).is_(None))
-    if not unset:
-        return false()
-    exempt = codebook.requirements.exempt_types
-    condition = or_(*unset)
-    if exempt:
-        condition = and_(condition, or_(ClaimRow.claim_type.is_(None),
-                                        ClaimRow.claim_type.not_in(exempt)))
-    return condition
-
-
-class _Unset:
-    """A claim with nothing set: what the completeness rule would ask of it."""
-
-    claim_type = stance = source_reliability = info_credibility = None
-    likelihood = confidence = None
-    proposition = source_id = ""
-
-
-_EVERYTHING_UNSET = _Unset()
-
-
 @dataclass(frozen=True, slots=True)
 class VersionReport:
     """A new version: its claims moved over (before, after, how) and those that
@@ -265,12 +229,7 @@ class ProjectService:
         ``annotators`` (whose work the analyst chose to see)."""
         successor = aliased(DocumentRow)
         with self.database.reading() as session:
-            incomplete = incomplete_condition(CodebookService.load(session))
-            counts = select(ClaimRow.document_id, func.count().label("n"),
-                            func.sum(case((incomplete, 1), else_=0)).label("incomplete"))
-            if annotators is not None:
-                counts = counts.where(ClaimRow.annotator.in_(sorted(annotators)))
-            counts = counts.group_by(ClaimRow.document_id).subquery()
+            counts = claim_counts(CodebookService.load(session), annotators).subquery()
             query = (select(DocumentRow.id, DocumentRow.sha256, DocumentRow.title,
                             DocumentRow.source, DocumentRow.published,
                             func.coalesce(counts.c.n, 0), DocumentRow.status,

@@ -11,7 +11,8 @@ the project what changed (:func:`~annotator.services.live.changes_since`) and
 announces it through the project controller's signals, as if saved here: the
 open document's claims are added, replaced and removed one by one (the document
 is not shown again; the current claim stays current), the document list's
-statuses follow, and a changed codebook is read again. On a team server a
+statuses and claim counts follow (of every document: a colleague working in
+another one is seen there), and a changed codebook is read again. On a team server a
 :class:`~annotator.services.live.ChangeListener` (LISTEN/NOTIFY) makes it look at
 once after anyone's save; polling stays as the fallback.
 """
@@ -159,7 +160,7 @@ class LiveUpdates:
         if service is None:
             return
         try:
-            self._token = current_token(service, None)
+            self._token = current_token(service, None, counted=self._counted())
             self._stocked = True
         except (ProjectError, NotFoundError) as error:
             _log.warning("could not look for colleagues' changes: %s", error)
@@ -189,6 +190,10 @@ class LiveUpdates:
         if current is not None and current.id == stored.id:
             window.editor.reload(stored)
 
+    def _counted(self) -> frozenset[str] | None:
+        """The analysts whose claims the document list counts (None: all)."""
+        return self._window.identity.shown().annotators()
+
     def _loads(self, annotator: str) -> bool:
         """Whether the window shows the claims of ``annotator`` (its analyst filter)."""
         return self._window.identity.loads(_Author(annotator))  # type: ignore[arg-type]
@@ -213,14 +218,14 @@ class LiveUpdates:
         self._looked_at = looking_at
         token = Token(document.id if claims_shown and document is not None else None,
                       window.claims.versions() if claims_shown else {},
-                      self._token.statuses, self._token.codebook)
+                      self._token.statuses, self._token.codebook, self._token.counts)
         if not self._stocked:     # stock not taken yet (the project was busy)
             self._take_stock()
             return False
         try:
             changes = changes_since(service, token,
                                     document.text if document is not None else None,
-                                    self._loads)
+                                    self._loads, self._counted())
         except (ProjectError, NotFoundError) as error:
             # The next poll tries again; a lost connection shows on the next save.
             _log.warning("could not look for colleagues' changes: %s", error)
@@ -242,6 +247,11 @@ class LiveUpdates:
                 controller.claim_removed.emit(gone)
         for document_id, (status, _review) in changes.statuses.items():
             controller.document_status_changed.emit(document_id, status)
+        # Counts as stored (after the open document's claims were announced, which
+        # counted them one by one): other documents' rows follow colleagues' work
+        # without anything shown again.
+        for document_id, (claims, incomplete) in changes.counts.items():
+            window.document_panel.set_counts(document_id, claims, incomplete)
         if changes.codebook and window.codebook_controller is not None \
                 and not window.codebook_controller.in_session:
             window.codebook_controller.reload()
