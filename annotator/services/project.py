@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     String,
+    cast,
     delete,
     func,
     select,
@@ -399,7 +400,9 @@ class ProjectService:
         table = ClaimRow.__table__
         raw = self.database.is_sqlite
         names = _FAST_COLUMNS + (() if text is not None else _CONTEXT_COLUMNS)
+        # On a team server the tags come as text too (jsonb would be decoded per row).
         columns = [type_coerce(table.c[name], String) if raw and name in _RAW
+                   else cast(table.c[name], String) if name == "tags"
                    else table.c[name] for name in names]
         # Ordered by the index on (document_id, start) only, with no join: a sort on
         # (end, id) in SQLite and the join with sources cost more than sorting the
