@@ -18,7 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.cli import evidence as evidence_cli
 from annotator.cli import search as search_cli
+from annotator.cli import similar as similar_cli
 from annotator.cli import team as team_cli
 from annotator.domain.codebook import Dimension
 from annotator.formats.atomic import ProtectedFileError, atomic_write, protected_reason
@@ -170,6 +172,8 @@ def _parser() -> argparse.ArgumentParser:
                             "imported from (by default only their file names)")
 
     search_cli.add_parser(commands, with_project)
+    similar_cli.add_parser(commands, with_project)
+    evidence_cli.add_parser(commands, with_project)
     bak = commands.add_parser(
         "backup", help="back the project up now (checked copy in its backup folder)")
     with_project(bak)
@@ -518,6 +522,12 @@ def _run_search(args: argparse.Namespace) -> int:
     return search_cli.run(args, _open(args, read_only=True), UserError)
 
 
+def _run_similar(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UserError("--limit must be 1 or more")      # refused before opening
+    return similar_cli.run(args, _open(args, read_only=True), UserError)
+
+
 def _damage_hint(error: DamagedProjectError) -> str:
     if error.backup is None:
         return ""
@@ -541,7 +551,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         runner = {"import": _run_import, "import-annotations": _run_import_annotations,
                   "export": _run_export, "agreement": _run_agreement,
                   "backup": _run_backup, "backups": _run_backups,
-                  "restore": _run_restore, "search": _run_search}[args.command]
+                  "restore": _run_restore, "search": _run_search,
+                  "similar": _run_similar,
+                  "evidence": lambda a: evidence_cli.run(a, _open(a, read_only=True), UserError),
+                  }[args.command]
         return runner(args)
     except DamagedProjectError as error:
         print(f"annotator: error: {error}{_damage_hint(error)}", file=sys.stderr)

@@ -513,17 +513,27 @@ class ProjectService:
             stored=stored, yours=yours, stored_version=row.version,
             your_version=yours.version, kind=kind)
 
-    def delete_claim(self, claim_id: str) -> Claim:
+    def delete_claim(self, claim_id: str, version: int = 0) -> Claim:
+        """Delete a claim; ``version`` is the one the analyst saw (0: unknown). A
+        claim saved since (by a colleague) is not deleted: :class:`ClaimConflictError`,
+        also when the save lands between the read and the ``DELETE ... WHERE version``."""
         with self.database.writing() as session:
             row = session.get(ClaimRow, claim_id)
             if row is None:
                 raise NotFoundError(f"no claim {claim_id}")
             claim = _claim(row, self._source_name(session, row.source_id))
             session.expunge(row)
-            deleted = session.execute(delete(ClaimRow).where(ClaimRow.id == claim_id))
-            if deleted.rowcount != 1:      # type: ignore[attr-defined]
+            if not version or row.version == version:
+                where = [ClaimRow.id == claim_id] + ([ClaimRow.version == version]
+                                                     if version else [])
+                deleted = session.execute(delete(ClaimRow).where(*where))
+                if deleted.rowcount == 1:      # type: ignore[attr-defined]
+                    return claim
+                row = session.get(ClaimRow, claim_id)   # saved meanwhile, or not ours
+            if row is None or not version or row.version == version:
                 raise not_yours(self.database.where)
-        return claim
+            raise self._conflict(session, row, dataclasses.replace(claim, version=version),
+                                 "claim")
 
     def merge_claims(self, claims: Iterable[Claim]) -> list[MergeResult]:
         """Add claims that are new, update those whose incoming edit is newer, in one

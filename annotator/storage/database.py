@@ -152,12 +152,17 @@ def _connect(location: str | Path, *, create: bool, busy_timeout: float,
              read_only: bool = False) -> Database:
     if _is_url(location):
         url = team.normalise_url(str(location))
-        if url.password is None and url.username:
-            password = team.stored_password(url)
-            if password is not None:
-                url = url.set(password=password)
-        engine = create_engine(url, pool_pre_ping=True)
-        where = url.render_as_string(hide_password=True)
+        if url.password is not None:      # typed in the URL: kept in memory only
+            team.use_password(url, str(url.password))
+            url = team.strip_password(url)
+        where = team.without_password(url)
+        password = team.password_for(url) if url.username else None
+        if password is not None:
+            url = url.set(password=password)
+        # A connection the server dropped (restarted, network gone, backend ended)
+        # is found before use (pre-ping); one dropped mid-statement fails that
+        # statement, and SQLAlchemy then renews every pooled connection.
+        engine = create_engine(url, pool_pre_ping=True, connect_args=team.connect_args())
     else:
         path = Path(location).expanduser().absolute()
         where = str(path)
@@ -241,11 +246,19 @@ def _read_only_engine(path: Path, busy_timeout: float) -> Engine:
 def _check_before_writing(path: Path) -> set[str] | None:
     """Refuse another program's SQLite database (or one from a newer Annotator)
     before anything is written to it: opening a project switches it to WAL mode,
-    which would change a file the analyst only pointed at. Read-only and without
-    locks (``immutable``), so nothing is created beside the file either.
+    which would change a file the analyst only pointed at. Read-only, and without
+    locks (``immutable``) unless a ``-wal`` file beside it holds work, so nothing
+    is created beside another program's file.
     Returns the project's schema revisions, or None when they could not be read."""
+    # ``immutable`` ignores the ``-wal`` file: a project another program holds open
+    # may have its whole schema there, not yet checkpointed (a new project does).
     try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        pending = path.with_name(path.name + "-wal").stat().st_size > 0
+    except OSError:
+        pending = False
+    try:
+        connection = sqlite3.connect(
+            f"{path.as_uri()}?mode=ro{'' if pending else '&immutable=1'}", uri=True)
     except sqlite3.Error:
         return None     # unreadable this way: the normal open reports why
     try:

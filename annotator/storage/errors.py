@@ -63,6 +63,12 @@ class PasswordNeededError(ProjectAccessError):
     """A team server refused the connection for want of the right password."""
 
 
+class ServerUnreachableError(ProjectAccessError):
+    """The team server could not be reached, or dropped the connection (stopped,
+    restarted, the network gone): what was asked was not done; what was saved
+    before is on the server. The next try connects again."""
+
+
 class ClaimConflictError(ProjectError):
     """An edit made on an older version of a claim than the stored one: someone
     saved the claim in between, so the edit was not saved (nothing is overwritten
@@ -144,6 +150,11 @@ def translate(error: BaseException, where: str | Path) -> ProjectError | None:
         # Refused by the team server's roles (see storage/team.py), not a bug.
         return ProjectAccessError(f"{where}: your role on the team server does not allow "
                                   f"this change ({str(original).splitlines()[0]})")
+    if _connection_lost(error, original):
+        return ServerUnreachableError(
+            f"{where}: the team server cannot be reached (the connection was lost or "
+            f"refused: {_first_line(original)}); what was saved before is safe on the "
+            "server, and Annotator reconnects by itself")
     if isinstance(error, sa_exc.OperationalError):
         message = str(original)
         if "password" in message and ("no password supplied" in message
@@ -153,6 +164,34 @@ def translate(error: BaseException, where: str | Path) -> ProjectError | None:
                 "the keyring, or a wrong one)")
         return ProjectAccessError(f"{where}: the database could not be reached ({original})")
     return None
+
+
+#: SQLSTATEs of a lost connection: class 08 (connection exception) and the
+#: server shutting down or ending the backend (57P01-57P03).
+_LOST_STATES = ("57P01", "57P02", "57P03")
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _connection_lost(error: BaseException, original: BaseException) -> bool:
+    """Whether a driver error of a database server means the connection is gone
+    (rather than a refused statement): SQLAlchemy saw a disconnect, or the driver
+    failed without a server's answer (connection refused, closed, timed out)."""
+    if isinstance(original, sqlite3.Error) or not isinstance(error, sa_exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    state = getattr(original, "sqlstate", None)
+    if state is not None:
+        return state.startswith("08") or state in _LOST_STATES
+    message = str(original).lower()
+    if "password" in message:
+        return False
+    return isinstance(error, sa_exc.OperationalError) and type(original).__module__ \
+        .startswith("psycopg")
 
 
 class DatabaseBugError(ProjectError):

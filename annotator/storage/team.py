@@ -12,11 +12,21 @@ connects:
 * a reviewer also writes the gold layer (adjudications, gold claims), review
   comments and documents' review status;
 * only an admin changes the codebook (labels, propositions, versions, settings)
-  or other analysts' claims (importing a colleague's work).
+  or other analysts' claims (importing a colleague's work);
+* blind double coding: only an admin assigns documents (``assignments``); an
+  analyst changes only the status of their own assignment, and cannot read a
+  colleague's claims on a document assigned to them and to someone else until
+  every assignee has marked it done (reviewers and admins read everything);
+* claim links and dismissed candidates: everyone reads them, an analyst adds and
+  removes their own.
 
-Passwords are never written in plain text: a URL without one takes it from the
-OS keyring (service ``annotator``) when the optional ``keyring`` package is
-installed; the CLI prompts otherwise and keeps what worked in the keyring.
+Passwords are never written in plain text: a URL without one takes it from
+what this process was told (:func:`use_password`: a prompt's answer, kept in
+memory only), else from the OS keyring (service ``annotator``) when the optional
+``keyring`` package is installed; the CLI and the window prompt otherwise and
+keep what worked in the keyring when asked. A project's location (``where``:
+titles, messages, recent projects, logs) is its URL without the password; the
+password reaches the engine only inside a SQLAlchemy ``URL`` object.
 Nothing here imports Qt.
 """
 
@@ -32,6 +42,11 @@ from sqlalchemy.engine import URL, make_url
 KEYRING_SERVICE = "annotator"
 TEAM_ROLES = ("analyst", "reviewer", "admin")
 DRIVER = "postgresql+psycopg"
+#: What the server shows for Annotator's connections (``pg_stat_activity``).
+APPLICATION_NAME = "annotator"
+#: Seconds to wait for the server to answer a new connection (a stopped server
+#: or a dead network fails the save, and says so, rather than freezing the window).
+CONNECT_TIMEOUT = 5
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_$]{0,62}$")
 
@@ -43,6 +58,8 @@ _REVIEW_TABLES = ("adjudications", "gold_claims", "review_comments")
 _ADMIN_TABLES = ("codebook_labels", "propositions", "codebook_versions", "project_settings")
 # Shared working tables every analyst writes (documents they import, sources they add).
 _SHARED_TABLES = ("documents", "sources")
+# Rows an analyst adds and removes under their own name (column ``analyst``).
+_ANALYST_TABLES = ("claim_links", "candidate_dismissals")
 _DOCUMENT_COLUMNS = ("id", "sha256", "title", "source", "published", "metadata", "text",
                      "length", "created_at", "status", "origin", "previous_id")
 
@@ -67,6 +84,50 @@ def normalise_url(location: str) -> URL:
 
 def _keyring_key(url: URL) -> str:
     return f"{url.username or ''}@{url.host or 'localhost'}:{url.port or 5432}/{url.database}"
+
+
+#: Passwords given in this process (a prompt's answer), by user, server and database:
+#: in memory only, for the window's own connections and its workers'.
+_given: dict[str, str] = {}
+
+
+def use_password(url: URL, password: str) -> None:
+    """Use ``password`` for ``url``'s user, server and database in this process
+    (never written anywhere; see :func:`remember_password` for the keyring)."""
+    _given[_keyring_key(url)] = password
+
+
+def forget_password(url: URL) -> None:
+    """Stop using the password given for ``url`` (the server refused it)."""
+    _given.pop(_keyring_key(url), None)
+
+
+def password_for(url: URL) -> str | None:
+    """The password to connect to ``url`` with: the one in the URL, one given in
+    this process, else the one kept in the OS keyring."""
+    if url.password is not None:
+        return str(url.password)
+    return _given.get(_keyring_key(url)) or stored_password(url)
+
+
+def connect_args() -> dict[str, Any]:
+    """The driver's connection arguments for a team server: named, quick to give up
+    on a server that does not answer, and (TCP keepalives, a send timeout) quick
+    to notice a network that went away under an open connection."""
+    return {"application_name": APPLICATION_NAME, "connect_timeout": CONNECT_TIMEOUT,
+            "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+            "keepalives_count": 3, "tcp_user_timeout": 15000}
+
+
+def strip_password(url: URL) -> URL:
+    """``url`` without its password (``URL.set(password=None)`` keeps it)."""
+    return URL.create(url.drivername, url.username, None, url.host, url.port,
+                      url.database, url.query)
+
+
+def without_password(url: URL) -> str:
+    """``url`` as it may be shown and kept (titles, recent projects, logs)."""
+    return strip_password(url).render_as_string(hide_password=False)
 
 
 def stored_password(url: URL) -> str | None:
@@ -156,17 +217,40 @@ def _statements(database: str, owner_is_superuser: bool) -> Iterable[str]:
     yield f"GRANT EXECUTE ON FUNCTION team_analyst() TO {analyst}"
     yield f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {analyst}"
     yield f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {analyst}"
+    # The documents blind for the connected analyst (see services/assignments.py):
+    # assigned to them and someone else, not yet done by every assignee.
+    yield ("CREATE OR REPLACE FUNCTION team_blind_documents() RETURNS SETOF varchar"
+           " LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS"
+           " $$ SELECT document_id FROM assignments WHERE document_id IN"
+           " (SELECT document_id FROM assignments WHERE analyst = team_analyst())"
+           " GROUP BY document_id HAVING count(*) >= 2"
+           " AND count(*) FILTER (WHERE status <> 'done') > 0 $$")
+    # Colleagues' claims on those documents (their history is hidden with them).
+    yield ("CREATE OR REPLACE FUNCTION team_hidden_claims() RETURNS SETOF varchar"
+           " LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS"
+           " $$ SELECT id FROM claims WHERE annotator NOT IN (team_analyst(), '')"
+           " AND document_id IN (SELECT team_blind_documents()) $$")
+    for function in ("team_blind_documents()", "team_hidden_claims()"):
+        yield f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC"
+        yield f"GRANT EXECUTE ON FUNCTION {function} TO {analyst}"
     tables = (*_CLAIM_TABLES, *_REVIEW_TABLES, *_ADMIN_TABLES, "claim_history",
-              *_SHARED_TABLES)
+              *_SHARED_TABLES, "assignments", *_ANALYST_TABLES)
     for table in tables:
         yield f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"
         yield f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"
-        for policy in ("team_read", "team_own_insert", "team_own_update", "team_own_delete",
-                       "team_write", "team_admin"):
+        for policy in ("team_read", "team_review_read", "team_own_insert", "team_own_update",
+                       "team_own_delete", "team_write", "team_admin"):
             yield f"DROP POLICY IF EXISTS {policy} ON {table}"
-        yield f"CREATE POLICY team_read ON {table} FOR SELECT TO {analyst} USING (true)"
+        readable = {"claims": "annotator IN (team_analyst(), '') OR document_id NOT IN "
+                              "(SELECT team_blind_documents())",
+                    "claim_history": "claim_id NOT IN (SELECT team_hidden_claims())"
+                    }.get(table, "true")
+        yield f"CREATE POLICY team_read ON {table} FOR SELECT TO {analyst} USING ({readable})"
         yield f"CREATE POLICY team_admin ON {table} FOR ALL TO {admin} USING (true) " \
               "WITH CHECK (true)"
+    for table in (*_CLAIM_TABLES, "claim_history"):     # reviewers read every claim
+        yield f"CREATE POLICY team_review_read ON {table} FOR SELECT TO {reviewer} " \
+              "USING (true)"
     own = "annotator = team_analyst()"
     for table in _CLAIM_TABLES:
         yield f"GRANT INSERT, UPDATE, DELETE ON {table} TO {analyst}"
@@ -187,11 +271,22 @@ def _statements(database: str, owner_is_superuser: bool) -> Iterable[str]:
         yield f"CREATE POLICY team_write ON {table} FOR ALL TO {analyst} USING (true) " \
               "WITH CHECK (true)"
     yield f"GRANT INSERT, UPDATE, DELETE ON sources TO {analyst}"
+    mine = "analyst = team_analyst()"
+    yield f"GRANT UPDATE (status, done_at) ON assignments TO {analyst}"
+    yield f"CREATE POLICY team_own_update ON assignments FOR UPDATE TO {analyst} " \
+          f"USING ({mine}) WITH CHECK ({mine})"
+    for table in _ANALYST_TABLES:
+        yield f"GRANT INSERT, DELETE ON {table} TO {analyst}"
+        yield f"CREATE POLICY team_own_insert ON {table} FOR INSERT TO {analyst} " \
+              f"WITH CHECK ({mine})"
+        yield f"CREATE POLICY team_own_delete ON {table} FOR DELETE TO {analyst} " \
+              f"USING ({mine})"
     columns = ", ".join(f'"{c}"' for c in _DOCUMENT_COLUMNS)
     yield f"GRANT INSERT ({columns}, review_status) ON documents TO {analyst}"
     yield f"GRANT UPDATE ({columns}) ON documents TO {analyst}"
     yield f"GRANT UPDATE (review_status) ON documents TO {reviewer}"
-    for table in (*_ADMIN_TABLES, "claim_history", "documents", *_CLAIM_TABLES):
+    for table in (*_ADMIN_TABLES, "claim_history", "documents", *_CLAIM_TABLES,
+                  "assignments", *_ANALYST_TABLES):
         yield f"GRANT INSERT, UPDATE, DELETE ON {table} TO {admin}"
 
 

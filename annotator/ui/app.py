@@ -23,6 +23,7 @@ from annotator.ui.identity import ask_first_name
 from annotator.ui.main_window import MainWindow
 from annotator.ui.project_hold import bring_forward, take_lock
 from annotator.ui.settings import UiSettings
+from annotator.ui.team_connect import open_service
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -61,7 +62,10 @@ def first_project(requested: str | None, settings: UiSettings,
     ``take(location)`` is called before each is opened (to lock it; it may raise)."""
     if requested:
         take(requested)
-        return ProjectService.open(requested, create=True)
+        service = open_service(None, requested, create=True)   # a team password is asked
+        if service is None:
+            raise ProjectError(f"{requested}: not opened: no password was given")
+        return service
     for recent in settings.recent_projects():
         if Path(recent).exists():
             take(recent)

@@ -136,7 +136,7 @@ class DeleteClaimCommand(_ClaimCommand):
         self.claim = claim
 
     def redo(self) -> None:
-        self._try(self._controller.delete_claim, self.claim.id)
+        self._try(self._controller.delete_claim, self.claim.id, self.claim.version)
 
     def undo(self) -> None:
         self._try(self._controller.add_claim, self.claim)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
+from typing import NoReturn
 
 from PySide6.QtCore import QObject, Signal
 
@@ -12,7 +13,7 @@ from annotator.domain.codebook import Codebook, CodebookError, Dimension
 from annotator.domain.model import Claim, Document, Source
 from annotator.services.codebook import CodebookService
 from annotator.services.project import NotFoundError, ProjectService
-from annotator.storage.errors import ClaimConflictError, ProjectError
+from annotator.storage.errors import ClaimConflictError, ProjectError, ServerUnreachableError
 
 
 class ChangeFailed(Exception):
@@ -22,11 +23,11 @@ class ChangeFailed(Exception):
 class GuardedController(QObject):
     """A door to a service whose changes are committed before they are announced.
     Subclasses declare ``saved(datetime)`` and ``failed(str)`` signals, and
-    ``claim_conflict(Claim)`` when they save claims (:meth:`_save_edit`)."""
+    ``claim_conflict(Claim)`` when they show the stored claim in place of an edit
+    made on an older version (see :meth:`_fail`)."""
 
     saved: Signal
     failed: Signal
-    claim_conflict: Signal
 
     def _guard(self, action, *args):  # type: ignore[no-untyped-def]
         """Run a service call; a change that could not be saved emits ``failed``
@@ -34,8 +35,23 @@ class GuardedController(QObject):
         try:
             return action(*args)
         except (ProjectError, NotFoundError, ValueError) as error:
+            self._fail(error)
+
+    def _fail(self, error: Exception) -> NoReturn:
+        """Tell why a change was not saved (``unreachable`` too when the team server
+        is out of reach) and raise :class:`ChangeFailed`."""
+        if isinstance(error, ServerUnreachableError):
+            unreachable = getattr(self, "unreachable", None)
+            if unreachable is not None:
+                unreachable.emit(str(error))
+        claim_conflict = getattr(self, "claim_conflict", None)
+        if isinstance(error, ClaimConflictError) and claim_conflict is not None:
+            from annotator.ui.live import describe_conflict
+            claim_conflict.emit(self.know(error.stored))    # type: ignore[arg-type]
+            self.failed.emit(describe_conflict(error))      # the stored one is shown
+        else:
             self.failed.emit(f"Not saved: {error}")
-            raise ChangeFailed(str(error)) from error
+        raise ChangeFailed(str(error)) from error
 
     def _announce_saved(self) -> None:
         self.saved.emit(datetime.now())
@@ -57,23 +73,6 @@ class GuardedController(QObject):
             versions[claim.id] = claim.version
         return claim
 
-    def _save_edit(self, update: Callable[[Claim], Claim], claim: Claim) -> Claim:
-        """Save an edited claim (an analyst's or a gold claim) on the version the
-        window knows; the claim as stored. An edit made on an older version than
-        the stored one is not saved: ``claim_conflict`` gives the stored version
-        (to show in its place) and ``failed`` says what differs (see
-        :func:`annotator.ui.live.describe_conflict`)."""
-        try:
-            return self.know(update(self._known(claim)))
-        except ClaimConflictError as error:
-            from annotator.ui.live import describe_conflict
-            self.claim_conflict.emit(self.know(error.stored))  # type: ignore[arg-type]
-            self.failed.emit(describe_conflict(error))
-            raise ChangeFailed(str(error)) from error
-        except (ProjectError, NotFoundError, ValueError) as error:
-            self.failed.emit(f"Not saved: {error}")
-            raise ChangeFailed(str(error)) from error
-
 
 class ProjectController(GuardedController):
     """Wraps a :class:`ProjectService` for the widgets.
@@ -84,8 +83,10 @@ class ProjectController(GuardedController):
         claim_added(Claim): a claim was stored.
         claim_changed(Claim, Claim): the stored claim changed from the first to the second.
         claim_removed(Claim): a claim was deleted.
-        claim_conflict(Claim): an edit was made on an older version than the stored
-            one (given), so it was not saved (``failed`` says so, with both versions).
+        claim_conflict(Claim): an edit (or a delete) was made on an older version than
+            the stored one (given), so it was not saved (``failed`` says so, with both
+            versions).
+        unreachable(str): a change failed because the team server cannot be reached.
         document_status_changed(str, str): a document's id and its new status.
         sources_changed(): a source was added or changed.
         authors_changed(): claims were recorded under another analyst's name.
@@ -98,6 +99,7 @@ class ProjectController(GuardedController):
     claim_changed = Signal(object, object)
     claim_removed = Signal(object)
     claim_conflict = Signal(object)
+    unreachable = Signal(str)
     document_status_changed = Signal(str, str)
     sources_changed = Signal()
     authors_changed = Signal()
@@ -119,13 +121,18 @@ class ProjectController(GuardedController):
     def update_claim(self, claim: Claim) -> Claim:
         """Save an edited claim (made on ``claim.version``); the claim as stored."""
         before = self._guard(self.service.claim, claim.id)
-        stored = self._save_edit(self.service.update_claim, claim)
+        stored = self.know(self._guard(self.service.update_claim, self._known(claim)))
         self.claim_changed.emit(before, stored)
         self._announce_saved()
         return stored
 
-    def delete_claim(self, claim_id: str) -> Claim:
-        removed = self._guard(self.service.delete_claim, claim_id)
+    def delete_claim(self, claim_id: str, version: int = 0) -> Claim:
+        """Delete a claim at the version the window last saved or was shown (else
+        ``version``, the one it was read at): one a colleague saved since is not
+        deleted (``claim_conflict`` and ``failed`` say so, as for an edit)."""
+        versions: dict[str, int] = self.__dict__.setdefault("_versions", {})
+        version = versions.get(claim_id) or version
+        removed = self._guard(self.service.delete_claim, claim_id, version)
         self.claim_removed.emit(removed)
         self._announce_saved()
         return removed

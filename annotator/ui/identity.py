@@ -12,6 +12,9 @@
   (:meth:`ProjectService.claims`, :meth:`ProjectService.documents`), so every
   widget shows the same set. Comparing analysts (Review › Compare Analysts)
   reads every analyst's claims; its own panel chooses which to overlay.
+* A blind document (blind double coding) shows only the analyst's own claims,
+  whatever is chosen: :meth:`Assignments.visible
+  <annotator.ui.assignments_panel.Assignments.visible>` narrows what is read.
 """
 
 from __future__ import annotations
@@ -282,20 +285,22 @@ class Identity(QObject):
         """The document list, its counts of the analysts shown."""
         window = self._window
         assert window.service is not None
-        return window.service.documents(annotators=self.shown().annotators())
+        wanted = self.shown().annotators()
+        return window.assignments.documents(window.service.documents(annotators=wanted),
+                                            wanted)
 
     def claims_of(self, document: Document) -> list[Claim]:
         """``document``'s claims of the analysts shown (of all while comparing)."""
         window = self._window
         assert window.service is not None
-        wanted = self._loaded = self._wanted()
+        wanted = self._loaded = window.assignments.visible(document.id, self._wanted())
         return window.service.claims(document.id, document.text, annotators=wanted)
 
     def open_claims(self, document: Document) -> LazyClaims:
         """:meth:`claims_of`, each claim made when first used (opening a document)."""
         window = self._window
         assert window.service is not None
-        wanted = self._loaded = self._wanted()
+        wanted = self._loaded = window.assignments.visible(document.id, self._wanted())
         return window.service.claims_lazily(document.id, document.text, annotators=wanted)
 
     def sync(self, *, force: bool = False) -> None:
@@ -305,7 +310,8 @@ class Identity(QObject):
         document = window.current_document
         if window.service is None or document is None or window.review.gold_shown:
             return
-        if force or self._wanted() != self._loaded:
+        if force or self._window.assignments.visible(document.id, self._wanted()) \
+                != self._loaded:
             window.show_claims(self.claims_of(document))
 
     def refresh(self) -> None:
@@ -325,6 +331,7 @@ class Identity(QObject):
         controller = self._window.controller
         if controller is not None:
             controller.authors_changed.connect(self._on_authors_changed)
+            controller.document_status_changed.connect(self._window.assignments.status_changed)
 
     def _on_authors_changed(self) -> None:
         self.refresh()

@@ -70,16 +70,29 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 class DocumentListModel(RowTableModel):
     """The project's documents with their status and claim counts."""
 
-    HEADERS = ("Title", "Status", "Claims", "To do", "Review")
+    HEADERS = ("Title", "Status", "Claims", "To do", "Review", "Assigned")
     HEADER_TIPS = (None, None, "Claims of the analysts shown (View › Show Claims)",
                    "Claims still missing a stance, a grade or a claim type (of the analysts "
                    "shown)",
-                   "Review of the analysts' claims: unreviewed (—), in review, adjudicated")
+                   "Review of the analysts' claims: unreviewed (—), in review, adjudicated",
+                   "Your assignment (blind double coding): assigned, or done and waiting "
+                   "for colleagues (Ctrl+D marks your part done)")
     REVIEW_NAMES: ClassVar[dict[str, str]] = {
         "unreviewed": "—", "in_review": "In review", "adjudicated": "Adjudicated"}
     ID_ROLE = Qt.ItemDataRole.UserRole + 1
     STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
     _rows: list[DocumentInfo]
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        #: The analyst's assignment on each document assigned to them, as shown.
+        self.assignments: dict[str, str] = {}
+
+    def set_assignments(self, assignments: dict[str, str]) -> None:
+        self.assignments = dict(assignments)
+        if self._rows:
+            column = self.HEADERS.index("Assigned")
+            self.dataChanged.emit(self.index(0, column),
+                                  self.index(len(self._rows) - 1, column))
 
     def set_documents(self, documents: list[DocumentInfo]) -> None:
         self.beginResetModel()
@@ -98,6 +111,8 @@ class DocumentListModel(RowTableModel):
             if column == 1:
                 return (STATUS_NAMES.get(doc.status, doc.status) if role == _DISPLAY
                         else ("new", "in_progress", "done").index(doc.status))
+            if column == 5:
+                return self.assignments.get(doc.id, "")
             if column == 4:
                 names = self.REVIEW_NAMES
                 return (names.get(doc.review_status, doc.review_status) if role == _DISPLAY

@@ -14,7 +14,9 @@ is not shown again; the current claim stays current), the document list's
 statuses and claim counts follow (of every document: a colleague working in
 another one is seen there), and a changed codebook is read again. On a team server a
 :class:`~annotator.services.live.ChangeListener` (LISTEN/NOTIFY) makes it look at
-once after anyone's save; polling stays as the fallback.
+once after anyone's save; polling stays as the fallback. A team server out of
+reach is shown, and tried again with backoff, by
+:class:`~annotator.ui.connection_status.ConnectionStatus` (each poll is a try).
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from annotator.services.live import (
     current_token,
 )
 from annotator.services.project import NotFoundError
-from annotator.storage.errors import ClaimConflictError, ProjectError
+from annotator.storage.errors import ClaimConflictError, ProjectError, ServerUnreachableError
+from annotator.ui.connection_status import ConnectionStatus
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -118,6 +121,8 @@ class LiveUpdates:
         self._wakeup = _Wakeup(window)
         self._wakeup.woken.connect(self._on_woken)
         self._listener: ChangeListener | None = None
+        self.status = ConnectionStatus(window)
+        self.status.restored.connect(self._on_restored)
         self._probe: ChangeProbe | None = None
         #: The open document and gold layer when last looked (a switch needs a look).
         self._looked_at: tuple[str | None, bool] = (None, False)
@@ -128,6 +133,8 @@ class LiveUpdates:
         if controller is None:
             return
         controller.claim_conflict.connect(self.show_stored)
+        controller.unreachable.connect(self._unreachable)
+        self.status.reset()
         self._token, self._stocked = Token(), False
         service = self._window.service
         if service is not None:
@@ -137,6 +144,10 @@ class LiveUpdates:
                 _log.warning("cannot probe for changes: %s", error)
         self._take_stock()
         self.timer.start()
+        self._listen()
+
+    def _listen(self) -> None:
+        service = self._window.service
         if service is not None and not service.database.is_sqlite:
             listener = ChangeListener(service, self._wakeup.woken.emit)
             try:
@@ -144,6 +155,39 @@ class LiveUpdates:
                     self._listener = listener
             except Exception as error:    # polling does it (more slowly)
                 _log.warning("cannot listen for colleagues' changes: %s", error)
+
+    def _unreachable(self, reason: str) -> None:
+        """The team server is out of reach: say so; the next poll (later and later)
+        is the next try."""
+        self.status.unreachable(reason)
+        wait = self.status.next_wait()
+        if wait is not None:
+            self.timer.start(wait)
+
+    def read_failed(self, error: ProjectError) -> None:
+        """A document the analyst chose could not be read: tell them (and, when the
+        team server is out of reach, show that it is); the list goes back to the
+        document still shown."""
+        from annotator.ui import plain
+        if isinstance(error, ServerUnreachableError):
+            self._unreachable(str(error))
+        shown = self._window.current_document
+        self._window.document_panel.set_shown(shown.id if shown is not None else None)
+        if shown is not None:
+            self._window.document_panel.select(shown.id)
+        plain.warn(self._window, "Cannot show this document", str(error))
+
+    def _reached(self) -> None:
+        if self.status.down:
+            self.timer.start(POLL_MS)
+            self.status.reachable()
+
+    def _on_restored(self) -> None:
+        """Back on the server: listen again (the listener's connection was lost)."""
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
+        self._listen()
 
     def _on_woken(self) -> None:
         if not self._soon.isActive():
@@ -164,8 +208,14 @@ class LiveUpdates:
             self._stocked = True
         except (ProjectError, NotFoundError) as error:
             _log.warning("could not look for colleagues' changes: %s", error)
+            if isinstance(error, ServerUnreachableError):
+                self._unreachable(str(error))
+            return
+        self._reached()
 
     def stop(self) -> None:
+        self.status.reset()
+        self.timer.setInterval(POLL_MS)
         self.timer.stop()
         self._soon.stop()
         if self._listener is not None:
@@ -231,7 +281,10 @@ class LiveUpdates:
             _log.warning("could not look for colleagues' changes: %s", error)
             if self._probe is not None:
                 self._probe.forget()
+            if isinstance(error, ServerUnreachableError):
+                self._unreachable(str(error))
             return False
+        self._reached()
         self._token = changes.token
         for claim in changes.added:
             controller.know(claim)
@@ -249,9 +302,12 @@ class LiveUpdates:
             controller.document_status_changed.emit(document_id, status)
         # Counts as stored (after the open document's claims were announced, which
         # counted them one by one): other documents' rows follow colleagues' work
-        # without anything shown again.
+        # without anything shown again. A blind document's row counts only one's
+        # own claims (see Assignments.documents): colleagues' work there stays unseen.
+        blind = window.assignments.blind_documents()
         for document_id, (claims, incomplete) in changes.counts.items():
-            window.document_panel.set_counts(document_id, claims, incomplete)
+            if document_id not in blind:
+                window.document_panel.set_counts(document_id, claims, incomplete)
         if changes.codebook and window.codebook_controller is not None \
                 and not window.codebook_controller.in_session:
             window.codebook_controller.reload()

@@ -23,11 +23,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QMainWindow,
-    QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.labelling import digit_keys, key_range
@@ -58,6 +54,7 @@ from annotator.ui.project_hold import ProjectHold, bring_forward, take_lock, win
 from annotator.ui.settings import UiSettings
 from annotator.ui.shortcuts_dialog import ShortcutsDialog, action_rows
 from annotator.ui.shown_claims import ShownClaims
+from annotator.ui.team_connect import open_service, project_title
 from annotator.ui.unplaced_dialog import UnplacedDialog
 
 
@@ -167,16 +164,16 @@ class MainWindow(QMainWindow):
             if not bring_forward(error.project):
                 plain.warn(self, "Project open elsewhere", str(error))
             return False
-        try:
-            service = ProjectService.open(location, create=create)
-        except DamagedProjectError as error:        # set aside: offer its backup
-            if lock is not None:
-                lock.release()
-            return self.backups.offer_restore(error)
+        try:        # a team server's password is asked for if needed
+            service = open_service(self, location, create=create)
         except ProjectError as error:
             if lock is not None:
                 lock.release()
+            if isinstance(error, DamagedProjectError):      # set aside: offer its backup
+                return self.backups.offer_restore(error)
             plain.warn(self, "Cannot open project", str(error))
+            return False
+        if service is None:         # the password was not given
             return False
         self.set_service(service, lock)
         return True
@@ -213,10 +210,10 @@ class MainWindow(QMainWindow):
         self.sources.set_service(service)
         self.review.set_service(service)
         self.identity.project_opened()
-        location = service.location
-        if not location.startswith(("postgresql", "sqlite")):
+        location = service.location         # a team URL holds no password
+        if not location.startswith("sqlite"):
             self.settings.add_recent_project(location)
-        self.setWindowTitle(f"{Path(location).name} — Annotator")
+        self.setWindowTitle(f"{project_title(location)} — Annotator")
         self.saved_label.setText("All changes saved")
         self._apply_codebook(self.codebook)
         colour_by = self.settings.colour_by()
@@ -345,8 +342,11 @@ class MainWindow(QMainWindow):
             self.shown.open(None, [])
             self.review.document_shown()
             return
-        document = self.service.document(document_id)
-        claims = self.identity.open_claims(document)
+        try:
+            document = self.service.document(document_id)
+            claims = self.identity.open_claims(document)
+        except ProjectError as error:      # e.g. the team server out of reach
+            return self.live.read_failed(error)
         self._document = document
         self.shown.open(document, claims)
         self.details.set_document(document, version=self.document_panel.version_text(document))

@@ -28,12 +28,14 @@ from annotator.services.packages import (
 from annotator.services.project import ProjectService
 from annotator.services.qdpx_import import import_qdpx, is_qdpx
 from annotator.services.transfer import FileStatus, ImportReport
+from annotator.storage.team import is_team_url
 from annotator.ui import plain
 from annotator.ui.commands import EditClaimCommand
 from annotator.ui.export_dialog import ExportDialog
 from annotator.ui.import_flow import EncodingDialog, ImportJob, files_to_review
 from annotator.ui.mapping_dialog import MappingDialog
 from annotator.ui.tasks import BackgroundTask, Cancelled, Progress, with_project
+from annotator.ui.team_connect import project_title
 from annotator.ui.unplaced_dialog import UnplacedDialog
 
 if TYPE_CHECKING:
@@ -110,8 +112,8 @@ class ProjectFiles(QObject):
         menu = self.window.recent_menu
         menu.clear()
         recent = self.window.settings.recent_projects()
-        for number, path in enumerate(recent, start=1):
-            action = menu.addAction(f"&{number} {Path(path).name}")
+        for number, path in enumerate(recent, start=1):    # team URLs: no password
+            action = menu.addAction(f"&{number} {project_title(path)}")
             action.setToolTip(plain.plain_tooltip(path))
             action.setStatusTip(path)
             action.triggered.connect(lambda _=False, p=path: self._open_recent(p))
@@ -119,7 +121,7 @@ class ProjectFiles(QObject):
             menu.addAction("(none)").setEnabled(False)
 
     def _open_recent(self, path: str) -> None:
-        if not Path(path).exists():
+        if not is_team_url(path) and not Path(path).exists():
             plain.warn(self.window, "Open Recent", f"{path} no longer exists.")
             self.window.settings.remove_recent_project(path)
             return

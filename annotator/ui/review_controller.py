@@ -121,7 +121,7 @@ class ReviewController(GuardedController):
 
     def update_gold(self, claim: Claim) -> Claim:
         before = self._guard(self.service.gold_claim, claim.id)
-        stored = self._save_edit(self.service.update_gold, claim)
+        stored = self.know(self._guard(self.service.update_gold, self._known(claim)))
         self.gold_changed.emit(before, stored)
         self._announce_saved()
         return stored

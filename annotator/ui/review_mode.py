@@ -32,6 +32,7 @@ from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
 from annotator.ui.actions import make_action
 from annotator.ui.agreement_panel import AgreementPanel
+from annotator.ui.assignments_panel import Assignments
 from annotator.ui.claim_editor import ClaimEditor
 from annotator.ui.controller import CodebookController, ProjectController
 from annotator.ui.labelling_loop import AnalystLayer, LabellingLoop
@@ -59,6 +60,7 @@ class ReviewHost(Protocol):
     controller: ProjectController | None
     codebook_controller: CodebookController | None
     review_layout: ReviewLayout
+    assignments: Assignments
     live: LiveUpdates
 
     @property
@@ -390,6 +392,8 @@ class ReviewMode(QObject):
             # Every document from labels only (agreement, finding disagreements); the
             # shown document is compared again from whole claims when it is needed.
             self.comparison = self.controller.compare_labels(chosen, self._matching)
+            for blind in self.host.assignments.blind_documents():    # not compared yet
+                self.comparison.documents.pop(blind, None)
             self.report = self.controller.agreement_of(self.comparison, self.codebook)
         else:
             self.comparison = self.report = None

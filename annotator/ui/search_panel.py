@@ -58,6 +58,8 @@ class SearchPanel(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._service_of = service_of
+        #: Leaves out what the analyst may not see yet (blind double coding).
+        self.visible: Callable[[list[SearchResult]], list[SearchResult]] = lambda found: found
         self.field = QLineEdit()
         self.field.setObjectName("searchField")
         self.field.setPlaceholderText('Search the project ("..." for a phrase)')
@@ -177,7 +179,8 @@ class SearchPanel(QWidget):
             self.count.setText("")
             return []
         try:
-            found = SearchService(service.database).search(query, chosen, limit=LIMIT)
+            found = self.visible(
+                SearchService(service.database).search(query, chosen, limit=LIMIT))
         except ProjectError as error:
             self.count.setText(f"Could not search: {error}")
             return []
@@ -217,6 +220,7 @@ class SearchPanel(QWidget):
 def install(window: MainWindow) -> QDockWidget:
     """Make the window's search panel (``window.search_panel``) and its dock."""
     panel = window.search_panel = SearchPanel(lambda: window.service, window)
+    panel.visible = lambda found: window.assignments.visible_results(found)
     panel.setObjectName("search")
     dock = window.add_dock("Search", panel, Qt.DockWidgetArea.RightDockWidgetArea)
     window.tabifyDockWidget(window.sources_dock, dock)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
 from PySide6.QtWidgets import QTableView
 
 from annotator.domain.model import Claim
@@ -24,7 +24,11 @@ from annotator.ui.text_view import ClaimTextView
 
 class ShownClaims(QObject):
     """Keeps viewer, table, legend counts and claim panel on one set of claims and
-    one current claim. ``changed`` is called whenever the current claim changes."""
+    one current claim. ``changed`` is called whenever the current claim changes;
+    ``current_changed(Claim | None)`` says which claim is current now (emitted, too,
+    when the current claim is edited)."""
+
+    current_changed = Signal(object)
 
     def __init__(self, view: ClaimTextView, table: QTableView, model: ClaimTableModel,
                  proxy: ClaimFilterModel, editor: ClaimEditor, legend: LegendPanel,
@@ -62,6 +66,7 @@ class ShownClaims(QObject):
         self._editor.set_claim(claim)
         self._sync_table()
         self._changed()
+        self.current_changed.emit(claim)
 
     def _sync_table(self) -> None:
         """Select the current claim's row (and nothing else) without telling anyone."""
@@ -108,6 +113,7 @@ class ShownClaims(QObject):
         self._legend.update_counts(claims)
         self._editor.set_claim(None)
         self._changed()
+        self.current_changed.emit(None)
 
     def show(self, claims: list[Claim]) -> None:
         """Other claims over the same text (a relabelling, the other layer); the
@@ -141,6 +147,7 @@ class ShownClaims(QObject):
         if self._current is not None and self._current.id == after.id:
             self._current = after
             self._editor.set_claim(after)
+            self.current_changed.emit(after)
 
     def set_filter(self, shown: Callable[[Claim], bool] | None) -> None:
         """Show only the claims ``shown`` lets through (all with None); the current

@@ -10,10 +10,12 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QToolBar
 
-from annotator.ui import search_panel
+from annotator.ui import assignments_panel, elsewhere, search_panel
 from annotator.ui.actions import make_action
 from annotator.ui.plain import plain_tooltip
 from annotator.ui.review_mode import ReviewMode
+from annotator.ui.sync_flow import SyncFlow
+from annotator.ui.team_connect import connect_to_team
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -45,6 +47,10 @@ def build(window: MainWindow) -> None:
     w.new_project_action = a("&New Project…", files.new_project, QKeySequence.StandardKey.New)
     w.open_project_action = a("&Open Project…", files.open_project,
                               QKeySequence.StandardKey.Open)
+    w.connect_team_action = a(
+        "Connect to &Team Server…", lambda: connect_to_team(w), None,
+        "Open a team project on a PostgreSQL server (server, database, your login; "
+        "the password is asked, or kept in the system keyring)")
     w.import_action = a(
         "&Import Documents…", files.choose_documents, "Ctrl+I",
         "Import text, Markdown, web pages (HTML), PDF and Word (DOCX) files "
@@ -63,6 +69,7 @@ def build(window: MainWindow) -> None:
         "Restore from &Backup…", w.backups.show_dialog, None,
         "The project's backups, with their dates and claim counts: back up now, or "
         "restore one")
+    w.sync_flow = SyncFlow(w)       # publish, take offline, sync (ui/sync_flow.py)
     quit_action = a("&Quit", w.close, QKeySequence.StandardKey.Quit)
 
     w.undo_action = w.undo_stack.createUndoAction(w, "&Undo")
@@ -106,7 +113,9 @@ def build(window: MainWindow) -> None:
     w.status_actions = QActionGroup(w)
     w.status_action = {}
     for key, name, shortcut in DOCUMENT_STATUS_KEYS:
-        action = a(f"Mark Document {name}", lambda k=key: w.set_document_status(k), shortcut)
+        # Done, on a document assigned to the analyst, marks their own part done.
+        action = a(f"Mark Document {name}", (lambda: w.assignments.toggle_done())
+                   if key == "done" else (lambda k=key: w.set_document_status(k)), shortcut)
         action.setCheckable(True)
         w.status_actions.addAction(action)
         w.status_action[key] = action
@@ -123,6 +132,7 @@ def build(window: MainWindow) -> None:
     file_menu = bar.addMenu("&File")
     file_menu.addActions([w.new_project_action, w.open_project_action])
     w.recent_menu = file_menu.addMenu("Open &Recent")
+    file_menu.addAction(w.connect_team_action)
     w.recent_menu.aboutToShow.connect(files.fill_recent_menu)
     file_menu.addSeparator()
     file_menu.addActions([w.import_action, w.import_folder_action, w.import_claims_action])
@@ -130,6 +140,8 @@ def build(window: MainWindow) -> None:
     file_menu.addAction(w.export_action)
     file_menu.addSeparator()
     file_menu.addAction(w.restore_backup_action)
+    file_menu.addSeparator()
+    file_menu.addActions(w.sync_flow.actions)
     file_menu.addSeparator()
     file_menu.addAction(quit_action)
 
@@ -159,7 +171,11 @@ def build(window: MainWindow) -> None:
     project_menu.addAction(w.codebook_action)
 
     w.review = ReviewMode(w)
-    w.review.build_menu(bar.addMenu("&Review"))
+    review_menu = bar.addMenu("&Review")
+    w.review.build_menu(review_menu)
+    w.assignments = assignments_panel.install(w, review_menu)
+
+    elsewhere.install(w)       # the Claims menu, before Project
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(w.shortcuts_action)

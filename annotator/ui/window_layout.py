@@ -216,6 +216,11 @@ def size_docks(window: MainWindow, *, again: bool = True) -> None:
                        Qt.Orientation.Horizontal)
     window.resizeDocks([window.documents_dock, window.legend_dock], [420, 260],
                        Qt.Orientation.Vertical)
+    elsewhere = getattr(window, "elsewhere", None)
+    if elsewhere is not None:       # the claim panel over its Elsewhere panel
+        half = window.height() // 2
+        window.resizeDocks([window.claim_dock, elsewhere.dock], [half, half],
+                           Qt.Orientation.Vertical)
     if again:
         QTimer.singleShot(0, window, lambda: size_docks(window, again=False))
     tidy_later(window)

@@ -166,3 +166,21 @@ def test_a_read_only_service_refuses_changes_with_a_clear_error(seeded_project: 
         assert exports.count(service).documents == 4
     finally:
         service.close()
+
+
+def test_a_new_project_held_open_elsewhere_is_read_while_its_schema_is_in_the_wal(
+        tmp_path: Path) -> None:
+    """A project just made by a window that still holds it has its schema in the
+    ``-wal`` file only; an export (read-only) must read it there, not call it empty."""
+    path = tmp_path / "new.annotator.sqlite"
+    holder = ProjectService.open(path, create=True)
+    try:
+        wal = path.with_name(path.name + "-wal")
+        assert wal.stat().st_size > 0           # the premise: nothing checkpointed yet
+        reader = ProjectService.open(path, read_only=True)
+        try:
+            assert reader.documents() == []
+        finally:
+            reader.close()
+    finally:
+        holder.close()

@@ -95,3 +95,29 @@ def test_a_claim_not_read_from_the_project_is_saved_unchecked(two) -> None:  # t
     first.update_claim(claim.edited(note="a"))
     stored = first.update_claim(replace(claim.edited(note="b"), version=0))
     assert stored.version == 3 and first.claim(claim.id).note == "b"
+
+
+def test_deleting_a_claim_a_colleague_changed_since_fails_and_keeps_theirs(two) -> None:  # type: ignore[no-untyped-def]
+    first, second, claim = two
+    mine = second.claim(claim.id)                      # read at version 1
+    first.update_claim(first.claim(claim.id).edited(note="theirs, newer"))
+    with pytest.raises(ClaimConflictError) as raised:
+        second.delete_claim(claim.id, mine.version)
+    error = raised.value
+    assert (error.stored_version, error.your_version) == (2, 1)
+    assert error.stored.note == "theirs, newer"           # type: ignore[attr-defined]
+    assert first.claim(claim.id).note == "theirs, newer"   # not deleted
+    # Deleting the version now shown (or with no version known) deletes it.
+    removed = second.delete_claim(claim.id, error.stored_version)
+    assert removed.note == "theirs, newer"
+    with pytest.raises(NotFoundError):
+        first.claim(claim.id)
+
+
+def test_deleting_the_version_one_read_deletes_it(two) -> None:  # type: ignore[no-untyped-def]
+    first, second, claim = two
+    edited = first.update_claim(claim.edited(note="mine"))
+    assert second.delete_claim(claim.id, edited.version).note == "mine"
+    with pytest.raises(NotFoundError):
+        second.delete_claim(claim.id, edited.version)
+    assert first.claims(claim.document_id) == []

@@ -172,3 +172,35 @@ def test_the_timer_brings_the_counts_without_a_call(qtbot, shown: MainWindow,  #
     finally:
         colleague.close()
     qtbot.waitUntil(lambda: _row(window, "Quiet") == ("New", "1", "1"), timeout=6000)
+
+
+def test_a_blind_documents_count_keeps_to_ones_own_claims(shown: MainWindow,  # type: ignore[no-untyped-def]
+                                                          location) -> None:
+    """Blind double coding: a document assigned to alice and bob counts only
+    alice's claims for her, so bob's work there does not reach her list live
+    either; on a document that is not blind it does."""
+    from annotator.services.assignments import AssignmentService
+
+    window = shown
+    colleague = ProjectService.open(location)
+    try:
+        wages = colleague.document(_id(window, "Wages"))
+        quiet = colleague.document(_id(window, "Quiet"))
+        AssignmentService(colleague).assign(["alice", "bob"], 1.0, document_ids=[wages.id],
+                                            assigned_by="dave")
+        window.reload_documents()
+        assert wages.id in window.assignments.blind_documents()
+        colleague.add_claim(_on(wages, "Wages fell"))
+        colleague.add_claim(_on(quiet, "Nothing happens"))
+        assert window.live.poll()
+        assert _row(window, "Quiet")[1:] == ("1", "1")
+        assert _row(window, "Wages")[1:] == ("0", "0")
+        colleague.add_claim(_on(wages, "two percent", "alice"))     # hers, elsewhere
+        window.live.poll()
+        window.reload_documents()
+        assert _row(window, "Wages")[1:] == ("1", "1")
+        colleague.add_claim(_on(wages, "rents rose"))
+        window.live.poll()
+        assert _row(window, "Wages")[1:] == ("1", "1")
+    finally:
+        colleague.close()
