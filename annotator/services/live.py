@@ -3,8 +3,10 @@
 Polling, on every backend: a window asks every few seconds (``ui/live.py``); on
 a team server :class:`ChangeListener` also wakes it as soon as anyone saves.
 Each question is small: the ``(id, version)`` pairs of the open document's
-claims (read by the index on ``document_id``), each document's statuses, and the
-latest codebook version's stamp. The answer is compared with what the window
+claims (read by the index on ``document_id``), each document's statuses and
+claim counts (all and still incomplete: what the document list shows, so a
+colleague's work in other documents shows there too), and the latest codebook
+version's stamp. The answer is compared with what the window
 holds (:func:`changes_since`), so the window's own saves never come back as
 changes and nothing is missed between two polls: a claim's version counts its
 saves (see ``ProjectService.replace_row``), and one missing from the stored ids
@@ -16,13 +18,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 
 from annotator.domain.model import Claim
+from annotator.services.codebook import CodebookService
+from annotator.services.counts import claim_counts
 from annotator.services.project import ProjectService
 from annotator.storage.models import ClaimRow, CodebookVersionRow, DocumentRow
 
@@ -32,20 +36,24 @@ _log = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class Token:
     """What a window knows: its document's claims (id: version), every document's
-    (status, review status) and the codebook's stamp. ``None`` document: none open."""
+    (status, review status), the codebook's stamp, and each document's claim
+    counts (id: (claims, incomplete); documents without claims are left out).
+    ``None`` document: none open."""
 
     document_id: str | None = None
     claims: Mapping[str, int] = field(default_factory=dict)
     statuses: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     codebook: tuple[int, int] = (0, 0)
+    counts: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class Changes:
     """Stored since the token: claims of the document added, changed (with the
     version the window had) and removed (ids), documents whose statuses changed
-    (id: (status, review status)), whether the codebook changed; and the token
-    that says what is stored now."""
+    (id: (status, review status)), whether the codebook changed, documents whose
+    claim counts changed (id: (claims, incomplete), as stored now: any document,
+    the open one too); and the token that says what is stored now."""
 
     added: list[Claim]
     changed: list[Claim]
@@ -53,16 +61,19 @@ class Changes:
     statuses: dict[str, tuple[str, str]]
     codebook: bool
     token: Token
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed or self.statuses
-                    or self.codebook)
+                    or self.codebook or self.counts)
 
 
 def current_token(service: ProjectService, document_id: str | None,
-                  wanted: Callable[[str], bool] | None = None) -> Token:
+                  wanted: Callable[[str], bool] | None = None,
+                  counted: Collection[str] | None = None) -> Token:
     """What is stored now (for the claims of ``document_id``; with ``wanted``, only
-    those of the analysts it accepts: the ones a window shows)."""
+    those of the analysts it accepts: the ones a window shows; the counts of the
+    claims of ``counted`` only, when given: those its document list counts)."""
     with service.database.reading() as session:
         claims: dict[str, int] = {}
         if document_id is not None:
@@ -75,17 +86,21 @@ def current_token(service: ProjectService, document_id: str | None,
         latest = session.execute(
             select(CodebookVersionRow.version, func.length(CodebookVersionRow.change))
             .order_by(CodebookVersionRow.version.desc()).limit(1)).first()
+        counts = {key: (n, incomplete or 0) for key, n, incomplete in session.execute(
+            claim_counts(CodebookService.load(session), counted))}
     return Token(document_id, claims, statuses,
-                 (latest[0], latest[1] or 0) if latest is not None else (0, 0))
+                 (latest[0], latest[1] or 0) if latest is not None else (0, 0), counts)
 
 
 def changes_since(service: ProjectService, token: Token, text: str | None = None,
-                  wanted: Callable[[str], bool] | None = None) -> Changes:
+                  wanted: Callable[[str], bool] | None = None,
+                  counted: Collection[str] | None = None) -> Changes:
     """What was stored since ``token`` (see :class:`Changes`); ``text`` is the
     token's document text (quotes are cut from it, as when the document opened).
     ``wanted``: only the claims of the analysts it accepts count (a claim of
-    another analyst is neither added nor, when the token holds it, removed)."""
-    now = current_token(service, token.document_id, wanted)
+    another analyst is neither added nor, when the token holds it, removed);
+    ``counted``: the analysts whose claims the counts count (None: all)."""
+    now = current_token(service, token.document_id, wanted, counted)
     known = token.claims
     new = {key for key, version in now.claims.items() if key not in known}
     newer = {key for key, version in now.claims.items()
@@ -102,12 +117,16 @@ def changes_since(service: ProjectService, token: Token, text: str | None = None
     statuses = {key: value for key, value in now.statuses.items()
                 if token.statuses.get(key, value) != value}
     codebook = token.codebook != (0, 0) and now.codebook != token.codebook
+    counts = {key: now.counts.get(key, (0, 0))
+              for key in now.counts.keys() | token.counts.keys()
+              if now.counts.get(key, (0, 0)) != token.counts.get(key, (0, 0))}
     # Claims added or changed between the two reads are left for the next poll.
     seen = dict(now.claims)
     for claim in added + changed:
         seen[claim.id] = claim.version
     return Changes(added, changed, removed, statuses, codebook,
-                   Token(now.document_id, seen, now.statuses, now.codebook))
+                   Token(now.document_id, seen, now.statuses, now.codebook, now.counts),
+                   counts)
 
 
 class ChangeProbe:

@@ -17,12 +17,9 @@ from typing import Any
 
 from sqlalchemy import (
     String,
-    and_,
-    case,
+    cast,
     delete,
-    false,
     func,
-    or_,
     select,
     type_coerce,
     update,
@@ -31,7 +28,6 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.domain.anchoring import reanchor
-from annotator.domain.codebook import Codebook
 from annotator.domain.lazy_claims import LazyClaims
 from annotator.domain.model import (
     CONTEXT_CHARS,
@@ -47,6 +43,7 @@ from annotator.domain.model import (
 )
 from annotator.domain.review import claim_values
 from annotator.services.codebook import CodebookService
+from annotator.services.counts import claim_counts
 from annotator.storage.database import Database, open_database
 from annotator.storage.errors import ClaimConflictError, ProjectAccessError, not_yours
 from annotator.storage.models import ClaimHistoryRow, ClaimRow, DocumentRow, SourceRow
@@ -176,38 +173,6 @@ def _claims_query():  # type: ignore[no-untyped-def]
             .outerjoin(SourceRow, SourceRow.id == ClaimRow.source_id))
 
 
-def incomplete_condition(codebook: Codebook):  # type: ignore[no-untyped-def]
-    """SQL true for the claims :meth:`Codebook.missing` finds incomplete (the
-    codebook's completeness rule, evaluated in the database for the counts)."""
-    unset = []
-    for name in codebook.missing(_EVERYTHING_UNSET):
-        if name == "source":
-            unset.append(ClaimRow.source_id.is_(None))
-        elif name == "proposition":
-            unset.append(or_(ClaimRow.proposition.is_(None), ClaimRow.proposition == ""))
-        else:
-            unset.append(getattr(ClaimRow, name).is_(None))
-    if not unset:
-        return false()
-    exempt = codebook.requirements.exempt_types
-    condition = or_(*unset)
-    if exempt:
-        condition = and_(condition, or_(ClaimRow.claim_type.is_(None),
-                                        ClaimRow.claim_type.not_in(exempt)))
-    return condition
-
-
-class _Unset:
-    """A claim with nothing set: what the completeness rule would ask of it."""
-
-    claim_type = stance = source_reliability = info_credibility = None
-    likelihood = confidence = None
-    proposition = source_id = ""
-
-
-_EVERYTHING_UNSET = _Unset()
-
-
 @dataclass(frozen=True, slots=True)
 class VersionReport:
     """A new version: its claims moved over (before, after, how) and those that
@@ -229,6 +194,8 @@ class ProjectService:
 
     #: How many document texts are kept to check quotes without reading them again.
     TEXT_CACHE = 4
+    #: How many claims :meth:`merge_claims` looks up and writes at a time.
+    MERGE_BATCH = 500
 
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -265,12 +232,7 @@ class ProjectService:
         ``annotators`` (whose work the analyst chose to see)."""
         successor = aliased(DocumentRow)
         with self.database.reading() as session:
-            incomplete = incomplete_condition(CodebookService.load(session))
-            counts = select(ClaimRow.document_id, func.count().label("n"),
-                            func.sum(case((incomplete, 1), else_=0)).label("incomplete"))
-            if annotators is not None:
-                counts = counts.where(ClaimRow.annotator.in_(sorted(annotators)))
-            counts = counts.group_by(ClaimRow.document_id).subquery()
+            counts = claim_counts(CodebookService.load(session), annotators).subquery()
             query = (select(DocumentRow.id, DocumentRow.sha256, DocumentRow.title,
                             DocumentRow.source, DocumentRow.published,
                             func.coalesce(counts.c.n, 0), DocumentRow.status,
@@ -438,7 +400,9 @@ class ProjectService:
         table = ClaimRow.__table__
         raw = self.database.is_sqlite
         names = _FAST_COLUMNS + (() if text is not None else _CONTEXT_COLUMNS)
+        # On a team server the tags come as text too (jsonb would be decoded per row).
         columns = [type_coerce(table.c[name], String) if raw and name in _RAW
+                   else cast(table.c[name], String) if name == "tags"
                    else table.c[name] for name in names]
         # Ordered by the index on (document_id, start) only, with no join: a sort on
         # (end, id) in SQLite and the join with sources cost more than sorting the
@@ -542,12 +506,12 @@ class ProjectService:
     def _conflict(self, session: Session, row: ClaimRow, yours: Claim,
                   kind: str) -> ClaimConflictError:
         stored = _claim(row, self._source_name(session, row.source_id))
-        who = f" by {stored.annotator}" if stored.annotator else ""
+        who = f" by {stored.annotator}" if stored.annotator and kind == "claim" else ""
         return ClaimConflictError(
             f"the {kind} was changed meanwhile{who} (stored version {row.version}; your "
             f"edit was made on version {yours.version}); your edit was not saved",
             stored=stored, yours=yours, stored_version=row.version,
-            your_version=yours.version)
+            your_version=yours.version, kind=kind)
 
     def delete_claim(self, claim_id: str, version: int = 0) -> Claim:
         """Delete a claim; ``version`` is the one the analyst saw (0: unknown). A
@@ -577,23 +541,30 @@ class ProjectService:
 
         The version that loses (the stored one when the incoming edit is newer, the
         incoming one when it is older) is kept in the claim's history, once: merging
-        the same claims again changes nothing."""
+        the same claims again changes nothing. Claims are looked up and written
+        :data:`MERGE_BATCH` at a time (a round trip per batch, not per claim: on a
+        team server each costs the network's latency)."""
         results = []
+        incoming = iter(claims)
         with self.database.writing() as session:
-            for claim in claims:
-                row = session.get(ClaimRow, claim.id)
-                if row is None:
-                    session.add(_fill(ClaimRow(id=claim.id), claim))
-                    results.append(MergeResult.ADDED)
-                elif claim.updated_at > row.updated_at:
-                    self._keep_in_history(session, _claim(row, self._source_name(
-                        session, row.source_id)))
-                    _fill(row, claim)
-                    results.append(MergeResult.UPDATED)
-                else:
-                    if claim.updated_at < row.updated_at:
-                        self._keep_in_history(session, claim)
-                    results.append(MergeResult.UNCHANGED)
+            while batch := list(islice(incoming, self.MERGE_BATCH)):
+                rows = {row.id: row for row in session.scalars(
+                    select(ClaimRow).where(ClaimRow.id.in_({c.id for c in batch})))}
+                for claim in batch:
+                    row = rows.get(claim.id)
+                    if row is None:      # the same id again later compares with this
+                        rows[claim.id] = row = _fill(ClaimRow(id=claim.id), claim)
+                        session.add(row)
+                        results.append(MergeResult.ADDED)
+                    elif claim.updated_at > row.updated_at:
+                        self._keep_in_history(session, _claim(row, self._source_name(
+                            session, row.source_id)))
+                        _fill(row, claim)
+                        results.append(MergeResult.UPDATED)
+                    else:
+                        if claim.updated_at < row.updated_at:
+                            self._keep_in_history(session, claim)
+                        results.append(MergeResult.UNCHANGED)
                 session.flush()
         return results
 

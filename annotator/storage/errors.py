@@ -73,11 +73,13 @@ class ClaimConflictError(ProjectError):
     """An edit made on an older version of a claim than the stored one: someone
     saved the claim in between, so the edit was not saved (nothing is overwritten
     in silence). ``stored`` and ``yours`` are the two versions (domain claims),
-    ``stored_version`` and ``your_version`` their save counters."""
+    ``stored_version`` and ``your_version`` their save counters; ``kind`` says
+    whose claim: an analyst's ("claim") or the gold layer's ("gold claim")."""
 
     def __init__(self, message: str, *, stored: object, yours: object,
-                 stored_version: int, your_version: int) -> None:
+                 stored_version: int, your_version: int, kind: str = "claim") -> None:
         super().__init__(message)
+        self.kind = kind
         self.stored = stored
         self.yours = yours
         self.stored_version = stored_version

@@ -22,7 +22,9 @@ class ChangeFailed(Exception):
 
 class GuardedController(QObject):
     """A door to a service whose changes are committed before they are announced.
-    Subclasses declare ``saved(datetime)`` and ``failed(str)`` signals."""
+    Subclasses declare ``saved(datetime)`` and ``failed(str)`` signals, and
+    ``claim_conflict(Claim)`` when they show the stored claim in place of an edit
+    made on an older version (see :meth:`_fail`)."""
 
     saved: Signal
     failed: Signal

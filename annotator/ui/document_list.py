@@ -112,6 +112,11 @@ class DocumentList(QObject):
         self.model.update(document_id, **changes)  # type: ignore[arg-type]
         self.update_progress()
 
+    def set_counts(self, document_id: str, claims: int, incomplete: int) -> None:
+        """A document's claims and claims still to label, as stored now."""
+        self.model.set_counts(document_id, claims, incomplete)
+        self.update_progress()
+
     def order(self) -> list[str]:
         """The documents' ids in the list's order (as sorted and filtered)."""
         return [self.model.document_id(self.proxy.mapToSource(self.proxy.index(r, 0)).row())

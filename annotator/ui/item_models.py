@@ -155,6 +155,18 @@ class DocumentListModel(RowTableModel):
             status=status or doc.status, review_status=review_status or doc.review_status)
         self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
+    def set_counts(self, document_id: str, claims: int, incomplete: int) -> None:
+        """Set a document's counts (:meth:`update` changes them by a difference)."""
+        row = self.row_of(document_id)
+        if row is None:
+            return
+        doc = self._rows[row]
+        if (doc.claim_count, doc.incomplete_count) == (claims, incomplete):
+            return
+        self._rows[row] = dataclasses.replace(doc, claim_count=claims,
+                                              incomplete_count=incomplete)
+        self.dataChanged.emit(self.index(row, 2), self.index(row, 3))
+
     def total_claims(self) -> int:
         return sum(d.claim_count for d in self._rows)
 

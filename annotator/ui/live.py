@@ -11,7 +11,8 @@ the project what changed (:func:`~annotator.services.live.changes_since`) and
 announces it through the project controller's signals, as if saved here: the
 open document's claims are added, replaced and removed one by one (the document
 is not shown again; the current claim stays current), the document list's
-statuses follow, and a changed codebook is read again. On a team server a
+statuses and claim counts follow (of every document: a colleague working in
+another one is seen there), and a changed codebook is read again. On a team server a
 :class:`~annotator.services.live.ChangeListener` (LISTEN/NOTIFY) makes it look at
 once after anyone's save; polling stays as the fallback. A team server out of
 reach is shown, and tried again with backoff, by
@@ -21,6 +22,7 @@ reach is shown, and tried again with backoff, by
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -71,8 +73,9 @@ def describe_conflict(error: ClaimConflictError) -> str:
     differ."""
     stored, yours = error.stored, error.yours
     assert isinstance(stored, Claim) and isinstance(yours, Claim)
-    who = f" by {stored.annotator}" if stored.annotator else ""
-    lines = [f"Not saved: this claim was changed meanwhile{who} (it is at version "
+    # A gold claim's analyst is its adjudicator, not necessarily who saved it last.
+    who = f" by {stored.annotator}" if stored.annotator and error.kind == "claim" else ""
+    lines = [f"Not saved: this {error.kind} was changed meanwhile{who} (it is at version "
              f"{error.stored_version}; your edit was made on version {error.your_version})."]
     differ = [(name, _value(stored, field), _value(yours, field)) for field, name in _FIELDS
               if _value(stored, field) != _value(yours, field)]
@@ -201,7 +204,7 @@ class LiveUpdates:
         if service is None:
             return
         try:
-            self._token = current_token(service, None)
+            self._token = current_token(service, None, counted=self._counted())
             self._stocked = True
         except (ProjectError, NotFoundError) as error:
             _log.warning("could not look for colleagues' changes: %s", error)
@@ -223,15 +226,23 @@ class LiveUpdates:
             self._probe = None
         self._token, self._stocked = Token(), False
 
-    def show_stored(self, stored: Claim) -> None:
-        """Replace the shown version of ``stored`` by it (as an edit would)."""
+    def show_stored(self, stored: Claim,
+                    changed: Callable[[Claim, Claim], None] | None = None) -> None:
+        """Replace the shown version of ``stored`` by it, as a save of it would
+        (``changed``: what follows a save of it; the window's handler of an
+        analyst's claim when not given; review's of a gold claim), and show it in
+        the claim panel if it is current, dropping what was typed there."""
         window = self._window
         shown = window.shown.claim(stored.id)
         if shown is not None and shown.document_id == stored.document_id:
-            window._on_claim_changed(shown, stored)
+            (changed or window._on_claim_changed)(shown, stored)
         current = window.shown.current
         if current is not None and current.id == stored.id:
             window.editor.reload(stored)
+
+    def _counted(self) -> frozenset[str] | None:
+        """The analysts whose claims the document list counts (None: all)."""
+        return self._window.identity.shown().annotators()
 
     def _loads(self, annotator: str) -> bool:
         """Whether the window shows the claims of ``annotator`` (its analyst filter)."""
@@ -257,14 +268,14 @@ class LiveUpdates:
         self._looked_at = looking_at
         token = Token(document.id if claims_shown and document is not None else None,
                       window.claims.versions() if claims_shown else {},
-                      self._token.statuses, self._token.codebook)
+                      self._token.statuses, self._token.codebook, self._token.counts)
         if not self._stocked:     # stock not taken yet (the project was busy)
             self._take_stock()
             return False
         try:
             changes = changes_since(service, token,
                                     document.text if document is not None else None,
-                                    self._loads)
+                                    self._loads, self._counted())
         except (ProjectError, NotFoundError) as error:
             # The next poll tries again; a lost connection shows on the next save.
             _log.warning("could not look for colleagues' changes: %s", error)
@@ -289,6 +300,14 @@ class LiveUpdates:
                 controller.claim_removed.emit(gone)
         for document_id, (status, _review) in changes.statuses.items():
             controller.document_status_changed.emit(document_id, status)
+        # Counts as stored (after the open document's claims were announced, which
+        # counted them one by one): other documents' rows follow colleagues' work
+        # without anything shown again. A blind document's row counts only one's
+        # own claims (see Assignments.documents): colleagues' work there stays unseen.
+        blind = window.assignments.blind_documents()
+        for document_id, (claims, incomplete) in changes.counts.items():
+            if document_id not in blind:
+                window.document_panel.set_counts(document_id, claims, incomplete)
         if changes.codebook and window.codebook_controller is not None \
                 and not window.codebook_controller.in_session:
             window.codebook_controller.reload()

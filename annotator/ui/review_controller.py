@@ -28,6 +28,9 @@ class ReviewController(GuardedController):
         adjudications_changed(list, list): many decisions stored and taken back at
             once (added, removed), as one change.
         gold_changed(Claim, Claim): a gold claim changed from the first to the second.
+        claim_conflict(Claim): a gold claim edit was made on an older version than
+            the stored one (given), so it was not saved (``failed`` says so, with
+            both versions), as for analysts' claims.
         comment_added(ReviewComment) / comment_removed(ReviewComment).
         review_status_changed(str, ReviewStatus): a document's id and its new status.
         saved(datetime): the moment the last change was committed.
@@ -38,6 +41,7 @@ class ReviewController(GuardedController):
     adjudication_removed = Signal(object)
     adjudications_changed = Signal(object, object)
     gold_changed = Signal(object, object)
+    claim_conflict = Signal(object)
     comment_added = Signal(object)
     comment_removed = Signal(object)
     review_status_changed = Signal(str, object)

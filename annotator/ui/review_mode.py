@@ -18,7 +18,7 @@ Review mode talks to the window only through :class:`ReviewHost`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QColor, QUndoStack
@@ -44,6 +44,9 @@ from annotator.ui.review_panel import ComparePanel, analyst_colour, is_differenc
 from annotator.ui.text_view import ClaimTextView
 from annotator.ui.window_layout import ReviewLayout
 
+if TYPE_CHECKING:
+    from annotator.ui.live import LiveUpdates
+
 RECOMPUTE_DELAY_MS = 150
 
 
@@ -58,6 +61,7 @@ class ReviewHost(Protocol):
     codebook_controller: CodebookController | None
     review_layout: ReviewLayout
     assignments: Assignments
+    live: LiveUpdates
 
     @property
     def codebook(self) -> Codebook: ...
@@ -187,6 +191,7 @@ class ReviewMode(QObject):
             lambda a: self._on_adjudications_changed([], [a]))
         controller.adjudications_changed.connect(self._on_adjudications_changed)
         controller.gold_changed.connect(self._on_gold_changed)
+        controller.claim_conflict.connect(self._on_gold_conflict)
         controller.comment_added.connect(self._on_comments_changed)
         controller.comment_removed.connect(self._on_comments_changed)
         controller.review_status_changed.connect(self._on_review_status_changed)
@@ -649,6 +654,14 @@ class ReviewMode(QObject):
         self._refresh_document_state()
         if self.gold_shown:
             self.host.replace_claim(before, after)
+
+    def _on_gold_conflict(self, stored: Claim) -> None:
+        """A gold edit made on an older version than ``stored`` was not saved: show
+        the stored one in its place, as for an analyst's claim (its decision is read
+        again even when the gold layer is hidden: the next edit starts from it)."""
+        self.host.live.show_stored(stored, self._on_gold_changed)
+        if not self.gold_shown:
+            self._on_gold_changed(stored, stored)
 
     def _on_comments_changed(self, comment: ReviewComment) -> None:
         document = self.host.current_document

@@ -4,13 +4,14 @@ document statuses and the codebook; on SQLite and on the team server."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from annotator.domain.codebook import Dimension
-from annotator.domain.model import Claim, Document
+from annotator.domain.model import Claim, Document, Source
 from annotator.services.codebook import CodebookService
 from annotator.services.live import changes_since, current_token
 from annotator.services.project import ProjectService
@@ -75,8 +76,7 @@ def test_own_saves_known_to_the_window_are_not_changes(pair) -> None:  # type: i
     claim = mine.add_claim(_claim(document, "prices rose", "ann"))
     token = current_token(mine, document.id)
     saved = mine.update_claim(claim.edited(note="mine"))
-    known = type(token)(token.document_id, {claim.id: saved.version}, token.statuses,
-                        token.codebook)
+    known = dataclasses.replace(token, claims={claim.id: saved.version})
     assert not changes_since(mine, known, TEXT)
 
 
@@ -123,3 +123,52 @@ def test_the_probe_notices_any_commit_and_nothing_else(pair, backend: str) -> No
         assert probe.changed()
     finally:
         probe.close()
+
+
+SECOND = "Wages fell by two percent, the union said, and rents rose again."
+
+
+def test_a_colleagues_work_in_other_documents_changes_their_counts(pair) -> None:  # type: ignore[no-untyped-def]
+    """The document list's counts of every document, the open one or not: claims
+    added, labelled (the "To do" count), deleted; only the analysts counted."""
+    mine, theirs, document = pair
+    other = mine.add_document(Document.from_text(SECOND, title="Wages")).document
+    kept = mine.add_claim(_claim(document, "prices rose", "ann"))
+    token = current_token(mine, document.id)
+    assert token.counts == {document.id: (1, 1)}
+
+    def on_other(quote: str, annotator: str = "bob") -> Claim:
+        start = SECOND.index(quote)
+        return Claim.new(other, start, start + len(quote), annotator=annotator)
+
+    first = theirs.add_claim(on_other("Wages fell"))
+    theirs.add_claim(on_other("two percent"))
+    theirs.add_claim(on_other("rents rose", "carol"))
+    changes = changes_since(mine, token, TEXT)
+    assert changes and not (changes.added or changes.changed or changes.removed)
+    assert changes.counts == {other.id: (3, 3)}
+    assert changes.token.counts == {document.id: (1, 1), other.id: (3, 3)}
+    assert not changes_since(mine, changes.token, TEXT)
+
+    # Labelling one completely takes it off the "To do" count; deleting one and
+    # labelling ann's claim in the open document change both rows.
+    theirs.update_claim(theirs.claim(first.id).edited(
+        claim_type="quantity", proposition="Wages fell", stance="supports",
+        source_reliability="B", info_credibility=2, source_id=theirs.add_source(
+            Source.new("The union")).id))
+    later = changes_since(mine, changes.token, TEXT)
+    assert later.counts == {other.id: (3, 2)}
+    theirs.delete_claim(first.id)
+    theirs.update_claim(theirs.claim(kept.id).edited(note="seen"))     # still incomplete
+    last = changes_since(mine, later.token, TEXT)
+    assert last.counts == {other.id: (2, 2)}
+    assert [c.id for c in last.changed] == [kept.id]
+
+    # Counting only some analysts' claims (the window's "My claims" and choices).
+    only_bob = current_token(mine, None, counted={"bob"})
+    assert only_bob.counts == {other.id: (1, 1)}
+    theirs.add_claim(on_other("union said", "carol"))
+    assert not changes_since(mine, only_bob, None, counted={"bob"}).counts
+    for claim in theirs.claims(other.id):
+        theirs.delete_claim(claim.id)
+    assert changes_since(mine, only_bob, None, counted={"bob"}).counts == {other.id: (0, 0)}
