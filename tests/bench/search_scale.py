@@ -59,11 +59,12 @@ ANALYSTS = ("alice", "bob", "carol", "dmitri", "emi", "farid", "gwen", "zoe")
 ANALYST_WEIGHTS = (30, 25, 15, 10, 8, 6, 5, 1)          # zoe makes 1 % of the claims
 STANCES = ("supports", "refutes", "neutral", "unclear", None)
 TYPES = ("quantity", "prediction", "causal", "event", None)
-COMMON = ("the of and to in a is that for on it with as was by at be this from are or "
+_COMMON = ("the of and to in a is that for on it with as was by at be this from are or "
           "have an they which one you were all we there been has their more will would "
           "market prices inflation rates bank policy minister said report growth economy "
           "government energy trade export import costs wages budget debt tax central "
-          "analysts expect forecast quarter year percent higher lower rose fell data").split()
+          "analysts expect forecast quarter year percent higher lower rose fell data")
+COMMON = _COMMON.split()
 RUSSIAN = ("Министр заявил, что цены выросли на двенадцать процентов.",
            "Центральный банк сохранил ключевую ставку.", "Рынок ожидает снижения инфляции.",
            "Ёлка и щётка: буквы вне ASCII.")
