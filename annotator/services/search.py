@@ -163,6 +163,9 @@ def _caseless_short(query: SearchQuery) -> list[str]:
             and term == term.lower() == term.upper() == term.casefold()]
 
 
+#: PostgreSQL: a claim's tags (a JSON list) as words.
+_PG_TAGS = ("coalesce(CASE WHEN json_typeof({t}.tags) = 'array' THEN (SELECT string_agg(value, "
+            "' ') FROM json_array_elements_text({t}.tags)) ELSE {t}.tags::text END, '')")
 #: ASCII letters that ignoring case also match a character outside ASCII (İ ı, K, ſ).
 _WIDE_LETTERS = str.maketrans({"i": "_", "k": "_", "s": "_"})
 
@@ -256,7 +259,9 @@ class SearchService:
                          "|| coalesce({t}.text, '')",
             "claims": claims, "gold_claims": claims,
             "sources": "coalesce({t}.name, '') || ' ' || coalesce({t}.note, '')"}[table]
-        expression = expression.replace("{t}", t)
+        # ILIKE reads the tags as words: their JSON text escapes what is not ASCII.
+        words = expression.replace("coalesce({t}.tags::text, '')", _PG_TAGS)
+        expression, words = expression.replace("{t}", t), words.replace("{t}", t)
         conditions = []
         for n, word in enumerate(query.indexed_words()):
             key = f"w{n}"
@@ -267,7 +272,7 @@ class SearchService:
             else:
                 escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 params[key] = f"%{escaped}%"
-                conditions.append(f"({expression}) ILIKE :{key}")
+                conditions.append(f"({words}) ILIKE :{key}")
         return conditions
 
     # Searching -----------------------------------------------------------------
