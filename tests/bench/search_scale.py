@@ -291,11 +291,13 @@ def import_timed(service: ProjectService, folder: Path, count: int) -> dict[str,
 
 
 @contextmanager
-def project(backend: str, folder: Path) -> Iterator[ProjectService]:
-    """A new, empty project on ``backend`` (a PostgreSQL database of this run,
-    dropped afterwards)."""
-    if backend == "sqlite":
-        service = ProjectService.open(folder / "scale.annotator.sqlite", create=True)
+def project(backend: str, folder: Path,
+            location: str | Path | None = None) -> Iterator[ProjectService]:
+    """A new, empty project at ``location`` or else on ``backend`` (a PostgreSQL
+    database of this run, dropped afterwards)."""
+    if backend == "sqlite" or location is not None:
+        service = ProjectService.open(location or folder / "scale.annotator.sqlite",
+                                      create=True)
         try:
             yield service
         finally:
@@ -315,11 +317,12 @@ def project(backend: str, folder: Path) -> Iterator[ProjectService]:
 
 
 def run(backend: str, documents: int, claims: int, gold: int, imports: int,
-        repeats: int) -> dict[str, Any]:
+        repeats: int, location: str | Path | None = None) -> dict[str, Any]:
     began = time.perf_counter()
     corpus = make_corpus(documents, claims, gold)
     generated = time.perf_counter() - began
-    with tempfile.TemporaryDirectory() as folder, project(backend, Path(folder)) as service:
+    with tempfile.TemporaryDirectory() as folder, \
+            project(backend, Path(folder), location) as service:
         began = time.perf_counter()
         store(service, corpus)
         built = time.perf_counter() - began
@@ -328,6 +331,7 @@ def run(backend: str, documents: int, claims: int, gold: int, imports: int,
             "claims": len(corpus.claims), "gold_claims": len(corpus.gold),
             "text_mb": corpus.text_bytes / 1e6, "generate_s": generated, "store_s": built}
         report["answers"] = answers(service)
+        report["corpus"] = corpus
         report.update(timed(service, repeats))
         if imports:
             report["import"] = import_timed(service, Path(folder) / "import", imports)
@@ -377,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     show(report)
     if args.json:
         report.pop("answers")
+        report.pop("corpus")
         args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
     return 0
 
