@@ -164,10 +164,16 @@ def _caseless_short(query: SearchQuery) -> list[str]:
 
 
 #: PostgreSQL: a claim's tags (a JSON list) as words.
-_PG_TAGS = ("coalesce(CASE WHEN json_typeof({t}.tags) = 'array' THEN (SELECT string_agg(value, "
-            "' ') FROM json_array_elements_text({t}.tags)) ELSE {t}.tags::text END, '')")
+_PG_TAGS = ("coalesce(CASE WHEN strpos({t}.tags::text, '\\') = 0 "
+            "OR json_typeof({t}.tags) <> 'array' THEN {t}.tags::text ELSE (SELECT "
+            "string_agg(value, ' ') FROM json_array_elements_text({t}.tags)) END, '')")
 #: ASCII letters that ignoring case also match a character outside ASCII (İ ı, K, ſ).
 _WIDE_LETTERS = str.maketrans({"i": "_", "k": "_", "s": "_"})
+
+
+def _like_escaped(word: str) -> str:
+    """``word`` for a LIKE pattern whose escape character is a backslash."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _like_word(term: str) -> str | None:
@@ -176,8 +182,7 @@ def _like_word(term: str) -> str | None:
     case the term's pattern ignores (ASCII; or no case at all); None if none is."""
     for word in sorted(term.split(), key=len, reverse=True):
         if word.isascii() or word == word.lower() == word.upper() == word.casefold():
-            escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            return "%" + escaped.translate(_WIDE_LETTERS) + "%"
+            return "%" + _like_escaped(word.lower()).translate(_WIDE_LETTERS) + "%"
     return None
 
 
@@ -189,6 +194,7 @@ class SearchService:
     def __init__(self, database: Database) -> None:
         self.database = database
         self._indexed = False
+        self._server_words: set[str] = set()
 
     # The index -----------------------------------------------------------------
 
@@ -213,7 +219,7 @@ class SearchService:
                     params: dict[str, Any]) -> list[str]:
         """SQL conditions narrowing ``table`` (as ``t``) to rows that may match (their
         parameters added to ``params``); none to read every row."""
-        conditions = self._substrings(table, t, query, params)
+        conditions = self._substrings(table, t, _caseless_short(query), params, "s")
         if not self._indexed:
             return conditions
         if self.database.is_sqlite:
@@ -226,18 +232,18 @@ class SearchService:
                     f"{t}.rowid IN (SELECT rowid FROM {index} WHERE {index} MATCH :match)"]
         return [*conditions, *self._postgres_candidates(table, t, query, params)]
 
-    def _substrings(self, table: str, t: str, query: SearchQuery,
-                    params: dict[str, Any]) -> list[str]:
-        """Caseless short terms (``知事``), found as substrings (tags also as the
-        escapes JSON stores non-ASCII text with)."""
+    def _substrings(self, table: str, t: str, terms: Sequence[str],
+                    params: dict[str, Any], prefix: str) -> list[str]:
+        """Terms without case (``知事``), found as substrings of each column (tags
+        also as the escapes JSON stores non-ASCII text with)."""
         find = "instr({field}, :{key}) > 0" if self.database.is_sqlite \
             else "strpos({field}, :{key}) > 0"
         tags = f"{t}.tags" if self.database.is_sqlite else f"{t}.tags::text"
         fields = {"documents": ("title", "source", "text"),
                   "sources": ("name", "note")}.get(table, ("proposition", "note"))
         conditions = []
-        for n, term in enumerate(_caseless_short(query)):
-            key = f"s{n}"
+        for n, term in enumerate(terms):
+            key = f"{prefix}{n}"
             params[key] = term
             found = [find.format(field=f"coalesce({t}.{name}, '')", key=key) for name in fields]
             if table in _KIND:
@@ -247,11 +253,12 @@ class SearchService:
             conditions.append("(" + " OR ".join(found) + ")")
         return conditions
 
-    @staticmethod
-    def _postgres_candidates(table: str, t: str, query: SearchQuery,
+    def _postgres_candidates(self, table: str, t: str, query: SearchQuery,
                              params: dict[str, Any]) -> list[str]:
-        """Team server: whole words found by the GIN tsvector index (a word typed
-        matches words starting with it); other terms by ILIKE."""
+        """Team server: words found by the GIN tsvector index (a word typed matches
+        words starting with it): ASCII words, and words of other alphabets where
+        the server's text search reads them as words (see :meth:`_read_as_words`);
+        words without case (CJK) as substrings; the others by ILIKE."""
         claims = ("coalesce({t}.proposition, '') || ' ' || coalesce({t}.note, '') || ' ' "
                   "|| coalesce({t}.tags::text, '')")
         expression = {
@@ -262,18 +269,40 @@ class SearchService:
         # ILIKE reads the tags as words: their JSON text escapes what is not ASCII.
         words = expression.replace("coalesce({t}.tags::text, '')", _PG_TAGS)
         expression, words = expression.replace("{t}", t), words.replace("{t}", t)
-        conditions = []
+        conditions, caseless = [], []
         for n, word in enumerate(query.indexed_words()):
             key = f"w{n}"
-            if word.isascii() and word.replace("-", "").replace("'", "").isalnum():
+            if word in self._server_words or \
+                    (word.isascii() and word.replace("-", "").replace("'", "").isalnum()):
                 params[key] = word
-                conditions.append(f"to_tsvector('simple', {expression}) @@ "
-                                  f"to_tsquery('simple', quote_literal(:{key}) || ':*')")
+                condition = (f"to_tsvector('simple', {expression}) @@ "
+                             f"to_tsquery('simple', quote_literal(:{key}) || ':*')")
+                if table in _KIND and not word.isascii():     # tags' JSON escapes it
+                    params[f"{key}t"] = "%" + _like_escaped(word) + "%"
+                    condition = (f"({condition} OR {_PG_TAGS.replace('{t}', t)} "
+                                 f"ILIKE :{key}t)")
+                conditions.append(condition)
+            elif word == word.lower() == word.upper() == word.casefold():
+                caseless.append(word)
             else:
-                escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                params[key] = f"%{escaped}%"
+                params[key] = "%" + _like_escaped(word) + "%"
                 conditions.append(f"({words}) ILIKE :{key}")
-        return conditions
+        return conditions + self._substrings(table, t, caseless, params, "p")
+
+    def _read_as_words(self, session: Any, query: SearchQuery) -> set[str]:
+        """PostgreSQL: the query's words of other alphabets than ASCII (Cyrillic,
+        Greek, accented Latin) that the server's ``simple`` text search reads as
+        one word, as Python lowercases it (so the GIN index finds them); on a
+        server whose locale does not know those letters, none."""
+        found = set()
+        for word in query.indexed_words():
+            if word.isascii() or not word.isalpha() or word.lower() == word.upper():
+                continue
+            lexemes = session.execute(sql("SELECT to_tsvector('simple', :w)::text"),
+                                      {"w": word}).scalar()
+            if lexemes == f"'{word.lower()}':1":
+                found.add(word)
+        return found
 
     # Searching -----------------------------------------------------------------
 
@@ -286,6 +315,8 @@ class SearchService:
         self._indexed = self.has_index()
         results: list[SearchResult] = []
         with self.database.reading() as session:
+            self._server_words = (self._read_as_words(session, parsed)
+                                  if self._indexed and not self.database.is_sqlite else set())
             found = [self._documents(session, parsed, filters)]
             found += [self._claim_fields(session, parsed, filters, table)
                       for table in filters.tables]
@@ -426,16 +457,28 @@ class SearchService:
         params: dict[str, Any] = {}
         where = self._document_where(filters, params)
         where += self._candidates("documents", "d", query, params)
+        listed = "documents d"
         if filters.on_claims:
             wanted = []
             for table in filters.tables:
-                conditions = [*self._claim_where("c", filters, params),
-                              *self._quote_where("c", query, params)]
+                conditions = self._claim_where("c", filters, params)
+                quotes = self._quote_where("c", query, params)
+                if conditions and quotes:     # the cheap test first, the quotes after
+                    conditions = [f"CASE WHEN {' AND '.join(conditions)} THEN {quotes[0]} "
+                                  "ELSE false END"]
+                else:
+                    conditions += quotes
                 wanted.append(f"d.id IN (SELECT c.document_id FROM {table} c"
                               + "".join((" WHERE ", " AND ")[n > 0] + condition
                                         for n, condition in enumerate(conditions)) + ")")
+            if not self.database.is_sqlite and where:
+                # The documents the index finds first: else PostgreSQL may go through
+                # the claims and compute each document's tsvector again.
+                listed = ("(WITH found AS MATERIALIZED (SELECT d.id, d.title FROM documents d "
+                          f"WHERE {' AND '.join(where)}) SELECT * FROM found) d")
+                where = []
             where.append("(" + " OR ".join(wanted) + ")")
-        statement = _expanding("SELECT d.id FROM documents d"
+        statement = _expanding(f"SELECT d.id FROM {listed}"
                                + (" WHERE " + " AND ".join(where) if where else "")
                                + " ORDER BY d.title, d.id", *self._expanded(params))
         ids = [row[0] for row in session.execute(statement, params)]
