@@ -287,7 +287,7 @@ def test_down_to_the_fixtures_revision_and_up_again_keeps_everything(
     _check_every_old_value_kept(before, after)
 
 
-#: The newest revision whose downgrade drops data (0005 drops only the search index,
+#: The newest revision whose downgrade drops data (0005 and 0008 drop only the search index,
 #: 0006 only the save counters).
 LAST_LOSSY = "0007"
 
