@@ -167,3 +167,24 @@ def _check(service: ProjectService, query: str, layer: str) -> None:
 def test_any_text_is_a_query_on_every_layer(project, query: str, layer: str) -> None:
     service, _ = project
     _check(service, query, layer)
+
+
+def test_claim_filters_keep_letters_that_match_other_letters(project_location) -> None:  # type: ignore[no-untyped-def]
+    """Ignoring case, ``k`` matches the Kelvin sign, ``s`` the long s, ``i`` the dotted
+    capital I: the SQL that narrows claims by their quotes must not lose them. (The
+    plain words are in the text too: the index, which folds case its own way, finds
+    the document by them.)"""
+    text = ("Kelvin, statute, Istanbul. "
+            "The \u212aELVIN scale, the \u017ftatute book and \u0130stanbul's port.")
+    service = ProjectService.open(project_location, create=True)
+    try:
+        document = Document.from_text(text, title="Letters")
+        service.add_document(document)
+        for quote in ("\u212aELVIN scale", "\u017ftatute book", "\u0130stanbul's port"):
+            service.add_claim(_claim(document, quote, "alice"))
+        for query, found in (("kelvin", "\u212aELVIN"), ("STATUTE", "\u017ftatute"),
+                             ("istanbul", "\u0130stanbul")):
+            hits = _search(service, query, analysts=("alice",))
+            assert [(r.field, text[r.start:r.end]) for r in hits] == [("quote", found)]
+    finally:
+        service.close()
