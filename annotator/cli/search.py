@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 
 from annotator.services.project import ProjectService
-from annotator.services.search import DEFAULT_LIMIT, SearchFilters, SearchService
+from annotator.services.search import DEFAULT_LIMIT, LAYERS, SearchFilters, SearchService
 
 STATUSES = ("new", "in_progress", "done")
 
@@ -35,6 +35,9 @@ def add_parser(commands: argparse._SubParsersAction,  # type: ignore[type-arg]
     sub.add_argument("--since", metavar="YYYY-MM-DD", help="claims made (documents imported) "
                      "on or after this day (UTC)")
     sub.add_argument("--until", metavar="YYYY-MM-DD", help="... on or before this day")
+    sub.add_argument("--layer", choices=LAYERS, default="analysts",
+                     help="whose claims: the analysts' (default), the gold layer review made "
+                          "(gold: only gold claims' hits) or both (all)")
     sub.add_argument("--limit", type=int, default=DEFAULT_LIMIT,
                      help=f"at most this many results (default {DEFAULT_LIMIT})")
 
@@ -63,7 +66,7 @@ def filters(args: argparse.Namespace, error: type[Exception]) -> SearchFilters:
     return SearchFilters(labels=_list(args.label), analysts=_list(args.analyst),
                          sources=_list(args.source), statuses=statuses,
                          since=_day(args.since, "--since", error),
-                         until=_day(args.until, "--until", error))
+                         until=_day(args.until, "--until", error), layer=args.layer)
 
 
 def run(args: argparse.Namespace, service: ProjectService,
@@ -81,7 +84,7 @@ def run(args: argparse.Namespace, service: ProjectService,
         return 0
     for r in results:
         where = f"{r.start}-{r.end}" if r.end else "-"
-        who = f" {r.analyst}" if r.analyst else ""
+        who = (" gold" if r.kind == "gold" else "") + (f" {r.analyst}" if r.analyst else "")
         snippet = r.snippet[:r.hit_start] + "[" + r.snippet[r.hit_start:r.hit_end] + "]" + \
             r.snippet[r.hit_end:]
         print(f"{r.document_title} ({r.document_id}) {where} {r.field}{who}: {snippet}")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
+from annotator.ui.colours import set_text_role
 from annotator.ui.plain import plain_tooltip
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class ConnectionStatus(QObject):
         self._failures += 1
         self.reason = reason
         self._show(UNREACHABLE, f"{reason}\n\nTried {self._failures} time(s); trying again "
-                                f"in {self.next_wait() // 1000} s.", "#b00020")
+                                f"in {self.next_wait() // 1000} s.", "error")
         if self._failures == 1:
             self.lost.emit()
 
@@ -85,7 +86,7 @@ class ConnectionStatus(QObject):
         self._failures = 0
         self.reason = ""
         self._show(RECONNECTED, "The team server answers again; new changes are saved.",
-                   "#1b5e20")
+                   "success")
         self._fade.start()
         self.restored.emit()
 
@@ -95,16 +96,19 @@ class ConnectionStatus(QObject):
         self.reason = ""
         self._hide()
 
-    def _show(self, text: str, tip: str, colour: str) -> None:
+    def _show(self, text: str, tip: str, role: str) -> None:
         if self._label is None:
             self._label = QLabel(self._window)
             self._label.setObjectName("connectionStatus")
             self._label.setTextFormat(Qt.TextFormat.PlainText)
+            font = self._label.font()
+            font.setBold(True)
+            self._label.setFont(font)
             self._window.statusBar().addPermanentWidget(self._label)
         self._fade.stop()
         self._label.setText(text)
         self._label.setToolTip(plain_tooltip(tip))
-        self._label.setStyleSheet(f"QLabel {{ color: {colour}; font-weight: bold; }}")
+        set_text_role(self._label, role)
         self._label.show()
 
     def _hide(self) -> None:

@@ -1,8 +1,10 @@
 """Search the project (Ctrl+Shift+F): a dock listing every hit in documents,
 claims (quotes, propositions, notes, tags) and sources, with its context, as
-plain text. Filters narrow by label, analyst, source, document status and dates.
+plain text. Filters narrow by label, analyst, source, document status and dates;
+the layer chooses the analysts' claims, the gold layer (review's claims) or both.
 Enter or a double-click on a result opens its document and selects the claim
-(or, for a hit outside claims, the text found)."""
+(a gold claim on the gold layer, shown for it), or, for a hit outside claims,
+the text found."""
 
 from __future__ import annotations
 
@@ -37,22 +39,25 @@ if TYPE_CHECKING:
 
 ANY = "(any)"
 STATUSES = (("new", "New"), ("in_progress", "In progress"), ("done", "Done"))
+LAYERS = (("analysts", "Analysts' claims"), ("gold", "Gold layer"), ("all", "Both"))
 LIMIT = 500
 _RESULT = Qt.ItemDataRole.UserRole
 
 
 def describe(result: SearchResult) -> str:
     """One line for a result: where, who, and the hit in its context."""
-    who = f" · {result.analyst}" if result.analyst else ""
+    who = (" · gold" if result.kind == "gold" else "") + \
+        (f" · {result.analyst}" if result.analyst else "")
     return f"{result.document_title} · {result.field}{who}: {result.snippet.strip()}"
 
 
 class SearchPanel(QWidget):
     """Signals:
-        activated(document_id, claim_id or None, start, end): a result was chosen.
+        activated(document_id, claim_id or None, start, end, kind): a result was
+        chosen (kind: ``analyst``, or ``gold`` for a gold claim).
     """
 
-    activated = Signal(str, object, int, int)
+    activated = Signal(str, object, int, int, str)
 
     def __init__(self, service_of: Callable[[], ProjectService | None],
                  parent: QWidget | None = None) -> None:
@@ -69,6 +74,13 @@ class SearchPanel(QWidget):
         self.analyst = self._combo("searchAnalyst")
         self.source = self._combo("searchSource")
         self.status = self._combo("searchStatus")
+        self.layer = QComboBox()
+        self.layer.setObjectName("searchLayer")
+        for value, text in LAYERS:
+            self.layer.addItem(text, value)
+        self.layer.setToolTip("Whose claims: the analysts', the gold layer review made "
+                              "(only gold claims' hits), or both")
+        self.layer.currentIndexChanged.connect(lambda _index: self.search())
         self.since, self.until = QLineEdit(), QLineEdit()
         for edit, name in ((self.since, "from"), (self.until, "to")):
             edit.setPlaceholderText(f"{name} YYYY-MM-DD")
@@ -92,6 +104,7 @@ class SearchPanel(QWidget):
         filters.addRow("Analyst:", self.analyst)
         filters.addRow("Source:", self.source)
         filters.addRow("Status:", self.status)
+        filters.addRow("Layer:", self.layer)
         dates = QHBoxLayout()
         dates.addWidget(self.since)
         dates.addWidget(self.until)
@@ -165,7 +178,7 @@ class SearchPanel(QWidget):
 
         return SearchFilters(labels=one(self.label), analysts=one(self.analyst),
                              sources=one(self.source), statuses=one(self.status),
-                             since=days[0], until=days[1])
+                             since=days[0], until=days[1], layer=self.layer.currentData())
 
     def search(self) -> list[SearchResult]:
         self._timer.stop()
@@ -200,7 +213,8 @@ class SearchPanel(QWidget):
             self.results.clear()
             return
         result: SearchResult = item.data(_RESULT)
-        self.activated.emit(result.document_id, result.claim_id, result.start, result.end)
+        self.activated.emit(result.document_id, result.claim_id, result.start, result.end,
+                            result.kind)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.field and event.type() == QEvent.Type.KeyPress:
@@ -241,11 +255,20 @@ def open_search(window: MainWindow) -> None:
 
 
 def jump(window: MainWindow, document_id: str, claim_id: str | None,
-         start: int, end: int) -> None:
-    """Open the document of a result and select its claim, or the text found."""
+         start: int, end: int, kind: str = "analyst") -> None:
+    """Open the document of a result and select its claim (a gold claim on the
+    gold layer, which is shown for it; an analyst's with the layer hidden), or
+    the text found."""
     if claim_id is not None:
+        current = window.current_document
+        if current is None or current.id != document_id:
+            window.reveal_document(document_id)
+        window.review.set_gold_shown(kind == "gold")
         window.reveal_claim(document_id, claim_id)
-        return
+        chosen = window.current_claim()
+        if chosen is not None and chosen.id == claim_id:
+            return
+        # Not shown (the analysts shown leave it out, or it is gone): the span.
     current = window.current_document
     if current is None or current.id != document_id:
         window.reveal_document(document_id)

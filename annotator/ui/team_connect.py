@@ -35,6 +35,7 @@ from sqlalchemy.engine import URL
 from annotator.services.project import ProjectService
 from annotator.storage import team
 from annotator.storage.errors import PasswordNeededError, ProjectError
+from annotator.ui.colours import set_text_role
 from annotator.ui.plain import plain_label
 
 REFUSED = "The server refused this password. Type it again."
@@ -76,7 +77,10 @@ class PasswordDialog(QDialog):
             f"Password of {url.username} for the team project {url.database} on "
             f"{url.host or 'localhost'}:{url.port or 5432}", self))
         self.refused = plain_label(REFUSED if refused else "", self)
-        self.refused.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
+        set_text_role(self.refused, "error")
+        bold = self.refused.font()
+        bold.setBold(True)
+        self.refused.setFont(bold)
         self.refused.setVisible(refused)
         layout.addWidget(self.refused)
         self.password = _password_field(self)
@@ -172,7 +176,7 @@ class TeamConnectDialog(QDialog):
         self.remember = _remember_box(self)
         layout.addWidget(self.remember)
         self.problem = plain_label("", self)
-        self.problem.setStyleSheet("QLabel { color: #b00020; }")
+        set_text_role(self.problem, "error")
         self.problem.setWordWrap(True)
         self.problem.hide()
         layout.addWidget(self.problem)

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from annotator.domain.model import Claim, Document
+from annotator.domain.review import Decision, adjudicate
+from annotator.services.project import ProjectService
+from annotator.services.review import ReviewService
 from tests.cli.test_cli import annotator, stderr_lines
 
 FIXTURE = Path(__file__).parents[1] / "storage" / "fixtures" / "schema_0005.sqlite"
@@ -29,9 +33,9 @@ def _texts(path: Path) -> dict[str, str]:
         raw.close()
 
 
-def _json(project: Path, *args: str) -> list[dict]:
+def _json(project: Path | str, *args: str) -> list[dict]:
     result = annotator("search", "--project", project, "--format", "json", *args,
-                       cwd=project.parent)
+                       cwd=project.parent if isinstance(project, Path) else Path.cwd())
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     return json.loads(result.stdout)["results"]
@@ -80,3 +84,41 @@ def test_bad_arguments_are_one_line_errors(project: Path, tmp_path: Path) -> Non
     missing = annotator("search", "--project", tmp_path / "none.sqlite", "x", cwd=tmp_path)
     assert missing.returncode == 2 and "no such project" in missing.stderr
     assert not (tmp_path / "none.sqlite").exists()
+
+
+@pytest.fixture
+def reviewed(project_location: str | Path, tmp_path: Path) -> tuple[str, dict[str, str]]:
+    """A project (on each backend) with an analyst's claim and its gold claim."""
+    service = ProjectService.open(project_location, create=True)
+    try:
+        text = "Der Minister sagte: 東京都知事は述べた。 Prices rose."
+        document = Document.from_text(text, title="Reviewed")
+        service.add_document(document)
+        start = text.index("東京都知事")
+        claim = service.add_claim(Claim.new(document, start, start + 5, annotator="alice"))
+        decision = adjudicate(Decision.EDIT, [claim], adjudicator="rev", span_from=claim,
+                              edited=claim.edited(note="Gold: Zanzibar"))
+        ReviewService(service).add_adjudication(decision)
+        assert decision.gold is not None
+        return str(project_location), {"text": text, "claim": claim.id,
+                                       "gold": decision.gold.id}
+    finally:
+        service.close()
+
+
+def test_the_gold_layer(reviewed: tuple[str, dict[str, str]], tmp_path: Path) -> None:
+    location, ids = reviewed
+    found = _json(location, "知事", "--layer", "gold")
+    assert [(r["kind"], r["field"], r["claim_id"], r["analyst"]) for r in found] == \
+        [("gold", "quote", ids["gold"], "rev")]
+    assert ids["text"][found[0]["start"]:found[0]["end"]] == "知事"
+    both = _json(location, "知事", "--layer", "all")
+    assert {(r["kind"], r["claim_id"]) for r in both} == {("gold", ids["gold"]),
+                                                           ("analyst", ids["claim"])}
+    assert [r["claim_id"] for r in _json(location, "知事")] == [ids["claim"]]
+    result = annotator("search", "--project", location, "--layer", "all", "zanzibar",
+                       cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"Reviewed ({found[0]['document_id']}) 20-25 note gold rev: Gold: [Zanzibar]",
+        "1 result"]

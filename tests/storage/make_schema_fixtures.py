@@ -287,7 +287,7 @@ def make(revision: str, path: Path) -> None:
         if level >= 4:
             _review(db)
         if level >= 7:
-            _links(db)
+            _links(db)          # 0007's tables; 0008 adds none
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     db.execute("PRAGMA page_size = 1024")       # small files: a page per table or index
     db.execute("VACUUM")
@@ -301,10 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     FIXTURES.mkdir(exist_ok=True)
     for level, revision in enumerate(all_revisions(), 1):
-        if level > 7:
-            # 0005 (the search index) has no rows of its own: its triggers index
-            # what the other tables hold; 0006 adds claims' version (set in
-            # _claims); _links fills 0007's tables. Add the data for the new
+        if level > 8:
+            # 0005 (the search index) and 0008 (its gold layer) have no rows of
+            # their own: their triggers index what the other tables hold; 0006
+            # adds claims' version (set in _claims); _links fills 0007's tables
+            # (and every later revision's fixture). Add the data for the new
             # revision's tables here (raw SQL for its schema), then raise this guard.
             print(f"revision {revision}: teach make_schema_fixtures.py its tables first")
             return 1

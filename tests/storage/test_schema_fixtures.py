@@ -21,7 +21,7 @@ from alembic.script import ScriptDirectory
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
 from annotator.services.review import ReviewService
-from annotator.services.search import SearchService
+from annotator.services.search import SearchFilters, SearchService
 from annotator.storage.database import (
     _migrations_config,
     downgrade_database,
@@ -187,6 +187,13 @@ def _check_searchable(service: ProjectService, before: Rows) -> None:
         found = {(r.claim_id, r.field, r.start, r.end)
                  for r in search.search('"' + old["quote"] + '"')}
         assert (old["id"], "quote", old["start"], old["end"]) in found, old["quote"]
+    gold = SearchFilters(layer="gold")
+    for old in before.get("gold_claims", []):       # 0008: the gold layer is indexed too
+        found = {(r.claim_id, r.kind, r.field, r.start, r.end)
+                 for r in [*search.search('"' + old["quote"] + '"', gold),
+                           *search.search(old["note"], gold)]}
+        assert {(old["id"], "gold", "quote", old["start"], old["end"]),
+                (old["id"], "gold", "note", old["start"], old["end"])} <= found
     for row in before.get("sources", []):
         assert {r.field for r in search.search(row["name"])} >= \
             ({"source"} if any(c.get("source_id") == row["id"] for c in before["claims"])
@@ -280,7 +287,7 @@ def test_down_to_the_fixtures_revision_and_up_again_keeps_everything(
     _check_every_old_value_kept(before, after)
 
 
-#: The newest revision whose downgrade drops data (0005 drops only the search index,
+#: The newest revision whose downgrade drops data (0005 and 0008 drop only the search index,
 #: 0006 only the save counters).
 LAST_LOSSY = "0007"
 

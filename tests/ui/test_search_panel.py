@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from annotator.domain.review import Decision, adjudicate
+from annotator.services.review import ReviewService
 from annotator.ui.main_window import MainWindow
 from annotator.ui.search_panel import SearchPanel
 from tests.ui.conftest import mark_quote, open_document_containing
@@ -80,3 +82,39 @@ def test_hostile_queries_show_a_count(qtbot, window: MainWindow, query: str) -> 
     panel.field.setText(query)          # QTest cannot type astral characters
     qtbot.keyClick(panel.field, Qt.Key.Key_Return)
     assert panel.count.text().endswith(("result", "results"))
+
+
+def test_gold_hits_show_the_gold_layer_and_select_the_gold_claim(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    text = open_document_containing(window, "hedge fund")
+    claim = window.service.claim(mark_quote(window, text, "hedge fund"))
+    decision = adjudicate(Decision.EDIT, [claim], adjudicator="reviewer", span_from=claim,
+                          edited=claim.edited(note="gold: ask the Madagascar desk"))
+    ReviewService(window.service).add_adjudication(decision)
+    assert decision.gold is not None
+    other = next(d.id for d in window.service.documents()
+                 if d.id != window.current_document.id)
+    window.reveal_document(other)
+    panel = _panel(qtbot, window)
+    _type(qtbot, panel, "madagascar")
+    assert panel.search() == []                    # the analysts' claims: not there
+    panel.layer.setCurrentIndex(panel.layer.findData("gold"))
+    title = window.service.document(claim.document_id).title
+    assert _rows(panel) == [f"{title} · note · gold · reviewer: gold: ask the Madagascar desk"]
+    panel.results.itemActivated.emit(panel.results.item(0))
+    assert window.review.gold_shown and window.review.gold_action.isChecked()
+    current = window.current_claim()
+    assert current is not None and current.id == decision.gold.id
+    assert text[current.start:current.end] == "hedge fund"
+    window.grab().save("/tmp/searchscale_gold_jump.png")
+    # Both layers: the analyst's quote hit hides the gold layer and selects her claim.
+    panel.layer.setCurrentIndex(panel.layer.findData("all"))
+    _type(qtbot, panel, "hedge fund")
+    rows = [panel.results.item(n).data(Qt.ItemDataRole.UserRole)
+            for n in range(panel.results.count())]
+    assert {(r.kind, r.claim_id) for r in rows if r.claim_id} >= {
+        ("analyst", claim.id), ("gold", decision.gold.id)}
+    index = next(n for n, r in enumerate(rows) if r.claim_id == claim.id)
+    panel.results.itemActivated.emit(panel.results.item(index))
+    assert not window.review.gold_shown
+    current = window.current_claim()
+    assert current is not None and current.id == claim.id
