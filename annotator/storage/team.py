@@ -241,14 +241,19 @@ def _statements(database: str, owner_is_superuser: bool) -> Iterable[str]:
         for policy in ("team_read", "team_review_read", "team_own_insert", "team_own_update",
                        "team_own_delete", "team_write", "team_admin"):
             yield f"DROP POLICY IF EXISTS {policy} ON {table}"
+        hidden = "claim_id NOT IN (SELECT team_hidden_claims())"
         readable = {"claims": "annotator IN (team_analyst(), '') OR document_id NOT IN "
                               "(SELECT team_blind_documents())",
-                    "claim_history": "claim_id NOT IN (SELECT team_hidden_claims())"
+                    # What is said of a hidden claim is hidden with it.
+                    "claim_history": hidden, "review_comments": hidden,
+                    "candidate_dismissals": hidden,
+                    "claim_links": f"{hidden} AND target_id NOT IN "
+                                   "(SELECT team_hidden_claims())",
                     }.get(table, "true")
         yield f"CREATE POLICY team_read ON {table} FOR SELECT TO {analyst} USING ({readable})"
         yield f"CREATE POLICY team_admin ON {table} FOR ALL TO {admin} USING (true) " \
               "WITH CHECK (true)"
-    for table in (*_CLAIM_TABLES, "claim_history"):     # reviewers read every claim
+    for table in (*_CLAIM_TABLES, "claim_history", *_ANALYST_TABLES):  # reviewers read all
         yield f"CREATE POLICY team_review_read ON {table} FOR SELECT TO {reviewer} " \
               "USING (true)"
     own = "annotator = team_analyst()"

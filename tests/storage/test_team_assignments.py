@@ -38,9 +38,24 @@ def test_an_analyst_cannot_read_a_colleagues_claims_on_a_blind_document(
     with connect(team.database) as owner:         # an earlier version of bob's claim
         owner.execute("INSERT INTO claim_history (claim_id, updated_at, record, recorded_at)"
                       " VALUES (%s, now(), '{\"note\": \"old\"}', now())", (bob_claim,))
+        # What is said of bob's claim: a reviewer's comment, bob's link and dismissal.
+        alice_claim = team.work.alice["H800"].id
+        owner.execute("INSERT INTO review_comments (id, claim_id, author, body, created_at) "
+                      "VALUES ('c-1', %s, 'carol', 'check the figure', now())", (bob_claim,))
+        owner.execute("INSERT INTO claim_links (id, claim_id, target_id, relation, analyst, "
+                      "created_at) VALUES ('l-1', %s, %s, 'same', 'bob', now())",
+                      (alice_claim, bob_claim))
+        owner.execute("INSERT INTO candidate_dismissals (id, claim_id, document_id, start, "
+                      "\"end\", analyst, created_at) VALUES ('d-1', %s, %s, 0, 5, 'bob', now())",
+                      (bob_claim, doc))
+    said = ("SELECT (SELECT count(*) FROM review_comments) + (SELECT count(*) FROM "
+            "claim_links) + (SELECT count(*) FROM candidate_dismissals)")
     with team.sql("alice") as alice, team.sql("carol") as carol, team.sql("bob") as bob:
         assert alice.execute(_COUNT, (doc,)).fetchall() == [("alice", 5)]
         assert alice.execute(history, (bob_claim,)).fetchone()[0] == 0   # hidden with it
+        assert alice.execute(said).fetchone()[0] == 0                    # and these
+        assert carol.execute(said).fetchone()[0] == 3
+        assert bob.execute(said).fetchone()[0] == 2      # the link ends on alice's claim
         assert carol.execute(history, (bob_claim,)).fetchone()[0] == 1
         assert rows(alice, "SELECT * FROM claims WHERE annotator = 'bob'") == 0
         assert bob.execute(_COUNT, (doc,)).fetchall() == [("bob", 5)]
@@ -75,6 +90,7 @@ def test_an_analyst_cannot_read_a_colleagues_claims_on_a_blind_document(
     with team.sql("alice") as alice:
         assert alice.execute(_COUNT, (doc,)).fetchall() == [("alice", 5), ("bob", 5)]
         assert alice.execute(history, (bob_claim,)).fetchone()[0] == 1
+        assert alice.execute(said).fetchone()[0] == 3
         assert alice.execute("SELECT status FROM documents WHERE id = %s",
                              (doc,)).fetchone()[0] == "done"
 
