@@ -41,7 +41,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, text
-from sqlalchemy.engine import URL
 
 from annotator.domain.codebook import to_dict
 from annotator.domain.model import utc_now
@@ -384,18 +383,16 @@ def _read_only_local(path: Path) -> Iterator[Database]:
 def server_name(location: str | Path) -> str:
     """The server's URL without its password (or a project file's absolute path)."""
     if team.is_team_url(location) or "://" in str(location):
-        url = team.normalise_url(str(location))
-        bare = URL.create(url.drivername, url.username, None, url.host, url.port,
-                          url.database, url.query)      # (``set`` keeps a password)
-        return bare.render_as_string(hide_password=False)
+        return team.without_password(team.normalise_url(str(location)))
     return str(Path(location).expanduser().absolute())
 
 
 def _with_password(location: str, password: str | None) -> str:
-    if password is None or not team.is_team_url(location):
-        return location
-    return team.normalise_url(location).set(password=password).render_as_string(
-        hide_password=False)
+    """``location`` to open, with ``password`` given for it in this process only
+    (the password never becomes part of a location that could be shown)."""
+    if password is not None and team.is_team_url(location):
+        team.use_password(team.normalise_url(location), password)
+    return location
 
 
 _DATA_TABLES = ("documents", "claims", "sources", "propositions", "adjudications",

@@ -189,7 +189,7 @@ class SyncFlow(QObject):
             return None
         service = self.window.service
         if url is None and service is not None and service.database.path is None:
-            url = service.database.engine.url.render_as_string(hide_password=False)
+            url = team.without_password(service.database.engine.url)
         url = url or self.ask_url("Take Offline Copy",
                                   "The team project (postgresql://USER@HOST/DB):")
         if not url:
