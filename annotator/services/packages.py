@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import shutil
 import sqlite3
 import tempfile
 import uuid
@@ -60,6 +59,7 @@ from annotator.services.project import MergeResult, ProjectService
 from annotator.services.provenance import record_work
 from annotator.services.review import ReviewService
 from annotator.services.transfer import read_claims, with_sources
+from annotator.storage.backup import copy_without_writing
 from annotator.storage.database import SQLITE_HEADER
 from annotator.storage.errors import ProjectError
 from annotator.storage.models import DocumentRow
@@ -638,20 +638,6 @@ def is_project_file(path: str | Path) -> bool:
         return False
 
 
-def _read_only(path: Path, scratch: Path) -> sqlite3.Connection:
-    """A connection that reads a colleague's project without writing anything:
-    ``immutable`` (no locks, no -shm) when the file holds all its data; when a
-    write-ahead log beside it still holds some, both are copied (read, not
-    opened) into ``scratch`` and the copy is opened instead."""
-    wal = Path(f"{path}-wal")
-    if wal.is_file() and wal.stat().st_size > 0:
-        local = scratch / "source.sqlite"
-        shutil.copyfile(path, local)
-        shutil.copyfile(wal, Path(f"{local}-wal"))
-        return sqlite3.connect(local)
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-
-
 def _project_as_package(service: ProjectService, path: Path, folder: Path,
                         cancelled: Cancelled) -> Path:
     """A colleague's project file as a dataset package in ``folder``: their
@@ -666,15 +652,7 @@ def _project_as_package(service: ProjectService, path: Path, folder: Path,
         raise ImportProblem(path, "is the project you are working in")
     copy = folder / "colleague.annotator.sqlite"
     try:
-        source = _read_only(path, folder)
-        try:
-            target = sqlite3.connect(copy)
-            try:
-                source.backup(target)
-            finally:
-                target.close()
-        finally:
-            source.close()
+        copy_without_writing(path, copy)
     except (sqlite3.Error, OSError) as error:
         raise ImportProblem(path, f"cannot be read ({error})") from None
     if cancelled():

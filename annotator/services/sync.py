@@ -46,6 +46,7 @@ from annotator.domain.codebook import to_dict
 from annotator.domain.model import utc_now
 from annotator.services.codebook import CodebookService
 from annotator.storage import team
+from annotator.storage.backup import copy_without_writing
 from annotator.storage.database import Database, head_revision, open_database
 from annotator.storage.errors import ProjectError
 from annotator.storage.models import Base, ProjectSettingRow
@@ -364,15 +365,10 @@ def _read_only_local(path: Path) -> Iterator[Database]:
         return
     with tempfile.TemporaryDirectory(prefix="annotator-publish-") as folder:
         copy = Path(folder) / "project.sqlite"
-        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            target = sqlite3.connect(copy)
-            try:
-                source.backup(target)
-            finally:
-                target.close()
-        finally:
-            source.close()
+            copy_without_writing(path, copy)
+        except (sqlite3.Error, OSError) as error:
+            raise SyncError(f"{path}: cannot be read ({error})") from None
         database = open_database(copy, back_up=False)
         try:
             yield database

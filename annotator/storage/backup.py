@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import time
 import uuid
@@ -575,3 +576,28 @@ def claims_changed_after(path: str | Path, since: str | None) -> tuple[int, int]
     except (sqlite3.Error, UnicodeDecodeError):
         return None
     return total, later
+
+
+def copy_without_writing(path: Path, copy: Path) -> None:
+    """Copy the project ``path`` into the new file ``copy`` (SQLite's backup API)
+    without writing anything to or beside ``path`` (it may be another analyst's
+    file, or sit in a read-only folder): ``immutable`` (no locks, no ``-shm``)
+    when the file holds all its data; when a write-ahead log beside it still
+    holds some, both are first copied (read, not opened) beside ``copy``.
+    Raises :class:`sqlite3.Error` or :class:`OSError` when ``path`` cannot be read."""
+    wal = Path(f"{path}-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        local = copy.with_name(copy.name + ".source")
+        shutil.copyfile(path, local)
+        shutil.copyfile(wal, Path(f"{local}-wal"))
+        source = sqlite3.connect(local)
+    else:
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        target = sqlite3.connect(copy)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
