@@ -11,21 +11,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from annotator.domain.code_mapping import CLAIM, SKIP, TAG, CodeChoice, CodeMapping, How
 from annotator.domain.codebook import Codebook
 from annotator.domain.wording import plural
+from annotator.ui.mapping_dialog import preview_layout
 from annotator.ui.plain import plain
 
 
@@ -49,31 +46,12 @@ class CodeMappingDialog(QDialog):
             f"imported yet.\n{labelled} match a label of the codebook by name or key; "
             "the others become tags of their name. Change any of them, or skip a code: "
             "a selection coded only with skipped codes is not imported."))
-        self.summary.setWordWrap(True)
-        self.table = QTableWidget(len(choices), 4)
-        self.table.setObjectName("codeMappingTable")
-        self.table.setHorizontalHeaderLabels(["Their code", "Codings", "In this project",
-                                              "Why"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table, self.buttons = preview_layout(
+            self, self.summary, len(choices), ["Their code", "Codings", "In this project",
+                                               "Why"], "codeMappingTable", stretch={0, 2})
+        self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         for row, choice in enumerate(choices):
             self._fill(row, choice)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.import_button.setText("Import")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.buttons)
         self.resize(820, 440)
 
     def _fill(self, row: int, choice: CodeChoice) -> None:

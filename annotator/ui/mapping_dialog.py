@@ -40,6 +40,35 @@ def _theirs(entry: Entry) -> str:
     return f"{entry.dimension.title}: {entry.key}{name}"
 
 
+def preview_layout(dialog: QDialog, summary: QLabel, rows: int, headers: list[str],
+                   name: str, stretch: set[int]) -> tuple[QTableWidget, QDialogButtonBox]:
+    """What every import's mapping preview shows: ``summary`` over a table of
+    ``rows`` (edited through the combos put in its cells, not in place), and
+    Import and Cancel. Returns the table and the buttons."""
+    summary.setWordWrap(True)
+    table = QTableWidget(rows, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    header = table.horizontalHeader()
+    for column in range(len(headers)):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch
+                                    if column in stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(summary)
+    layout.addWidget(table, 1)
+    layout.addWidget(buttons)
+    return table, buttons
+
+
 class MappingDialog(QDialog):
     """Shows a :class:`CodebookMapping` and takes the analyst's choices; on
     accept the mapping holds them (every label settled)."""
@@ -66,29 +95,12 @@ class MappingDialog(QDialog):
             lines.append(f"Labels matching none of yours: {unmapped}. Choose for each "
                          "whether it is the same as one of yours or a new label.")
         self.summary = plain(QLabel("\n".join(lines)))
-        self.summary.setWordWrap(True)
-        self.table = QTableWidget(len(entries), 3)
-        self.table.setObjectName("mappingTable")
-        self.table.setHorizontalHeaderLabels(["Theirs", "In this project", "How"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table, self.buttons = preview_layout(
+            self, self.summary, len(entries), ["Theirs", "In this project", "How"],
+            "mappingTable", stretch={0, 1})
+        self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         for row, entry in enumerate(entries):
             self._fill(row, entry)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.import_button.setText("Import")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.buttons)
         self.resize(760, 420)
         self._update()
 
