@@ -111,3 +111,11 @@ def stored_claim(window: MainWindow, claim_id: str) -> Claim:
         return service.claim(claim_id)
     finally:
         service.close()
+
+
+def type_note(qtbot, window: MainWindow, note: str) -> None:  # type: ignore[no-untyped-def]
+    """Type ``note`` into the claim panel's note, as the analyst does, and leave it."""
+    window.editor.note.setFocus()
+    window.editor.note.clear()
+    qtbot.keyClicks(window.editor.note, note)
+    window.editor.commit_note()

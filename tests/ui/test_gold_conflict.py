@@ -16,6 +16,7 @@ from annotator.services.review import ReviewService
 from annotator.ui import plain
 from annotator.ui.main_window import MainWindow
 from tests.review.scenario import CNY, NASDAQ, add_two_analysts
+from tests.ui.conftest import type_note
 from tests.ui.test_review_ui import select_unit
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -64,13 +65,6 @@ def _gold_of(window: MainWindow, quote: str) -> Claim:
     return made.gold
 
 
-def _type_note(qtbot, window: MainWindow, note: str) -> None:  # type: ignore[no-untyped-def]
-    window.editor.note.setFocus()
-    window.editor.note.clear()
-    qtbot.keyClicks(window.editor.note, note)
-    window.editor.commit_note()
-
-
 def test_a_conflicting_gold_edit_shows_both_versions_and_the_stored_one(
         qtbot, review: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     window = review
@@ -84,7 +78,7 @@ def test_a_conflicting_gold_edit_shows_both_versions_and_the_stored_one(
         dave.update_gold(dave.gold_claim(gold.id).edited(note="dave's note",
                                                         stance="neutral"))
 
-    _type_note(qtbot, window, "carol's note")
+    type_note(qtbot, window, "carol's note")
 
     assert len(messages) == 1
     message = messages[0]

@@ -10,19 +10,12 @@ from annotator.domain.model import Claim, Document
 from annotator.services.project import ProjectService
 from annotator.ui import plain
 from annotator.ui.main_window import MainWindow
-from tests.ui.conftest import mark_quote, open_document_containing, stored_claim
+from tests.ui.conftest import mark_quote, open_document_containing, stored_claim, type_note
 
 
 def _colleague(window: MainWindow) -> ProjectService:
     assert window.service is not None
     return ProjectService.open(window.service.location)
-
-
-def _type_note(qtbot, window: MainWindow, note: str) -> None:  # type: ignore[no-untyped-def]
-    window.editor.note.setFocus()
-    window.editor.note.clear()
-    qtbot.keyClicks(window.editor.note, note)
-    window.editor.commit_note()
 
 
 def test_a_conflicting_edit_shows_both_versions_and_the_stored_one(
@@ -38,7 +31,7 @@ def test_a_conflicting_edit_shows_both_versions_and_the_stored_one(
     finally:
         colleague.close()
 
-    _type_note(qtbot, window, "my note")
+    type_note(qtbot, window, "my note")
 
     assert len(messages) == 1
     message = messages[0]
@@ -53,7 +46,7 @@ def test_a_conflicting_edit_shows_both_versions_and_the_stored_one(
 
     # The edit made again on the stored version is saved, and undo/redo work.
     messages.clear()
-    _type_note(qtbot, window, "mine, on theirs")
+    type_note(qtbot, window, "mine, on theirs")
     assert stored_claim(window, claim_id).note == "mine, on theirs"
     window.undo_stack.undo()
     assert stored_claim(window, claim_id).note == "colleague's note"
@@ -68,7 +61,7 @@ def test_undo_of_an_edit_a_colleague_changed_since_is_refused(
     monkeypatch.setattr(plain, "fail", lambda _parent, _title, text: messages.append(text))
     text = open_document_containing(window, "Nasdaq plummeted")
     claim_id = mark_quote(window, text, "Nasdaq plummeted")
-    _type_note(qtbot, window, "mine")
+    type_note(qtbot, window, "mine")
     steps = window.undo_stack.count()
     colleague = _colleague(window)
     try:
@@ -91,7 +84,7 @@ def test_own_edits_undo_and_redo_through_every_version(qtbot, window: MainWindow
                         lambda _parent, _icon, _title, text, *_a, **_k: messages.append(text))
     text = open_document_containing(window, "Nasdaq plummeted")
     claim_id = mark_quote(window, text, "Nasdaq plummeted")
-    _type_note(qtbot, window, "first")
+    type_note(qtbot, window, "first")
     window.set_label(Dimension.STANCE, "refutes")
     window.set_label(Dimension.SOURCE_RELIABILITY, "B")
     steps = window.undo_stack.count()
@@ -140,7 +133,7 @@ def test_a_colleagues_work_appears_without_a_restart(qtbot, window: MainWindow) 
     assert window.editor.note.toPlainText() == "seen by a colleague"
     qtbot.waitUntil(lambda: window.document_panel.status(others[0].id) == "done", timeout=6000)
     # The colleague's change is known: the analyst's next edit is saved on it.
-    _type_note(qtbot, window, "and by me")
+    type_note(qtbot, window, "and by me")
     assert stored_claim(window, mine).note == "and by me"
 
 
