@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QTabWidget
 
@@ -128,6 +129,46 @@ def review_shots(app, window: MainWindow, service: ProjectService,  # type: igno
 SIZES = {"1024": (1024, 700), "1280": (1280, 800), "1920": (1920, 1080)}
 
 
+def across_documents_shots(app: QApplication, window: MainWindow) -> dict:
+    """The Elsewhere panel on alice's market-value claim (its similar passages in
+    the other articles found), and the evidence board of the proposition."""
+    from annotator.ui.evidence_board import EvidenceBoardDialog
+
+    claim = next(c for c in window.claims.claims() if "589" in c.quote)
+    window.select_claim(claim.id, reveal=True)
+    window.elsewhere.show()
+    panel = window.elsewhere.panel
+
+    def found() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (
+                window.elsewhere._timer.isActive()
+                or panel.candidates_title.text().endswith("looking…")):
+            app.processEvents()
+            time.sleep(0.02)
+        settle(app)
+
+    found()
+    # The other article's "$600 billion" is the same claim: confirm it (Ctrl+Return).
+    tree = panel.candidates
+    offered = [tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).candidate
+               for i in range(tree.topLevelItemCount())]
+    window.elsewhere.confirm(next(c for c in offered if "600 billion" in c.quote))
+    window.select_claim(claim.id, reveal=True)
+    window.elsewhere.refresh()
+    found()
+    shots = {"elsewhere.png": window.grab()}
+    assert window.service is not None
+    board = EvidenceBoardDialog(window.service, PROPOSITION, parent=window)
+    board.resize(1200, 420)
+    board.show()
+    settle(app)
+    shots["evidence-board.png"] = board.grab()
+    board.close()
+    window.elsewhere.dock.hide()
+    return shots
+
+
 def settle(app: QApplication, rounds: int = 5) -> None:
     """Let deferred layout work (dock sizes, column widths) run."""
     for _ in range(rounds):
@@ -207,6 +248,8 @@ def render(app: QApplication, folder: Path, size: tuple[int, int],
             settle(app)
             shots["codebook.png"] = dialog.grab()
             dialog.close()
+        if extras:
+            shots.update(across_documents_shots(app, window))
         export = export_dialog(window, service, settings, folder)
         settle(app)
         shots["export-dialog.png"] = export.grab()
@@ -237,6 +280,8 @@ def main() -> int:
         "legend-reliability.png": ("1280", None, "legend-reliability.png"),
         "codebook.png": ("1280", None, "codebook.png"),
         "agreement-panel.png": ("1280", None, "agreement-panel.png"),
+        "elsewhere.png": ("1280", None, "elsewhere.png"),
+        "evidence-board.png": ("1280", None, "evidence-board.png"),
     }
     rendered: dict[tuple[str, object], dict] = {}
     for name, (size, palette, picture) in wanted.items():
