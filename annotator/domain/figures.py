@@ -322,8 +322,9 @@ def _plural(word: str) -> str:
 
 # Comparing --------------------------------------------------------------------
 
-#: Relative gap under which two figures are the same (rounding noise).
-SAME = 0.005
+#: Agreement of two precise figures that differ (not a rounding of one another),
+#: times their closeness: a different figure is weak evidence of the same fact.
+DIFFERENT = 0.6
 #: Relative gap under which a figure stated as approximate agrees (softly).
 APPROX_TOLERANCE = 0.10
 #: Figures further apart than this factor are taken to be about different things.
@@ -346,6 +347,13 @@ def comparable(a: Figure, b: Figure) -> bool:
     return a.unit == b.unit
 
 
+def same_value(a: Figure, b: Figure) -> bool:
+    """Equal to the last digit the finer of the two was written with
+    (``$589 billion`` and ``USD 589,000,000,000``; not 815 and 819 billion)."""
+    step = min(a.precision, b.precision)
+    return abs(a.value - b.value) <= step / 2 * (1 + 1e-9) or a.value == b.value
+
+
 def _rounds_to(coarse: Figure, fine: Figure) -> bool:
     """``coarse`` is ``fine`` rounded to coarse's last written digit."""
     step = coarse.precision
@@ -354,8 +362,12 @@ def _rounds_to(coarse: Figure, fine: Figure) -> bool:
 
 
 def agreement(a: Figure, b: Figure) -> float:
-    """How well two comparable figures agree: 1 equal, down to 0 for a factor of
-    :data:`UNRELATED` apart (dates: 1 same day, 0 a month apart)."""
+    """How well two comparable figures agree, 0..1: 1 for the same value
+    (:func:`same_value`); at least 0.9 when one is approximate or a rounding of
+    the other and they are within :data:`APPROX_TOLERANCE`; else their closeness
+    (1 equal, down to 0 a factor of :data:`UNRELATED` apart), times
+    :data:`DIFFERENT` for two precise figures. Dates: 1 the same day, down to 0 a
+    month apart."""
     if not comparable(a, b):
         return 0.0
     if a.kind == DATE:
@@ -364,7 +376,7 @@ def agreement(a: Figure, b: Figure) -> float:
             return 1.0 if (first.year, first.month) == (second.year, second.month) else 0.0
         return max(0.0, 1.0 - abs(a.value - b.value) / 31)
     gap = relative_gap(a.value, b.value)
-    if gap <= SAME:
+    if same_value(a, b):
         return 1.0
     if a.value == 0 or b.value == 0 or (a.value < 0) != (b.value < 0):
         return 0.0
@@ -372,7 +384,7 @@ def agreement(a: Figure, b: Figure) -> float:
     closeness = max(0.0, 1.0 - math.log(ratio) / math.log(UNRELATED))
     if a.approx or b.approx or _rounds_to(a, b) or _rounds_to(b, a):
         return max(closeness, 0.9 if gap <= APPROX_TOLERANCE else closeness)
-    return closeness * 0.9
+    return closeness * DIFFERENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,7 +414,7 @@ def conflicting_figures(items: Iterable[tuple[Hashable, str | Sequence[Figure]]]
 
     Each figure of an item is paired with the closest comparable figure of each
     later item (same kind and unit; see :func:`comparable`). A pair is reported
-    when the two differ by more than :data:`SAME` (half a percent) and less than a
+    when the two are not the same value (:func:`same_value`) and less than a
     factor of :data:`UNRELATED` (further apart, they are taken to count different
     things: 17 % and 3 % are two facts, not one in conflict). Years and plain
     numbers are not compared (too often about different things); an item whose
@@ -438,7 +450,7 @@ def _conflict(first_id: Hashable, first: Figure, second_id: Hashable,
         return Conflict(first_id, first, second_id, second,
                         abs(first.value - second.value), soft)
     gap = relative_gap(first.value, second.value)
-    if gap <= SAME or agreement(first, second) == 0.0:
+    if same_value(first, second) or agreement(first, second) == 0.0:
         return None
     soft = (first.approx or second.approx or _rounds_to(first, second)
             or _rounds_to(second, first))
