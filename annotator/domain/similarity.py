@@ -144,6 +144,21 @@ def aliases_in(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
+_NAME_WORD = re.compile(r"[A-Z][\w\-]{2,}|[А-ЯЁ][а-яёА-ЯЁ\-]{2,}"
+                        r"|[\u3400-\u9fff\u3040-\u30ff]{2,12}")
+
+
+def alias_probes(text: str, most: int = 6) -> list[str]:
+    """Pieces of text that would stand where another document gives a name of
+    ``text`` in a second script (``DeepSeek (``, ``(深度求索``): what to look for to
+    find the definitions of its names anywhere in a corpus. At most ``most`` names
+    (the longest), four pieces each."""
+    names = sorted({m.group(0) for m in _NAME_WORD.finditer(text)
+                    if m.group(0).casefold() not in _STOP}, key=lambda n: (-len(n), n))
+    return [probe for name in names[:most]
+            for probe in (f"{name} (", f"{name}” (", f"({name}", f"（{name}")]
+
+
 @dataclass(slots=True)
 class AliasTable:
     """Names that are one name in several scripts, as the corpus gives them.

@@ -45,7 +45,13 @@ from sqlalchemy import text as sql
 
 from annotator.domain.figures import Conflict, conflicting_figures
 from annotator.domain.model import utc_now
-from annotator.domain.similarity import AliasTable, ClaimText, PreparedText, rarity
+from annotator.domain.similarity import (
+    AliasTable,
+    ClaimText,
+    PreparedText,
+    alias_probes,
+    rarity,
+)
 from annotator.services.project import NotFoundError
 from annotator.storage.database import TRIGRAM_SQLITE, Database
 from annotator.storage.models import CandidateDismissalRow
@@ -54,6 +60,8 @@ from annotator.storage.models import CandidateDismissalRow
 DOCUMENTS = 60
 #: How many of the claim's words (rarest first) the index looks for.
 TERMS = 12
+#: How many documents are read for names given in two scripts.
+ALIAS_DOCUMENTS = 20
 #: Candidates scoring less are not offered.
 MIN_SCORE = 0.1
 #: Added to a claim's score when it has the same proposition.
@@ -173,6 +181,8 @@ def candidates(target: Any, claim_id: str, limit: int = DEFAULT_LIMIT, *,
                                    {"d": claim.document_id}).scalar() or ""
         versions = _versions(session, claim.document_id)
         aliases = AliasTable.from_texts([own_text])
+        for text in _alias_texts(database, session, claim.quote):
+            aliases.add_text(text)
         wording = claim.quote if not claim.proposition else \
             f"{claim.quote}\n{claim.proposition}"
         terms = ClaimText(wording, aliases=aliases).search_terms()[:TERMS]
@@ -255,6 +265,40 @@ def _narrowed(database: Database, session: Any, terms: list[str],
                          f"{query} AND d.id NOT IN {excluded} "
                          f"ORDER BY ts_rank({vector}, {query}) DESC, d.id LIMIT :n")
     return {row[0]: (row[1], row[2]) for row in session.execute(sql(statement), params)}
+
+
+def _alias_texts(database: Database, session: Any, quote: str) -> list[str]:
+    """Texts of documents (at most :data:`ALIAS_DOCUMENTS`) that may give a name of
+    ``quote`` in another script (``DeepSeek (深度求索)``): the corpus-wide alias
+    table for the names that matter, found through the index."""
+    probes = alias_probes(quote)
+    if not probes or not _has_index(database, session):
+        return []
+    if database.is_sqlite:
+        match = " OR ".join('"' + p.replace('"', '""') + '"' for p in probes)
+        return list(session.execute(sql(
+            "SELECT d.text FROM documents d WHERE d.rowid IN (SELECT rowid FROM "
+            "search_documents WHERE search_documents MATCH :m LIMIT :n)"),
+            {"m": match, "n": ALIAS_DOCUMENTS}).scalars())
+    names = sorted({p.strip("()（” ") for p in probes})
+    params: dict[str, Any] = {"n": ALIAS_DOCUMENTS}
+    words, likes = [], []
+    for n, name in enumerate(names):
+        if name.replace("-", "").isascii() and name.replace("-", "").isalnum():
+            params[f"a{n}"] = name.casefold()
+            words.append(f"quote_literal(:a{n})")
+    for n, probe in enumerate(probes):
+        params[f"p{n}"] = "%" + probe.replace("\\", "\\\\").replace("%", "\\%") \
+            .replace("_", "\\_") + "%"
+        likes.append(f"d.text LIKE :p{n}")
+    if not words:
+        return []
+    vector = ("to_tsvector('simple', coalesce(d.title, '') || ' ' || coalesce(d.source, "
+              "'') || ' ' || coalesce(d.text, ''))")
+    query = "to_tsquery('simple', " + " || ' | ' || ".join(words) + ")"
+    return list(session.execute(sql(
+        f"SELECT d.text FROM documents d WHERE {vector} @@ {query} AND ("
+        + " OR ".join(likes) + ") LIMIT :n"), params).scalars())
 
 
 def _same_proposition(session: Any, claim: _Claim,

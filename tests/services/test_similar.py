@@ -190,3 +190,20 @@ def test_versions_of_the_claims_document_are_not_elsewhere(project_location):
 def test_conflicting_figures_of_claims():
     (conflict,) = similar.conflicts([("a", "lost USD 589 billion"), ("b", "lost $600 billion")])
     assert (conflict.first.value, conflict.second.value) == (589e9, 600e9)
+
+
+def test_names_given_in_two_scripts_anywhere_in_the_corpus(project_location):
+    service = ProjectService.open(project_location, create=True)
+    try:
+        glossary = Document.from_text("The startup DeepSeek (深度求索) is based in Hangzhou.",
+                                      title="glossary")
+        english = Document.from_text("DeepSeek released R1 in January.", title="english")
+        # Nothing in common with the claim but the name, written in Chinese only.
+        chinese = Document.from_text("深度求索一月发布了R1模型。", title="chinese")
+        for document in (glossary, english, chinese):
+            service.add_document(document)
+        claim = service.add_claim(Claim.new(english, 0, 32, annotator="ann"))
+        found = {c.document_id: c for c in similar.candidates(service, claim.id)}
+        assert "name 深度求索 = DeepSeek" in found[chinese.id].reasons
+    finally:
+        service.close()
