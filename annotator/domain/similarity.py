@@ -263,6 +263,17 @@ class ClaimText:
         weight = self.weights.get(word, self._default)
         return weight * NAME_WEIGHT if word in self.proper else weight
 
+    def hits(self) -> re.Pattern[str] | None:
+        """A pattern finding, quickly, the places where a passage may share a word
+        with the claim (its stems and bigrams; short ones as whole words), or
+        None when the claim has no words."""
+        pieces = sorted(self.words, key=lambda w: (-len(w), w))
+        if not pieces:
+            return None
+        return re.compile("|".join(re.escape(p) if len(p) >= 3 else
+                                   rf"(?<![^\W_]){re.escape(p)}(?![^\W_])" for p in pieces),
+                          re.IGNORECASE)
+
     def search_terms(self) -> list[str]:
         """Words and numbers worth looking for in other documents (for an index
         that narrows the passages to score), rarest first."""
@@ -310,7 +321,9 @@ class ClaimText:
         content = len(found_words) + len(names)
         if content < 4:
             value *= 0.5 + content / 8
-        if len(shared) + len(shared_names) <= 1 and figure_score < 0.5:
+        if not shared and not shared_names:
+            value *= 0.6                 # a figure alone: the same amount of something
+        elif len(shared) + len(shared_names) == 1 and figure_score < 0.5:
             value *= 0.6
         return Score(round(value, 4), tuple(reasons))
 
@@ -352,15 +365,16 @@ class Passage:
                    aliases.names_in(text) if aliases else {}, tuple(extract(text)))
 
 
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
 class PreparedText:
-    """A document read once for scoring: its figures and the names it mentions,
-    so that any span of it (a sentence, a claim) becomes a :class:`Passage`
-    without reading it again."""
+    """A document read once for scoring: the names it mentions, and its figures
+    as its passages need them, so that any span of it (a sentence, a claim)
+    becomes a :class:`Passage` without reading the whole text again."""
 
     def __init__(self, text: str, aliases: AliasTable | None = None) -> None:
         self.text = text
-        self.figures = extract(text)
-        self._figure_starts = [f.start for f in self.figures]
         self.mentions: list[tuple[int, str, str]] = []
         if aliases is not None and aliases.spellings:
             folded = text.casefold()
@@ -373,24 +387,35 @@ class PreparedText:
                     at = folded.find(spelling, at + 1)
             self.mentions.sort()
 
-    def passage(self, start: int, end: int) -> Passage:
-        """The span ``text[start:end]`` as a passage (figures wholly inside it)."""
-        inside = []
-        for figure in self.figures[bisect_left(self._figure_starts, start):]:
-            if figure.start >= end:
-                break
-            if figure.end <= end:
-                inside.append(figure)
+    def passage(self, start: int, end: int, *, figures: bool = True) -> Passage:
+        """The span ``text[start:end]`` as a passage (without its figures, which
+        take the longest to read, when ``figures`` is false)."""
+        piece = self.text[start:end]
+        found = extract(piece) if figures and _DIGIT.search(piece) else ()
+        shifted = tuple(Figure(f.start + start, f.end + start, f.text, f.kind, f.value,
+                               f.unit, f.approx, f.precision) for f in found)
         names: dict[str, str] = {}
         for at, key, found in self.mentions[bisect_left(self.mentions, (start,)):]:
             if at >= end:
                 break
             names.setdefault(key, found)
-        return Passage(start, end, frozenset(words(self.text[start:end])), names,
-                       tuple(inside))
+        return Passage(start, end, frozenset(words(piece)), names, shifted)
 
-    def sentences(self) -> list[Passage]:
-        return [self.passage(start, end) for start, end in sentences(self.text)]
+    def sentences(self, hits: re.Pattern[str] | None = None, *,
+                  figures: bool = True) -> list[Passage]:
+        """The sentences as passages; when ``hits`` (see :meth:`ClaimText.hits`) is
+        given, only those where it finds something, a name is mentioned, or (when
+        ``figures``) a digit is written."""
+        spans = sentences(self.text)
+        if hits is not None:
+            found = [m.start() for m in hits.finditer(self.text)]
+            found += [at for at, _key, _spelling in self.mentions]
+            if figures:
+                found += [m.start() for m in _DIGIT.finditer(self.text)]
+            found.sort()
+            spans = [(start, end) for start, end in spans
+                     if (at := bisect_left(found, start)) < len(found) and found[at] < end]
+        return [self.passage(start, end, figures=figures) for start, end in spans]
 
 
 def passages(text: str, aliases: AliasTable | None = None) -> list[Passage]:

@@ -11,8 +11,10 @@ API (stable; the claim-links panel and ``annotator similar`` use it):
   document_id, start, end, *, analyst="")``: the analyst says a candidate does
   not state the claim (stored at once, never suggested again for that claim, for
   anyone) or takes that back. :func:`dismissals` lists them for a claim.
-* :func:`conflicts` ``(items)``: figures that disagree across passages (re-exported
-  :func:`annotator.domain.figures.conflicting_figures`).
+* :func:`conflicts` ``(items)``: figures that disagree across (id, text) items
+  (:func:`annotator.domain.figures.conflicting_figures`); :func:`claim_conflicts`
+  ``(service_or_database, claim_ids)`` the same for stored claims' quotes, keyed by
+  claim id.
 
 How: the claim's quote (and proposition) is scored against passages by
 :class:`annotator.domain.similarity.ClaimText` (words in any script, figures
@@ -57,7 +59,7 @@ from annotator.storage.database import TRIGRAM_SQLITE, Database
 from annotator.storage.models import CandidateDismissalRow
 
 #: How many documents the index narrows the search to.
-DOCUMENTS = 60
+DOCUMENTS = 40
 #: How many of the claim's words (rarest first) the index looks for.
 TERMS = 12
 #: How many documents are read for names given in two scripts.
@@ -68,8 +70,8 @@ MIN_SCORE = 0.1
 SAME_PROPOSITION = 0.25
 DEFAULT_LIMIT = 10
 
-__all__ = ["Candidate", "Conflict", "Dismissal", "candidates", "conflicts", "dismiss",
-           "dismissals", "undismiss"]
+__all__ = ["Candidate", "Conflict", "Dismissal", "candidates", "claim_conflicts",
+           "conflicts", "dismiss", "dismissals", "undismiss"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,22 @@ def conflicts(items: Iterable[tuple[Any, str]]) -> list[Conflict]:
     """Figures that disagree across (id, text) items; see
     :func:`annotator.domain.figures.conflicting_figures`."""
     return conflicting_figures(items)
+
+
+def claim_conflicts(target: Any, claim_ids: Iterable[str]) -> list[Conflict]:
+    """Figures that disagree among the quotes of these claims (a cluster, the
+    claims of a proposition), each side keyed by its claim id; claims that are
+    gone are left out. Order: the ids' order, then text order."""
+    ids = list(dict.fromkeys(claim_ids))
+    quotes: dict[str, str] = {}
+    with _database(target).reading() as session:
+        for at in range(0, len(ids), 200):
+            names = {f"c{n}": value for n, value in enumerate(ids[at:at + 200])}
+            marks = ", ".join(":" + name for name in names)
+            quotes.update(session.execute(sql(
+                f"SELECT id, quote FROM claims WHERE id IN ({marks})"), names).all())
+    return conflicting_figures([(claim_id, quotes[claim_id]) for claim_id in ids
+                                if claim_id in quotes])
 
 
 def _database(target: Any) -> Database:
@@ -356,7 +374,11 @@ def _rank(claim: _Claim, wording: str, documents: dict[str, tuple[str, str]],
           limit: int) -> list[Candidate]:
     prepared = {document_id: PreparedText(documents[document_id][1], aliases)
                 for document_id in sorted(documents)}
-    sentences = {document_id: text.sentences() for document_id, text in prepared.items()}
+    probe = ClaimText(wording, aliases=aliases)
+    hits, figures = probe.hits(), bool(probe.figures)
+    # Only sentences sharing a word or a name with the claim can score enough.
+    sentences = {document_id: text.sentences(hits, figures=figures) if hits else []
+                 for document_id, text in prepared.items()}
     weights = rarity(p.words for found in sentences.values() for p in found)
     scorer = ClaimText(wording, aliases=aliases, weights=weights)
     by_document: dict[str, list[_Claim]] = {}
@@ -393,7 +415,8 @@ def _rank(claim: _Claim, wording: str, documents: dict[str, tuple[str, str]],
         same = bool(claim.proposition) and other.proposition == claim.proposition
         if other.id not in near and not same:
             continue                   # its text scores nothing: neither can its quote
-        found = scorer.score(prepared[other.document_id].passage(other.start, other.end))
+        found = scorer.score(prepared[other.document_id].passage(other.start, other.end,
+                                                                 figures=figures))
         value, reasons = found.value, found.reasons
         if same:
             value, reasons = min(1.0, value + SAME_PROPOSITION), (*reasons, "same proposition")

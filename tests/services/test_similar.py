@@ -187,9 +187,23 @@ def test_versions_of_the_claims_document_are_not_elsewhere(project_location):
         service.close()
 
 
-def test_conflicting_figures_of_claims():
+def test_conflicting_figures_of_claims(project_location):
     (conflict,) = similar.conflicts([("a", "lost USD 589 billion"), ("b", "lost $600 billion")])
     assert (conflict.first.value, conflict.second.value) == (589e9, 600e9)
+    service = _open(project_location)
+    try:
+        merics = _claim(service, MERICS, "lost USD 589 billion in market")
+        norton = _claim(service, NORTON, "fell 17%, losing $600 billion in market cap")
+        washington = _claim(service, WASHINGTON, "lost approximately 3.15%, amounting to "
+                                                 "$600 billion in market value")
+        found = similar.claim_conflicts(service, [merics.id, norton.id, washington.id,
+                                                  "gone"])
+        assert [(c.first_id, c.first.text, c.second_id, c.second.text, c.soft)
+                for c in found] == [
+            (merics.id, "USD 589 billion", norton.id, "$600 billion", True),
+            (merics.id, "USD 589 billion", washington.id, "$600 billion", True)]
+    finally:
+        service.close()
 
 
 def test_names_given_in_two_scripts_anywhere_in_the_corpus(project_location):
