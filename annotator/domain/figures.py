@@ -194,7 +194,7 @@ _PERCENT_AFTER = re.compile(r"\s?(" + _alternation(_PERCENT) + r")(?![^\W\d_])",
                             re.IGNORECASE)
 _CURRENCY_BEFORE_RE = re.compile(r"(" + _alternation(_CURRENCY_BEFORE) + r")\s?$",
                                  re.IGNORECASE)
-_APPROX_BEFORE = re.compile(r"(?<![^\W\d_])(" + _alternation(_APPROX) + r")\s*$",
+_APPROX_BEFORE = re.compile(r"(?<![^\W\d_\u3400-\u9fff])(" + _alternation(_APPROX) + r")\s*$",
                             re.IGNORECASE)
 _UNIT_AFTER = re.compile(r"(?:[ \u00a0]*[\w\-]+){0,2}?[ \u00a0]*(" + _alternation(_UNITS)
                          + r")" + _END, re.IGNORECASE)

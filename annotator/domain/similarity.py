@@ -277,9 +277,15 @@ class ClaimText:
     def search_terms(self) -> list[str]:
         """Words and numbers worth looking for in other documents (for an index
         that narrows the passages to score), rarest first."""
-        terms = [match.group(0) for match in _WORD.finditer(self.text)
-                 if len(match.group(0)) >= 3 and match.group(0).casefold() not in _STOP
-                 and not match.group(0).isdigit()]
+        terms = []
+        for word in _WORD.findall(self.text):
+            for run in _CJK.findall(word):     # no spaces between words: pieces of three
+                terms += [run] if len(run) <= 4 else [run[at:at + 3] for at in range(
+                    0, min(len(run) - 2, 6))]
+            word = _CJK.sub(" ", word).strip()
+            if len(word) >= 3 and word.casefold() not in _STOP and not word.isdigit() \
+                    and " " not in word:
+                terms.append(word)
         for figure in self.figures:
             digits = re.sub(r"\D", "", figure.text.split(".")[0].split(",")[0])
             if len(digits) >= 3 and figure.kind != YEAR:

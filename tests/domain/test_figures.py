@@ -84,7 +84,8 @@ def test_counted_things(text: str, value: float, unit: str) -> None:
 @pytest.mark.parametrize(("text", "approx"), [
     ("about $6 million", True), ("around $6 million", True), ("roughly $6 million", True),
     ("~$6 million", True), ("no more than $6 million", True), ("около 6 млн рублей", True),
-    ("约600亿元", True), ("$6 million", False), ("spent $6 million", False)])
+    ("约600亿元", True), ("成本约600亿元", True), ("$6 million", False),
+    ("spent $6 million", False)])
 def test_approximations(text: str, approx: bool) -> None:
     assert one(text).approx is approx
 

@@ -221,3 +221,27 @@ def test_names_given_in_two_scripts_anywhere_in_the_corpus(project_location):
         assert "name 深度求索 = DeepSeek" in found[chinese.id].reasons
     finally:
         service.close()
+
+
+def test_chinese_and_russian_passages(project_location):
+    service = ProjectService.open(project_location, create=True)
+    try:
+        claim_text = Document.from_text("深度求索发布了新模型，训练成本约560万美元。", title="zh")
+        same = Document.from_text("东京都知事选举结果公布。据报道，深度求索的训练成本为560万美元。",
+                                  title="zh-same")
+        russian = Document.from_text("Погода в Москве. DeepSeek (深度求索) потратила около "
+                                     "5,6 млн долларов на обучение модели.", title="ru")
+        for document in (claim_text, same, russian):
+            service.add_document(document)
+        claim = service.add_claim(Claim.new(claim_text, 0, len(claim_text.text) - 1,
+                                            annotator="ann"))
+        found = similar.candidates(service, claim.id)
+        assert [c.quote for c in found][:2] == [
+            "据报道，深度求索的训练成本为560万美元。",
+            "DeepSeek (深度求索) потратила около 5,6 млн долларов на обучение модели."]
+        assert "figure 560万美元 = 560万美元" in found[0].reasons
+        assert "figure 560万美元 = 5,6 млн долларов" in found[1].reasons    # 5.6 million
+        for c in found:
+            assert service.document(c.document_id).text[c.start:c.end] == c.quote
+    finally:
+        service.close()
