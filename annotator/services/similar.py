@@ -28,7 +28,9 @@ What the analyst may see: with ``annotators`` only those analysts' claims (and
 claims with no name) are candidates; on a *blind* document (assigned to two
 analysts or more, not all of them done) only ``analyst``'s own claims are (none
 when ``analyst`` is None). Text is never hidden: a sentence under a hidden claim
-is offered as unlabelled text. A sentence that overlaps claims the analyst may
+is offered as unlabelled text. Claims already linked to the claim (any relation,
+either way: confirmed) are not offered again, nor is their span as text. A
+sentence that overlaps claims the analyst may
 see is offered as the one covering most of it (its span and quote, the better of
 the sentence's and the quote's score); the other claims there are scored on
 their own quotes.
@@ -210,13 +212,17 @@ def candidates(target: Any, claim_id: str, limit: int = DEFAULT_LIMIT, *,
         ids = sorted(documents)
         claims = _claims_of(session, ids, claim.id)
         hidden = _blind(session, ids, analyst)
+        linked = set(session.execute(sql(
+            "SELECT target_id FROM claim_links WHERE claim_id = :c UNION "
+            "SELECT claim_id FROM claim_links WHERE target_id = :c"), {"c": claim.id}).scalars())
         dismissed = {(row[0], row[1], row[2]) for row in session.execute(sql(
             'SELECT document_id, start, "end" FROM candidate_dismissals '
             "WHERE claim_id = :c"), {"c": claim.id})}
     visible = [c for c in claims if _may_see(c, hidden, analyst, annotators)]
     for _title, text in documents.values():
         aliases.add_text(text)
-    return _rank(claim, wording, documents, visible, aliases, dismissed, limit)
+    return _rank(claim, wording, documents, visible, aliases, dismissed | {
+        (c.document_id, c.start, c.end, c.id) for c in visible if c.id in linked}, limit)
 
 
 def _read_claim(session: Any, claim_id: str) -> _Claim:
@@ -370,8 +376,11 @@ def _may_see(claim: _Claim, blind: set[str], analyst: str | None,
 
 
 def _rank(claim: _Claim, wording: str, documents: dict[str, tuple[str, str]],
-          claims: list[_Claim], aliases: AliasTable, dismissed: set[tuple[str, int, int]],
+          claims: list[_Claim], aliases: AliasTable, dismissed: set[tuple[Any, ...]],
           limit: int) -> list[Candidate]:
+    """The candidates best first. ``dismissed`` holds (document, start, end) spans
+    never to offer, and (document, start, end, claim id) of claims already linked
+    (a sentence under one is not offered either)."""
     prepared = {document_id: PreparedText(documents[document_id][1], aliases)
                 for document_id in sorted(documents)}
     probe = ClaimText(wording, aliases=aliases)
@@ -389,7 +398,7 @@ def _rank(claim: _Claim, wording: str, documents: dict[str, tuple[str, str]],
     def offer(key: tuple[str, int, int, str | None], value: float, reasons: tuple[str, ...],
               quote: str, who: str) -> None:
         if value >= MIN_SCORE and (key[0], key[1], key[2]) not in dismissed \
-                and (key not in best or best[key][0] < value):
+                and key not in dismissed and (key not in best or best[key][0] < value):
             best[key] = (value, reasons, quote, who)
 
     near: set[str] = set()        # claims on a passage that scores

@@ -12,7 +12,7 @@ from annotator.services import similar
 from annotator.services.project import NotFoundError, ProjectService
 from annotator.services.sample import AS_USER_FILES, import_sample_corpus
 from annotator.services.transfer import AS_READ
-from annotator.storage.models import AssignmentRow
+from annotator.storage.models import AssignmentRow, ClaimLinkRow
 
 MERICS = "DeepSeek shocks the tech world"
 WASHINGTON = "Chinese “DeepSeek” Messages to Washington"
@@ -243,5 +243,24 @@ def test_chinese_and_russian_passages(project_location):
         assert "figure 560万美元 = 5,6 млн долларов" in found[1].reasons    # 5.6 million
         for c in found:
             assert service.document(c.document_id).text[c.start:c.end] == c.quote
+    finally:
+        service.close()
+
+
+def test_claims_already_linked_are_not_offered_again(project_location):
+    service = _open(project_location)
+    try:
+        loss = _claim(service, MERICS, "lost USD 589 billion in market")
+        norton = _claim(service, NORTON, "losing $600 billion in market cap")
+        assert norton.id in {c.claim_id for c in similar.candidates(service, loss.id)}
+        with service.database.writing() as session:     # confirmed, from the other side
+            session.add(ClaimLinkRow(id="link-1", claim_id=norton.id, target_id=loss.id,
+                                     relation="same", analyst="ann",
+                                     created_at=datetime.now(UTC)))
+        found = similar.candidates(service, loss.id)
+        assert norton.id not in {c.claim_id for c in found}
+        assert not any(c.document_id == norton.document_id and c.start <= norton.start < c.end
+                       for c in found)                  # nor its sentence as text
+        assert any("$600 billion in market value" in c.quote for c in found)
     finally:
         service.close()
