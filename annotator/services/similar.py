@@ -20,7 +20,8 @@ How: the claim's quote (and proposition) is scored against passages by
 :class:`annotator.domain.similarity.ClaimText` (words in any script, figures
 normalised, names across scripts). The project's full-text index (migration
 0005: FTS5 trigram on SQLite, GIN ``tsvector`` on PostgreSQL) narrows the
-documents first, ranked by how many of the claim's rarer words they hold, to
+documents first, ranked by how many of the claim's rarer words they hold (FTS5's
+bm25; on PostgreSQL each word's documents weighed by its rarity), to
 :data:`DOCUMENTS`; without the index every document is read. Documents that
 are versions of the claim's document are not "elsewhere" and are left out.
 
@@ -38,6 +39,7 @@ their own quotes.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import uuid
 from collections.abc import Collection, Iterable
@@ -274,21 +276,45 @@ def _narrowed(database: Database, session: Any, terms: list[str],
             "SELECT rowid AS r, rank FROM search_documents WHERE search_documents MATCH "
             f":match ORDER BY rank LIMIT :n) m ON m.r = d.rowid WHERE d.id NOT IN {excluded}")
     else:
-        vector = ("to_tsvector('simple', coalesce(d.title, '') || ' ' || coalesce(d.source, "
-                  "'') || ' ' || coalesce(d.text, ''))")
-        parts = []
-        for n, term in enumerate(t for t in indexed if t.replace("-", "").isalnum()):
-            params[f"w{n}"] = term.casefold()
-            parts.append(f"quote_literal(:w{n}) || ':*'")
-        if not parts:
-            statement = f"SELECT id, title, text FROM documents WHERE id NOT IN {excluded}"
-        else:
-            query = "to_tsquery('simple', " + " || ' | ' || ".join(parts) + ")"
-            params["n"] = DOCUMENTS
-            statement = (f"SELECT d.id, d.title, d.text FROM documents d WHERE {vector} @@ "
-                         f"{query} AND d.id NOT IN {excluded} "
-                         f"ORDER BY ts_rank({vector}, {query}) DESC, d.id LIMIT :n")
+        return _postgres_narrowed(session, indexed, versions)
     return {row[0]: (row[1], row[2]) for row in session.execute(sql(statement), params)}
+
+
+_VECTOR = ("to_tsvector('simple', coalesce(d.title, '') || ' ' || coalesce(d.source, '') "
+           "|| ' ' || coalesce(d.text, ''))")
+
+
+def _postgres_narrowed(session: Any, terms: list[str],
+                       versions: set[str]) -> dict[str, tuple[str, str]]:
+    """Team server: the documents holding the most of the claim's words, each word
+    weighing by how rare it is (its documents found by the GIN index, one word at a
+    time: ranking them all with ``ts_rank`` would read every matching text)."""
+    words = [t.casefold() for t in terms if t.replace("-", "").isalnum()]
+    if not words:
+        rows = session.execute(sql("SELECT id, title, text FROM documents"))
+        return {row[0]: (row[1], row[2]) for row in rows if row[0] not in versions}
+    total = session.execute(sql("SELECT COUNT(*) FROM documents")).scalar() or 1
+    scores: dict[str, float] = {}
+    # The planner underrates what to_tsvector costs (a text read through each time)
+    # and would read every document rather than the index: not in this transaction.
+    session.execute(sql("SET LOCAL enable_seqscan = off"))
+    for word in words:
+        found = session.execute(sql(
+            f"SELECT d.id FROM documents d WHERE {_VECTOR} @@ "
+            "to_tsquery('simple', quote_literal(:w))"), {"w": word}).scalars().all()
+        weight = math.log(1 + total / len(found)) if found else 0.0
+        for document_id in found:
+            scores[document_id] = scores.get(document_id, 0.0) + weight
+    session.execute(sql("SET LOCAL enable_seqscan = on"))
+    chosen = sorted((d for d in scores if d not in versions),
+                    key=lambda d: (-scores[d], d))[:DOCUMENTS]
+    if not chosen:
+        return {}
+    names = {f"d{n}": value for n, value in enumerate(chosen)}
+    rows = session.execute(sql(
+        "SELECT id, title, text FROM documents WHERE id IN ("
+        + ", ".join(":" + name for name in names) + ")"), names)
+    return {row[0]: (row[1], row[2]) for row in rows}
 
 
 def _alias_texts(database: Database, session: Any, quote: str) -> list[str]:
@@ -317,12 +343,13 @@ def _alias_texts(database: Database, session: Any, quote: str) -> list[str]:
         likes.append(f"d.text LIKE :p{n}")
     if not words:
         return []
-    vector = ("to_tsvector('simple', coalesce(d.title, '') || ' ' || coalesce(d.source, "
-              "'') || ' ' || coalesce(d.text, ''))")
     query = "to_tsquery('simple', " + " || ' | ' || ".join(words) + ")"
-    return list(session.execute(sql(
-        f"SELECT d.text FROM documents d WHERE {vector} @@ {query} AND ("
+    session.execute(sql("SET LOCAL enable_seqscan = off"))        # as in _postgres_narrowed
+    texts = list(session.execute(sql(
+        f"SELECT d.text FROM documents d WHERE {_VECTOR} @@ {query} AND ("
         + " OR ".join(likes) + ") LIMIT :n"), params).scalars())
+    session.execute(sql("SET LOCAL enable_seqscan = on"))
+    return texts
 
 
 def _same_proposition(session: Any, claim: _Claim,

@@ -1,5 +1,5 @@
 """The same claim elsewhere, at scale: ``python -m tests.bench.similar
-[--documents 10000] [--claims-per-document 20] [--queries 20]``.
+[--documents 10000] [--claims-per-document 20] [--postgresql]``.
 
 A project of 10,000 news-like documents (about 2,000 characters each, in a
 vocabulary of real words and 20,000 made-up ones with a Zipf distribution,
@@ -23,8 +23,11 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -83,7 +86,7 @@ def _sentence(rng: random.Random, vocabulary: list[str], weights: list[float]) -
     return " ".join(words).capitalize() + "."
 
 
-def build(path: Path, documents: int, per_document: int, seed: int = 11
+def build(path: Any, documents: int, per_document: int, seed: int = 11
           ) -> list[tuple[str, list[str]]]:
     """Make the project; returns each planted fact's (claim quote's document and
     the ids of the documents holding its other appearances)."""
@@ -161,7 +164,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def run(path: Path, planted: list[tuple[str, list[str]]], repeats: int) -> dict[str, float]:
+def run(path: Any, planted: list[tuple[str, list[str]]], repeats: int) -> dict[str, float]:
     service = ProjectService.open(path, read_only=True)
     try:
         search = SearchService(service.database)
@@ -189,21 +192,41 @@ def run(path: Path, planted: list[tuple[str, list[str]]], repeats: int) -> dict[
             "recall": found / wanted}
 
 
+@contextmanager
+def _location(postgresql: bool, folder: Path) -> Iterator[Any]:
+    if not postgresql:
+        yield folder / "similar.annotator.sqlite"
+        return
+    from tests.postgres import Server
+
+    server = Server()
+    name, url = server.create_schema()
+    try:
+        yield url
+    finally:
+        server.drop_schema(name)
+        server.drop_everything_of_this_run()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--claims-per-document", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--postgresql", action="store_true",
+                        help="on the PostgreSQL test server (a schema of this run, dropped "
+                             "after) instead of a project file")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "similar.annotator.sqlite"
+    with tempfile.TemporaryDirectory() as folder, _location(args.postgresql,
+                                                            Path(folder)) as path:
         began = time.perf_counter()
         planted = build(path, args.documents, args.claims_per_document)
         made = time.perf_counter() - began
-        size = path.stat().st_size / 1e6
+        where = "PostgreSQL" if args.postgresql else \
+            f"{Path(path).stat().st_size / 1e6:.0f} MB file"
         print(f"similar: {args.documents:,} documents, "
               f"{args.documents * args.claims_per_document + len(planted):,} claims "
-              f"({size:.0f} MB, built in {made:.0f} s); {len(planted)} claims x "
+              f"({where}, built in {made:.0f} s); {len(planted)} claims x "
               f"{args.repeats} runs")
         result = run(path, planted, args.repeats)
     verdict = "PASS" if result["median_ms"] < TARGET_MS else "FAIL"
