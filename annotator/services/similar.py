@@ -40,6 +40,7 @@ their own quotes.
 from __future__ import annotations
 
 import math
+import re
 import sqlite3
 import uuid
 from collections.abc import Collection, Iterable
@@ -280,6 +281,7 @@ def _narrowed(database: Database, session: Any, terms: list[str],
     return {row[0]: (row[1], row[2]) for row in session.execute(sql(statement), params)}
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _VECTOR = ("to_tsvector('simple', coalesce(d.title, '') || ' ' || coalesce(d.source, '') "
            "|| ' ' || coalesce(d.text, ''))")
 
@@ -299,9 +301,14 @@ def _postgres_narrowed(session: Any, terms: list[str],
     # and would read every document rather than the index: not in this transaction.
     session.execute(sql("SET LOCAL enable_seqscan = off"))
     for word in words:
-        found = session.execute(sql(
-            f"SELECT d.id FROM documents d WHERE {_VECTOR} @@ "
-            "to_tsquery('simple', quote_literal(:w))"), {"w": word}).scalars().all()
+        if _CJK.search(word):       # no spaces between words: not a lexeme of its own
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            found = session.execute(sql("SELECT id FROM documents WHERE text LIKE :w"),
+                                    {"w": f"%{escaped}%"}).scalars().all()
+        else:
+            found = session.execute(sql(
+                f"SELECT d.id FROM documents d WHERE {_VECTOR} @@ "
+                "to_tsquery('simple', quote_literal(:w))"), {"w": word}).scalars().all()
         weight = math.log(1 + total / len(found)) if found else 0.0
         for document_id in found:
             scores[document_id] = scores.get(document_id, 0.0) + weight
