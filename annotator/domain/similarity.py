@@ -274,6 +274,13 @@ class ClaimText:
                                    rf"(?<![^\W_]){re.escape(p)}(?![^\W_])" for p in pieces),
                           re.IGNORECASE)
 
+    def pieces(self) -> list[str]:
+        """What marks a place that may state the claim, as casefolded text: its
+        words, the digits of its figures and the spellings of its names."""
+        digits = {re.sub(r"\D", "", f.text.split(".")[0].split(",")[0]) for f in self.figures}
+        return sorted(self.words | {d for d in digits if len(d) >= 2}
+                      | set(self.aliases.spellings_of(self.text)))
+
     def search_terms(self) -> list[str]:
         """Words and numbers worth looking for in other documents (for an index
         that narrows the passages to score), rarest first."""
@@ -372,6 +379,11 @@ class Passage:
 
 
 _DIGIT = re.compile(r"[0-9０-９]")
+#: A text longer than this is read only in its BLOCKS blocks of about BLOCK
+#: characters that hold most of a claim's words.
+BIG = 200_000
+BLOCK = 50_000
+BLOCKS = 4
 
 
 class PreparedText:
@@ -407,21 +419,56 @@ class PreparedText:
             names.setdefault(key, found)
         return Passage(start, end, frozenset(words(piece)), names, shifted)
 
-    def sentences(self, hits: re.Pattern[str] | None = None, *,
-                  figures: bool = True) -> list[Passage]:
+    def sentences(self, hits: re.Pattern[str] | None = None, *, figures: bool = True,
+                  pieces: Iterable[str] = ()) -> list[Passage]:
         """The sentences as passages; when ``hits`` (see :meth:`ClaimText.hits`) is
         given, only those where it finds something, a name is mentioned, or (when
-        ``figures``) a digit is written."""
-        spans = sentences(self.text)
-        if hits is not None:
-            found = [m.start() for m in hits.finditer(self.text)]
-            found += [at for at, _key, _spelling in self.mentions]
-            if figures:
-                found += [m.start() for m in _DIGIT.finditer(self.text)]
-            found.sort()
-            spans = [(start, end) for start, end in spans
-                     if (at := bisect_left(found, start)) < len(found) and found[at] < end]
-        return [self.passage(start, end, figures=figures) for start, end in spans]
+        ``figures``) a digit is written. A text longer than :data:`BIG` is read
+        only in the :data:`BLOCKS` blocks (of about :data:`BLOCK` characters, cut at
+        line breaks, the same for every claim) holding most of ``pieces`` (the
+        claim's words)."""
+        if len(self.text) <= BIG:
+            regions = [(0, len(self.text))]
+        else:
+            regions = self._richest_blocks(list(pieces))
+        chosen: list[Passage] = []
+        for first, last in regions:
+            piece = self.text[first:last]
+            spans = [(start + first, end + first) for start, end in sentences(piece)]
+            if hits is not None:
+                found = [m.start() + first for m in hits.finditer(piece)]
+                found += [at for at, _key, _spelling in self.mentions if first <= at < last]
+                if figures:
+                    found += [m.start() + first for m in _DIGIT.finditer(piece)]
+                found.sort()
+                spans = [(start, end) for start, end in spans
+                         if (at := bisect_left(found, start)) < len(found) and found[at] < end]
+            chosen += [self.passage(start, end, figures=figures) for start, end in spans]
+        return chosen
+
+    def _richest_blocks(self, pieces: list[str]) -> list[tuple[int, int]]:
+        text = self.text
+        edges = [0]
+        while edges[-1] < len(text):
+            cut = text.find("\n", edges[-1] + BLOCK)
+            edges.append(len(text) if cut < 0 else cut + 1)
+        blocks = list(itertools.pairwise(edges))
+        names = [at for at, _key, _spelling in self.mentions]
+
+        counts = []
+        for first, last in blocks:
+            folded = text[first:last].casefold()
+            mentioned = bisect_left(names, last) - bisect_left(names, first)
+            counts.append([folded.count(piece) for piece in pieces] + [mentioned])
+        # A piece in few blocks tells more than one in every block.
+        spread = [sum(1 for row in counts if row[n]) for n in range(len(pieces) + 1)]
+        weights = [math.log(1 + len(blocks) / found) if found else 0.0 for found in spread]
+
+        def richness(index: int) -> float:
+            return sum(w for w, count in zip(weights, counts[index], strict=True) if count)
+
+        ranked = sorted(range(len(blocks)), key=lambda index: (-richness(index), index))
+        return sorted(blocks[index] for index in ranked[:BLOCKS])
 
 
 def passages(text: str, aliases: AliasTable | None = None) -> list[Passage]:

@@ -420,8 +420,8 @@ def _rank(claim: _Claim, wording: str, documents: dict[str, tuple[str, str]],
     probe = ClaimText(wording, aliases=aliases)
     hits, figures = probe.hits(), bool(probe.figures)
     # Only sentences sharing a word or a name with the claim can score enough.
-    sentences = {document_id: text.sentences(hits, figures=figures) if hits else []
-                 for document_id, text in prepared.items()}
+    sentences = {document_id: text.sentences(hits, figures=figures, pieces=probe.pieces())
+                 if hits else [] for document_id, text in prepared.items()}
     weights = rarity(p.words for found in sentences.values() for p in found)
     scorer = ClaimText(wording, aliases=aliases, weights=weights)
     by_document: dict[str, list[_Claim]] = {}
