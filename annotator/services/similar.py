@@ -26,15 +26,15 @@ bm25; on PostgreSQL each word's documents weighed by its rarity), to
 are versions of the claim's document are not "elsewhere" and are left out.
 
 What the analyst may see: with ``annotators`` only those analysts' claims (and
-claims with no name) are candidates; on a *blind* document (assigned to two
-analysts or more, not all of them done) only ``analyst``'s own claims are (none
-when ``analyst`` is None). Text is never hidden: a sentence under a hidden claim
-is offered as unlabelled text. Claims already linked to the claim (any relation,
-either way: confirmed) are not offered again, nor is their span as text. A
-sentence that overlaps claims the analyst may
-see is offered as the one covering most of it (its span and quote, the better of
-the sentence's and the quote's score); the other claims there are scored on
-their own quotes.
+claims with no name) are candidates; on a document *blind* for ``analyst``
+(assigned to them and to another analyst, not all of them done) only their own
+claims are (with no ``analyst``: on every document so assigned, no named claims).
+Text is never hidden: a sentence under a hidden claim is offered as unlabelled
+text. Claims already linked to the claim (any relation, either way: confirmed)
+are not offered again, nor is their span as text. A sentence that overlaps
+claims the analyst may see is offered as the one covering most of it (its span
+and quote, the better of the sentence's and the quote's score); the other claims
+there are scored on their own quotes.
 """
 
 from __future__ import annotations
@@ -385,19 +385,24 @@ def _claims_of(session: Any, document_ids: list[str], claim_id: str) -> list[_Cl
 
 
 def _blind(session: Any, document_ids: list[str], analyst: str | None) -> set[str]:
-    """The documents among ``document_ids`` coded blind: assigned to two analysts or
-    more, not all of them done."""
+    """The documents among ``document_ids`` blind for ``analyst``: assigned to two
+    analysts or more, not all of them done, and one of them ``analyst`` (the rule
+    of ``annotator.services.assignments.blind_documents_query``); for no analyst,
+    every such document."""
     if not document_ids:
         return set()
     blind: set[str] = set()
     for at in range(0, len(document_ids), 200):
         chunk = document_ids[at:at + 200]
-        names = {f"d{n}": value for n, value in enumerate(chunk)}
-        marks = ", ".join(":" + name for name in names)
+        names: dict[str, Any] = {f"d{n}": value for n, value in enumerate(chunk)}
+        names["a"] = analyst or ""
+        marks = ", ".join(f":d{n}" for n in range(len(chunk)))
         rows = session.execute(sql(
-            "SELECT document_id, COUNT(*), SUM(CASE WHEN status = 'done' THEN 0 ELSE 1 END) "
+            "SELECT document_id, COUNT(*), SUM(CASE WHEN status = 'done' THEN 0 ELSE 1 END), "
+            "SUM(CASE WHEN analyst = :a THEN 1 ELSE 0 END) "
             f"FROM assignments WHERE document_id IN ({marks}) GROUP BY document_id"), names)
-        blind |= {row[0] for row in rows if row[1] >= 2 and (row[2] or 0) > 0}
+        blind |= {row[0] for row in rows if row[1] >= 2 and (row[2] or 0) > 0
+                  and (analyst is None or (row[3] or 0) > 0)}
     return blind
 
 

@@ -117,9 +117,11 @@ def test_blind_documents_hide_colleagues_claims(project_location):
                                           status="assigned", assigned_by="lead",
                                           assigned_at=now))
         ids = {name: {c.claim_id for c in similar.candidates(service, loss.id, analyst=name)}
-               for name in ("bob", "carol")}
+               for name in ("bob", "carol", "dave", None)}
         assert theirs.id in ids["bob"]
         assert theirs.id not in ids["carol"]
+        assert theirs.id in ids["dave"]          # not coding it: not blind for dave
+        assert theirs.id not in ids[None]
         carol = similar.candidates(service, loss.id, analyst="carol")
         assert any(c.claim_id is None and c.document_id == theirs.document_id
                    and c.start <= theirs.start < c.end for c in carol)
