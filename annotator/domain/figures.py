@@ -9,6 +9,8 @@ the ones that disagree.
 
 What is read:
 
+* numbers in words up to a hundred (``three percent``, ``ten million``, ``five
+  chips``) when a scale, a currency, percent or a counted unit goes with them;
 * numbers with decimal points or commas and thousands separators (``1,000``,
   ``1 000``, ``1.000.000``; ``1.000`` alone is one, as English writes it, and
   ``5,6`` is five point six), full-width digits (``２０００``);
@@ -153,7 +155,7 @@ _MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
 
 _DATE_PATTERNS = (
     # ISO 2025-01-27
-    (re.compile(r"(?<![\w.])(\d{4})-(\d{2})-(\d{2})(?![\w-])"), ("y", "m", "d")),
+    (re.compile(r"(?<![\w./-])(\d{4})-(\d{2})-(\d{2})(?![\w-])"), ("y", "m", "d")),
     # 2025年1月27日 and 2025年1月
     (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?"), ("y", "m", "d")),
     # January 27, 2025 / Jan. 27 2025
@@ -259,9 +261,36 @@ def extract(text: str) -> list[Figure]:
             figures.append(Figure(figure.start, figure.end, text[figure.start:figure.end],
                                   figure.kind, figure.value, figure.unit, figure.approx,
                                   figure.precision))
+    for match in _SPELLED.finditer(plain):
+        start, end = match.span()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        tens, ones = match.group(1).lower(), (match.group(2) or "").lower()
+        value = float(_SPELLED_VALUES[tens] + _SPELLED_VALUES.get(ones, 0))
+        figure = _figure_at(plain, start, end, (value, 1.0))
+        # Only with what makes it a figure: three percent, ten million, five chips.
+        if figure is None or not (figure.kind in (MONEY, PERCENT) or figure.value != value
+                                  or (figure.kind == QUANTITY and figure.unit in _UNIT_NAMES)):
+            continue
+        if not any(s < figure.end and figure.start < e for s, e in taken):
+            taken.append((figure.start, figure.end))
+            figures.append(Figure(figure.start, figure.end, text[figure.start:figure.end],
+                                  figure.kind, figure.value, figure.unit, figure.approx,
+                                  figure.precision))
     figures.sort(key=lambda f: (f.start, f.end))
     return figures
 
+
+_SPELLED_VALUES = {word: n for n, word in enumerate(
+    str.split("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+              "fourteen fifteen sixteen seventeen eighteen nineteen"))}
+_SPELLED_VALUES.update({word: 10 * n for n, word in enumerate(
+    str.split("twenty thirty forty fifty sixty seventy eighty ninety"), start=2)})
+_SPELLED_VALUES["hundred"] = 100
+_SPELLED = re.compile(
+    r"(?<![^\W\d_])(" + _alternation(_SPELLED_VALUES) + r")(?:-(one|two|three|four|five|six|"
+    r"seven|eight|nine))?(?![^\W\d_])", re.IGNORECASE)
+_UNIT_NAMES = frozenset(_UNITS.values())
 
 _LETTER_SCALES = ("m", "b", "k")          # only right after the digits: $6bn, 5.6m
 _ABBREVIATED = ("тыс", "млн", "млрд", "трлн")   # their full stop belongs to them
@@ -279,14 +308,17 @@ def _scale_at(text: str, end: int) -> tuple[float, int]:
     return _SCALES[word], last
 
 
-def _figure_at(text: str, start: int, end: int) -> Figure | None:
+def _figure_at(text: str, start: int, end: int,
+               spelled: tuple[float, float] | None = None) -> Figure | None:
+    """The figure whose number is ``text[start:end]`` (or a number in words whose
+    value and step are ``spelled``), with what is written around it."""
     raw = text[start:end]
     if start and text[start - 1] in "-/#:" and not text[start - 2:start - 1].isspace():
         return None                          # part of an identifier, a range end, a time
-    value, step = _parse_number(raw)
+    value, step = spelled or _parse_number(raw)
     scale, last = _scale_at(text, end)
     first = start
-    if last == end and end < len(text) and text[end].isalpha() \
+    if spelled is None and last == end and end < len(text) and text[end].isalpha() \
             and not "\u3400" <= text[end] <= "\u9fff":
         return None                          # 5G, 3D, 10x, 1st: not figures we read
     kind, unit = NUMBER, ""
