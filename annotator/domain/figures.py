@@ -268,9 +268,11 @@ def extract(text: str) -> list[Figure]:
         tens, ones = match.group(1).lower(), (match.group(2) or "").lower()
         value = float(_SPELLED_VALUES[tens] + _SPELLED_VALUES.get(ones, 0))
         figure = _figure_at(plain, start, end, (value, 1.0))
-        # Only with what makes it a figure: three percent, ten million, five chips.
+        # Only with what makes it a figure: three percent, ten million, five chips (not
+        # "one day", "two years": words, not figures).
         if figure is None or not (figure.kind in (MONEY, PERCENT) or figure.value != value
-                                  or (figure.kind == QUANTITY and figure.unit in _UNIT_NAMES)):
+                                  or (figure.kind == QUANTITY and value >= 2
+                                      and figure.unit in _COUNTED)):
             continue
         if not any(s < figure.end and figure.start < e for s, e in taken):
             taken.append((figure.start, figure.end))
@@ -290,7 +292,7 @@ _SPELLED_VALUES["hundred"] = 100
 _SPELLED = re.compile(
     r"(?<![^\W\d_])(" + _alternation(_SPELLED_VALUES) + r")(?:-(one|two|three|four|five|six|"
     r"seven|eight|nine))?(?![^\W\d_])", re.IGNORECASE)
-_UNIT_NAMES = frozenset(_UNITS.values())
+_COUNTED = frozenset(_UNITS.values()) - {"days", "years", "months", "hours"}
 
 _LETTER_SCALES = ("m", "b", "k")          # only right after the digits: $6bn, 5.6m
 _ABBREVIATED = ("тыс", "млн", "млрд", "трлн")   # their full stop belongs to them

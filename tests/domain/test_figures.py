@@ -108,7 +108,7 @@ def test_dates(text: str, day: date, unit: str) -> None:
 def test_numbers_in_words_with_what_makes_them_figures() -> None:
     assert [(f.text, f.kind, f.value) for f in extract(
         "The Nasdaq plummeted three percent Monday; ten million dollars; twenty-five chips; "
-        "one of the best; two people")] == [
+        "one of the best; two people; in one day, for two years")] == [
         ("three percent", PERCENT, 3.0), ("ten million dollars", MONEY, 1e7),
         ("twenty-five chips", QUANTITY, 25.0), ("two people", QUANTITY, 2.0)]
 
