@@ -85,7 +85,7 @@ def _assignment(row: AssignmentRow) -> Assignment:
                       _timestamp(row.done_at) if row.done_at is not None else None)
 
 
-def _open_documents() -> Select[Any]:
+def open_documents_query() -> Select[Any]:
     """Ids of the documents coded by two or more analysts, not all of them done."""
     return (select(AssignmentRow.document_id).group_by(AssignmentRow.document_id)
             .having(func.count() >= 2,
@@ -95,7 +95,7 @@ def _open_documents() -> Select[Any]:
 def blind_documents_query(analyst: str) -> Select[Any]:
     """Ids of the documents blind for ``analyst``: assigned to them and to someone
     else, and not yet done by every assignee (see the module doc)."""
-    return _open_documents().where(AssignmentRow.document_id.in_(
+    return open_documents_query().where(AssignmentRow.document_id.in_(
         select(AssignmentRow.document_id).where(AssignmentRow.analyst == analyst)))
 
 

@@ -59,9 +59,10 @@ from annotator.domain.similarity import (
     alias_probes,
     rarity,
 )
+from annotator.services.assignments import blind_documents_query, open_documents_query
 from annotator.services.project import NotFoundError
 from annotator.storage.database import TRIGRAM_SQLITE, Database
-from annotator.storage.models import CandidateDismissalRow
+from annotator.storage.models import AssignmentRow, CandidateDismissalRow
 
 #: How many documents the index narrows the search to.
 DOCUMENTS = 40
@@ -385,24 +386,14 @@ def _claims_of(session: Any, document_ids: list[str], claim_id: str) -> list[_Cl
 
 
 def _blind(session: Any, document_ids: list[str], analyst: str | None) -> set[str]:
-    """The documents among ``document_ids`` blind for ``analyst``: assigned to two
-    analysts or more, not all of them done, and one of them ``analyst`` (the rule
-    of ``annotator.services.assignments.blind_documents_query``); for no analyst,
-    every such document."""
-    if not document_ids:
-        return set()
+    """The documents among ``document_ids`` blind for ``analyst`` (the rule of
+    :func:`annotator.services.assignments.blind_documents_query`); for no
+    analyst, every document coded by two or more analysts not all done."""
+    query = open_documents_query() if analyst is None else blind_documents_query(analyst)
     blind: set[str] = set()
-    for at in range(0, len(document_ids), 200):
-        chunk = document_ids[at:at + 200]
-        names: dict[str, Any] = {f"d{n}": value for n, value in enumerate(chunk)}
-        names["a"] = analyst or ""
-        marks = ", ".join(f":d{n}" for n in range(len(chunk)))
-        rows = session.execute(sql(
-            "SELECT document_id, COUNT(*), SUM(CASE WHEN status = 'done' THEN 0 ELSE 1 END), "
-            "SUM(CASE WHEN analyst = :a THEN 1 ELSE 0 END) "
-            f"FROM assignments WHERE document_id IN ({marks}) GROUP BY document_id"), names)
-        blind |= {row[0] for row in rows if row[1] >= 2 and (row[2] or 0) > 0
-                  and (analyst is None or (row[3] or 0) > 0)}
+    for at in range(0, len(document_ids), 500):
+        chunk = document_ids[at:at + 500]
+        blind |= set(session.scalars(query.where(AssignmentRow.document_id.in_(chunk))))
     return blind
 
 
