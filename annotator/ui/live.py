@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -266,9 +267,9 @@ class LiveUpdates:
         if quiet and self._stocked:
             return False
         self._looked_at = looking_at
-        token = Token(document.id if claims_shown and document is not None else None,
-                      window.claims.versions() if claims_shown else {},
-                      self._token.statuses, self._token.codebook, self._token.counts)
+        token = replace(self._token,
+                        document_id=document.id if claims_shown and document else None,
+                        claims=window.claims.versions() if claims_shown else {})
         if not self._stocked:     # stock not taken yet (the project was busy)
             self._take_stock()
             return False
@@ -286,6 +287,8 @@ class LiveUpdates:
             return False
         self._reached()
         self._token = changes.token
+        if changes.linked:
+            window.elsewhere.links_changed(changes.linked)
         for claim in changes.added:
             controller.know(claim)
             controller.claim_added.emit(claim)
@@ -311,4 +314,28 @@ class LiveUpdates:
         if changes.codebook and window.codebook_controller is not None \
                 and not window.codebook_controller.in_session:
             window.codebook_controller.reload()
+        if changes.documents or changes.assignments:     # last: it may look again
+            self._follow_documents()
         return bool(changes)
+
+    def _follow_documents(self) -> None:
+        """Documents came or went, or assignments changed: the document list is
+        read again (its Assigned column too; the open document stays open, not
+        shown again), and the open document's claims follow whose it may show."""
+        self._window.assignments.refresh()
+
+    def follow_visibility(self) -> None:
+        """Whose claims the open document may show changed (a blind document's
+        last assignee done, here or by a colleague; a new assignment): a look now
+        adds or removes those claims one by one, as a colleague's saves (the
+        document is not shown again; the current claim stays current)."""
+        if not self._window.identity.follow():
+            return
+        if self._probe is not None:
+            self._probe.forget()
+        if self.poll() and self._stocked:    # a failed look leaves it to the next one
+            # Each claim shown counted in its row; the row says what is stored.
+            window, document = self._window, self._window.current_document
+            if document is not None and document.id not in window.assignments.blind_documents():
+                claims, incomplete = self._token.counts.get(document.id, (0, 0))
+                window.document_panel.set_counts(document.id, claims, incomplete)
