@@ -29,15 +29,19 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from annotator.domain.model import Claim
+from annotator.domain.review import Adjudication
 from annotator.services.codebook import CodebookService
 from annotator.services.counts import claim_counts
 from annotator.services.project import ProjectService
+from annotator.services.review import ReviewService
 from annotator.storage.models import (
+    AdjudicationRow,
     AssignmentRow,
     ClaimLinkRow,
     ClaimRow,
     CodebookVersionRow,
     DocumentRow,
+    GoldClaimRow,
 )
 
 _log = logging.getLogger(__name__)
@@ -59,6 +63,10 @@ class Token:
     assignments: tuple[Any, ...] | None = None
     link_stamp: tuple[Any, ...] | None = None
     links: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: Under review, the document whose decisions the window holds, and they
+    #: (adjudication id: its gold claim's version, 0 for a rejection).
+    gold_document: str | None = None
+    gold: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +90,17 @@ class Changes:
     documents: bool = False
     assignments: bool = False
     linked: frozenset[str] = frozenset()
+    #: Decisions on the token's gold document: made, taken back (ids), and whose
+    #: gold claim was edited (as stored now).
+    gold_added: list[Adjudication] = field(default_factory=list)
+    gold_removed: list[str] = field(default_factory=list)
+    gold_changed: list[Adjudication] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed or self.statuses
                     or self.codebook or self.counts or self.documents
-                    or self.assignments or self.linked)
+                    or self.assignments or self.linked or self.gold_added
+                    or self.gold_removed or self.gold_changed)
 
 
 def _link_state(session: Any, known: Token | None
@@ -133,9 +147,16 @@ def current_token(service: ProjectService, document_id: str | None,
             claim_counts(CodebookService.load(session), counted))}
         assignments = _assignment_stamp(session)
         link_stamp, links = _link_state(session, known)
+        gold_document = known.gold_document if known is not None else None
+        gold: dict[str, int] = {}
+        if gold_document is not None:     # by the index on the document
+            gold = {key: version or 0 for key, version in session.execute(
+                select(AdjudicationRow.id, GoldClaimRow.version)
+                .outerjoin(GoldClaimRow, GoldClaimRow.adjudication_id == AdjudicationRow.id)
+                .where(AdjudicationRow.document_id == gold_document))}
     return Token(document_id, claims, statuses,
                  (latest[0], latest[1] or 0) if latest is not None else (0, 0), counts,
-                 assignments, link_stamp, links)
+                 assignments, link_stamp, links, gold_document, gold)
 
 
 def changes_since(service: ProjectService, token: Token, text: str | None = None,
@@ -176,10 +197,26 @@ def changes_since(service: ProjectService, token: Token, text: str | None = None
     if token.link_stamp is not None and now.links is not token.links:
         for key in token.links.keys() ^ now.links.keys():
             linked.update(token.links.get(key) or now.links[key])
+    gold_added: list[Adjudication] = []
+    gold_changed: list[Adjudication] = []
+    gold_removed = sorted(key for key in token.gold if key not in now.gold)
+    fresh = {key for key in now.gold if key not in token.gold}
+    edited = {key for key, version in now.gold.items()
+              if key in token.gold and version > token.gold[key]}
+    seen_gold = dict(now.gold)
+    if (fresh or edited) and token.gold_document is not None:
+        read = {a.id: a for a in ReviewService(service).adjudications(token.gold_document)}
+        gold_added = [read[key] for key in sorted(fresh) if key in read]
+        gold_changed = [read[key] for key in sorted(edited) if key in read]
+        for adjudication in gold_added + gold_changed:   # as read (a later save: next look)
+            seen_gold[adjudication.id] = (adjudication.gold.version
+                                          if adjudication.gold is not None else 0)
     return Changes(added, changed, removed, statuses, codebook,
                    Token(now.document_id, seen, now.statuses, now.codebook, now.counts,
-                         now.assignments, now.link_stamp, now.links),
-                   counts, documents, assignments, frozenset(linked))
+                         now.assignments, now.link_stamp, now.links,
+                         now.gold_document, seen_gold),
+                   counts, documents, assignments, frozenset(linked),
+                   gold_added, gold_removed, gold_changed)
 
 
 class ChangeProbe:

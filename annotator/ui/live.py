@@ -33,6 +33,7 @@ from annotator.domain.wording import shorten
 from annotator.services.live import (
     ChangeListener,
     ChangeProbe,
+    Changes,
     Token,
     changes_since,
     current_token,
@@ -126,7 +127,7 @@ class LiveUpdates:
         self.status.restored.connect(self._on_restored)
         self._probe: ChangeProbe | None = None
         #: The open document and gold layer when last looked (a switch needs a look).
-        self._looked_at: tuple[str | None, bool] = (None, False)
+        self._looked_at: tuple[str | None, bool, bool] = (None, False, False)
 
     def connect(self) -> None:
         """A project was opened in the window: follow it."""
@@ -257,7 +258,11 @@ class LiveUpdates:
             return False
         document = window.current_document
         claims_shown = document is not None and not window.review.gold_shown
-        looking_at = (document.id if document is not None else None, claims_shown)
+        review = window.review
+        reviewing = document is not None and review.controller is not None \
+            and (review.active or review.gold_shown)     # its decisions are held
+        looking_at = (document.id if document is not None else None, claims_shown,
+                      reviewing)
         try:
             quiet = self._probe is not None and not self._probe.changed() \
                 and looking_at == self._looked_at
@@ -269,7 +274,10 @@ class LiveUpdates:
         self._looked_at = looking_at
         token = replace(self._token,
                         document_id=document.id if claims_shown and document else None,
-                        claims=window.claims.versions() if claims_shown else {})
+                        claims=window.claims.versions() if claims_shown else {},
+                        gold_document=document.id if reviewing and document else None,
+                        gold={a.id: a.gold.version if a.gold is not None else 0
+                              for a in review.adjudications} if reviewing else {})
         if not self._stocked:     # stock not taken yet (the project was busy)
             self._take_stock()
             return False
@@ -314,9 +322,34 @@ class LiveUpdates:
         if changes.codebook and window.codebook_controller is not None \
                 and not window.codebook_controller.in_session:
             window.codebook_controller.reload()
+        if changes.gold_added or changes.gold_removed or changes.gold_changed:
+            self._show_gold(changes)
         if changes.documents or changes.assignments:     # last: it may look again
             self._follow_documents()
         return bool(changes)
+
+    def _show_gold(self, changes: Changes) -> None:
+        """Another reviewer's decisions on the open document, announced through the
+        review controller's signals as if made here: gold claims shown, taken
+        away or replaced one by one (the document is not shown again; the
+        current claim stays current, and the claim panel shows a changed one)."""
+        window = self._window
+        controller = window.review.controller
+        if controller is None:
+            return
+        held = {a.id: a for a in window.review.adjudications}
+        removed = [held[key] for key in changes.gold_removed if key in held]
+        if changes.gold_added or removed:
+            controller.adjudications_changed.emit(changes.gold_added, removed)
+        for adjudication in changes.gold_changed:
+            before = held.get(adjudication.id)
+            after = adjudication.gold
+            if before is None or before.gold is None or after is None:
+                continue
+            controller.gold_changed.emit(before.gold, after)
+            current = window.shown.current
+            if window.review.gold_shown and current is not None and current.id == after.id:
+                window.editor.reload(after)
 
     def _follow_documents(self) -> None:
         """Documents came or went, or assignments changed: the document list is

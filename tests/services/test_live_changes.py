@@ -220,3 +220,37 @@ def test_documents_assignments_and_links_a_colleague_changed(pair, backend: str)
     changes = changes_since(mine, token)
     assert changes.linked == {first.id, second.id}
     assert not changes_since(mine, changes.token)
+
+
+def test_another_reviewers_decisions_on_the_gold_document(pair) -> None:  # type: ignore[no-untyped-def]
+    """With a gold document in the token, a decision made, its gold claim edited
+    and a decision taken back by another reviewer show; others' documents' do not."""
+    from dataclasses import replace
+
+    from annotator.domain.review import Decision, adjudicate
+    from annotator.services.review import ReviewService
+
+    mine, theirs, document = pair
+    first = mine.add_claim(_claim(document, "prices rose", "ann"))
+    token = replace(current_token(mine, None), gold_document=document.id)
+    assert not changes_since(mine, token)
+    dave = ReviewService(theirs)
+    made = dave.add_adjudication(adjudicate(Decision.ACCEPT, [first], adjudicator="dave",
+                                            span_from=first))
+    assert made.gold is not None
+    changes = changes_since(mine, token)
+    assert [a.id for a in changes.gold_added] == [made.id] and not changes.gold_changed
+    assert changes.gold_added[0].gold == made.gold
+    token = changes.token
+    assert not changes_since(mine, token)
+    edited = dave.update_gold(dave.gold_claim(made.gold.id).edited(note="checked"))
+    changes = changes_since(mine, token)
+    assert [a.gold for a in changes.gold_changed] == [edited] and not changes.gold_added
+    token = changes.token
+    dave.remove_adjudication(made.id)
+    changes = changes_since(mine, token)
+    assert changes.gold_removed == [made.id]
+    assert not changes_since(mine, changes.token)
+    # Without a gold document the decisions are not read.
+    dave.add_adjudication(adjudicate(Decision.REJECT, [first], adjudicator="dave"))
+    assert not changes_since(mine, replace(changes.token, gold_document=None, gold={}))

@@ -6,14 +6,21 @@ Nothing here shows the open document again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from annotator.domain.model import Document
+from annotator.domain.review import Decision, adjudicate
 from annotator.services import links
 from annotator.services.assignments import AssignmentService
 from annotator.services.project import ProjectService
+from annotator.services.review import ReviewService
+from annotator.services.sample import import_sample_corpus
 from annotator.ui.item_models import DocumentListModel
 from annotator.ui.main_window import MainWindow
+from tests.review.scenario import NASDAQ, TwoAnalysts, add_two_analysts
 from tests.ui.test_live_counts import (  # noqa: F401  (fixtures)
     OPEN,
     OTHER,
@@ -23,6 +30,7 @@ from tests.ui.test_live_counts import (  # noqa: F401  (fixtures)
     location,
     shown,
 )
+from tests.ui.test_review_ui import select_unit
 
 ASSIGNED = DocumentListModel.HEADERS.index("Assigned")
 WAIT_MS = 6000         # the 2 s poll (or the team server's wake-up), with room
@@ -134,4 +142,82 @@ def test_the_elsewhere_panel_follows_a_colleagues_links(qtbot, shown: MainWindow
         qtbot.waitUntil(lambda: _cluster(window) == {mine.id}, timeout=WAIT_MS)
     finally:
         colleague.close()
+    assert window.shown.current is not None and window.shown.current.id == mine.id
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def seeded(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | Path]:
+    """The bundled sample corpus: a project file, or a schema on the test server."""
+    name = None
+    if request.param == "sqlite":
+        where: str | Path = tmp_path / "gold.annotator.sqlite"
+    else:
+        name, where = request.getfixturevalue("postgres").create_schema()
+    service = ProjectService.open(where, create=True)
+    try:
+        import_sample_corpus(service)
+    finally:
+        service.close()
+    yield where
+    if name is not None:
+        request.getfixturevalue("postgres").drop_schema(name)
+
+
+@pytest.fixture
+def reviewing(qtbot, seeded, ui_settings) -> Iterator[tuple[MainWindow, TwoAnalysts]]:  # type: ignore[no-untyped-def]
+    """carol reviewing alice's and bob's claims on the MERICS briefing, the gold
+    layer shown, with one decision of hers (its gold claim current)."""
+    service = ProjectService.open(seeded)
+    try:
+        work = add_two_analysts(service)
+    finally:
+        service.close()
+    ui_settings.set_annotator_name("carol")
+    window = MainWindow(ui_settings)
+    qtbot.addWidget(window)
+    window.set_service(ProjectService.open(seeded))
+    window.show()
+    window.reveal_document(work.document.id)
+    window.review.compare_action.trigger()
+    window.review.gold_action.trigger()
+    assert window.review.active and window.review.gold_shown
+    yield window, work
+    window.close_project()
+    window.close()
+
+
+def test_another_reviewers_gold_decisions_appear(qtbot, reviewing,  # type: ignore[no-untyped-def]
+                                                 seeded,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    window, work = reviewing
+    select_unit(window, NASDAQ)
+    made = window.review.decisions.accept("alice")
+    assert made is not None and made.gold is not None
+    mine = made.gold
+    window.select_claim(mine.id)
+    reshown = Reshown(window, monkeypatch)
+    colleague = ProjectService.open(seeded)
+    try:
+        dave = ReviewService(colleague)
+        cny = [work.alice["CNY"], work.bob["CNY"]]
+        theirs = dave.add_adjudication(adjudicate(Decision.ACCEPT, cny, adjudicator="dave",
+                                                  span_from=cny[1]))
+        assert theirs.gold is not None
+        qtbot.waitUntil(lambda: window.shown.claim(theirs.gold.id) is not None,
+                        timeout=WAIT_MS)
+        assert theirs.id in {a.id for a in window.review.adjudications}
+        # dave edits carol's gold claim: the table, viewer and panel show his.
+        dave.update_gold(dave.gold_claim(mine.id).edited(note="dave checked"))
+        qtbot.waitUntil(lambda: (window.shown.claim(mine.id) or mine).note == "dave checked",
+                        timeout=WAIT_MS)
+        assert window.editor.note.toPlainText() == "dave checked"
+        row = window.claims.row_of(mine.id)
+        assert row is not None and window.claims.claim_at(row).version == 2
+        # ... and takes his decision back: its gold claim goes.
+        dave.remove_adjudication(theirs.id)
+        qtbot.waitUntil(lambda: window.shown.claim(theirs.gold.id) is None, timeout=WAIT_MS)
+        assert theirs.id not in {a.id for a in window.review.adjudications}
+    finally:
+        colleague.close()
+    assert reshown.count == 0
     assert window.shown.current is not None and window.shown.current.id == mine.id
