@@ -41,6 +41,7 @@ from annotator.services.live import (
 from annotator.services.project import NotFoundError
 from annotator.storage.errors import ClaimConflictError, ProjectError, ServerUnreachableError
 from annotator.ui.connection_status import ConnectionStatus
+from annotator.ui.document_list import REPLACED
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -355,7 +356,18 @@ class LiveUpdates:
         """Documents came or went, or assignments changed: the document list is
         read again (its Assigned column too; the open document stays open, not
         shown again), and the open document's claims follow whose it may show."""
-        self._window.assignments.refresh()
+        window = self._window
+        document = window.current_document
+        before = document is not None and window.document_panel.version_text(document)
+        window.assignments.refresh()
+        if document is not None and window.current_document is document:
+            after = window.document_panel.version_text(document)
+            if after != before:
+                window.details.set_version(after)
+                if after == REPLACED:
+                    window.show_message("A colleague imported a newer version of this "
+                                        "document: its claims moved to it (it is in the "
+                                        "document list).", 10000)
 
     def follow_visibility(self) -> None:
         """Whose claims the open document may show changed (a blind document's

@@ -78,6 +78,24 @@ def test_a_colleagues_import_and_new_version_appear(qtbot, shown: MainWindow, lo
     assert window.current_document is not None and window.current_document.id == opened.id
     assert reshown.count == 0
     assert window.shown.current is not None
+    assert window.details.info_labels["version"].text() == "first version"
+
+    # The open document itself replaced: its claim moves to the new version (gone
+    # from this one, claim by claim), and the Version line and status bar say so.
+    mine = window.shown.current
+    colleague = ProjectService.open(location)
+    try:
+        newest = colleague.add_version(opened.id, Document.from_text(
+            OPEN + " Prices fell later.", title="Prices")).document
+    finally:
+        colleague.close()
+    qtbot.waitUntil(lambda: window.details.info_labels["version"].text()
+                    == "replaced by a newer version", timeout=WAIT_MS)
+    assert "newer version" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.shown.claim(mine.id) is None, timeout=WAIT_MS)
+    assert newest.id in window.document_titles()
+    assert window.current_document is not None and window.current_document.id == opened.id
+    assert reshown.count == 0
 
 
 def test_assignments_and_the_blind_state_follow_colleagues(qtbot, shown: MainWindow,  # type: ignore[no-untyped-def]  # noqa: F811
