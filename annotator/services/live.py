@@ -32,7 +32,7 @@ from annotator.domain.model import Claim
 from annotator.domain.review import Adjudication
 from annotator.services.codebook import CodebookService
 from annotator.services.counts import claim_counts
-from annotator.services.project import ProjectService
+from annotator.services.project import NotFoundError, ProjectService
 from annotator.services.review import ReviewService
 from annotator.storage.models import (
     AdjudicationRow,
@@ -123,6 +123,26 @@ def _assignment_stamp(session: Any) -> tuple[Any, ...]:
         func.max(AssignmentRow.done_at))).one())
 
 
+#: Up to this many claims a look reads one by one (by id); more, the document's.
+ONE_BY_ONE = 50
+
+
+def _read_claims(service: ProjectService, document_id: str, text: str | None,
+                 ids: set[str]) -> list[Claim]:
+    """The claims ``ids`` of the document: a few by their ids (a colleague's save
+    among 10,000 claims costs a look-up, not a read of them all), many with the
+    document's (in text order either way). One deleted meanwhile is left out."""
+    if len(ids) > ONE_BY_ONE:
+        return [claim for claim in service.claims(document_id, text) if claim.id in ids]
+    found = []
+    for key in ids:
+        with contextlib.suppress(NotFoundError):
+            claim = service.claim(key)
+            if claim.document_id == document_id:
+                found.append(claim)
+    return sorted(found, key=lambda c: (c.start, c.end, c.id))
+
+
 def current_token(service: ProjectService, document_id: str | None,
                   wanted: Callable[[str], bool] | None = None,
                   counted: Collection[str] | None = None,
@@ -176,7 +196,7 @@ def changes_since(service: ProjectService, token: Token, text: str | None = None
     added: list[Claim] = []
     changed: list[Claim] = []
     if (new or newer) and token.document_id is not None:
-        for claim in service.claims(token.document_id, text):
+        for claim in _read_claims(service, token.document_id, text, new | newer):
             if claim.id in new:
                 added.append(claim)
             elif claim.id in newer:
@@ -205,7 +225,14 @@ def changes_since(service: ProjectService, token: Token, text: str | None = None
               if key in token.gold and version > token.gold[key]}
     seen_gold = dict(now.gold)
     if (fresh or edited) and token.gold_document is not None:
-        read = {a.id: a for a in ReviewService(service).adjudications(token.gold_document)}
+        review = ReviewService(service)
+        read: dict[str, Adjudication] = {}
+        if len(fresh | edited) > ONE_BY_ONE:
+            read = {a.id: a for a in review.adjudications(token.gold_document)}
+        else:
+            for key in fresh | edited:
+                with contextlib.suppress(NotFoundError):
+                    read[key] = review.adjudication(key)
         gold_added = [read[key] for key in sorted(fresh) if key in read]
         gold_changed = [read[key] for key in sorted(edited) if key in read]
         for adjudication in gold_added + gold_changed:   # as read (a later save: next look)
