@@ -132,6 +132,8 @@ def test_assignments_and_the_blind_state_follow_colleagues(qtbot, shown: MainWin
         AssignmentService(colleague).set_done(prices, "bob")
         qtbot.waitUntil(lambda: _analysts(window) == {me, "bob"}, timeout=WAIT_MS)
         assert _assigned(window, prices) == "Done"
+        qtbot.wait(50)          # the document list's columns fit (on a zero timer)
+        window.grab().save("/tmp/live-assignments.png")
         assert window.shown.claim(bobs.id) is not None
         row = window.documents.row_of(prices)
         assert row is not None and window.documents.info(row).claim_count == 2
@@ -224,6 +226,7 @@ def test_another_reviewers_gold_decisions_appear(qtbot, reviewing,  # type: igno
         qtbot.waitUntil(lambda: window.shown.claim(theirs.gold.id) is not None,
                         timeout=WAIT_MS)
         assert theirs.id in {a.id for a in window.review.adjudications}
+        window.grab().save("/tmp/live-gold.png")
         # dave edits carol's gold claim: the table, viewer and panel show his.
         dave.update_gold(dave.gold_claim(mine.id).edited(note="dave checked"))
         qtbot.waitUntil(lambda: (window.shown.claim(mine.id) or mine).note == "dave checked",
