@@ -12,7 +12,14 @@ announces it through the project controller's signals, as if saved here: the
 open document's claims are added, replaced and removed one by one (the document
 is not shown again; the current claim stays current), the document list's
 statuses and claim counts follow (of every document: a colleague working in
-another one is seen there), and a changed codebook is read again. On a team server a
+another one is seen there), and a changed codebook is read again. Documents
+imported or replaced by a new version, and assignments made or marked done,
+read the document list again (the open document's blind state follows: claims
+it may now show, or no longer, are added or removed one by one); a link added
+or removed reads the Elsewhere panel again when it shows one of its claims;
+under review, another reviewer's decisions on the open document come through
+the review controller's signals (gold claims shown, replaced, taken away one
+by one). On a team server a
 :class:`~annotator.services.live.ChangeListener` (LISTEN/NOTIFY) makes it look at
 once after anyone's save; polling stays as the fallback. A team server out of
 reach is shown, and tried again with backoff, by
