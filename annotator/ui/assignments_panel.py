@@ -235,7 +235,7 @@ class Assignments(QObject):
         window.reload_documents()
         after = self.state(shown.id if shown else None)
         if shown is not None and (document_id in (None, shown.id) or before != after):
-            window.identity.sync(force=True)
+            window.live.follow_visibility()     # claims added or removed one by one
         if before is not None and before.blind and after is not None and not after.blind:
             window.show_message("Everyone assigned to this document is done: colleagues' "
                                 "claims are shown now (as View › Show Claims chooses).", 10000)

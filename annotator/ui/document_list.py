@@ -19,6 +19,9 @@ from annotator.domain.wording import plural
 from annotator.ui.item_models import STATUS_NAMES, DocumentFilterModel, DocumentListModel
 from annotator.ui.tables import ColumnFitter, table_defaults
 
+#: The Version line of a document a newer version replaced.
+REPLACED = "replaced by a newer version"
+
 
 class DocumentList(QObject):
     """Signals:
@@ -130,7 +133,7 @@ class DocumentList(QObject):
         row = self.model.row_of(document.id)
         info = self.model.info(row) if row is not None else None
         if info is not None and info.superseded:
-            return "replaced by a newer version"
+            return REPLACED
         return "newer version of an earlier import" if document.previous_id else "first version"
 
     def show_review_column(self, comparing: bool) -> None:

@@ -105,6 +105,11 @@ class DocumentPanel(QWidget):
         finally:
             self._loading = False
 
+    def set_version(self, version: str) -> None:
+        """Only the Version line (a newer version imported meanwhile): what is
+        being typed in the other fields stays."""
+        self.info_labels["version"].setText(version or "—")
+
     def _on_edited(self) -> None:
         if self._loading or self._document is None:
             return

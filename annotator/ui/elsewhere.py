@@ -134,6 +134,19 @@ class Elsewhere(QObject):
     def refresh_soon(self) -> None:
         self._timer.start()
 
+    def links_changed(self, claim_ids: frozenset[str]) -> None:
+        """A colleague added or removed links of ``claim_ids`` (seen live): read
+        the panel again if it shows one of them (the current claim, its cluster,
+        the claims linked to it)."""
+        claim = self.window.current_claim()
+        view = self.panel.view
+        shown = {claim.id} if claim is not None else set()
+        if view is not None:
+            shown |= {a.claim.id for a in view.cluster}
+            shown |= {x.other.claim.id for x in view.links}
+        if shown & claim_ids:
+            self.refresh_soon()
+
     def refresh(self) -> None:
         """Read the current claim's cluster, links and figures (only while the dock
         is shown: a hidden panel costs nothing), then look for similar passages

@@ -314,6 +314,21 @@ class Identity(QObject):
                 != self._loaded:
             window.show_claims(self.claims_of(document))
 
+    def follow(self) -> bool:
+        """Whose claims the shown document may show, read again (a blind document's
+        assignees done, or a new assignment): whether that changed. The window's
+        live updates then add or remove those claims one by one
+        (:meth:`~annotator.ui.live.LiveUpdates.follow_visibility`)."""
+        window = self._window
+        document = window.current_document
+        if window.service is None or document is None or window.review.gold_shown:
+            return False
+        visible = window.assignments.visible(document.id, self._wanted())
+        if visible == self._loaded:
+            return False
+        self._loaded = visible
+        return True
+
     def refresh(self) -> None:
         """Count and show again: the choice, the analyst's name or the claims'
         analysts changed."""

@@ -12,7 +12,14 @@ announces it through the project controller's signals, as if saved here: the
 open document's claims are added, replaced and removed one by one (the document
 is not shown again; the current claim stays current), the document list's
 statuses and claim counts follow (of every document: a colleague working in
-another one is seen there), and a changed codebook is read again. On a team server a
+another one is seen there), and a changed codebook is read again. Documents
+imported or replaced by a new version, and assignments made or marked done,
+read the document list again (the open document's blind state follows: claims
+it may now show, or no longer, are added or removed one by one); a link added
+or removed reads the Elsewhere panel again when it shows one of its claims;
+under review, another reviewer's decisions on the open document come through
+the review controller's signals (gold claims shown, replaced, taken away one
+by one). On a team server a
 :class:`~annotator.services.live.ChangeListener` (LISTEN/NOTIFY) makes it look at
 once after anyone's save; polling stays as the fallback. A team server out of
 reach is shown, and tried again with backoff, by
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -32,6 +40,7 @@ from annotator.domain.wording import shorten
 from annotator.services.live import (
     ChangeListener,
     ChangeProbe,
+    Changes,
     Token,
     changes_since,
     current_token,
@@ -39,6 +48,7 @@ from annotator.services.live import (
 from annotator.services.project import NotFoundError
 from annotator.storage.errors import ClaimConflictError, ProjectError, ServerUnreachableError
 from annotator.ui.connection_status import ConnectionStatus
+from annotator.ui.document_list import REPLACED
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -125,7 +135,7 @@ class LiveUpdates:
         self.status.restored.connect(self._on_restored)
         self._probe: ChangeProbe | None = None
         #: The open document and gold layer when last looked (a switch needs a look).
-        self._looked_at: tuple[str | None, bool] = (None, False)
+        self._looked_at: tuple[str | None, bool, bool] = (None, False, False)
 
     def connect(self) -> None:
         """A project was opened in the window: follow it."""
@@ -256,7 +266,11 @@ class LiveUpdates:
             return False
         document = window.current_document
         claims_shown = document is not None and not window.review.gold_shown
-        looking_at = (document.id if document is not None else None, claims_shown)
+        review = window.review
+        reviewing = document is not None and review.controller is not None \
+            and (review.active or review.gold_shown)     # its decisions are held
+        looking_at = (document.id if document is not None else None, claims_shown,
+                      reviewing)
         try:
             quiet = self._probe is not None and not self._probe.changed() \
                 and looking_at == self._looked_at
@@ -266,9 +280,12 @@ class LiveUpdates:
         if quiet and self._stocked:
             return False
         self._looked_at = looking_at
-        token = Token(document.id if claims_shown and document is not None else None,
-                      window.claims.versions() if claims_shown else {},
-                      self._token.statuses, self._token.codebook, self._token.counts)
+        token = replace(self._token,
+                        document_id=document.id if claims_shown and document else None,
+                        claims=window.claims.versions() if claims_shown else {},
+                        gold_document=document.id if reviewing and document else None,
+                        gold={a.id: a.gold.version if a.gold is not None else 0
+                              for a in review.adjudications} if reviewing else {})
         if not self._stocked:     # stock not taken yet (the project was busy)
             self._take_stock()
             return False
@@ -286,6 +303,8 @@ class LiveUpdates:
             return False
         self._reached()
         self._token = changes.token
+        if changes.linked:
+            window.elsewhere.links_changed(changes.linked)
         for claim in changes.added:
             controller.know(claim)
             controller.claim_added.emit(claim)
@@ -311,4 +330,64 @@ class LiveUpdates:
         if changes.codebook and window.codebook_controller is not None \
                 and not window.codebook_controller.in_session:
             window.codebook_controller.reload()
+        if changes.gold_added or changes.gold_removed or changes.gold_changed:
+            self._show_gold(changes)
+        if changes.documents or changes.assignments:     # last: it may look again
+            self._follow_documents()
         return bool(changes)
+
+    def _show_gold(self, changes: Changes) -> None:
+        """Another reviewer's decisions on the open document, announced through the
+        review controller's signals as if made here: gold claims shown, taken
+        away or replaced one by one (the document is not shown again; the
+        current claim stays current, and the claim panel shows a changed one)."""
+        window = self._window
+        controller = window.review.controller
+        if controller is None:
+            return
+        held = {a.id: a for a in window.review.adjudications}
+        removed = [held[key] for key in changes.gold_removed if key in held]
+        if changes.gold_added or removed:
+            controller.adjudications_changed.emit(changes.gold_added, removed)
+        for adjudication in changes.gold_changed:
+            before = held.get(adjudication.id)
+            after = adjudication.gold
+            if before is None or before.gold is None or after is None:
+                continue
+            controller.gold_changed.emit(before.gold, after)
+            current = window.shown.current
+            if window.review.gold_shown and current is not None and current.id == after.id:
+                window.editor.reload(after)
+
+    def _follow_documents(self) -> None:
+        """Documents came or went, or assignments changed: the document list is
+        read again (its Assigned column too; the open document stays open, not
+        shown again), and the open document's claims follow whose it may show."""
+        window = self._window
+        document = window.current_document
+        before = document is not None and window.document_panel.version_text(document)
+        window.assignments.refresh()
+        if document is not None and window.current_document is document:
+            after = window.document_panel.version_text(document)
+            if after != before:
+                window.details.set_version(after)
+                if after == REPLACED:
+                    window.show_message("A colleague imported a newer version of this "
+                                        "document: its claims moved to it (it is in the "
+                                        "document list).", 10000)
+
+    def follow_visibility(self) -> None:
+        """Whose claims the open document may show changed (a blind document's
+        last assignee done, here or by a colleague; a new assignment): a look now
+        adds or removes those claims one by one, as a colleague's saves (the
+        document is not shown again; the current claim stays current)."""
+        if not self._window.identity.follow():
+            return
+        if self._probe is not None:
+            self._probe.forget()
+        if self.poll() and self._stocked:    # a failed look leaves it to the next one
+            # Each claim shown counted in its row; the row says what is stored.
+            window, document = self._window, self._window.current_document
+            if document is not None and document.id not in window.assignments.blind_documents():
+                claims, incomplete = self._token.counts.get(document.id, (0, 0))
+                window.document_panel.set_counts(document.id, claims, incomplete)

@@ -172,3 +172,85 @@ def test_a_colleagues_work_in_other_documents_changes_their_counts(pair) -> None
     for claim in theirs.claims(other.id):
         theirs.delete_claim(claim.id)
     assert changes_since(mine, only_bob, None, counted={"bob"}).counts == {other.id: (0, 0)}
+
+
+def test_documents_assignments_and_links_a_colleague_changed(pair, backend: str) -> None:  # type: ignore[no-untyped-def]
+    """A new document or version, an assignment made or marked done, a link added
+    or removed: each shows in the changes (links by the claims at their ends),
+    and a look with nothing new after it reports nothing."""
+    from annotator.services import links
+    from annotator.services.assignments import AssignmentService
+
+    mine, theirs, document = pair
+    first = mine.add_claim(_claim(document, "prices rose", "ann"))
+    second = mine.add_claim(_claim(document, "wages fell", "ann"))
+    token = current_token(mine, None)
+    assert not changes_since(mine, token)
+
+    theirs.add_document(Document.from_text("Rents rose.", title="Rents"))
+    changes = changes_since(mine, token)
+    assert changes.documents and not changes.assignments and not changes.linked
+    token = changes.token
+    theirs.add_version(document.id, Document.from_text(TEXT + " More.", title="Prices"))
+    changes = changes_since(mine, token)
+    assert changes.documents
+    token = changes.token
+    newest = next(d for d in theirs.documents() if d.title == "Prices" and not d.superseded)
+    assert not changes_since(mine, token)
+
+    AssignmentService(theirs).assign(["ann", "bob"], 1.0, document_ids=[newest.id])
+    changes = changes_since(mine, token)
+    assert changes.assignments and not changes.documents
+    token = changes.token
+    AssignmentService(theirs).set_done(newest.id, "bob")
+    changes = changes_since(mine, token)
+    assert changes.assignments
+    token = changes.token
+    AssignmentService(theirs).set_done(newest.id, "bob", False)
+    changes = changes_since(mine, token)
+    assert changes.assignments
+    token = changes.token
+
+    link = links.add_link(theirs, first.id, second.id, "same", analyst="bob")
+    changes = changes_since(mine, token)
+    assert changes.linked == {first.id, second.id} and not changes.assignments
+    token = changes.token
+    assert not changes_since(mine, token)
+    links.remove_link(theirs, link.id)
+    changes = changes_since(mine, token)
+    assert changes.linked == {first.id, second.id}
+    assert not changes_since(mine, changes.token)
+
+
+def test_another_reviewers_decisions_on_the_gold_document(pair) -> None:  # type: ignore[no-untyped-def]
+    """With a gold document in the token, a decision made, its gold claim edited
+    and a decision taken back by another reviewer show; others' documents' do not."""
+    from dataclasses import replace
+
+    from annotator.domain.review import Decision, adjudicate
+    from annotator.services.review import ReviewService
+
+    mine, theirs, document = pair
+    first = mine.add_claim(_claim(document, "prices rose", "ann"))
+    token = replace(current_token(mine, None), gold_document=document.id)
+    assert not changes_since(mine, token)
+    dave = ReviewService(theirs)
+    made = dave.add_adjudication(adjudicate(Decision.ACCEPT, [first], adjudicator="dave",
+                                            span_from=first))
+    assert made.gold is not None
+    changes = changes_since(mine, token)
+    assert [a.id for a in changes.gold_added] == [made.id] and not changes.gold_changed
+    assert changes.gold_added[0].gold == made.gold
+    token = changes.token
+    assert not changes_since(mine, token)
+    edited = dave.update_gold(dave.gold_claim(made.gold.id).edited(note="checked"))
+    changes = changes_since(mine, token)
+    assert [a.gold for a in changes.gold_changed] == [edited] and not changes.gold_added
+    token = changes.token
+    dave.remove_adjudication(made.id)
+    changes = changes_since(mine, token)
+    assert changes.gold_removed == [made.id]
+    assert not changes_since(mine, changes.token)
+    # Without a gold document the decisions are not read.
+    dave.add_adjudication(adjudicate(Decision.REJECT, [first], adjudicator="dave"))
+    assert not changes_since(mine, replace(changes.token, gold_document=None, gold={}))
