@@ -60,3 +60,45 @@ def test_evidence_board_leaves_out_a_colleagues_claims_on_a_blind_document(
         assert _board_analysts(window) == {"alice", "bob"}
     finally:
         colleague.close()
+
+
+def _document_with(service: ProjectService, quote: str):  # type: ignore[no-untyped-def]
+    for info in service.documents():
+        document = service.document(info.id)
+        if quote in document.text:
+            return document
+    raise AssertionError(f"no seed document holds {quote!r}")
+
+
+def test_elsewhere_panel_leaves_out_a_colleagues_claims_on_a_blind_document(
+        qtbot, window: MainWindow, seeded_project: Path) -> None:  # type: ignore[no-untyped-def]
+    article_quote, merics_quote = "amounting to $600 billion in market value", \
+        "lost USD 589 billion"
+    colleague = ProjectService.open(seeded_project)
+    try:
+        article = _document_with(colleague, article_quote)
+        blind = _document_with(colleague, merics_quote)
+        assert article.id != blind.id
+        start = article.text.index(article_quote)
+        alice = Claim.new(article, start, start + len(article_quote), annotator="alice",
+                          proposition=PROPOSITION)
+        start = blind.text.index(merics_quote)
+        bob = Claim.new(blind, start, start + len(merics_quote), annotator="bob",
+                        proposition=PROPOSITION)
+        other = Claim.new(blind, start, start + len(merics_quote), annotator="bob",
+                          proposition="Something else")
+        colleague.add_claims([alice, bob, other])
+        AssignmentService(colleague).assign(["alice", "bob"], 1.0,
+                                            document_ids=[blind.id], assigned_by="dave")
+        links.add_link(colleague, alice.id, bob.id, "same", analyst="bob")
+        links.add_link(colleague, alice.id, other.id, "refutes", analyst="bob")
+        window.identity.set_shown(ShownAnalysts.everyone("alice"))
+        window.reload_documents()
+        view = window.elsewhere.view_of(colleague.claim(alice.id))
+        assert view is not None
+        assert [a.claim.id for a in view.cluster] == [alice.id]
+        assert view.corroboration == 1
+        assert view.links == []
+        assert view.figures == []       # "589 billion" is bob's, on the blind document
+    finally:
+        colleague.close()
