@@ -567,7 +567,8 @@ def _write_local(connection: Connection, server: Database, plan: _Plan,
         if done == 0:
             report.problems.append(f"{op.kind.name} {op.key} was changed here during the "
                                    "sync; it is compared again at the next sync")
-            _restore_base(plan, op)
+            if op.action != "version":  # else the base is what both sides held (or what
+                _restore_base(plan, op)  # was sent): the newer edit here goes next time
             continue
         if op.action != "version":
             report.pulled[f"{op.kind.name} {_verb(op.action)}"] += 1
