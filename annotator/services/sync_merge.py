@@ -23,7 +23,14 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, insert, select, update
 from sqlalchemy import exc as sa_exc
 
-from annotator.domain.codebook import PROPOSITION, Codebook, CodebookError, Dimension, to_dict
+from annotator.domain.codebook import (
+    PROPOSITION,
+    Codebook,
+    CodebookError,
+    Dimension,
+    label_value,
+    to_dict,
+)
 from annotator.domain.exchange import map_codebook, with_additions
 from annotator.domain.model import utc_now
 from annotator.services.codebook import CodebookService
@@ -125,11 +132,13 @@ def sync(local_path: str | Path, *, password: str | None = None,
 
 def _merge(local: Database, server: Database, base: dict[str, Any], report: SyncReport,
            resolve: Mapping[str, str]) -> None:
-    codebook = _merge_codebook(local, server, base.get("codebook") or {}, report)
+    renames: dict[str, dict[str, str]] = {}
+    codebook = _merge_codebook(local, server, base.get("codebook") or {}, report, renames)
     with local.reading() as mine, server.reading() as theirs:
         local_rows = {kind.name: _read(mine.connection(), kind) for kind in MERGED}
         server_rows = {kind.name: _read(theirs.connection(), kind) for kind in MERGED}
-    rows_base: dict[str, dict[str, Any]] = base.get("rows") or {}
+    rows_base: dict[str, dict[str, Any]] = dict(base.get("rows") or {})
+    _rebase_renamed(rows_base, server_rows, renames)
     remaps = _remaps(local_rows, server_rows, rows_base)
     plan = _Plan()
     for kind in MERGED:
@@ -168,10 +177,13 @@ def _used(database: Database) -> tuple[dict[Dimension, set[str]], set[str]]:
     return used, propositions
 
 
-def _adopt(database: Database, target: Codebook, current: Codebook, change: str) -> list[str]:
+def _adopt(database: Database, target: Codebook, current: Codebook, change: str,
+           renames_out: dict[str, dict[str, str]] | None = None) -> list[str]:
     """Make ``target`` the codebook of ``database`` (whose codebook is
     ``current``): its claims' labels mapped through both histories, a label
-    only its claims use added (never dropped or split). Returns the labels added."""
+    only its claims use added (never dropped or split). Returns the labels added;
+    the labels and propositions its claims were renamed from and to go into
+    ``renames_out`` (field → old → new)."""
     used, propositions = _used(database)
     mapping = map_codebook(target, current, used, propositions)
     mapping.add_all_new()
@@ -180,11 +192,14 @@ def _adopt(database: Database, target: Codebook, current: Codebook, change: str)
     renames = {Dimension(name): values for name, values in table.items() if name != PROPOSITION}
     CodebookService(database).apply(new, change, renames=renames,
                                     proposition_renames=table.get(PROPOSITION, {}))
+    if renames_out is not None:
+        for name, values in table.items():
+            renames_out.setdefault(name, {}).update(values)
     return added
 
 
 def _merge_codebook(local: Database, server: Database, base: Mapping[str, Any],
-                    report: SyncReport) -> dict[str, Any]:
+                    report: SyncReport, renames: dict[str, dict[str, str]]) -> dict[str, Any]:
     """The server's codebook wins unless only this copy's changed. Returns the
     codebook to record as the new base."""
     ours = CodebookService(local).codebook()
@@ -195,7 +210,7 @@ def _merge_codebook(local: Database, server: Database, base: Mapping[str, Any],
     was = _content(base)
     if mine != was and its == was:
         try:
-            _adopt(server, ours, theirs, "Changes made in an offline copy")
+            _adopt(server, ours, theirs, "Changes made in an offline copy", renames)
         except ProjectAccessError as error:
             report.refused.append(("codebook", "", str(error)))
             return dict(base)
@@ -205,7 +220,7 @@ def _merge_codebook(local: Database, server: Database, base: Mapping[str, Any],
         report.codebook = "codebook changes sent to the server"
         return to_dict(ours)
     try:
-        added = _adopt(local, theirs, ours, "The team server's codebook")
+        added = _adopt(local, theirs, ours, "The team server's codebook", renames)
     except CodebookError as error:
         report.problems.append(f"the server's codebook was not taken: {error}")
         return dict(base)
@@ -214,7 +229,7 @@ def _merge_codebook(local: Database, server: Database, base: Mapping[str, Any],
         report.codebook += f" (with labels only this copy uses: {', '.join(added)})"
         ours = CodebookService(local).codebook()
         try:
-            _adopt(server, ours, theirs, "Labels used in an offline copy")
+            _adopt(server, ours, theirs, "Labels used in an offline copy", renames)
         except (ProjectAccessError, CodebookError) as error:
             report.refused.append(("codebook", "", str(error)))
             return to_dict(theirs)
@@ -222,6 +237,34 @@ def _merge_codebook(local: Database, server: Database, base: Mapping[str, Any],
 
 
 # Planning --------------------------------------------------------------------------------
+
+def _rebase_renamed(base: dict[str, dict[str, Any]], server: dict[str, Rows],
+                    renames: Mapping[str, Mapping[str, str]]) -> None:
+    """Claims the codebook merge relabelled on both sides (``renames``: field → old
+    → new): a server row that differs from its base only by those renames has the
+    server's row as its base, so an edit here goes as an edit (not a conflict)."""
+    kind = next(k for k in MERGED if k.name == "claims")
+    back: dict[str, dict[Any, Any]] = {}
+    for name, values in renames.items():
+        dimension = None if name == PROPOSITION else Dimension(name)
+        seen: dict[Any, Any] = {}
+        for old, new in values.items():
+            was, now = (old, new) if dimension is None else (
+                label_value(dimension, old), label_value(dimension, new))
+            seen[now] = None if now in seen else was      # two labels made one: unknown
+        back[name] = {now: was for now, was in seen.items() if was is not None}
+    if not any(back.values()) or "claims" not in base:
+        return
+    table = base["claims"] = dict(base["claims"])
+    for key, entry in table.items():
+        theirs = server["claims"].get(key)
+        was = _print(kind, entry)
+        if theirs is None or _fingerprint(kind, theirs) == was:
+            continue
+        reverted = {name: back[name].get(value, value) if name in back else value
+                    for name, value in theirs.items()}
+        if _fingerprint(kind, reverted) == was:
+            table[key] = base_entry(kind, theirs)
 
 def _remaps(local: dict[str, Rows], server: dict[str, Rows],
             base: Mapping[str, Any]) -> dict[str, dict[str, str]]:

@@ -52,3 +52,64 @@ def test_an_edit_made_here_during_a_sync_goes_at_the_next_one(
         finally:
             service.close()
     assert sync(copy).clean
+
+
+@pytest.mark.parametrize("renamed_on", ["server", "here"])
+def test_a_label_renamed_on_one_side_and_a_claim_edited_here_is_no_conflict(
+        project_location: str | Path, tmp_path: Path, renamed_on: str) -> None:
+    """The codebook merge relabels the claims of the side that did not rename: a
+    claim edited here (its note) that carries the renamed label is the edit only."""
+    from tests.services.test_sync import _relabel
+
+    work = build_full_project(project_location)
+    copy = tmp_path / "offline.annotator.sqlite"
+    take_offline(str(project_location), copy)
+    _relabel(project_location if renamed_on == "server" else copy, "supports → backs",
+             rename=("supports", "backs"))
+    claim_id = work.alice["NASDAQ"].id
+    here = ProjectService.open(copy)
+    try:
+        here.update_claim(here.claim(claim_id).edited(note="edited offline"))
+    finally:
+        here.close()
+    report = sync(copy)
+    assert not report.conflicts and report.clean, report.as_json()
+    assert report.pushed["claims changed"] == 1
+    for location in (copy, project_location):
+        service = ProjectService.open(location)
+        try:
+            claim = service.claim(claim_id)
+            assert (claim.note, claim.stance) == ("edited offline", "backs")
+        finally:
+            service.close()
+    assert sync(copy).changed_nothing
+
+
+def test_a_renamed_label_hides_no_real_change_on_the_server(
+        project_location: str | Path, tmp_path: Path) -> None:
+    """Renamed on the server and the claim's stance changed there too: the edit
+    here and the server's change still conflict."""
+    from tests.services.test_sync import _relabel
+
+    work = build_full_project(project_location)
+    copy = tmp_path / "offline.annotator.sqlite"
+    take_offline(str(project_location), copy)
+    _relabel(project_location, "supports → backs", rename=("supports", "backs"))
+    claim_id = work.alice["NASDAQ"].id
+    there = ProjectService.open(project_location)
+    try:
+        there.update_claim(there.claim(claim_id).edited(stance="refutes"))
+    finally:
+        there.close()
+    here = ProjectService.open(copy)
+    try:
+        here.update_claim(here.claim(claim_id).edited(note="edited offline"))
+    finally:
+        here.close()
+    report = sync(copy)
+    assert [c.key for c in report.conflicts] == [claim_id]
+    here = ProjectService.open(copy)
+    try:
+        assert here.claim(claim_id).note == "edited offline"
+    finally:
+        here.close()
