@@ -138,7 +138,7 @@ def _merge(local: Database, server: Database, base: dict[str, Any], report: Sync
         local_rows = {kind.name: _read(mine.connection(), kind) for kind in MERGED}
         server_rows = {kind.name: _read(theirs.connection(), kind) for kind in MERGED}
     rows_base: dict[str, dict[str, Any]] = dict(base.get("rows") or {})
-    _rebase_renamed(rows_base, server_rows, renames)
+    _rebase_renamed(rows_base, local_rows, server_rows, renames)
     remaps = _remaps(local_rows, server_rows, rows_base)
     plan = _Plan()
     for kind in MERGED:
@@ -238,11 +238,12 @@ def _merge_codebook(local: Database, server: Database, base: Mapping[str, Any],
 
 # Planning --------------------------------------------------------------------------------
 
-def _rebase_renamed(base: dict[str, dict[str, Any]], server: dict[str, Rows],
-                    renames: Mapping[str, Mapping[str, str]]) -> None:
+def _rebase_renamed(base: dict[str, dict[str, Any]], local: dict[str, Rows],
+                    server: dict[str, Rows], renames: Mapping[str, Mapping[str, str]]) -> None:
     """Claims the codebook merge relabelled on both sides (``renames``: field → old
-    → new): a server row that differs from its base only by those renames has the
-    server's row as its base, so an edit here goes as an edit (not a conflict)."""
+    → new): a row (the server's, else this copy's) that differs from its base only
+    by those renames becomes the base, so an edit on the other side goes as an
+    edit (not a conflict)."""
     kind = next(k for k in MERGED if k.name == "claims")
     back: dict[str, dict[Any, Any]] = {}
     for name, values in renames.items():
@@ -257,14 +258,15 @@ def _rebase_renamed(base: dict[str, dict[str, Any]], server: dict[str, Rows],
         return
     table = base["claims"] = dict(base["claims"])
     for key, entry in table.items():
-        theirs = server["claims"].get(key)
         was = _print(kind, entry)
-        if theirs is None or _fingerprint(kind, theirs) == was:
-            continue
-        reverted = {name: back[name].get(value, value) if name in back else value
-                    for name, value in theirs.items()}
-        if _fingerprint(kind, reverted) == was:
-            table[key] = base_entry(kind, theirs)
+        for row in (server["claims"].get(key), local["claims"].get(key)):
+            if row is None or _fingerprint(kind, row) == was:
+                continue
+            reverted = {name: back[name].get(value, value) if name in back else value
+                        for name, value in row.items()}
+            if _fingerprint(kind, reverted) == was:
+                table[key] = base_entry(kind, row)
+                break
 
 def _remaps(local: dict[str, Rows], server: dict[str, Rows],
             base: Mapping[str, Any]) -> dict[str, dict[str, str]]:

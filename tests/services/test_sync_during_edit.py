@@ -113,3 +113,30 @@ def test_a_renamed_label_hides_no_real_change_on_the_server(
         assert here.claim(claim_id).note == "edited offline"
     finally:
         here.close()
+
+
+def test_a_label_renamed_and_a_claim_edited_on_the_server_is_taken(
+        project_location: str | Path, tmp_path: Path) -> None:
+    """Renamed on the server and a colleague's claim with that label edited there,
+    the copy's claim unchanged: it is taken, no conflict."""
+    from tests.services.test_sync import _relabel
+
+    work = build_full_project(project_location)
+    copy = tmp_path / "offline.annotator.sqlite"
+    take_offline(str(project_location), copy)
+    _relabel(project_location, "supports → backs", rename=("supports", "backs"))
+    claim_id = work.bob["NASDAQ"].id
+    there = ProjectService.open(project_location)
+    try:
+        there.update_claim(there.claim(claim_id).edited(note="bob, on the server"))
+    finally:
+        there.close()
+    report = sync(copy)
+    assert not report.conflicts and report.clean, report.as_json()
+    here = ProjectService.open(copy)
+    try:
+        claim = here.claim(claim_id)
+        assert (claim.note, claim.stance) == ("bob, on the server", "backs")
+    finally:
+        here.close()
+    assert sync(copy).changed_nothing
