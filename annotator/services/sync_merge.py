@@ -140,6 +140,7 @@ def _merge(local: Database, server: Database, base: dict[str, Any], report: Sync
     rows_base: dict[str, dict[str, Any]] = dict(base.get("rows") or {})
     _rebase_renamed(rows_base, local_rows, server_rows, renames)
     remaps = _remaps(local_rows, server_rows, rows_base)
+    _twin_links(local_rows, server_rows, rows_base, remaps, report)
     plan = _Plan()
     for kind in MERGED:
         _plan_table(kind, rows_base.get(kind.name, {}), local_rows[kind.name],
@@ -298,6 +299,32 @@ def _remaps(local: dict[str, Rows], server: dict[str, Rows],
                 del local[table][key]
                 local[table][_key(kind, row)] = row
     return remaps
+
+
+def _twin_links(local: dict[str, Rows], server: dict[str, Rows], base: Mapping[str, Any],
+                remaps: dict[str, dict[str, str]], report: SyncReport) -> None:
+    """Two claims linked here and on the server while apart (under two ids, either
+    way round): the server's link stays, this copy's goes (between two claims there
+    is at most one link); a relation that differs is said."""
+    known = base.get("claim_links", {})
+    theirs = {frozenset((row["claim_id"], row["target_id"])): row
+              for key, row in server["claim_links"].items()
+              if key not in known and key not in local["claim_links"]}
+    twins = {}
+    for key, row in local["claim_links"].items():
+        other = theirs.get(frozenset((row["claim_id"], row["target_id"])))
+        if key in known or key in server["claim_links"] or other is None:
+            continue
+        twins[key] = other["id"]
+        if other["relation"] != row["relation"]:
+            report.problems.append(
+                f"claims {row['claim_id']} and {row['target_id']} were linked here as "
+                f"{row['relation']} and on the server as {other['relation']}: the "
+                "server's link is kept")
+    for key in twins:
+        del local["claim_links"][key]
+    if twins:
+        remaps["claim_links"] = twins
 
 
 def _print(kind: _Kind, entry: Any) -> str | None:
@@ -622,10 +649,10 @@ def _write_local(connection: Connection, server: Database, plan: _Plan,
 def _apply_remaps(connection: Connection, remaps: Mapping[str, Mapping[str, str]]) -> None:
     """This copy's rows that named a source or document the server also had under
     another id name the server's; the copy's duplicate goes (the server's comes
-    with the pull)."""
+    with the pull), as does a link the server has between the same claims."""
     for name, mapping in remaps.items():
         for old, new in mapping.items():
-            for table_name, column in _REFERENCES[name]:
+            for table_name, column in _REFERENCES.get(name, ()):
                 table = Base.metadata.tables[table_name]
                 connection.execute(update(table).where(table.c[column] == old)
                                    .values({column: new}))
