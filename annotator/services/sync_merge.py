@@ -140,7 +140,7 @@ def _merge(local: Database, server: Database, base: dict[str, Any], report: Sync
     rows_base: dict[str, dict[str, Any]] = dict(base.get("rows") or {})
     _rebase_renamed(rows_base, local_rows, server_rows, renames)
     remaps = _remaps(local_rows, server_rows, rows_base)
-    _twin_links(local_rows, server_rows, rows_base, remaps, report)
+    _twin_rows(local_rows, server_rows, rows_base, remaps, report)
     plan = _Plan()
     for kind in MERGED:
         _plan_table(kind, rows_base.get(kind.name, {}), local_rows[kind.name],
@@ -301,30 +301,37 @@ def _remaps(local: dict[str, Rows], server: dict[str, Rows],
     return remaps
 
 
-def _twin_links(local: dict[str, Rows], server: dict[str, Rows], base: Mapping[str, Any],
+#: Rows a table holds once per what they say (whatever their id): links (between
+#: two claims, either way round), dismissed passages (a claim's passage).
+_ONCE = {"claim_links": lambda row: frozenset((row["claim_id"], row["target_id"])),
+         "candidate_dismissals": lambda row: (row["claim_id"], row["document_id"],
+                                              row["start"], row["end"])}
+
+
+def _twin_rows(local: dict[str, Rows], server: dict[str, Rows], base: Mapping[str, Any],
                 remaps: dict[str, dict[str, str]], report: SyncReport) -> None:
-    """Two claims linked here and on the server while apart (under two ids, either
-    way round): the server's link stays, this copy's goes (between two claims there
-    is at most one link); a relation that differs is said."""
-    known = base.get("claim_links", {})
-    theirs = {frozenset((row["claim_id"], row["target_id"])): row
-              for key, row in server["claim_links"].items()
-              if key not in known and key not in local["claim_links"]}
-    twins = {}
-    for key, row in local["claim_links"].items():
-        other = theirs.get(frozenset((row["claim_id"], row["target_id"])))
-        if key in known or key in server["claim_links"] or other is None:
-            continue
-        twins[key] = other["id"]
-        if other["relation"] != row["relation"]:
-            report.problems.append(
-                f"claims {row['claim_id']} and {row['target_id']} were linked here as "
-                f"{row['relation']} and on the server as {other['relation']}: the "
-                "server's link is kept")
-    for key in twins:
-        del local["claim_links"][key]
-    if twins:
-        remaps["claim_links"] = twins
+    """Two claims linked (a passage dismissed) here and on the server while apart,
+    under two ids: the server's row stays, this copy's goes (between two claims
+    there is at most one link); a relation that differs is said."""
+    for name, said in _ONCE.items():
+        known, mine = base.get(name, {}), local[name]
+        theirs = {said(row): row for key, row in server[name].items()
+                  if key not in known and key not in mine}
+        twins = {}
+        for key, row in mine.items():
+            other = theirs.get(said(row))
+            if key in known or key in server[name] or other is None:
+                continue
+            twins[key] = other["id"]
+            if other.get("relation") != row.get("relation"):
+                report.problems.append(
+                    f"claims {row['claim_id']} and {row['target_id']} were linked here as "
+                    f"{row['relation']} and on the server as {other['relation']}: the "
+                    "server's link is kept")
+        for key in twins:
+            del mine[key]
+        if twins:
+            remaps[name] = twins
 
 
 def _print(kind: _Kind, entry: Any) -> str | None:

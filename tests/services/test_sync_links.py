@@ -43,3 +43,31 @@ def test_two_claims_linked_on_both_sides_are_linked_once(
             service.close()
     again = sync(copy)
     assert again.changed_nothing and again.clean, again.as_json()
+
+
+def test_a_passage_dismissed_on_both_sides_is_dismissed_once(
+        project_location: str | Path, tmp_path: Path) -> None:
+    from annotator.services import similar
+
+    work = build_full_project(project_location)
+    copy = tmp_path / "offline.annotator.sqlite"
+    take_offline(str(project_location), copy)
+    claim = work.alice["H800"]
+    for location, analyst in ((copy, "alice"), (project_location, "bob")):
+        service = ProjectService.open(location)
+        try:
+            assert similar.dismiss(service, claim.id, claim.document_id, 10, 20,
+                                   analyst=analyst)
+        finally:
+            service.close()
+    report = sync(copy)
+    assert report.clean, report.as_json()
+    for location in (copy, project_location):
+        service = ProjectService.open(location)
+        try:
+            found = [d for d in similar.dismissals(service, claim.id)
+                     if (d.start, d.end) == (10, 20)]
+            assert [d.analyst for d in found] == ["bob"]
+        finally:
+            service.close()
+    assert sync(copy).clean
