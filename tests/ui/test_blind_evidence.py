@@ -102,3 +102,4 @@ def test_elsewhere_panel_leaves_out_a_colleagues_claims_on_a_blind_document(
         assert view.figures == []       # "589 billion" is bob's, on the blind document
     finally:
         colleague.close()
+
