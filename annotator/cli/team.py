@@ -45,8 +45,9 @@ def open_project(location: str, *, create: bool = False, busy_timeout: float | N
     url = team.normalise_url(location)
     password = getpass.getpass(f"Password for {url.username}@{url.host}/{url.database}: ")
     team.use_password(url, password)      # in memory only; the keyring below
-    service = ProjectService.open(location, create=create, busy_timeout=busy_timeout,
-                                  read_only=read_only)
+    # Without the URL's own password (refused): it would be used again.
+    service = ProjectService.open(team.without_password(url), create=create,
+                                  busy_timeout=busy_timeout, read_only=read_only)
     team.remember_password(url, password)
     return service
 

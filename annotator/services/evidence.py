@@ -21,6 +21,7 @@ from annotator.domain.clusters import credibility_text
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.formats.export.streams import write_csv
 from annotator.services import links
+from annotator.services.assignments import blind_documents_query
 from annotator.services.codebook import CodebookService
 from annotator.services.project import ProjectService
 from annotator.storage.models import ClaimRow
@@ -87,16 +88,24 @@ def propositions(service: ProjectService) -> list[str]:
 
 
 def build_board(service: ProjectService, proposition: str, *,
-                annotators: Collection[str] | None = None) -> Board:
-    """The board of ``proposition``: its claims (only ``annotators``' when given)."""
+                annotators: Collection[str] | None = None,
+                analyst: str | None = None) -> Board:
+    """The board of ``proposition``: its claims (only ``annotators``' when given);
+    for ``analyst``, without colleagues' claims on documents blind for them (in
+    clusters neither)."""
     query = select(ClaimRow.id).where(ClaimRow.proposition == proposition)
     if annotators is not None:
         query = query.where(ClaimRow.annotator.in_(sorted(annotators)))
     with service.database.reading() as session:
+        blind = set(session.scalars(blind_documents_query(analyst))) \
+            if analyst is not None else set()
         ids = list(session.scalars(query))
         codebook = CodebookService.load(session)
-    cluster = links.clusters_for(service, ids)
-    found = {x: next(a for a in cluster[x] if a.claim.id == x) for x in ids if cluster[x]}
+    cluster = {x: [a for a in members if a.claim.document_id not in blind
+                   or a.claim.annotator in (analyst, "")]
+               for x, members in links.clusters_for(service, ids).items()}
+    own = {x: next((a for a in cluster[x] if a.claim.id == x), None) for x in ids}
+    found = {x: appearance for x, appearance in own.items() if appearance is not None}
     together = links.figure_conflicts(list(found.values()))
     per_claim: dict[str, list[str]] = {x: [] for x in found}
     for conflict in together:

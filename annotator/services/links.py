@@ -22,12 +22,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from annotator.domain import clusters, figures
 from annotator.domain.model import Claim, utc_now
 from annotator.services.project import NotFoundError, ProjectService, _claim, _claims_query
+from annotator.storage.errors import not_yours
 from annotator.storage.models import LINK_RELATIONS, ClaimLinkRow, ClaimRow, DocumentRow
 
 __all__ = ["LINK_RELATIONS", "Appearance", "Link", "LinkError", "LinkedClaim", "add_link",
@@ -156,7 +157,11 @@ def remove_link(service: ProjectService, link_id: str) -> Link:
         if row is None:
             raise NotFoundError(f"no link {link_id}")
         link = _link(row)
-        session.delete(row)
+        # A colleague's link on a team server: row-level security deletes nothing.
+        removed = session.execute(delete(ClaimLinkRow).where(ClaimLinkRow.id == link_id)
+                                  .execution_options(synchronize_session=False))
+        if removed.rowcount != 1:      # type: ignore[attr-defined]
+            raise not_yours(service.database.where)
     return link
 
 

@@ -23,7 +23,14 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, insert, select, update
 from sqlalchemy import exc as sa_exc
 
-from annotator.domain.codebook import PROPOSITION, Codebook, CodebookError, Dimension, to_dict
+from annotator.domain.codebook import (
+    PROPOSITION,
+    Codebook,
+    CodebookError,
+    Dimension,
+    label_value,
+    to_dict,
+)
 from annotator.domain.exchange import map_codebook, with_additions
 from annotator.domain.model import utc_now
 from annotator.services.codebook import CodebookService
@@ -125,12 +132,15 @@ def sync(local_path: str | Path, *, password: str | None = None,
 
 def _merge(local: Database, server: Database, base: dict[str, Any], report: SyncReport,
            resolve: Mapping[str, str]) -> None:
-    codebook = _merge_codebook(local, server, base.get("codebook") or {}, report)
+    renames: dict[str, dict[str, str]] = {}
+    codebook = _merge_codebook(local, server, base.get("codebook") or {}, report, renames)
     with local.reading() as mine, server.reading() as theirs:
         local_rows = {kind.name: _read(mine.connection(), kind) for kind in MERGED}
         server_rows = {kind.name: _read(theirs.connection(), kind) for kind in MERGED}
-    rows_base: dict[str, dict[str, Any]] = base.get("rows") or {}
+    rows_base: dict[str, dict[str, Any]] = dict(base.get("rows") or {})
+    _rebase_renamed(rows_base, local_rows, server_rows, renames)
     remaps = _remaps(local_rows, server_rows, rows_base)
+    _twin_rows(local_rows, server_rows, rows_base, remaps, report)
     plan = _Plan()
     for kind in MERGED:
         _plan_table(kind, rows_base.get(kind.name, {}), local_rows[kind.name],
@@ -168,10 +178,13 @@ def _used(database: Database) -> tuple[dict[Dimension, set[str]], set[str]]:
     return used, propositions
 
 
-def _adopt(database: Database, target: Codebook, current: Codebook, change: str) -> list[str]:
+def _adopt(database: Database, target: Codebook, current: Codebook, change: str,
+           renames_out: dict[str, dict[str, str]] | None = None) -> list[str]:
     """Make ``target`` the codebook of ``database`` (whose codebook is
     ``current``): its claims' labels mapped through both histories, a label
-    only its claims use added (never dropped or split). Returns the labels added."""
+    only its claims use added (never dropped or split). Returns the labels added;
+    the labels and propositions its claims were renamed from and to go into
+    ``renames_out`` (field → old → new)."""
     used, propositions = _used(database)
     mapping = map_codebook(target, current, used, propositions)
     mapping.add_all_new()
@@ -180,11 +193,14 @@ def _adopt(database: Database, target: Codebook, current: Codebook, change: str)
     renames = {Dimension(name): values for name, values in table.items() if name != PROPOSITION}
     CodebookService(database).apply(new, change, renames=renames,
                                     proposition_renames=table.get(PROPOSITION, {}))
+    if renames_out is not None:
+        for name, values in table.items():
+            renames_out.setdefault(name, {}).update(values)
     return added
 
 
 def _merge_codebook(local: Database, server: Database, base: Mapping[str, Any],
-                    report: SyncReport) -> dict[str, Any]:
+                    report: SyncReport, renames: dict[str, dict[str, str]]) -> dict[str, Any]:
     """The server's codebook wins unless only this copy's changed. Returns the
     codebook to record as the new base."""
     ours = CodebookService(local).codebook()
@@ -195,7 +211,7 @@ def _merge_codebook(local: Database, server: Database, base: Mapping[str, Any],
     was = _content(base)
     if mine != was and its == was:
         try:
-            _adopt(server, ours, theirs, "Changes made in an offline copy")
+            _adopt(server, ours, theirs, "Changes made in an offline copy", renames)
         except ProjectAccessError as error:
             report.refused.append(("codebook", "", str(error)))
             return dict(base)
@@ -205,7 +221,7 @@ def _merge_codebook(local: Database, server: Database, base: Mapping[str, Any],
         report.codebook = "codebook changes sent to the server"
         return to_dict(ours)
     try:
-        added = _adopt(local, theirs, ours, "The team server's codebook")
+        added = _adopt(local, theirs, ours, "The team server's codebook", renames)
     except CodebookError as error:
         report.problems.append(f"the server's codebook was not taken: {error}")
         return dict(base)
@@ -214,7 +230,7 @@ def _merge_codebook(local: Database, server: Database, base: Mapping[str, Any],
         report.codebook += f" (with labels only this copy uses: {', '.join(added)})"
         ours = CodebookService(local).codebook()
         try:
-            _adopt(server, ours, theirs, "Labels used in an offline copy")
+            _adopt(server, ours, theirs, "Labels used in an offline copy", renames)
         except (ProjectAccessError, CodebookError) as error:
             report.refused.append(("codebook", "", str(error)))
             return to_dict(theirs)
@@ -222,6 +238,36 @@ def _merge_codebook(local: Database, server: Database, base: Mapping[str, Any],
 
 
 # Planning --------------------------------------------------------------------------------
+
+def _rebase_renamed(base: dict[str, dict[str, Any]], local: dict[str, Rows],
+                    server: dict[str, Rows], renames: Mapping[str, Mapping[str, str]]) -> None:
+    """Claims the codebook merge relabelled on both sides (``renames``: field → old
+    → new): a row (the server's, else this copy's) that differs from its base only
+    by those renames becomes the base, so an edit on the other side goes as an
+    edit (not a conflict)."""
+    kind = next(k for k in MERGED if k.name == "claims")
+    back: dict[str, dict[Any, Any]] = {}
+    for name, values in renames.items():
+        dimension = None if name == PROPOSITION else Dimension(name)
+        seen: dict[Any, Any] = {}
+        for old, new in values.items():
+            was, now = (old, new) if dimension is None else (
+                label_value(dimension, old), label_value(dimension, new))
+            seen[now] = None if now in seen else was      # two labels made one: unknown
+        back[name] = {now: was for now, was in seen.items() if was is not None}
+    if not any(back.values()) or "claims" not in base:
+        return
+    table = base["claims"] = dict(base["claims"])
+    for key, entry in table.items():
+        was = _print(kind, entry)
+        for row in (server["claims"].get(key), local["claims"].get(key)):
+            if row is None or _fingerprint(kind, row) == was:
+                continue
+            reverted = {name: back[name].get(value, value) if name in back else value
+                        for name, value in row.items()}
+            if _fingerprint(kind, reverted) == was:
+                table[key] = base_entry(kind, row)
+                break
 
 def _remaps(local: dict[str, Rows], server: dict[str, Rows],
             base: Mapping[str, Any]) -> dict[str, dict[str, str]]:
@@ -253,6 +299,39 @@ def _remaps(local: dict[str, Rows], server: dict[str, Rows],
                 del local[table][key]
                 local[table][_key(kind, row)] = row
     return remaps
+
+
+#: Rows a table holds once per what they say (whatever their id): links (between
+#: two claims, either way round), dismissed passages (a claim's passage).
+_ONCE = {"claim_links": lambda row: frozenset((row["claim_id"], row["target_id"])),
+         "candidate_dismissals": lambda row: (row["claim_id"], row["document_id"],
+                                              row["start"], row["end"])}
+
+
+def _twin_rows(local: dict[str, Rows], server: dict[str, Rows], base: Mapping[str, Any],
+                remaps: dict[str, dict[str, str]], report: SyncReport) -> None:
+    """Two claims linked (a passage dismissed) here and on the server while apart,
+    under two ids: the server's row stays, this copy's goes (between two claims
+    there is at most one link); a relation that differs is said."""
+    for name, said in _ONCE.items():
+        known, mine = base.get(name, {}), local[name]
+        theirs = {said(row): row for key, row in server[name].items()
+                  if key not in known and key not in mine}
+        twins = {}
+        for key, row in mine.items():
+            other = theirs.get(said(row))
+            if key in known or key in server[name] or other is None:
+                continue
+            twins[key] = other["id"]
+            if other.get("relation") != row.get("relation"):
+                report.problems.append(
+                    f"claims {row['claim_id']} and {row['target_id']} were linked here as "
+                    f"{row['relation']} and on the server as {other['relation']}: the "
+                    "server's link is kept")
+        for key in twins:
+            del mine[key]
+        if twins:
+            remaps[name] = twins
 
 
 def _print(kind: _Kind, entry: Any) -> str | None:
@@ -567,7 +646,8 @@ def _write_local(connection: Connection, server: Database, plan: _Plan,
         if done == 0:
             report.problems.append(f"{op.kind.name} {op.key} was changed here during the "
                                    "sync; it is compared again at the next sync")
-            _restore_base(plan, op)
+            if op.action != "version":  # else the base is what both sides held (or what
+                _restore_base(plan, op)  # was sent): the newer edit here goes next time
             continue
         if op.action != "version":
             report.pulled[f"{op.kind.name} {_verb(op.action)}"] += 1
@@ -576,10 +656,10 @@ def _write_local(connection: Connection, server: Database, plan: _Plan,
 def _apply_remaps(connection: Connection, remaps: Mapping[str, Mapping[str, str]]) -> None:
     """This copy's rows that named a source or document the server also had under
     another id name the server's; the copy's duplicate goes (the server's comes
-    with the pull)."""
+    with the pull), as does a link the server has between the same claims."""
     for name, mapping in remaps.items():
         for old, new in mapping.items():
-            for table_name, column in _REFERENCES[name]:
+            for table_name, column in _REFERENCES.get(name, ()):
                 table = Base.metadata.tables[table_name]
                 connection.execute(update(table).where(table.c[column] == old)
                                    .values({column: new}))

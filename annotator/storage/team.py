@@ -245,7 +245,11 @@ def _statements(database: str, owner_is_superuser: bool) -> Iterable[str]:
         readable = {"claims": "annotator IN (team_analyst(), '') OR document_id NOT IN "
                               "(SELECT team_blind_documents())",
                     # What is said of a hidden claim is hidden with it.
-                    "claim_history": hidden, "review_comments": hidden,
+                    # ... and a deleted claim's earlier versions, by what they say.
+                    "claim_history": f"{hidden} AND NOT (coalesce(record->>'annotator', '')"
+                                     " NOT IN (team_analyst(), '') AND record->>'document_id'"
+                                     " IN (SELECT team_blind_documents()))",
+                    "review_comments": hidden,
                     "candidate_dismissals": hidden,
                     "claim_links": f"{hidden} AND target_id NOT IN "
                                    "(SELECT team_hidden_claims())",

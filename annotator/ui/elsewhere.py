@@ -207,17 +207,25 @@ class Elsewhere(QObject):
         """What the panel shows of ``claim``, but its similar passages."""
         service = self.window.service
         assert service is not None
-        cluster = links.cluster_of(service, claim.id)
-        if not cluster:
+        # Blind double coding: colleagues' claims on documents blind for the analyst
+        # are not shown (nor counted, nor compared), as in search and the list.
+        blind, me = self.window.assignments.blind_documents(), self.window.analyst()
+
+        def seen(appearance: Appearance) -> bool:
+            return appearance.claim.document_id not in blind \
+                or appearance.claim.annotator in (me, "")
+
+        cluster = [a for a in links.cluster_of(service, claim.id) if seen(a)]
+        own = next((a for a in cluster if a.claim.id == claim.id), None)
+        if own is None:
             return None
-        own = next(a for a in cluster if a.claim.id == claim.id)
         count = links.corroboration(cluster)
-        linked = links.links_of(service, claim.id)
+        linked = [x for x in links.links_of(service, claim.id) if seen(x.other)]
         conflicts = links.figure_conflicts(cluster)
         members = {a.claim.id for a in cluster}
         conflicts += links.figure_conflicts_with(own, [
             a for a in links.proposition_appearances(service, own.claim.proposition)
-            if a.claim.id not in members])
+            if a.claim.id not in members and seen(a)])
         return ElsewhereView(claim=own.claim, cluster=cluster, links=linked,
                              corroboration=count,
                              suggested=links.suggested_credibility(count),

@@ -126,13 +126,16 @@ class EvidenceBoardDialog(QDialog):
     def __init__(self, service: ProjectService, proposition: str | None = None,
                  open_claim: Callable[[str, str], None] | None = None,
                  parent: QWidget | None = None, *,
-                 annotators: Collection[str] | None = None) -> None:
+                 annotators: Collection[str] | None = None,
+                 analyst: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Evidence Board")
         self.setObjectName("evidenceBoard")
         self.service = service
         #: Whose claims the board shows (None: everyone's), as the window shows them.
         self.annotators = annotators
+        #: Whose blind documents hide colleagues' claims (blind double coding).
+        self.analyst = analyst
         self.board: Board | None = None
         self._open_claim = open_claim
         layout = QVBoxLayout(self)
@@ -178,7 +181,8 @@ class EvidenceBoardDialog(QDialog):
         else:
             try:
                 self.board = evidence.build_board(self.service, text,
-                                                 annotators=self.annotators)
+                                                 annotators=self.annotators,
+                                                 analyst=self.analyst)
             except ProjectError as error:
                 self.board = None
                 self.summary.setText(f"Could not read the claims: {error}")
@@ -239,7 +243,8 @@ def open_board(window: MainWindow) -> EvidenceBoardDialog | None:
     claim = window.current_claim()
     dialog = EvidenceBoardDialog(window.service, claim.proposition if claim else None,
                                  window.reveal_claim, window,
-                                 annotators=window.identity.shown().annotators())
+                                 annotators=window.identity.shown().annotators(),
+                                 analyst=window.analyst())
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.evidence_board = dialog
     dialog.show()

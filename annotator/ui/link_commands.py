@@ -159,14 +159,18 @@ class DismissCandidateCommand(QUndoCommand):
         super().__init__(f"Dismiss “{short(quote)}”")
         self._controller, self._dismiss, self._undismiss = controller, dismiss, undismiss
         self._args, self._focus = args, focus
+        #: Whether the dismissal was stored (not there already: a colleague's stays).
+        self._stored = False
 
     def redo(self) -> None:
         try:
-            self._controller.call(self._dismiss, *self._args)
+            self._stored = self._controller.call(self._dismiss, *self._args) is not False
         except ChangeFailed:
             self.setObsolete(True)
 
     def undo(self) -> None:
+        if not self._stored:
+            return
         try:
             self._controller.call(self._undismiss, *self._args)
         except ChangeFailed:

@@ -114,7 +114,11 @@ def open_service(parent: QWidget | None, location: str | Path, *, create: bool =
     prompt's box); :class:`ProjectError` for anything else that fails."""
     if not team.is_team_url(location):
         return ProjectService.open(location, create=create)
-    url = team.strip_password(team.normalise_url(str(location)))
+    typed = team.normalise_url(str(location))
+    url = team.strip_password(typed)
+    if typed.password is not None:      # once: a refused one gives way to the one asked
+        team.use_password(url, str(typed.password))
+        location = team.without_password(url)
     tried = team.password_for(url) is not None
     while True:
         try:
