@@ -251,6 +251,10 @@ def _statements(database: str, owner_is_superuser: bool) -> Iterable[str]:
                                      " IN (SELECT team_blind_documents()))",
                     "review_comments": hidden,
                     "candidate_dismissals": hidden,
+                    # The gold layer is made of the analysts' claims: not before
+                    # every assignee is done (reviewers write it, and read it all).
+                    "gold_claims": "document_id NOT IN (SELECT team_blind_documents())",
+                    "adjudications": "document_id NOT IN (SELECT team_blind_documents())",
                     "claim_links": f"{hidden} AND target_id NOT IN "
                                    "(SELECT team_hidden_claims())",
                     }.get(table, "true")

@@ -48,14 +48,25 @@ def test_an_analyst_cannot_read_a_colleagues_claims_on_a_blind_document(
         owner.execute("INSERT INTO candidate_dismissals (id, claim_id, document_id, start, "
                       "\"end\", analyst, created_at) VALUES ('d-1', %s, %s, 0, 5, 'bob', now())",
                       (bob_claim, doc))
+        # A reviewer adjudicated early: the gold claim copies bob's span and labels.
+        owner.execute("INSERT INTO adjudications (id, document_id, decision, considered, "
+                      "adjudicator, created_at) VALUES ('a-1', %s, 'accept', '[]', 'carol', "
+                      "now())", (doc,))
+        owner.execute("INSERT INTO gold_claims (id, adjudication_id, document_id, start, "
+                      "\"end\", quote, prefix, suffix, proposition, note, tags, annotator, "
+                      "created_at, updated_at) SELECT 'g-1', 'a-1', document_id, start, "
+                      "\"end\", quote, '', '', proposition, '', '[]', 'carol', now(), now() "
+                      "FROM claims WHERE id = %s", (bob_claim,))
     said = ("SELECT (SELECT count(*) FROM review_comments) + (SELECT count(*) FROM "
-            "claim_links) + (SELECT count(*) FROM candidate_dismissals)")
+            "claim_links) + (SELECT count(*) FROM candidate_dismissals) + (SELECT count(*) "
+            "FROM gold_claims) + (SELECT count(*) FROM adjudications)")
     with team.sql("alice") as alice, team.sql("carol") as carol, team.sql("bob") as bob:
         assert alice.execute(_COUNT, (doc,)).fetchall() == [("alice", 5)]
         assert alice.execute(history, (bob_claim,)).fetchone()[0] == 0   # hidden with it
         assert alice.execute(said).fetchone()[0] == 0                    # and these
-        assert carol.execute(said).fetchone()[0] == 3
-        assert bob.execute(said).fetchone()[0] == 2      # the link ends on alice's claim
+        assert carol.execute(said).fetchone()[0] == 5
+        assert bob.execute(said).fetchone()[0] == 2      # the link ends on alice's claim;
+        #                                                   the gold layer waits for both
         assert carol.execute(history, (bob_claim,)).fetchone()[0] == 1
         assert rows(alice, "SELECT * FROM claims WHERE annotator = 'bob'") == 0
         assert bob.execute(_COUNT, (doc,)).fetchall() == [("bob", 5)]
@@ -90,7 +101,7 @@ def test_an_analyst_cannot_read_a_colleagues_claims_on_a_blind_document(
     with team.sql("alice") as alice:
         assert alice.execute(_COUNT, (doc,)).fetchall() == [("alice", 5), ("bob", 5)]
         assert alice.execute(history, (bob_claim,)).fetchone()[0] == 1
-        assert alice.execute(said).fetchone()[0] == 3
+        assert alice.execute(said).fetchone()[0] == 5
         assert alice.execute("SELECT status FROM documents WHERE id = %s",
                              (doc,)).fetchone()[0] == "done"
 
