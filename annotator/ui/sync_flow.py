@@ -28,6 +28,7 @@ from annotator.domain.wording import shorten
 from annotator.services import sync as syncing
 from annotator.storage import team
 from annotator.storage.errors import PasswordNeededError
+from annotator.ui import team_connect
 from annotator.ui.actions import make_action
 from annotator.ui.plain import plain_label, show_message
 from annotator.ui.tasks import BackgroundTask
@@ -118,6 +119,8 @@ class SyncFlow(QObject):
         self.window = window
         self.task: BackgroundTask | None = None
         self.dialog: SyncResultDialog | None = None
+        #: Whether the password last typed is to be kept in the keyring.
+        self._remember = False
         self.publish_action = make_action(
             window, "&Publish to Team Server…", self.publish, None,
             "Copy this project file into a new, empty project on a team server "
@@ -163,11 +166,13 @@ class SyncFlow(QObject):
         return Path(name) if name else None
 
     def ask_password(self, location: str) -> str | None:
-        url = team.normalise_url(location)
-        password, ok = QInputDialog.getText(
-            self.window, "Team Server", f"Password for {url.username}@{url.host}/"
-            f"{url.database}:", QLineEdit.EchoMode.Password)
-        return password if ok and password else None
+        """The password for ``location`` (the prompt of File › Connect to Team
+        Server: kept in the keyring only when its box is ticked); None if cancelled."""
+        answer = team_connect.ask_password(self.window, team.normalise_url(location), False)
+        if answer is None or not answer[0]:
+            return None
+        password, self._remember = answer
+        return password
 
     # The three actions ---------------------------------------------------------------------
 
@@ -238,7 +243,7 @@ class SyncFlow(QObject):
     def _finished(self, result: Any, done: Callable[[Any], None], location: str,
                   password: str | None) -> None:
         self._end()
-        if password is not None and team.is_team_url(location):
+        if password is not None and self._remember and team.is_team_url(location):
             team.remember_password(team.normalise_url(location), password)
         done(result)
 

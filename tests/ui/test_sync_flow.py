@@ -14,6 +14,13 @@ from annotator.ui import sync_flow
 from annotator.ui.main_window import MainWindow
 from annotator.ui.settings import UiSettings
 from tests.services.sync_scenario import build_full_project, table_rows
+from tests.ui import test_team_connect as connect_tests
+from tests.ui.test_team_connect import SECRET, type_password
+
+# The password-wanting server and an in-memory keyring (fixtures named ``server``
+# and ``memory_keyring``).
+server = connect_tests.server
+memory_keyring = connect_tests.memory_keyring
 
 Button = QMessageBox.StandardButton
 
@@ -103,4 +110,30 @@ def test_publish_and_take_offline_from_the_menu(
     assert window.service is not None and window.service.database.path == copy
     assert offline_info(copy)["server"] == str(server)
     assert _file_action(window, "Sync with Team Server").isEnabled()
+    window.close()
+
+
+def test_publish_to_a_server_that_wants_a_password_asks_it_and_keeps_it_only_if_told(
+        qtbot, tmp_path: Path, ui_settings: UiSettings, monkeypatch,  # type: ignore[no-untyped-def]
+        server, memory_keyring) -> None:
+    """The window's prompt (the one File › Connect to Team Server uses): the
+    password reaches the server, and the keyring only when its box is ticked."""
+    proxy, database = server
+    local = tmp_path / "mine.annotator.sqlite"
+    build_full_project(local)
+    told: list[str] = []
+    monkeypatch.setattr(sync_flow, "show_message",
+                        lambda _p, _i, _t, text, *_a: told.append(text) or Button.Close)
+    window = MainWindow(ui_settings)
+    qtbot.addWidget(window)
+    assert window.open_project(local)
+    url = f"postgresql://postgres@127.0.0.1:{proxy.port}/{database}"
+    monkeypatch.setattr(window.sync_flow, "ask_url", lambda *_args: url)
+    seen: list[bool] = []
+    type_password(SECRET, seen, remember=False)
+    _file_action(window, "Publish to Team Server…").trigger()
+    qtbot.waitUntil(lambda: bool(told), timeout=30000)
+    assert told[-1].startswith("published to"), told
+    assert seen == [False] and SECRET in proxy.passwords
+    assert memory_keyring.saved == {}                 # not ticked: not kept
     window.close()
