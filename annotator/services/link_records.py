@@ -34,6 +34,7 @@ from annotator.formats.claims import DismissalRecord, LinkRecord
 from annotator.formats.problems import ImportProblem
 from annotator.services import links as link_service
 from annotator.services.project import ProjectService
+from annotator.storage import team
 from annotator.storage.models import CandidateDismissalRow, ClaimLinkRow, ClaimRow, DocumentRow
 
 _LINKS = ClaimLinkRow.__table__
@@ -244,11 +245,20 @@ def store_relations(service: ProjectService, relations: Relations,
                                        .where(or_(_LINKS.c.claim_id.in_(part),
                                                   _LINKS.c.target_id.in_(part)))):
                 pairs[frozenset((row.claim_id, row.target_id))] = row.relation
+        member = team.current_member(session.connection())
+    # On a team server an analyst adds only their own (the server refuses the
+    # rest, which would fail the whole step): a colleague's are left out, said so.
+    only = member[0] if member is not None and member[1] == "analyst" else None
     new: list[link_service.Link] = []
     for where, line, link in relations.links:
         missing = [end for end in (link.claim_id, link.target_id) if end not in claims]
         known = pairs.get(frozenset((link.claim_id, link.target_id)))
-        if missing:
+        if only is not None and link.analyst != only:
+            problems.append(ImportProblem(where, f"link {link.claim_id} → {link.target_id}: "
+                                          f"made by {link.analyst or 'no one named'}; on "
+                                          "the team server only they add it; not imported",
+                                          line=line))
+        elif missing:
             problems.append(ImportProblem(where, f"link {link.claim_id} → {link.target_id}: "
                                           f"claim {missing[0]} is not in the project; link "
                                           "not imported", line=line))
@@ -280,7 +290,9 @@ def store_relations(service: ProjectService, relations: Relations,
                 .where(_DISMISSALS.c.claim_id.in_(dismissal_claims[start:start + 500]))))
         for where, line, item in relations.dismissals:
             length = lengths.get(item.document_id)
-            absent = (f"claim {item.claim_id} is not in the project"
+            absent = (f"made by {item.analyst or 'no one named'}; on the team server "
+                      "only they add it" if only is not None and item.analyst != only
+                      else f"claim {item.claim_id} is not in the project"
                       if item.claim_id not in claims
                       else f"document {item.document_id} is not in the project"
                       if length is None else f"it ends past the document's text ({length})"

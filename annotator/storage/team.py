@@ -368,3 +368,14 @@ def current_analyst(connection: Connection) -> str | None:
         return None
     return connection.exec_driver_sql(
         "SELECT analyst FROM team_members WHERE role_name = session_user").scalar()
+
+
+def current_member(connection: Connection) -> tuple[str, str] | None:
+    """The connected login role's analyst name and team role (analyst, reviewer,
+    admin) on a team project, else None (a project file, or not a member)."""
+    analyst = current_analyst(connection)
+    if analyst is None:
+        return None
+    role = connection.exec_driver_sql(
+        "SELECT team_role FROM team_members WHERE role_name = session_user").scalar()
+    return analyst, str(role)
