@@ -36,10 +36,14 @@ from annotator.storage.database import Database
 from annotator.storage.models import (
     ClaimRow,
     CodebookVersionRow,
+    GoldClaimRow,
     LabelRow,
     ProjectSettingRow,
     PropositionRow,
 )
+
+#: The rows that carry labels: analysts' claims and the gold layer.
+_LABELLED = (ClaimRow, GoldClaimRow)
 
 _TAGS = "codebook_tags"
 _REQUIREMENTS = "codebook_requirements"
@@ -115,16 +119,13 @@ class CodebookService:
                         requirements=load_requirements(session), renames=renames)
 
     def usage(self, dimension: Dimension, key: str) -> int:
-        """How many claims carry ``key`` in ``dimension``."""
-        column = getattr(ClaimRow, dimension.value)
+        """How many claims (analysts' and gold) carry ``key`` in ``dimension``."""
         with self.database.reading() as session:
-            return session.scalar(select(func.count()).select_from(ClaimRow).where(
-                column == label_value(dimension, key))) or 0
+            return self._count(session, dimension, key)
 
     def proposition_usage(self, text: str) -> int:
         with self.database.reading() as session:
-            return session.scalar(select(func.count()).select_from(ClaimRow).where(
-                ClaimRow.proposition == text)) or 0
+            return _proposition_count(session, text)
 
     def versions(self) -> list[tuple[int, datetime, str]]:
         with self.database.reading() as session:
@@ -176,23 +177,23 @@ class CodebookService:
                             f"{'s' if used != 1 else ''}; retire it instead of deleting it")
                 for source_key, target in mapping.items():
                     if source_key != target and target in new_keys:
-                        column = getattr(ClaimRow, dimension.value)
-                        session.execute(update(ClaimRow)
-                                        .where(column == label_value(dimension, source_key))
-                                        .values({dimension.value:
-                                                 label_value(dimension, target),
-                                                 "version": ClaimRow.version + 1}))
+                        for table in _LABELLED:          # the gold layer is relabelled too
+                            column = getattr(table, dimension.value)
+                            session.execute(update(table)
+                                            .where(column == label_value(dimension, source_key))
+                                            .values({dimension.value:
+                                                     label_value(dimension, target),
+                                                     "version": table.version + 1}))
             old_texts = {p.text for p in old.propositions}
             new_texts = {p.text for p in new.propositions}
             for text in old_texts - new_texts:
                 target = proposition_renames.get(text)
                 if target is not None:
-                    session.execute(update(ClaimRow).where(ClaimRow.proposition == text)
-                                    .values(proposition=target,
-                                            version=ClaimRow.version + 1))
+                    for table in _LABELLED:
+                        session.execute(update(table).where(table.proposition == text)
+                                        .values(proposition=target, version=table.version + 1))
                     continue
-                used = session.scalar(select(func.count()).select_from(ClaimRow).where(
-                    ClaimRow.proposition == text)) or 0
+                used = _proposition_count(session, text)
                 if used:
                     raise CodebookError(f"the proposition “{text}” is used by {used} claim"
                                         f"{'s' if used != 1 else ''}; retire it instead")
@@ -211,9 +212,10 @@ class CodebookService:
 
     @staticmethod
     def _count(session: Session, dimension: Dimension, key: str) -> int:
-        column = getattr(ClaimRow, dimension.value)
-        return session.scalar(select(func.count()).select_from(ClaimRow).where(
-            column == label_value(dimension, key))) or 0
+        """Analysts' and gold claims labelled ``key``."""
+        return sum(session.scalar(select(func.count()).select_from(table).where(
+            getattr(table, dimension.value) == label_value(dimension, key))) or 0
+            for table in _LABELLED)
 
     @staticmethod
     def _write(session: Session, codebook: Codebook, version: int, change: str) -> None:
@@ -249,3 +251,9 @@ class CodebookService:
         return self.apply(replace(current, propositions=(
             *current.propositions, Proposition(str(uuid.uuid4()), text))),
             f"Add proposition “{text}”")
+
+
+def _proposition_count(session: Session, text: str) -> int:
+    """Analysts' and gold claims about the proposition ``text``."""
+    return sum(session.scalar(select(func.count()).select_from(table).where(
+        table.proposition == text)) or 0 for table in _LABELLED)

@@ -252,3 +252,41 @@ def test_invalid_codebooks_change_nothing(codebooks):
             codebooks.apply(bad, "bad")
     assert codebooks.codebook() == before
     assert len(codebooks.versions()) == 1
+
+
+def test_renames_and_deletions_count_and_relabel_the_gold_layer_too(
+        project, codebooks, seeded_location) -> None:  # type: ignore[no-untyped-def]
+    """A gold claim keeps a key the codebook still has: a rename relabels it (and
+    its proposition), and a label only the gold layer uses cannot be deleted."""
+    from annotator.domain.review import Decision, adjudicate
+    from annotator.services.review import ReviewService
+
+    codebooks.add_proposition(PROPOSITION)
+    (claim,) = add_claims(project, {"stance": "unclear", "proposition": PROPOSITION})
+    review = ReviewService(project)
+    made = review.add_adjudication(adjudicate(Decision.ACCEPT, [claim], adjudicator="carol",
+                                              span_from=claim))
+    assert made.gold is not None and made.gold.stance == "unclear"
+    project.delete_claim(claim.id)                       # only the gold layer uses it now
+    before = codebooks.codebook()
+    assert codebooks.usage(Dimension.STANCE, "unclear") == 1
+    deleted = with_labels(before, Dimension.STANCE,
+                          [label for label in before.of(Dimension.STANCE)
+                           if label.key != "unclear"])
+    with pytest.raises(CodebookError, match="used by 1 claim"):
+        codebooks.apply(deleted, "Delete unclear")
+    codebooks.apply(relabelled(before, Dimension.STANCE, "unclear", key="undecided"),
+                    "Rename unclear", renames={Dimension.STANCE: {"unclear": "undecided"}})
+    renamed = codebooks.codebook()
+    reworded = replace(renamed, propositions=tuple(
+        replace(p, text="Export controls failed") if p.text == PROPOSITION else p
+        for p in renamed.propositions))
+    codebooks.apply(reworded, "Reword", proposition_renames={
+        PROPOSITION: "Export controls failed"})
+    service = ProjectService.open(seeded_location)
+    try:
+        gold = ReviewService(service).gold_claim(made.gold.id)
+        assert (gold.stance, gold.proposition) == ("undecided", "Export controls failed")
+        assert gold.version == 3                         # each relabelling is a save
+    finally:
+        service.close()
