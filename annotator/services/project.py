@@ -44,6 +44,7 @@ from annotator.domain.model import (
 from annotator.services import merging
 from annotator.services.codebook import CodebookService
 from annotator.services.counts import claim_counts
+from annotator.services.document_batch import document_row, newest_version
 from annotator.storage.database import Database, open_database
 from annotator.storage.errors import ClaimConflictError, ProjectAccessError, not_yours
 from annotator.storage.models import ClaimRow, DocumentRow, SourceRow
@@ -265,12 +266,7 @@ class ProjectService:
                 select(DocumentRow).where(DocumentRow.sha256 == document.sha256))
             if existing is not None:
                 return AddedDocument(_document(existing), created=False)
-            session.add(DocumentRow(
-                id=document.id, sha256=document.sha256, title=document.title,
-                source=document.source, published=document.published,
-                meta=dict(document.metadata), text=document.text,
-                length=len(document.text), created_at=document.created_at,
-                origin=document.origin, previous_id=document.previous_id))
+            session.add(document_row(document))
         self._remember(document)
         return AddedDocument(document, created=True)
 
@@ -278,13 +274,8 @@ class ProjectService:
         """The newest version of the document imported from ``origin``."""
         if not origin:
             return None
-        successor = aliased(DocumentRow)
-        query = (select(DocumentRow).where(DocumentRow.origin == origin)
-                 .where(~DocumentRow.id.in_(select(successor.previous_id).where(
-                     successor.previous_id.is_not(None))))
-                 .order_by(DocumentRow.created_at.desc()))
         with self.database.reading() as session:
-            row = session.scalars(query).first()
+            row = session.scalar(newest_version(origin))
             return None if row is None else _document(row)
 
     def add_version(self, previous_id: str, document: Document) -> VersionReport:

@@ -1,0 +1,107 @@
+"""Storing imported documents several to a transaction.
+
+A folder's files are read a few at a time (:data:`BATCH_DOCUMENTS`, at most
+:data:`BATCH_CHARS` of text) and stored together: one transaction, so one
+durable commit for the lot instead of one per document (on a team server each
+commit waits for the server's disk, and each transaction costs round trips).
+When the project refuses one (a full disk, a lock held too long, a role), the
+whole batch is rolled back and its documents are stored one at a time as
+without batching (see ``transfer._Pending``): those before the refused one are
+committed, it fails with the reason, the rest are skipped. (Not savepoints:
+SQLite rolls a whole transaction back by itself on a full disk.) The search index
+(triggers on SQLite, GIN indexes on a team server) is kept in the same
+transaction, as for any write. Nothing is reported stored before its commit
+returned; a commit that fails leaves none of the batch stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from annotator.domain.model import Document
+from annotator.storage.errors import translated
+from annotator.storage.models import DocumentRow
+
+if TYPE_CHECKING:
+    from annotator.storage.database import Database
+
+#: Documents read ahead and stored in one transaction.
+BATCH_DOCUMENTS = 50
+#: The most text (characters) read ahead for one transaction.
+BATCH_CHARS = 20_000_000
+
+
+def document_row(document: Document, **changes: Any) -> DocumentRow:
+    """A new row for ``document``."""
+    values = dict(id=document.id, sha256=document.sha256, title=document.title,
+                  source=document.source, published=document.published,
+                  meta=dict(document.metadata), text=document.text,
+                  length=len(document.text), created_at=document.created_at,
+                  origin=document.origin, previous_id=document.previous_id)
+    values.update(changes)
+    return DocumentRow(**values)
+
+
+def newest_version(origin: str, *columns: Any) -> Any:
+    """The query of the newest version of the document imported from ``origin``
+    (its ``columns``, or the row)."""
+    successor = aliased(DocumentRow)
+    return (select(*columns or (DocumentRow,)).where(DocumentRow.origin == origin)
+            .where(~DocumentRow.id.in_(select(successor.previous_id).where(
+                successor.previous_id.is_not(None))))
+            .order_by(DocumentRow.created_at.desc()).limit(1))
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What became of a document in a batch: ``created`` (else ``same`` names
+    the document already holding its text), or ``version_of`` (the id and title
+    of the document it is a new version of: not stored in the batch, see
+    :meth:`DocumentBatch.store`)."""
+
+    created: bool = False
+    same: tuple[str, str] | None = None
+    version_of: tuple[str, str] | None = None
+
+
+class DocumentBatch:
+    """One write transaction storing documents."""
+
+    def __init__(self, session: Session, where: str) -> None:
+        self.session = session
+        self.where = where
+
+    def store(self, document: Document) -> Stored:
+        """Store ``document`` unless its text is here already. A changed text of
+        a document imported from the same origin is left to
+        :meth:`ProjectService.add_version` (it carries claims over in a
+        transaction of its own): ``version_of`` says so. Raises
+        :class:`~annotator.storage.errors.ProjectError`: the batch is then to be
+        rolled back."""
+        session = self.session
+        with translated(self.where):
+            same = session.execute(select(DocumentRow.id, DocumentRow.title).where(
+                DocumentRow.sha256 == document.sha256)).first()
+            if same is not None:
+                return Stored(same=(same[0], same[1]))
+            if document.origin:
+                previous = session.execute(newest_version(
+                    document.origin, DocumentRow.id, DocumentRow.title)).first()
+                if previous is not None:
+                    return Stored(version_of=(previous[0], previous[1]))
+            session.add(document_row(document))
+            session.flush()
+        return Stored(created=True)
+
+
+@contextmanager
+def document_batch(database: Database) -> Iterator[DocumentBatch]:
+    """A batch committed (durably) when the block ends without error."""
+    with database.writing() as session:
+        yield DocumentBatch(session, database.where)
