@@ -16,12 +16,12 @@ returned; a commit that fails leaves none of the batch stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, aliased
 
 from annotator.domain.model import Document
@@ -37,25 +37,37 @@ BATCH_DOCUMENTS = 50
 BATCH_CHARS = 20_000_000
 
 
-def document_row(document: Document, **changes: Any) -> DocumentRow:
+def document_row(document: Document) -> DocumentRow:
     """A new row for ``document``."""
-    values = dict(id=document.id, sha256=document.sha256, title=document.title,
-                  source=document.source, published=document.published,
-                  meta=dict(document.metadata), text=document.text,
-                  length=len(document.text), created_at=document.created_at,
-                  origin=document.origin, previous_id=document.previous_id)
-    values.update(changes)
-    return DocumentRow(**values)
+    return DocumentRow(id=document.id, sha256=document.sha256, title=document.title,
+                       source=document.source, published=document.published,
+                       meta=dict(document.metadata), text=document.text,
+                       length=len(document.text), created_at=document.created_at,
+                       origin=document.origin, previous_id=document.previous_id)
 
 
-def newest_version(origin: str, *columns: Any) -> Any:
-    """The query of the newest version of the document imported from ``origin``
-    (its ``columns``, or the row)."""
+def document_values(document: Document) -> dict[str, Any]:
+    """The documents table's values for a new row of ``document``."""
+    return {"id": document.id, "sha256": document.sha256, "title": document.title,
+            "source": document.source, "published": document.published,
+            "metadata": dict(document.metadata), "text": document.text,
+            "length": len(document.text), "created_at": document.created_at,
+            "origin": document.origin, "previous_id": document.previous_id}
+
+
+def newest_versions(origins: Collection[str], *columns: Any) -> Any:
+    """The query of the documents imported from ``origins`` that no newer version
+    replaced (their ``columns``, or the rows), newest first."""
     successor = aliased(DocumentRow)
-    return (select(*columns or (DocumentRow,)).where(DocumentRow.origin == origin)
+    return (select(*columns or (DocumentRow,)).where(DocumentRow.origin.in_(origins))
             .where(~DocumentRow.id.in_(select(successor.previous_id).where(
                 successor.previous_id.is_not(None))))
-            .order_by(DocumentRow.created_at.desc()).limit(1))
+            .order_by(DocumentRow.created_at.desc()))
+
+
+def newest_version(origin: str) -> Any:
+    """The query of the newest version of the document imported from ``origin``."""
+    return newest_versions([origin]).limit(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,27 +89,42 @@ class DocumentBatch:
         self.session = session
         self.where = where
 
-    def store(self, document: Document) -> Stored:
-        """Store ``document`` unless its text is here already. A changed text of
-        a document imported from the same origin is left to
-        :meth:`ProjectService.add_version` (it carries claims over in a
-        transaction of its own): ``version_of`` says so. Raises
-        :class:`~annotator.storage.errors.ProjectError`: the batch is then to be
-        rolled back."""
+    def store(self, documents: Sequence[Document]) -> list[Stored]:
+        """Store each of ``documents`` unless its text is here already (or earlier
+        in ``documents``), in three round trips: which texts are here, which
+        origins have documents, one ``INSERT`` executed for the new ones (psycopg
+        sends its rows in pipeline mode). A
+        changed text of a document imported from the same origin (here or
+        earlier in ``documents``) is left to :meth:`ProjectService.add_version`
+        (it carries claims over in a transaction of its own): ``version_of``
+        says so. Raises :class:`~annotator.storage.errors.ProjectError`: the
+        batch is then to be rolled back."""
         session = self.session
         with translated(self.where):
-            same = session.execute(select(DocumentRow.id, DocumentRow.title).where(
-                DocumentRow.sha256 == document.sha256)).first()
-            if same is not None:
-                return Stored(same=(same[0], same[1]))
-            if document.origin:
-                previous = session.execute(newest_version(
-                    document.origin, DocumentRow.id, DocumentRow.title)).first()
-                if previous is not None:
-                    return Stored(version_of=(previous[0], previous[1]))
-            session.add(document_row(document))
-            session.flush()
-        return Stored(created=True)
+            same = {sha: (key, title) for key, title, sha in session.execute(
+                select(DocumentRow.id, DocumentRow.title, DocumentRow.sha256)
+                .where(DocumentRow.sha256.in_({d.sha256 for d in documents})))}
+            origins = {d.origin for d in documents if d.origin}
+            versions: dict[str, tuple[str, str]] = {}
+            if origins:
+                for origin, key, title in session.execute(newest_versions(
+                        origins, DocumentRow.origin, DocumentRow.id, DocumentRow.title)):
+                    versions.setdefault(origin, (key, title))
+            stored, rows = [], []
+            for document in documents:
+                if document.sha256 in same:
+                    stored.append(Stored(same=same[document.sha256]))
+                elif document.origin and document.origin in versions:
+                    stored.append(Stored(version_of=versions[document.origin]))
+                else:
+                    same[document.sha256] = (document.id, document.title)
+                    if document.origin:       # a later text from there: a new version
+                        versions[document.origin] = same[document.sha256]
+                    rows.append(document_values(document))
+                    stored.append(Stored(created=True))
+            if rows:
+                session.execute(insert(DocumentRow.__table__), rows)
+        return stored
 
 
 @contextmanager

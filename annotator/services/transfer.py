@@ -351,7 +351,7 @@ class _Pending:
         results = self.report.results
         try:
             with document_batch(self.service.database) as batch:
-                outcomes = [batch.store(item[2]) for item in items]
+                outcomes = batch.store([item[2] for item in items])
         except ProjectError:
             return self._one_by_one(items)
         later = []
