@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 
 #: Documents read ahead and stored in one transaction.
 BATCH_DOCUMENTS = 50
-#: The most text (characters) read ahead for one transaction.
-BATCH_CHARS = 20_000_000
+#: The most text (characters) read ahead for one transaction: on SQLite the
+#: write lock is held while its search index is built (about 0.5 s a million).
+BATCH_CHARS = 4_000_000
 
 
 def document_row(document: Document) -> DocumentRow:
