@@ -348,6 +348,8 @@ class _Pending:
         are stored one at a time as before batching: those before it stored, it
         failed, the rest skipped. False when the import has to stop."""
         items, self.items, self.chars = self.items, [], 0
+        if not items:
+            return True
         results = self.report.results
         try:
             with document_batch(self.service.database) as batch:
