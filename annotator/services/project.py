@@ -41,12 +41,13 @@ from annotator.domain.model import (
     span_context,
     utc_now,
 )
-from annotator.domain.review import claim_values
+from annotator.services import merging
 from annotator.services.codebook import CodebookService
 from annotator.services.counts import claim_counts
+from annotator.services.document_batch import document_row, newest_version
 from annotator.storage.database import Database, open_database
 from annotator.storage.errors import ClaimConflictError, ProjectAccessError, not_yours
-from annotator.storage.models import ClaimHistoryRow, ClaimRow, DocumentRow, SourceRow
+from annotator.storage.models import ClaimRow, DocumentRow, SourceRow
 
 
 class NotFoundError(LookupError):
@@ -265,12 +266,7 @@ class ProjectService:
                 select(DocumentRow).where(DocumentRow.sha256 == document.sha256))
             if existing is not None:
                 return AddedDocument(_document(existing), created=False)
-            session.add(DocumentRow(
-                id=document.id, sha256=document.sha256, title=document.title,
-                source=document.source, published=document.published,
-                meta=dict(document.metadata), text=document.text,
-                length=len(document.text), created_at=document.created_at,
-                origin=document.origin, previous_id=document.previous_id))
+            session.add(document_row(document))
         self._remember(document)
         return AddedDocument(document, created=True)
 
@@ -278,13 +274,8 @@ class ProjectService:
         """The newest version of the document imported from ``origin``."""
         if not origin:
             return None
-        successor = aliased(DocumentRow)
-        query = (select(DocumentRow).where(DocumentRow.origin == origin)
-                 .where(~DocumentRow.id.in_(select(successor.previous_id).where(
-                     successor.previous_id.is_not(None))))
-                 .order_by(DocumentRow.created_at.desc()))
         with self.database.reading() as session:
-            row = session.scalars(query).first()
+            row = session.scalar(newest_version(origin))
             return None if row is None else _document(row)
 
     def add_version(self, previous_id: str, document: Document) -> VersionReport:
@@ -542,31 +533,9 @@ class ProjectService:
         The version that loses (the stored one when the incoming edit is newer, the
         incoming one when it is older) is kept in the claim's history, once: merging
         the same claims again changes nothing. Claims are looked up and written
-        :data:`MERGE_BATCH` at a time (a round trip per batch, not per claim: on a
-        team server each costs the network's latency)."""
-        results = []
-        incoming = iter(claims)
-        with self.database.writing() as session:
-            while batch := list(islice(incoming, self.MERGE_BATCH)):
-                rows = {row.id: row for row in session.scalars(
-                    select(ClaimRow).where(ClaimRow.id.in_({c.id for c in batch})))}
-                for claim in batch:
-                    row = rows.get(claim.id)
-                    if row is None:      # the same id again later compares with this
-                        rows[claim.id] = row = _fill(ClaimRow(id=claim.id), claim)
-                        session.add(row)
-                        results.append(MergeResult.ADDED)
-                    elif claim.updated_at > row.updated_at:
-                        self._keep_in_history(session, _claim(row, self._source_name(
-                            session, row.source_id)))
-                        _fill(row, claim)
-                        results.append(MergeResult.UPDATED)
-                    else:
-                        if claim.updated_at < row.updated_at:
-                            self._keep_in_history(session, claim)
-                        results.append(MergeResult.UNCHANGED)
-                session.flush()
-        return results
+        :data:`MERGE_BATCH` at a time (a few round trips per batch, not per claim: on
+        a team server each costs the network's latency); see :mod:`merging`."""
+        return merging.merge_claims(self, claims, self.MERGE_BATCH)
 
     def reassign_claims(self, old: str, new: str, *,
                         claim_ids: Collection[str] | None = None) -> dict[str, datetime]:
@@ -602,15 +571,6 @@ class ProjectService:
                     row.annotator, row.updated_at = author, stamp
                     restored.append(claim_id)
         return restored
-
-    @staticmethod
-    def _keep_in_history(session: Session, claim: Claim) -> None:
-        exists = session.scalar(select(ClaimHistoryRow.id).where(
-            ClaimHistoryRow.claim_id == claim.id,
-            ClaimHistoryRow.updated_at == claim.updated_at))
-        if exists is None:
-            session.add(ClaimHistoryRow(claim_id=claim.id, updated_at=claim.updated_at,
-                                        record=claim_values(claim), recorded_at=utc_now()))
 
     # Sources -------------------------------------------------------------------
 

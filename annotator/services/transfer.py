@@ -28,6 +28,7 @@ from annotator.formats.registry import (
     default_registry,
 )
 from annotator.services.codebook import CodebookService
+from annotator.services.document_batch import BATCH_CHARS, BATCH_DOCUMENTS, document_batch
 from annotator.services.link_records import Relations, relations_summary, store_relations
 from annotator.services.project import MergeResult, ProjectService
 from annotator.services.review import ReviewService
@@ -241,12 +242,16 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
         options = replace(options, cancel=cancel)
     report = ImportReport()
     files = list(_expand(paths))
+    pending = _Pending(service, report)
     for index, (path, named, refusal) in enumerate(files):
         if options.cancelled():
-            report.cancelled = True
-            report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
-                                             "not imported: the import was cancelled")
-                                  for p, _, _ in files[index:])
+            if pending.store():
+                report.cancelled = True
+                report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
+                                                 "not imported: the import was cancelled")
+                                      for p, _, _ in files[index:])
+            else:
+                _stop(report, files[index:])
             break
         if progress is not None:
             progress(path, index, len(files))
@@ -272,10 +277,13 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
         try:
             read = registry.extract_file(path, file_options)
         except ImportCancelled:
-            report.cancelled = True
-            report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
-                                             "not imported: the import was cancelled")
-                                  for p, _, _ in files[index:])
+            if pending.store():
+                report.cancelled = True
+                report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
+                                                 "not imported: the import was cancelled")
+                                      for p, _, _ in files[index:])
+            else:
+                _stop(report, files[index:])
             break
         except ImportProblem as problem:
             report.results.append(FileResult(str(path), FileStatus.FAILED, problem.reason,
@@ -296,19 +304,84 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
             metadata={**read.metadata, **extra.get("metadata", {})}, origin=origin)
         decoded = {"encoding": str(read.metadata.get("encoding") or ""),
                    "encoding_guessed": bool(read.metadata.get("encoding_guessed"))}
-        try:
-            report.results.append(_store(service, report, path, document, importer.name,
-                                         decoded))
-        except ProjectError as error:
-            # A full disk, a locked or read-only project: this file is not stored,
-            # nor can the next ones be. What was imported before stays imported.
-            report.results.append(FileResult(str(path), FileStatus.FAILED,
-                                             f"not stored: {error}", importer=importer.name))
-            report.results.extend(FileResult(str(p), FileStatus.SKIPPED, NOT_WRITTEN)
-                                  for p, _, _ in files[index + 1:])
-            report.stopped = str(error)
+        if not pending.add(path, document, importer.name, decoded):
+            _stop(report, files[index + 1:])
             break
+    else:
+        if not pending.store():
+            _stop(report, [])
     return report
+
+
+def _stop(report: ImportReport, rest: list[tuple[Path, bool, Refusal | None]]) -> None:
+    """The project could not be written: the files not yet stored are skipped."""
+    report.results.extend(FileResult(str(p), FileStatus.SKIPPED, NOT_WRITTEN)
+                          for p, _, _ in rest)
+
+
+class _Pending:
+    """Documents read and not yet stored, stored a batch at a time (see
+    :mod:`annotator.services.document_batch`); their results keep their place
+    among the others' in the report."""
+
+    def __init__(self, service: ProjectService, report: ImportReport) -> None:
+        self.service = service
+        self.report = report
+        self.items: list[tuple[int, Path, Document, str, dict]] = []
+        self.chars = 0
+
+    def add(self, path: Path, document: Document, importer: str, decoded: dict) -> bool:
+        """Hold ``document`` to be stored, storing the batch once it is full.
+        False when the project could not be written (the import stops)."""
+        self.items.append((len(self.report.results), path, document, importer, decoded))
+        self.report.results.append(FileResult(str(path), FileStatus.SKIPPED, NOT_WRITTEN,
+                                              importer=importer))
+        self.chars += len(document.text)
+        if len(self.items) >= BATCH_DOCUMENTS or self.chars >= BATCH_CHARS:
+            return self.store()
+        return True
+
+    def store(self) -> bool:
+        """Store the documents held, in one transaction; a new version of an
+        earlier import after it, by :func:`_store`. When the project refuses one
+        (a full disk, a lock, a role), the transaction is rolled back and they
+        are stored one at a time as before batching: those before it stored, it
+        failed, the rest skipped. False when the import has to stop."""
+        items, self.items, self.chars = self.items, [], 0
+        if not items:
+            return True
+        results = self.report.results
+        try:
+            with document_batch(self.service.database) as batch:
+                outcomes = batch.store([item[2] for item in items])
+        except ProjectError:
+            return self._one_by_one(items)
+        later = []
+        for (slot, path, document, importer, decoded), outcome in zip(items, outcomes,
+                                                                       strict=True):
+            if outcome.created:
+                results[slot] = FileResult(str(path), FileStatus.IMPORTED, "", document.id,
+                                           document.title, importer, **decoded)
+            elif outcome.same is not None:
+                results[slot] = FileResult(
+                    str(path), FileStatus.DUPLICATE, f"same text as “{outcome.same[1]}”",
+                    outcome.same[0], outcome.same[1], importer, **decoded)
+            else:
+                later.append((slot, path, document, importer, decoded))
+        return self._one_by_one(later)
+
+    def _one_by_one(self, items: list[tuple[int, Path, Document, str, dict]]) -> bool:
+        for slot, path, document, importer, decoded in items:
+            try:
+                self.report.results[slot] = _store(self.service, self.report, path, document,
+                                                   importer, decoded)
+            except ProjectError as error:
+                self.report.results[slot] = FileResult(str(path), FileStatus.FAILED,
+                                                       f"not stored: {error}",
+                                                       importer=importer)
+                self.report.stopped = str(error)
+                return False
+        return True
 
 
 def _store(service: ProjectService, report: ImportReport, path: Path, document: Document,
