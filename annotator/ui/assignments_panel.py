@@ -131,8 +131,7 @@ class Assignments(QObject):
         self.queue_action = make_action(window, "&Queue by Disagreement…", self.show_queue,
                                         None, QUEUE_TIP)
         self.queue_dialog: QueueDialog | None = None
-        window.document_list.setColumnHidden(DocumentListModel.HEADERS.index("Assigned"),
-                                             True)
+        window.document_panel.show_assigned_column(False)
 
     def _service(self) -> AssignmentService | None:
         service = self._window.service
@@ -175,8 +174,7 @@ class Assignments(QObject):
         self._states = service.states_for(self._analyst()) if service is not None else {}
         window.documents.set_assignments({doc: state.describe()
                                           for doc, state in self._states.items()})
-        window.document_list.setColumnHidden(DocumentListModel.HEADERS.index("Assigned"),
-                                             not self._states)
+        window.document_panel.show_assigned_column(bool(self._states))
         blind, own_work = self.blind_documents(), {self._analyst(), ""}
         if not blind or window.service is None or (wanted is not None
                                                    and set(wanted) <= own_work):

@@ -26,6 +26,10 @@ class DocumentList(QObject):
     """
 
     chosen = Signal(str)
+    #: The columns that step aside in a narrow panel, in order: without and with
+    #: the Assigned column.
+    DROP = (3, 2)
+    DROP_ASSIGNED = (1, 2)
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
@@ -40,8 +44,11 @@ class DocumentList(QObject):
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         # The title keeps at least 45% of the panel (the Review column, when shown,
         # narrows the counts, not the titles); long titles elide in the middle.
-        # In a narrow panel "To do", then "Claims", step aside.
-        self.columns = ColumnFitter(self.table, 0, share=0.45, cap=110, drop=(3, 2))
+        # In a narrow panel "To do", then "Claims", step aside; with the Assigned
+        # column (blind double coding) Status steps aside first, then Claims, and
+        # Assigned narrows (its text elides; the tooltip has it whole).
+        self.columns = ColumnFitter(self.table, 0, share=0.45, cap=110, drop=self.DROP,
+                                    squeeze=(DocumentListModel.HEADERS.index("Assigned"),))
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
         self.status_filter.addItem("All documents", None)
@@ -138,6 +145,11 @@ class DocumentList(QObject):
         under review; otherwise it would only take the titles' room."""
         self.table.setColumnHidden(DocumentListModel.HEADERS.index("Review"),
                                    not (comparing or self.model.any_reviewed()))
+
+    def show_assigned_column(self, shown: bool) -> None:
+        """The Assigned column shows while the analyst has assignments."""
+        self.table.setColumnHidden(DocumentListModel.HEADERS.index("Assigned"), not shown)
+        self.columns.set_drop(self.DROP_ASSIGNED if shown else self.DROP)
 
     def update_progress(self) -> None:
         self.progress.setMaximum(max(self.model.rowCount(), 1))

@@ -127,6 +127,60 @@ def test_count_columns_step_aside_in_a_narrow_documents_panel(qtbot, window: Mai
     qtbot.waitUntil(lambda: shown("To do") and shown("Claims"), timeout=5000)
 
 
+def test_the_assigned_column_leaves_the_title_and_counts_their_room(
+        qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """With assignments the Assigned column shows; in a narrow panel Status steps
+    aside first (the row's tooltip says it), Assigned narrows with its start
+    shown ("Done…"), and the To do count stays (Claims too from 1280 px)."""
+    from annotator.services.assignments import AssignmentService
+    from annotator.ui.item_models import DocumentListModel
+
+    assert window.service is not None
+    ids = [d.id for d in window.service.documents()]
+    service = AssignmentService(window.service)
+    service.assign(["alice", "bob"], 1.0, seed=1)
+    service.set_done(ids[0], "alice")
+    window.reload_documents(select=ids[0])
+    table = window.document_list
+    column = {name: c for c, name in enumerate(DocumentListModel.HEADERS)}
+
+    def shown(name: str) -> bool:
+        return not table.isColumnHidden(column[name])
+
+    def fitted() -> bool:
+        return table.columnWidth(0) >= 0.45 * table.viewport().width() - 1
+
+    for size, counts in (("1920", ("Claims", "To do")), ("1280", ("Claims", "To do")),
+                         ("1024", ("To do",))):
+        window.resize(*screenshots.SIZES[size])
+        window_layout.size_docks(window)
+        qtbot.waitUntil(lambda c=counts: shown("Assigned") and all(shown(n) for n in c)
+                        and fitted(), timeout=5000)
+        screenshots.settle(QApplication.instance())   # type: ignore[arg-type]
+        assert fitted(), size
+        right = sum(table.columnWidth(c) for c in range(len(column)) if shown(
+            DocumentListModel.HEADERS[c]))
+        assert right <= table.viewport().width() + 1, size      # nothing pushed out
+        assert elided_to_nothing(window.documents_dock) == [], size
+        if size == "1920":
+            assert shown("Status")
+    assert not shown("Status")
+    window.grab().save("/tmp/assigned-1024.png")
+    # What steps aside is in the row's tooltip; the assignment keeps its start.
+    row = window.documents.row_of(ids[0])
+    assert row is not None
+    tip = tooltip_text(window.documents.index(row, 0).data(Qt.ItemDataRole.ToolTipRole))
+    assert "Status: " in tip and "to do" in tip and "Assigned to you: Done" in tip
+    delegate = table.itemDelegateForColumn(column["Assigned"])
+    assert delegate is not None and delegate is not table.itemDelegateForColumn(0)
+    # Without assignments the old order returns (To do, then Claims step aside).
+    window.document_panel.show_assigned_column(False)
+    window.resize(1920, 1080)
+    window_layout.size_docks(window)
+    qtbot.waitUntil(lambda: shown("Status") and shown("Claims") and shown("To do"),
+                    timeout=5000)
+
+
 def test_every_table_header_has_a_tooltip(window: MainWindow) -> None:
     for table in (window.document_list, window.claim_table, window.sources.source_table,
                   window.sources.claim_table):
