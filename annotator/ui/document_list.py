@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.model import Document, DocumentInfo
 from annotator.domain.wording import plural
 from annotator.ui.item_models import STATUS_NAMES, DocumentFilterModel, DocumentListModel
-from annotator.ui.tables import ColumnFitter, table_defaults
+from annotator.ui.tables import ColumnFitter, ElideRightDelegate, table_defaults
 
 
 class DocumentList(QObject):
@@ -30,6 +30,8 @@ class DocumentList(QObject):
     #: the Assigned column.
     DROP = (3, 2)
     DROP_ASSIGNED = (1, 2)
+    #: The title's least share of the panel's width, without and with Assigned.
+    SHARE, SHARE_ASSIGNED = 0.45, 0.36
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
@@ -47,8 +49,10 @@ class DocumentList(QObject):
         # In a narrow panel "To do", then "Claims", step aside; with the Assigned
         # column (blind double coding) Status steps aside first, then Claims, and
         # Assigned narrows (its text elides; the tooltip has it whole).
-        self.columns = ColumnFitter(self.table, 0, share=0.45, cap=110, drop=self.DROP,
+        self.columns = ColumnFitter(self.table, 0, share=self.SHARE, cap=110, drop=self.DROP,
                                     squeeze=(DocumentListModel.HEADERS.index("Assigned"),))
+        # A narrow title shows its start ("DeepSeek shocks…"; the tooltip has it whole).
+        self.table.setItemDelegateForColumn(0, ElideRightDelegate(self.table))
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
         self.status_filter.addItem("All documents", None)
@@ -150,6 +154,7 @@ class DocumentList(QObject):
         """The Assigned column shows while the analyst has assignments."""
         self.table.setColumnHidden(DocumentListModel.HEADERS.index("Assigned"), not shown)
         self.columns.set_drop(self.DROP_ASSIGNED if shown else self.DROP)
+        self.columns.set_share(self.SHARE_ASSIGNED if shown else self.SHARE)
 
     def update_progress(self) -> None:
         self.progress.setMaximum(max(self.model.rowCount(), 1))

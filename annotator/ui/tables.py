@@ -157,6 +157,12 @@ class ColumnFitter(QObject):
             signal.connect(self._timer.start)
         table.viewport().installEventFilter(self)
 
+    def set_share(self, share: float) -> None:
+        """The main column's least share of the width."""
+        if share != self._share:
+            self._share = share
+            self._timer.start()
+
     def set_drop(self, drop: Sequence[int]) -> None:
         """Columns hidden, in this order, while the others do not fit (shown again
         when they do); only the ones this fitter hid come back."""
@@ -182,7 +188,7 @@ class ColumnFitter(QObject):
         text = table.model().headerData(column, Qt.Orientation.Horizontal)
         style = header.style()
         margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
-        width = header.fontMetrics().horizontalAdvance(str(text or "")) + 4 * margin
+        width = header.fontMetrics().horizontalAdvance(str(text or "")) + 2 * margin + 6
         if table.isSortingEnabled() and header.sortIndicatorSection() == column \
                 and header.isSortIndicatorShown():
             width += style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) \
@@ -201,10 +207,13 @@ class ColumnFitter(QObject):
             return min(max(table.sizeHintForColumn(column), self._header_width(column)),
                        self._cap)
 
+        def least(column: int, wanted: int) -> int:
+            """A squeezed column's floor: its header's text still shows whole."""
+            return min(wanted, max(self._floor, self._header_width(column)))
+
         def need(wants: dict[int, int]) -> int:
             """Their least width: the squeezed columns at their floor."""
-            return sum(min(w, self._floor) if c in self._squeeze else w
-                       for c, w in wants.items())
+            return sum(least(c, w) if c in self._squeeze else w for c, w in wants.items())
 
         others = [c for c in range(header.count())
                   if c != self._main and not header.isSectionHidden(c)]
@@ -228,7 +237,7 @@ class ColumnFitter(QObject):
             if excess <= 0:
                 break
             if column in wants:
-                wants[column] = max(wants[column] - excess, min(self._floor, wants[column]))
+                wants[column] = max(wants[column] - excess, least(column, wants[column]))
         total = sum(wants.values())
         if total > room and total > 0:       # too narrow: every other column gives way
             scale = max(room, 0) / total

@@ -148,7 +148,8 @@ def test_the_assigned_column_leaves_the_title_and_counts_their_room(
         return not table.isColumnHidden(column[name])
 
     def fitted() -> bool:
-        return table.columnWidth(0) >= 0.45 * table.viewport().width() - 1
+        share = window.document_panel.SHARE_ASSIGNED
+        return table.columnWidth(0) >= share * table.viewport().width() - 1
 
     for size, counts in (("1920", ("Claims", "To do")), ("1280", ("Claims", "To do")),
                          ("1024", ("To do",))):
@@ -162,6 +163,10 @@ def test_the_assigned_column_leaves_the_title_and_counts_their_room(
             DocumentListModel.HEADERS[c]))
         assert right <= table.viewport().width() + 1, size      # nothing pushed out
         assert elided_to_nothing(window.documents_dock) == [], size
+        metrics = table.horizontalHeader().fontMetrics()
+        for c, name in enumerate(DocumentListModel.HEADERS):    # no header cut ("ssigne")
+            if c and shown(name):
+                assert table.columnWidth(c) >= metrics.horizontalAdvance(name) + 8, (size, name)
         if size == "1920":
             assert shown("Status")
     assert not shown("Status")
@@ -254,3 +259,58 @@ def test_a_restored_layout_has_no_stray_tab_bars(qtbot, seeded_project: Path,  #
         assert len(groups) == len(set(groups)), (round_, groups)     # no group drawn twice
         assert viewer_share(window, window.view) >= 0.45
         window.close()
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_the_elsewhere_panel_is_usable_under_the_claim_panel(
+        qtbot, window: MainWindow, palette: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 1280×800, the Elsewhere dock under the Claim panel: nothing cut at its
+    right edge, headings wrap, each appearance's quote wraps whole into its row
+    (none cut to a line and "…"), the tooltip has the whole quote and where it
+    is, the dock is never squeezed to its title, and the keyboard lands in it."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFontMetrics
+
+    from annotator.services import links
+    from tests.services.test_links import ARTICLE_LOSS, MERICS_LOSS, REPORT_LOSS
+    from tests.ui.conftest import mark_quote, open_document_containing
+
+    app = QApplication.instance()
+    before = app.palette()   # type: ignore[union-attr]
+    app.setPalette(PALETTES[palette]())   # type: ignore[union-attr]
+    try:
+        ids = []
+        for quote in (ARTICLE_LOSS, REPORT_LOSS, MERICS_LOSS):
+            ids.append(mark_quote(window, open_document_containing(window, quote), quote))
+        for other in ids[:2]:
+            links.add_link(window.service, ids[2], other, "same", analyst="alice")
+        window.elsewhere.show()
+        panel = window.elsewhere.panel
+        qtbot.waitUntil(lambda: panel.view is not None and len(panel.view.cluster) == 3)
+        _settled(qtbot, window)
+        scroll = window.elsewhere.dock.widget()
+        assert panel.width() <= scroll.viewport().width()             # nothing cut
+        assert window.elsewhere.dock.minimumSizeHint().height() \
+            >= 10 * panel.fontMetrics().height()
+        for title in (panel.cluster_title, panel.links_title, panel.candidates_title):
+            assert title.wordWrap()
+        assert QApplication.focusWidget() is panel.cluster               # keys act in it
+        tree = panel.cluster
+        assert tree.isVisible() and tree.topLevelItemCount() == 3
+        shown_rows = 0
+        for row in range(tree.topLevelItemCount()):
+            item = tree.topLevelItem(row)
+            rect = tree.visualItemRect(item)
+            metrics = QFontMetrics(item.font(0))
+            wrapped = metrics.boundingRect(QRect(0, 0, rect.width() - 8, 100000),
+                                           int(Qt.TextFlag.TextWordWrap), item.text(0))
+            assert rect.height() >= wrapped.height(), item.text(0)      # not cut
+            quote = item.data(0, Qt.ItemDataRole.UserRole).claim.quote
+            assert quote in tooltip_text(item.toolTip(0))
+            assert "·" in tooltip_text(item.toolTip(0))                    # grades, source
+            shown_rows += rect.bottom() <= tree.viewport().height()
+        assert shown_rows >= 1 and tree.height() >= 2 * tree.fontMetrics().height()
+        assert elided_to_nothing(window.elsewhere.dock) == []
+        window.grab().save(str(tmp_path / f"elsewhere-{palette}.png"))
+    finally:
+        app.setPalette(before)   # type: ignore[union-attr]
