@@ -314,3 +314,56 @@ def test_the_elsewhere_panel_is_usable_under_the_claim_panel(
         window.grab().save(str(tmp_path / f"elsewhere-{palette}.png"))
     finally:
         app.setPalette(before)   # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_the_evidence_board_keeps_every_column_in_view(
+        qtbot, window: MainWindow, palette: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The board at the README's 1200×420 and at its own size: every column in
+    view (no sideways scrolling), the document column wide enough for a title's
+    start, every cell's and header's whole text in its tooltip."""
+    from annotator.services import links
+    from annotator.ui.evidence_board import HEADERS, EvidenceBoardDialog
+    from tests.services.test_links import ARTICLE_LOSS, MERICS_LOSS
+    from tests.ui.conftest import mark_quote, open_document_containing
+
+    app = QApplication.instance()
+    before = app.palette()   # type: ignore[union-attr]
+    app.setPalette(PALETTES[palette]())   # type: ignore[union-attr]
+    try:
+        ids = []
+        for quote, stance in ((MERICS_LOSS, "supports"), (ARTICLE_LOSS, "refutes")):
+            ids.append(mark_quote(window, open_document_containing(window, quote), quote))
+            window.edit_current_claim("proposition", "Chips")
+            window.edit_current_claim("stance", stance)
+        links.add_link(window.service, ids[0], ids[1], "same", analyst="alice")
+        board = EvidenceBoardDialog(window.service, "Chips", parent=window)
+        qtbot.addWidget(board)
+        tree = board.tree
+        for size in ((1200, 420), (1320, 620)):
+            board.resize(*size)
+            board.show()
+            screenshots.settle(app)   # type: ignore[arg-type]
+            widths = [tree.columnWidth(c) for c in range(len(HEADERS))]
+            assert sum(widths) <= tree.viewport().width() + 1, (size, widths)
+            qtbot.waitUntil(lambda: tree.horizontalScrollBar().maximum() == 0, timeout=2000)
+            assert widths[0] >= 170 and widths[1] >= 220, widths
+            assert elided_to_nothing(board) == []
+        board.grab().save(str(tmp_path / f"board-{palette}.png"))
+        for column, name in enumerate(HEADERS):
+            assert tooltip_text(tree.headerItem().toolTip(column)) not in ("", name)
+        rows = [tree.topLevelItem(g).child(r) for g in range(tree.topLevelItemCount())
+                for r in range(tree.topLevelItem(g).childCount())]
+        assert len(rows) == 2
+        for row in rows:
+            assert tooltip_text(row.toolTip(0)).startswith(window.service.document(
+                row.data(0, Qt.ItemDataRole.UserRole)[0]).title)
+            for column in (1, 2, 5):
+                if row.text(column).strip():
+                    assert row.text(column).rstrip("…") in tooltip_text(row.toolTip(column))
+        # The saved picture still shows every column at its text's width.
+        from annotator.ui.evidence_board import picture
+        pixmap = picture(board.board)   # type: ignore[arg-type]
+        assert pixmap.width() >= 1000
+    finally:
+        app.setPalette(before)   # type: ignore[union-attr]
