@@ -367,3 +367,40 @@ def test_the_evidence_board_keeps_every_column_in_view(
         assert pixmap.width() >= 1000
     finally:
         app.setPalette(before)   # type: ignore[union-attr]
+
+
+def test_the_sync_dialog_shows_both_values_side_by_side(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A conflict's long quote and long values: "Here" and "On the server" stay
+    in view (no sideways scrolling), Row and What keep to their share, and each
+    cell's tooltip has its whole value (the cell shows it shortened)."""
+    from collections import Counter
+
+    from annotator.services.sync import Conflict, SyncReport
+    from annotator.ui.sync_flow import SyncResultDialog
+
+    note = "Company's own figure; " + "not independently verified by anyone so far. " * 4
+    report = SyncReport(
+        server="postgresql://alice@team/claims", pushed=Counter({"claims added": 3}),
+        conflicts=[Conflict("claims", "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+                            "changed on both sides",
+                            {"stance": ("supports", "refutes"), "note": (note, None)},
+                            label="DeepSeek says it trained its R1 model using only about "
+                                  "2,000 Nvidia H800 chips")],
+        refused=[("claims", "a1b2c3d4e5f6", "row-level security: not your claim")])
+    dialog = SyncResultDialog(report)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    room = table.viewport().width()
+    widths = [table.columnWidth(c) for c in range(4)]
+    assert sum(widths) <= room + 1, widths
+    assert widths[0] <= 0.3 * room + 1 and widths[1] <= 0.25 * room + 1
+    assert min(widths[2], widths[3]) >= 0.2 * room
+    assert elided_to_nothing(dialog) == []
+    rows = {table.item(r, 1).text(): r for r in range(table.rowCount())}
+    row = rows["changed on both sides: note"]
+    assert table.item(row, 2).text() != note                         # shown shortened
+    assert tooltip_text(table.item(row, 2).toolTip()) == note          # whole
+    assert tooltip_text(table.item(row, 3).toolTip()) == "(none)"
+    assert "0f1e2d3c4b5a69788796a5b4c3d2e1f0" in tooltip_text(table.item(row, 0).toolTip())
