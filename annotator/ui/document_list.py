@@ -50,7 +50,8 @@ class DocumentList(QObject):
         # column (blind double coding) Status steps aside first, then Claims, and
         # Assigned narrows (its text elides; the tooltip has it whole).
         self.columns = ColumnFitter(self.table, 0, share=self.SHARE, cap=110, drop=self.DROP,
-                                    squeeze=(DocumentListModel.HEADERS.index("Assigned"),))
+                                    squeeze=(DocumentListModel.HEADERS.index("Assigned"),),
+                                    comfort=self.SHARE)
         # A narrow title shows its start ("DeepSeek shocks…"; the tooltip has it whole).
         self.table.setItemDelegateForColumn(0, ElideRightDelegate(self.table))
         self.status_filter = QComboBox()

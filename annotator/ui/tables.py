@@ -131,9 +131,11 @@ class ColumnFitter(QObject):
 
     def __init__(self, table: QTableView, main: int = 0, *, share: float = 0.45,
                  cap: int = 150, floor: int = 40, drop: Sequence[int] = (),
-                 squeeze: Sequence[int] = ()) -> None:
+                 squeeze: Sequence[int] = (), comfort: float = 0.0) -> None:
         super().__init__(table)
         self._table, self._main, self._share = table, main, share
+        #: The main column's share the ``squeeze`` columns narrow for (to their least).
+        self._comfort = comfort
         self._cap, self._floor = cap, floor
         self._drop = tuple(drop)
         self._dropped: list[int] = []
@@ -232,8 +234,11 @@ class ColumnFitter(QObject):
                 header.hideSection(column)
                 self._dropped.append(column)
                 del wants[column]
-        for column in self._squeeze:      # these give way first (their text elides)
-            excess = sum(wants.values()) - max(room, 0)
+        # These give way first (their text elides), so the main column has its
+        # comfortable share where they can.
+        comfort = width - max(int(width * max(self._comfort, self._share)), 1)
+        for column in self._squeeze:
+            excess = sum(wants.values()) - max(comfort, 0)
             if excess <= 0:
                 break
             if column in wants:
