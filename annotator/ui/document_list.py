@@ -68,6 +68,10 @@ class DocumentList(QObject):
         self.progress.setObjectName("corpusProgress")
         self.progress.setMaximumWidth(220)
         self.progress.setFormat("%v of %m documents done")
+        # Never squeezed into two cut lines by the status bar's other labels (the
+        # team server's state among them): the hint on the left gives way instead.
+        self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance(
+            "000 of 000 documents done") + 12)
         self.progress_label = QLabel()
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         self.status_filter.currentIndexChanged.connect(

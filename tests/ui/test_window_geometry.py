@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QTabBar, QToolButton, QToolTip
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTabBar, QToolButton, QToolTip
 
 from annotator.services.project import ProjectService
 from annotator.ui import window_layout
@@ -404,3 +404,29 @@ def test_the_sync_dialog_shows_both_values_side_by_side(qtbot) -> None:  # type:
     assert tooltip_text(table.item(row, 2).toolTip()) == note          # whole
     assert tooltip_text(table.item(row, 3).toolTip()) == "(none)"
     assert "0f1e2d3c4b5a69788796a5b4c3d2e1f0" in tooltip_text(table.item(row, 0).toolTip())
+
+
+def test_the_status_bar_keeps_progress_and_server_state_whole_at_1024(
+        qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """At 1024×700 with "Team server unreachable — retrying…" in the status bar, the
+    corpus progress still shows its text on one line and the server's state whole."""
+    from annotator.ui import plain
+    from annotator.ui.connection_status import UNREACHABLE
+
+    told: list[str] = []
+    monkeypatch.setattr(plain, "fail", lambda _parent, _title, text: told.append(text))
+    window.resize(*screenshots.SIZES["1024"])
+    window.live.status.unreachable("could not connect to server: Connection refused")
+    window.show_failure("Not saved: the team server cannot be reached")
+    screenshots.settle(QApplication.instance())   # type: ignore[arg-type]
+    qtbot.wait(20)
+    label = window.statusBar().findChild(QLabel, "connectionStatus")
+    assert label is not None and label.isVisible() and label.text() == UNREACHABLE
+    assert label.width() >= label.fontMetrics().horizontalAdvance(UNREACHABLE)
+    progress = window.progress
+    assert progress.width() >= progress.fontMetrics().horizontalAdvance(progress.text()) + 8
+    assert window.saved_label.width() >= window.saved_label.fontMetrics().horizontalAdvance(
+        "NOT SAVED")
+    assert "Connection refused" in tooltip_text(label.toolTip())
+    assert len(told) == 1                       # the outage's first failure: a box
+    window.statusBar().grab().save("/tmp/status-1024.png")
