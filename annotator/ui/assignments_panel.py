@@ -42,7 +42,7 @@ from annotator.storage.errors import ProjectError
 from annotator.ui.actions import make_action
 from annotator.ui.item_models import DocumentListModel
 from annotator.ui.plain import plain_label, plain_tooltip
-from annotator.ui.tables import table_defaults
+from annotator.ui.tables import ColumnFitter, table_defaults
 
 if TYPE_CHECKING:
     from annotator.services.search import SearchResult
@@ -90,14 +90,14 @@ class QueueDialog(QDialog):
             for column, value in enumerate((entry.title, ", ".join(entry.analysts),
                                             str(entry.differences), f1, review)):
                 item = QTableWidgetItem(value)
+                item.setToolTip(plain_tooltip(value))      # whole, when the cell elides
                 item.setData(Qt.ItemDataRole.UserRole, entry.document_id)
                 if column in (2, 3):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
-        header = self.table.horizontalHeader()
-        header.resizeSection(0, 280)
-        header.setStretchLastSection(True)
+        # The title takes what the other columns (as wide as their text) leave.
+        self.columns = ColumnFitter(self.table, 0, share=0.45, cap=160)
         self.table.itemActivated.connect(self._open)
         self.table.itemDoubleClicked.connect(self._open)
         text = (f"{plural(len(entries), 'document')} finished by every analyst assigned, "
