@@ -311,6 +311,14 @@ def test_the_elsewhere_panel_is_usable_under_the_claim_panel(
             shown_rows += rect.bottom() <= tree.viewport().height()
         assert shown_rows >= 1 and tree.height() >= 2 * tree.fontMetrics().height()
         assert elided_to_nothing(window.elsewhere.dock) == []
+        # Tab goes down the panel as it reads: the list, then the first button that
+        # can act (the empty links list and disabled Unlink are passed over).
+        order = []
+        for _ in range(2):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            order.append(QApplication.focusWidget())
+        assert order[0] is panel.remember_button
+        assert order[1] in (panel.figures, panel.candidates) and order[1].isVisible()
         window.grab().save(str(tmp_path / f"elsewhere-{palette}.png"))
     finally:
         app.setPalette(before)   # type: ignore[union-attr]
