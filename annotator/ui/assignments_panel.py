@@ -42,7 +42,7 @@ from annotator.storage.errors import ProjectError
 from annotator.ui.actions import make_action
 from annotator.ui.item_models import DocumentListModel
 from annotator.ui.plain import plain_label, plain_tooltip
-from annotator.ui.tables import table_defaults
+from annotator.ui.tables import ColumnFitter, table_defaults
 
 if TYPE_CHECKING:
     from annotator.services.search import SearchResult
@@ -90,14 +90,14 @@ class QueueDialog(QDialog):
             for column, value in enumerate((entry.title, ", ".join(entry.analysts),
                                             str(entry.differences), f1, review)):
                 item = QTableWidgetItem(value)
+                item.setToolTip(plain_tooltip(value))      # whole, when the cell elides
                 item.setData(Qt.ItemDataRole.UserRole, entry.document_id)
                 if column in (2, 3):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
-        header = self.table.horizontalHeader()
-        header.resizeSection(0, 280)
-        header.setStretchLastSection(True)
+        # The title takes what the other columns (as wide as their text) leave.
+        self.columns = ColumnFitter(self.table, 0, share=0.45, cap=160)
         self.table.itemActivated.connect(self._open)
         self.table.itemDoubleClicked.connect(self._open)
         text = (f"{plural(len(entries), 'document')} finished by every analyst assigned, "
@@ -131,8 +131,7 @@ class Assignments(QObject):
         self.queue_action = make_action(window, "&Queue by Disagreement…", self.show_queue,
                                         None, QUEUE_TIP)
         self.queue_dialog: QueueDialog | None = None
-        window.document_list.setColumnHidden(DocumentListModel.HEADERS.index("Assigned"),
-                                             True)
+        window.document_panel.show_assigned_column(False)
 
     def _service(self) -> AssignmentService | None:
         service = self._window.service
@@ -175,8 +174,7 @@ class Assignments(QObject):
         self._states = service.states_for(self._analyst()) if service is not None else {}
         window.documents.set_assignments({doc: state.describe()
                                           for doc, state in self._states.items()})
-        window.document_list.setColumnHidden(DocumentListModel.HEADERS.index("Assigned"),
-                                             not self._states)
+        window.document_panel.show_assigned_column(bool(self._states))
         blind, own_work = self.blind_documents(), {self._analyst(), ""}
         if not blind or window.service is None or (wanted is not None
                                                    and set(wanted) <= own_work):

@@ -23,7 +23,7 @@ from annotator.domain.code_mapping import CLAIM, SKIP, TAG, CodeChoice, CodeMapp
 from annotator.domain.codebook import Codebook
 from annotator.domain.wording import plural
 from annotator.ui.mapping_dialog import preview_layout
-from annotator.ui.plain import plain
+from annotator.ui.plain import plain, plain_tooltip
 
 
 class CodeMappingDialog(QDialog):
@@ -74,14 +74,17 @@ class CodeMappingDialog(QDialog):
                 combo.addItem(f"{dimension.title}: {label.name}{retired}",
                               f"{dimension.value}:{label.key}")
         combo.setCurrentIndex(max(combo.findData(choice.target), 0))
+        combo.setToolTip(plain_tooltip(combo.currentText()))     # whole, when cut
         combo.currentIndexChanged.connect(lambda _=0, r=row: self._changed(r))
         self.combos[row] = combo
         self.table.setCellWidget(row, 2, combo)
 
     def _changed(self, row: int) -> None:
         choice = self.mapping.choices[row]
-        chosen = self.combos[row].currentData() != choice.target
+        combo = self.combos[row]
+        chosen = combo.currentData() != choice.target
         self.table.item(row, 3).setText(How.CHOSEN.value if chosen else choice.how.value)
+        combo.setToolTip(plain_tooltip(combo.currentText()))
 
     def choices(self) -> dict[int, str]:
         """Row → chosen target (``dimension:key``, ``tag``, ``skip``, ``claim``)."""

@@ -8,6 +8,12 @@ unreachable — retrying…"); the looks go on, less and less often (backing off
 connection; pre-ping drops dead ones). The first look that works says
 "Reconnected", for a while. A save tried meanwhile was not saved and says so
 (the window's "NOT SAVED"); what was saved before is on the server.
+
+One outage, one message box: the first change that fails in it opens a box
+with the reason; while the server stays out of reach the later ones only say
+"NOT SAVED" and why in the status bar (with how many were not saved), not a
+box each (:meth:`ConnectionStatus.quiet_failure`). Once the server answers
+again the next failure opens a box again.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
+from annotator.domain.wording import plural
 from annotator.ui.colours import set_text_role
 from annotator.ui.plain import plain_tooltip
 
@@ -49,6 +56,8 @@ class ConnectionStatus(QObject):
         self._label: QLabel | None = None
         self._failures = 0
         self.reason = ""
+        #: Changes not saved in this outage (0: none, or the server answers).
+        self.unsaved = 0
         self._fade = QTimer(self)
         self._fade.setSingleShot(True)
         self._fade.setInterval(RECONNECTED_MS)
@@ -79,12 +88,27 @@ class ConnectionStatus(QObject):
         if self._failures == 1:
             self.lost.emit()
 
+    def quiet_failure(self, message: str) -> bool:
+        """A change was not saved (``message`` says why). True when the analyst was
+        already told in a box during this outage: then the status bar says it (the
+        caller shows no box); False (a box is due) otherwise."""
+        if not self.down:
+            return False
+        self.unsaved += 1
+        if self.unsaved == 1:
+            return False
+        self._window.statusBar().showMessage(
+            f"NOT SAVED: {plural(self.unsaved, 'change')} not saved while the team server "
+            f"is out of reach. {message}")
+        return True
+
     def reachable(self) -> None:
         """A look worked: say "Reconnected" if the server had been out of reach."""
         if not self._failures:
             return
         self._failures = 0
         self.reason = ""
+        self.unsaved = 0
         self._show(RECONNECTED, "The team server answers again; new changes are saved.",
                    "success")
         self._fade.start()
@@ -94,6 +118,7 @@ class ConnectionStatus(QObject):
         """Another project was opened: nothing to say."""
         self._failures = 0
         self.reason = ""
+        self.unsaved = 0
         self._hide()
 
     def _show(self, text: str, tip: str, role: str) -> None:

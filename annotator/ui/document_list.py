@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.model import Document, DocumentInfo
 from annotator.domain.wording import plural
 from annotator.ui.item_models import STATUS_NAMES, DocumentFilterModel, DocumentListModel
-from annotator.ui.tables import ColumnFitter, table_defaults
+from annotator.ui.tables import ColumnFitter, ElideRightDelegate, table_defaults
 
 #: The Version line of a document a newer version replaced.
 REPLACED = "replaced by a newer version"
@@ -29,6 +29,12 @@ class DocumentList(QObject):
     """
 
     chosen = Signal(str)
+    #: The columns that step aside in a narrow panel, in order: without and with
+    #: the Assigned column.
+    DROP = (3, 2)
+    DROP_ASSIGNED = (1, 2)
+    #: The title's least share of the panel's width, without and with Assigned.
+    SHARE, SHARE_ASSIGNED = 0.45, 0.36
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
@@ -43,8 +49,14 @@ class DocumentList(QObject):
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         # The title keeps at least 45% of the panel (the Review column, when shown,
         # narrows the counts, not the titles); long titles elide in the middle.
-        # In a narrow panel "To do", then "Claims", step aside.
-        self.columns = ColumnFitter(self.table, 0, share=0.45, cap=110, drop=(3, 2))
+        # In a narrow panel "To do", then "Claims", step aside; with the Assigned
+        # column (blind double coding) Status steps aside first, then Claims, and
+        # Assigned narrows (its text elides; the tooltip has it whole).
+        self.columns = ColumnFitter(self.table, 0, share=self.SHARE, cap=110, drop=self.DROP,
+                                    squeeze=(DocumentListModel.HEADERS.index("Assigned"),),
+                                    comfort=self.SHARE)
+        # A narrow title shows its start ("DeepSeek shocks…"; the tooltip has it whole).
+        self.table.setItemDelegateForColumn(0, ElideRightDelegate(self.table))
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
         self.status_filter.addItem("All documents", None)
@@ -59,6 +71,10 @@ class DocumentList(QObject):
         self.progress.setObjectName("corpusProgress")
         self.progress.setMaximumWidth(220)
         self.progress.setFormat("%v of %m documents done")
+        # Never squeezed into two cut lines by the status bar's other labels (the
+        # team server's state among them): the hint on the left gives way instead.
+        self.progress.setMinimumWidth(self.progress.fontMetrics().horizontalAdvance(
+            "000 of 000 documents done") + 12)
         self.progress_label = QLabel()
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         self.status_filter.currentIndexChanged.connect(
@@ -141,6 +157,12 @@ class DocumentList(QObject):
         under review; otherwise it would only take the titles' room."""
         self.table.setColumnHidden(DocumentListModel.HEADERS.index("Review"),
                                    not (comparing or self.model.any_reviewed()))
+
+    def show_assigned_column(self, shown: bool) -> None:
+        """The Assigned column shows while the analyst has assignments."""
+        self.table.setColumnHidden(DocumentListModel.HEADERS.index("Assigned"), not shown)
+        self.columns.set_drop(self.DROP_ASSIGNED if shown else self.DROP)
+        self.columns.set_share(self.SHARE_ASSIGNED if shown else self.SHARE)
 
     def update_progress(self) -> None:
         self.progress.setMaximum(max(self.model.rowCount(), 1))

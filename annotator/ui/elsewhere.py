@@ -77,6 +77,8 @@ class Elsewhere(QObject):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.panel)
+        # Never squeezed to its title bar: the summary and a list's first rows show.
+        scroll.setMinimumHeight(12 * self.panel.fontMetrics().height())
         self.dock.setWidget(scroll)
         fit_panel(self.dock, "right")
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock,
@@ -330,7 +332,7 @@ class Elsewhere(QObject):
         self.dock.show()
         self.dock.raise_()
         self.refresh()
-        self.panel.cluster.setFocus()
+        self.panel.first_focus().setFocus()
 
 
 def install(window: MainWindow) -> QDockWidget:

@@ -17,14 +17,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -39,8 +43,9 @@ from annotator.ui.plain import plain_label, plain_tooltip
 
 #: Characters of a quote a row shows (the tooltip has it whole).
 QUOTE_CHARS = 90
-#: Rows a list shows before it scrolls.
+#: Rows a list shows before it scrolls, and the most lines of text it is tall.
 MAX_ROWS = 4
+MAX_LINES = 12
 
 _RELATION_NAMES = {"same": "Same claim", "supports": "Supports",
                    "refutes": "Refutes", "not_enough_info": "Not enough info"}
@@ -84,10 +89,58 @@ def grades(claim: Claim) -> str:
     return claim.reliability_code or "—"
 
 
+class _Wrapped(QStyledItemDelegate):
+    """Rows as tall as their text wrapped at the list's width (Qt's own size hint
+    does not wrap, so a wrapped quote would be cut)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        view = self.parent()
+        assert isinstance(view, QTreeWidget)
+        font = index.data(Qt.ItemDataRole.FontRole)
+        metrics = QFontMetrics(font if isinstance(font, QFont) else view.font())
+        margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin,
+                                          None, view) + 1
+        width = max(view.viewport().width() - 2 * margin - 2, 40)
+        text = str(index.data() or "")
+        rect = metrics.boundingRect(QRect(0, 0, width, 100000),
+                                    int(Qt.TextFlag.TextWordWrap), text)
+        return QSize(hint.width(), max(hint.height(), rect.height() + 4))
+
+
+class _Rows(QTreeWidget):
+    """A list as tall as its first :data:`MAX_ROWS` rows (then it scrolls); rows
+    wrap at words, so it grows and shrinks with the panel's width."""
+
+    def fit_height(self) -> None:
+        rows = min(self.topLevelItemCount(), MAX_ROWS)
+        if not rows:
+            return
+        # The rows' heights at the list's width (wrapped quotes differ in lines).
+        width = self.viewport().width()
+        heights = [self.sizeHintForRow(r) for r in range(rows)]
+        if self.topLevelItemCount() > rows:     # a glimpse of the next row: it scrolls
+            heights.append(self.fontMetrics().height())
+        # Never more than MAX_LINES lines of text: the panel under the claim panel
+        # is short, and the lists below it must stay in reach.
+        most = MAX_LINES * self.fontMetrics().lineSpacing()
+        height = min(sum(heights), most) + 2 * self.frameWidth() + 2
+        if self.height() != height or self.property("fittedWidth") != width:
+            self.setProperty("fittedWidth", width)
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.scheduleDelayedItemsLayout()
+            self.fit_height()
+
+
 def _tree(name: str) -> QTreeWidget:
-    """A list of two-line rows (the quote, then where it is and its grades): the
+    """A list of rows (the quote, wrapped, then where it is and its grades): the
     panel is as narrow as the claim panel, too narrow for columns."""
-    tree = QTreeWidget()
+    tree = _Rows()
+    tree.setItemDelegate(_Wrapped(tree))
     tree.setObjectName(name)
     tree.setHeaderHidden(True)
     tree.setColumnCount(1)
@@ -96,16 +149,28 @@ def _tree(name: str) -> QTreeWidget:
     tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+    tree.setWordWrap(True)
+    tree.setUniformRowHeights(False)
     tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    tree.setMinimumHeight(64)
+    tree.header().setStretchLastSection(True)
+    tree.setMinimumHeight(2 * tree.fontMetrics().height() + 8)
     return tree
 
 
+def _heading(text: str) -> QLabel:
+    """A section's title: wrapped, so a long count never widens the panel."""
+    label = plain_label(text)
+    label.setWordWrap(True)
+    return label
+
+
 def _item(first: str, second: str, tip: str, data: object) -> QTreeWidgetItem:
-    """A row: ``first`` over ``second``, each on one line."""
-    item = QTreeWidgetItem([" ".join(first.split()) + "\n" + " ".join(second.split())])
-    item.setToolTip(0, plain_tooltip(tip))
+    """A row: ``first`` (wrapped at words) over ``second``; the tooltip has ``tip``
+    (the whole quote) and ``second``."""
+    second = " ".join(second.split())
+    item = QTreeWidgetItem([" ".join(first.split()) + "\n" + second])
+    item.setToolTip(0, plain_tooltip(f"{tip}\n{second}"))
     item.setData(0, Qt.ItemDataRole.UserRole, data)
     return item
 
@@ -163,12 +228,12 @@ class ElsewherePanel(QWidget):
         suggestion.addWidget(self.apply_button)
         layout.addLayout(suggestion)
 
-        self.cluster_title = plain_label("Appearances (the same claim):")
+        self.cluster_title = _heading("Appearances (the same claim):")
         layout.addWidget(self.cluster_title)
         self.cluster = _tree("elsewhereCluster")
         layout.addWidget(self.cluster)
 
-        self.links_title = plain_label("Evidence links:")
+        self.links_title = _heading("Evidence links:")
         layout.addWidget(self.links_title)
         self.links = _tree("elsewhereLinks")
         layout.addWidget(self.links)
@@ -207,12 +272,12 @@ class ElsewherePanel(QWidget):
             self.relation_buttons[relation] = button
         layout.addLayout(evidence)
 
-        self.figures_title = plain_label("Figures that disagree:")
+        self.figures_title = _heading("Figures that disagree:")
         layout.addWidget(self.figures_title)
         self.figures = _tree("elsewhereFigures")
         layout.addWidget(self.figures)
 
-        self.candidates_title = plain_label("Similar passages (the same claim?):")
+        self.candidates_title = _heading("Similar passages (the same claim?):")
         layout.addWidget(self.candidates_title)
         self.candidates = _tree("elsewhereCandidates")
         layout.addWidget(self.candidates)
@@ -343,8 +408,18 @@ class ElsewherePanel(QWidget):
             title.setText(f"{text}: {count}" if count else f"{text}: {none}")
             tree.setVisible(count > 0)
             if count:       # as tall as its rows (up to MAX_ROWS; then it scrolls)
-                rows = min(count, MAX_ROWS)
-                tree.setFixedHeight(rows * tree.sizeHintForRow(0) + 2 * tree.frameWidth() + 2)
+                tree.fit_height()  # type: ignore[attr-defined]
+
+    def first_focus(self) -> QWidget:
+        """Where the keyboard goes when the panel is entered: the first list with
+        rows, else the first button that can act."""
+        for widget in (self.cluster, self.links, self.figures, self.candidates):
+            if widget.topLevelItemCount():
+                return widget
+        for button in (self.apply_button, self.remember_button):
+            if button.isEnabled():
+                return button
+        return self
 
     @property
     def view(self) -> ElsewhereView | None:

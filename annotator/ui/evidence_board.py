@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,6 +42,23 @@ HEADERS = ["Stance / document", "Quote", "Source", "Reliability", "Credibility",
            "Corroboration", "Suggested", "Figures that disagree"]
 #: Characters of a quote a row shows (its tooltip has it whole).
 QUOTE_CHARS = 80
+HEADER_TIPS = [
+    "The stance group, then the document each claim is in (the whole title in the "
+    "tooltip)",
+    "The claim's text (the whole quote in the tooltip)",
+    "Who makes the claim",
+    "The source's reliability: Admiralty grade A (reliable) … F (cannot judge)",
+    "The information's credibility: 1 (confirmed) … 6 (cannot judge)",
+    "How many independent sources state the same claim (its confirmed appearances)",
+    "The credibility the corroboration suggests (the Elsewhere panel applies it)",
+    "Figures in the same claim's appearances that disagree",
+]
+#: The widest each column starts (its text elides; the tooltip has it whole); the
+#: Quote column takes what is left of the dialog's width.
+MOST_WIDTH = (330, 420, 200, 90, 90, 110, 170, 360)
+#: The least the long-text columns narrow to when the dialog is narrow.
+LEAST_WIDTH = {0: 170, 1: 220, 2: 110, 7: 150}
+QUOTE = 1
 
 
 def fill(tree: QTreeWidget, board: Board | None) -> None:
@@ -66,23 +83,68 @@ def fill(tree: QTreeWidget, board: Board | None) -> None:
                      credibility_text(entry.suggested_credibility) or "—",
                      "; ".join(entry.conflicts)]
             item = QTreeWidgetItem([" ".join(text.split()) for text in texts])
+            for cell, text in enumerate(texts):       # every cell's whole text
+                if text.strip() and text != "—":
+                    item.setToolTip(cell, plain_tooltip(text))
             item.setToolTip(1, plain_tooltip(claim.quote))
-            item.setToolTip(0, plain_tooltip(entry.appearance.document_title))
+            item.setToolTip(0, plain_tooltip(
+                f"{entry.appearance.document_title}\n{column.name}"))
             item.setToolTip(7, plain_tooltip("\n".join(entry.conflicts)))
             item.setData(0, Qt.ItemDataRole.UserRole, (claim.document_id, claim.id))
             group.addChild(item)
         group.setExpanded(True)
+    fit_columns(tree)
+
+
+def fit_columns(tree: QTreeWidget, width: int | None = None) -> None:
+    """Each column as wide as its text, up to :data:`MOST_WIDTH`; when the
+    columns leave room in ``width`` (the view's; 0: no more), the Quote column
+    takes it, and when they do not fit the long-text columns narrow."""
+    header = tree.header()
+    for column in range(len(HEADERS)):
+        content = max(tree.sizeHintForColumn(column), header.sectionSizeHint(column))
+        tree.setColumnWidth(column, min(content, MOST_WIDTH[column]))
+    room = tree.viewport().width() if width is None else width
+    if room <= 0:
+        return
+    spare = room - sum(tree.columnWidth(c) for c in range(len(HEADERS)))
+    if spare > 0:
+        tree.setColumnWidth(QUOTE, tree.columnWidth(QUOTE) + spare)
+        return
+    # Too narrow: the long-text columns give way alike, down to LEAST_WIDTH (then
+    # the board scrolls sideways), so every column stays in view where it can.
+    wide = [c for c, least in LEAST_WIDTH.items() if tree.columnWidth(c) > least]
+    give = sum(tree.columnWidth(c) - LEAST_WIDTH[c] for c in wide)
+    if give > 0:
+        scale = min(-spare / give, 1.0)
+        for c in wide:
+            tree.setColumnWidth(c, tree.columnWidth(c)
+                                - round((tree.columnWidth(c) - LEAST_WIDTH[c]) * scale))
+        rest = room - sum(tree.columnWidth(c) for c in range(len(HEADERS)))   # rounding
+        if tree.columnWidth(QUOTE) + rest >= LEAST_WIDTH[QUOTE]:
+            tree.setColumnWidth(QUOTE, tree.columnWidth(QUOTE) + rest)
+
+
+class _BoardTree(QTreeWidget):
+    """The board's rows; its columns fit again when it is resized."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            fit_columns(self)
 
 
 def _tree() -> QTreeWidget:
-    tree = QTreeWidget()
+    tree = _BoardTree()
+    tree.setIndentation(tree.fontMetrics().height())     # the titles need the room
     tree.setHeaderLabels(HEADERS)
     tree.setAlternatingRowColors(True)
     tree.setUniformRowHeights(True)
     tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    for column, width in enumerate((200, 290, 140, 75, 75, 100, 150, 250)):
-        tree.setColumnWidth(column, width)
+    tree.header().setStretchLastSection(False)
+    for column, tip in enumerate(HEADER_TIPS):
+        tree.headerItem().setToolTip(column, plain_tooltip(tip))
     return tree
 
 
@@ -101,6 +163,7 @@ def picture(board: Board) -> QPixmap:
     tree.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     fill(tree, board)
+    fit_columns(tree, 0)         # every column as wide as its text (up to its most)
     layout.addWidget(tree)
     conflicts = plain_label(_conflicts_text(board))
     conflicts.setWordWrap(True)

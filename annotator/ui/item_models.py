@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor
 from annotator.domain.codebook import Codebook, Dimension
 from annotator.domain.lazy_claims import LazyClaims
 from annotator.domain.model import Claim, DocumentInfo
-from annotator.domain.wording import shorten
+from annotator.domain.wording import plural, shorten
 from annotator.ui.colours import foreground
 from annotator.ui.plain import plain_tooltip
 
@@ -119,7 +119,12 @@ class DocumentListModel(RowTableModel):
                         else list(names).index(doc.review_status))
             return doc.claim_count if column == 2 else doc.incomplete_count
         if role == _TOOLTIP:
-            details = [doc.title, doc.source, doc.published and f"Published {doc.published}"]
+            # The whole row, also what a narrow panel leaves out (Status, the counts).
+            assigned = self.assignments.get(doc.id)
+            details = [doc.title, doc.source, doc.published and f"Published {doc.published}",
+                       f"Status: {STATUS_NAMES.get(doc.status, doc.status)} · "
+                       f"{plural(doc.claim_count, 'claim')}, {doc.incomplete_count} to do",
+                       assigned and f"Assigned to you: {assigned}"]
             return plain_tooltip("\n".join(d for d in details if d))
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

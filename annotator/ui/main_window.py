@@ -600,7 +600,8 @@ class MainWindow(QMainWindow):
 
     def show_failure(self, message: str) -> None:
         self.saved_label.setText("NOT SAVED")
-        plain.fail(self, "Change not saved", message)
+        if not self.live.status.quiet_failure(message):    # one box an outage
+            plain.fail(self, "Change not saved", message)
 
     def _update_actions(self) -> None:
         has_document = self._document is not None

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,7 +30,7 @@ from annotator.storage import team
 from annotator.storage.errors import PasswordNeededError
 from annotator.ui import team_connect
 from annotator.ui.actions import make_action
-from annotator.ui.plain import plain_label, show_message
+from annotator.ui.plain import plain_label, plain_tooltip, show_message
 from annotator.ui.tasks import BackgroundTask
 
 if TYPE_CHECKING:
@@ -45,6 +45,10 @@ _UNSHOWN = ("updated_at", "version")
 
 def _value(value: Any) -> str:
     return "(none)" if value is None else shorten(str(value), 80)
+
+
+def _whole(value: Any) -> str:
+    return "(none)" if value is None else str(value)
 
 
 class SyncResultDialog(QDialog):
@@ -74,9 +78,16 @@ class SyncResultDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        # Row and What as wide as their text up to a share of the width; the two
+        # values share the rest (long values elide; the tooltip has them whole),
+        # so "Here" and "On the server" are always in view side by side.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setWordWrap(False)
+        self.table.viewport().installEventFilter(self)
         for conflict in report.conflicts:
             where = (f"{conflict.what} “{shorten(conflict.label, 40)}”" if conflict.label
                      else f"{conflict.what} {conflict.key[:8]}")
@@ -86,7 +97,7 @@ class SyncResultDialog(QDialog):
                 if name in _UNSHOWN:
                     continue
                 self._row(where, f"{conflict.kind}: {name}", _value(mine), _value(theirs),
-                          conflict.key)
+                          conflict.key, tips=(_whole(mine), _whole(theirs)))
         for table, key, why in report.refused:
             self._row(f"{table} {key[:8]}".strip(), f"refused: {why}", "", "", key)
         self.table.setVisible(self.table.rowCount() > 0)
@@ -96,13 +107,29 @@ class SyncResultDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 420 if self.table.rowCount() else 160)
 
-    def _row(self, where: str, what: str, mine: str, theirs: str, key: str) -> None:
+    def _row(self, where: str, what: str, mine: str, theirs: str, key: str,
+             tips: tuple[str, str] | None = None) -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
+        whole = (f"{where}\n{key}", what, *(tips or (mine, theirs)))
         for column, text in enumerate((where, what, mine, theirs)):
             item = QTableWidgetItem(text)       # plain text, never rich
-            item.setToolTip(key if column == 0 else text)
+            if whole[column]:
+                item.setToolTip(plain_tooltip(whole[column]))
             self.table.setItem(row, column, item)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return False
+
+    def fit_columns(self) -> None:
+        """Row and What: their text's width, at most 30% and 25% of the table."""
+        room = self.table.viewport().width()
+        for column, share in ((0, 0.30), (1, 0.25)):
+            want = max(self.table.sizeHintForColumn(column),
+                       self.table.horizontalHeader().sectionSizeHint(column))
+            self.table.setColumnWidth(column, min(want, int(room * share)))
 
 
 class SyncFlow(QObject):

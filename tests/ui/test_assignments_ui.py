@@ -15,8 +15,10 @@ from annotator.services.assignments import AssignmentService
 from annotator.services.project import ProjectService
 from annotator.ui.item_models import DocumentListModel
 from annotator.ui.main_window import MainWindow
+from annotator.ui.tables import header_tip
 from tests.review.scenario import NASDAQ, add_two_analysts
 from tests.ui.conftest import open_document_containing
+from tests.ui.tooltips import tooltip_text
 
 ASSIGNED = DocumentListModel.HEADERS.index("Assigned")
 
@@ -107,6 +109,16 @@ def test_blind_document_mark_done_and_queue(qtbot, window: MainWindow,  # type: 
     table = dialog.table
     assert table.rowCount() == 1
     assert [table.item(0, c).text() for c in range(1, 4)] == ["alice, bob", "5", "0.80"]
+    # The title takes the room the other columns leave (no stretched Review
+    # column beside a cut title); every cell and header explains itself.
+    qtbot.waitUntil(lambda: table.columnWidth(0) >= 0.45 * table.viewport().width() - 1)
+    assert sum(table.columnWidth(c) for c in range(5)) <= table.viewport().width() + 1
+    assert table.columnWidth(4) <= 160
+    title = window.service.document(merics).title
+    assert tooltip_text(table.item(0, 0).toolTip()) == title
+    for column in range(5):
+        name = table.horizontalHeaderItem(column).text()
+        assert header_tip(table, column) not in ("", name)
     dialog.grab().save("/tmp/blind-queue.png")
     window.grab().save("/tmp/blind-window.png")
     rect = table.visualItemRect(table.item(0, 0))

@@ -57,6 +57,7 @@ def test_another_programs_codes_are_previewed_and_chosen(  # type: ignore[no-unt
     from annotator.ui import plain
     from annotator.ui.code_mapping_dialog import CodeMappingDialog
     from tests.qdpx_codes import SELECTIONS, write_qdpx
+    from tests.ui.tooltips import tooltip_text
 
     window = statistic_window
     path = write_qdpx(tmp_path / "other.qdpx")
@@ -76,6 +77,9 @@ def test_another_programs_codes_are_previewed_and_chosen(  # type: ignore[no-unt
         dialog.choose(rows["Interviewer"], "skip")
         dialog.choose(rows["RÉFUTES"], "stance:neutral")
         assert table.item(rows["Noise"], 3).text() == "chosen"
+        # A combo too narrow for its choice says it whole in its tooltip.
+        assert "Neutral" in tooltip_text(dialog.combos[rows["RÉFUTES"]].toolTip())
+        assert "Supports" in tooltip_text(dialog.combos[rows["Supports"]].toolTip())
         dialog.grab().save("/tmp/interchange-code-mapping.png")
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
 

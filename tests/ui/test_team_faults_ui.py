@@ -124,3 +124,50 @@ def test_ended_connections_do_not_stop_the_next_claim(
         assert stored_claim_ids(team_url) == {*saved, later}
     finally:
         window.close()
+
+
+def test_one_message_box_an_outage_the_rest_in_the_status_bar(
+        qtbot, team_url: str, ui_settings: UiSettings, told: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """While the status bar says the server is unreachable, a second and third
+    failed save do not open boxes of their own: each is NOT SAVED with the reason
+    in the status bar. After the server is back, the next outage's first failure
+    opens a box again."""
+    proxy = TcpProxy.to_test_server().start()
+    window = _window(qtbot, proxy.url(team_url), ui_settings)
+    try:
+        text = open_document_containing(window, "prices rose")
+        saved = mark_quote(window, text, "minister")
+        steps = window.undo_stack.count()
+        proxy.stop()
+
+        def mark(quote: str) -> None:
+            start = text.index(quote)
+            window.view.select_span(start, start + len(quote))
+            assert window.mark_claim() is None
+            assert window.saved_label.text() == "NOT SAVED"
+
+        mark("prices rose")
+        assert len(told) == 1 and "team server cannot be reached" in told[0]
+        assert window.live.status.text == UNREACHABLE
+        mark("wages fell")
+        window.select_claim(saved)
+        window.edit_current_claim("note", "checked")     # an edit of a saved claim
+        assert window.saved_label.text() == "NOT SAVED"
+        assert len(told) == 1                                  # no more boxes
+        message = window.statusBar().currentMessage()
+        assert message.startswith("NOT SAVED: 3 changes not saved")
+        assert "team server cannot be reached" in message
+        assert window.undo_stack.count() == steps           # nothing pretended saved
+        assert stored_claim_ids(team_url) == {saved}
+
+        proxy.start()
+        qtbot.waitUntil(lambda: window.live.status.text == RECONNECTED, timeout=20000)
+        later = mark_quote(window, text, "12 percent")
+        assert window.saved_label.text().startswith("Saved")
+        proxy.stop()                                           # a second outage
+        mark("wages fell")
+        assert len(told) == 2 and "team server cannot be reached" in told[1]
+        assert stored_claim_ids(team_url) == {saved, later}
+    finally:
+        window.close()
+        proxy.stop()
