@@ -328,7 +328,13 @@ class Elsewhere(QObject):
         self._push(AddLinkCommand(controller, link, source.claim, claim.document_id))
 
     def show(self) -> None:
-        """Show the dock and move the keyboard into it."""
+        """Show the dock (the first time, with half the claim panel's height) and
+        move the keyboard into it."""
+        if self.dock.isHidden() and not self.dock.isFloating():
+            self.dock.show()
+            half = self.window.height() // 2
+            self.window.resizeDocks([self.window.claim_dock, self.dock], [half, half],
+                                    Qt.Orientation.Vertical)
         self.dock.show()
         self.dock.raise_()
         self.refresh()
@@ -340,6 +346,9 @@ def install(window: MainWindow) -> QDockWidget:
     from annotator.ui import evidence_board
 
     elsewhere = window.elsewhere = Elsewhere(window)
+    # Out of the way of the labelling loop until asked for (Ctrl+L, View); a
+    # saved layout brings it back where the analyst left it.
+    elsewhere.dock.hide()
     a = lambda *args, **kw: make_action(window, *args, **kw)  # noqa: E731
     window.elsewhere_action = a("&Elsewhere", elsewhere.show, "Ctrl+L",
                                 "The current claim across the corpus: the same claim "

@@ -217,7 +217,7 @@ def size_docks(window: MainWindow, *, again: bool = True) -> None:
     window.resizeDocks([window.documents_dock, window.legend_dock], [420, 260],
                        Qt.Orientation.Vertical)
     elsewhere = getattr(window, "elsewhere", None)
-    if elsewhere is not None:       # the claim panel over its Elsewhere panel
+    if elsewhere is not None and elsewhere.dock.isVisible():   # claim panel over it
         half = window.height() // 2
         window.resizeDocks([window.claim_dock, elsewhere.dock], [half, half],
                            Qt.Orientation.Vertical)
