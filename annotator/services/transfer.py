@@ -207,6 +207,19 @@ AS_READ = ImportOptions(reflow=False)
 ProgressCallback = Callable[[Path, int, int], None]
 
 
+def _cancel(pending: _Pending, report: ImportReport,
+            rest: list[tuple[Path, bool, Refusal | None]]) -> None:
+    """The import was cancelled at ``rest``: store what was read before it (its
+    batch), and skip the rest, saying so (or stop, if that batch cannot be stored)."""
+    if pending.store():
+        report.cancelled = True
+        report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
+                                         "not imported: the import was cancelled")
+                              for p, _, _ in rest)
+    else:
+        _stop(report, rest)
+
+
 def import_files(service: ProjectService, paths: Iterable[str | Path],
                  overrides: Callable[[Path], dict] | None = None,
                  progress: ProgressCallback | None = None, *,
@@ -245,13 +258,7 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
     pending = _Pending(service, report)
     for index, (path, named, refusal) in enumerate(files):
         if options.cancelled():
-            if pending.store():
-                report.cancelled = True
-                report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
-                                                 "not imported: the import was cancelled")
-                                      for p, _, _ in files[index:])
-            else:
-                _stop(report, files[index:])
+            _cancel(pending, report, files[index:])
             break
         if progress is not None:
             progress(path, index, len(files))
@@ -277,13 +284,7 @@ def import_files(service: ProjectService, paths: Iterable[str | Path],
         try:
             read = registry.extract_file(path, file_options)
         except ImportCancelled:
-            if pending.store():
-                report.cancelled = True
-                report.results.extend(FileResult(str(p), FileStatus.SKIPPED,
-                                                 "not imported: the import was cancelled")
-                                      for p, _, _ in files[index:])
-            else:
-                _stop(report, files[index:])
+            _cancel(pending, report, files[index:])
             break
         except ImportProblem as problem:
             report.results.append(FileResult(str(path), FileStatus.FAILED, problem.reason,
