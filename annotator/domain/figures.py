@@ -9,6 +9,8 @@ the ones that disagree.
 
 What is read:
 
+* numbers in words up to a hundred (``three percent``, ``ten million``, ``five
+  chips``) when a scale, a currency, percent or a counted unit goes with them;
 * numbers with decimal points or commas and thousands separators (``1,000``,
   ``1 000``, ``1.000.000``; ``1.000`` alone is one, as English writes it, and
   ``5,6`` is five point six), full-width digits (``２０００``);
@@ -153,7 +155,7 @@ _MONTH = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
 
 _DATE_PATTERNS = (
     # ISO 2025-01-27
-    (re.compile(r"(?<![\w.])(\d{4})-(\d{2})-(\d{2})(?![\w-])"), ("y", "m", "d")),
+    (re.compile(r"(?<![\w./-])(\d{4})-(\d{2})-(\d{2})(?![\w-])"), ("y", "m", "d")),
     # 2025年1月27日 and 2025年1月
     (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?"), ("y", "m", "d")),
     # January 27, 2025 / Jan. 27 2025
@@ -194,7 +196,7 @@ _PERCENT_AFTER = re.compile(r"\s?(" + _alternation(_PERCENT) + r")(?![^\W\d_])",
                             re.IGNORECASE)
 _CURRENCY_BEFORE_RE = re.compile(r"(" + _alternation(_CURRENCY_BEFORE) + r")\s?$",
                                  re.IGNORECASE)
-_APPROX_BEFORE = re.compile(r"(?<![^\W\d_])(" + _alternation(_APPROX) + r")\s*$",
+_APPROX_BEFORE = re.compile(r"(?<![^\W\d_\u3400-\u9fff])(" + _alternation(_APPROX) + r")\s*$",
                             re.IGNORECASE)
 _UNIT_AFTER = re.compile(r"(?:[ \u00a0]*[\w\-]+){0,2}?[ \u00a0]*(" + _alternation(_UNITS)
                          + r")" + _END, re.IGNORECASE)
@@ -259,9 +261,38 @@ def extract(text: str) -> list[Figure]:
             figures.append(Figure(figure.start, figure.end, text[figure.start:figure.end],
                                   figure.kind, figure.value, figure.unit, figure.approx,
                                   figure.precision))
+    for match in _SPELLED.finditer(plain):
+        start, end = match.span()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        tens, ones = match.group(1).lower(), (match.group(2) or "").lower()
+        value = float(_SPELLED_VALUES[tens] + _SPELLED_VALUES.get(ones, 0))
+        figure = _figure_at(plain, start, end, (value, 1.0))
+        # Only with what makes it a figure: three percent, ten million, five chips (not
+        # "one day", "two years": words, not figures).
+        if figure is None or not (figure.kind in (MONEY, PERCENT) or figure.value != value
+                                  or (figure.kind == QUANTITY and value >= 2
+                                      and figure.unit in _COUNTED)):
+            continue
+        if not any(s < figure.end and figure.start < e for s, e in taken):
+            taken.append((figure.start, figure.end))
+            figures.append(Figure(figure.start, figure.end, text[figure.start:figure.end],
+                                  figure.kind, figure.value, figure.unit, figure.approx,
+                                  figure.precision))
     figures.sort(key=lambda f: (f.start, f.end))
     return figures
 
+
+_SPELLED_VALUES = {word: n for n, word in enumerate(
+    str.split("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+              "fourteen fifteen sixteen seventeen eighteen nineteen"))}
+_SPELLED_VALUES.update({word: 10 * n for n, word in enumerate(
+    str.split("twenty thirty forty fifty sixty seventy eighty ninety"), start=2)})
+_SPELLED_VALUES["hundred"] = 100
+_SPELLED = re.compile(
+    r"(?<![^\W\d_])(" + _alternation(_SPELLED_VALUES) + r")(?:-(one|two|three|four|five|six|"
+    r"seven|eight|nine))?(?![^\W\d_])", re.IGNORECASE)
+_COUNTED = frozenset(_UNITS.values()) - {"days", "years", "months", "hours"}
 
 _LETTER_SCALES = ("m", "b", "k")          # only right after the digits: $6bn, 5.6m
 _ABBREVIATED = ("тыс", "млн", "млрд", "трлн")   # their full stop belongs to them
@@ -279,14 +310,17 @@ def _scale_at(text: str, end: int) -> tuple[float, int]:
     return _SCALES[word], last
 
 
-def _figure_at(text: str, start: int, end: int) -> Figure | None:
+def _figure_at(text: str, start: int, end: int,
+               spelled: tuple[float, float] | None = None) -> Figure | None:
+    """The figure whose number is ``text[start:end]`` (or a number in words whose
+    value and step are ``spelled``), with what is written around it."""
     raw = text[start:end]
     if start and text[start - 1] in "-/#:" and not text[start - 2:start - 1].isspace():
         return None                          # part of an identifier, a range end, a time
-    value, step = _parse_number(raw)
+    value, step = spelled or _parse_number(raw)
     scale, last = _scale_at(text, end)
     first = start
-    if last == end and end < len(text) and text[end].isalpha() \
+    if spelled is None and last == end and end < len(text) and text[end].isalpha() \
             and not "\u3400" <= text[end] <= "\u9fff":
         return None                          # 5G, 3D, 10x, 1st: not figures we read
     kind, unit = NUMBER, ""
@@ -322,8 +356,9 @@ def _plural(word: str) -> str:
 
 # Comparing --------------------------------------------------------------------
 
-#: Relative gap under which two figures are the same (rounding noise).
-SAME = 0.005
+#: Agreement of two precise figures that differ (not a rounding of one another),
+#: times their closeness: a different figure is weak evidence of the same fact.
+DIFFERENT = 0.6
 #: Relative gap under which a figure stated as approximate agrees (softly).
 APPROX_TOLERANCE = 0.10
 #: Figures further apart than this factor are taken to be about different things.
@@ -346,6 +381,13 @@ def comparable(a: Figure, b: Figure) -> bool:
     return a.unit == b.unit
 
 
+def same_value(a: Figure, b: Figure) -> bool:
+    """Equal to the last digit the finer of the two was written with
+    (``$589 billion`` and ``USD 589,000,000,000``; not 815 and 819 billion)."""
+    step = min(a.precision, b.precision)
+    return abs(a.value - b.value) <= step / 2 * (1 + 1e-9) or a.value == b.value
+
+
 def _rounds_to(coarse: Figure, fine: Figure) -> bool:
     """``coarse`` is ``fine`` rounded to coarse's last written digit."""
     step = coarse.precision
@@ -354,8 +396,12 @@ def _rounds_to(coarse: Figure, fine: Figure) -> bool:
 
 
 def agreement(a: Figure, b: Figure) -> float:
-    """How well two comparable figures agree: 1 equal, down to 0 for a factor of
-    :data:`UNRELATED` apart (dates: 1 same day, 0 a month apart)."""
+    """How well two comparable figures agree, 0..1: 1 for the same value
+    (:func:`same_value`); at least 0.9 when one is approximate or a rounding of
+    the other and they are within :data:`APPROX_TOLERANCE`; else their closeness
+    (1 equal, down to 0 a factor of :data:`UNRELATED` apart), times
+    :data:`DIFFERENT` for two precise figures. Dates: 1 the same day, down to 0 a
+    month apart."""
     if not comparable(a, b):
         return 0.0
     if a.kind == DATE:
@@ -364,7 +410,7 @@ def agreement(a: Figure, b: Figure) -> float:
             return 1.0 if (first.year, first.month) == (second.year, second.month) else 0.0
         return max(0.0, 1.0 - abs(a.value - b.value) / 31)
     gap = relative_gap(a.value, b.value)
-    if gap <= SAME:
+    if same_value(a, b):
         return 1.0
     if a.value == 0 or b.value == 0 or (a.value < 0) != (b.value < 0):
         return 0.0
@@ -372,7 +418,7 @@ def agreement(a: Figure, b: Figure) -> float:
     closeness = max(0.0, 1.0 - math.log(ratio) / math.log(UNRELATED))
     if a.approx or b.approx or _rounds_to(a, b) or _rounds_to(b, a):
         return max(closeness, 0.9 if gap <= APPROX_TOLERANCE else closeness)
-    return closeness * 0.9
+    return closeness * DIFFERENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,7 +448,7 @@ def conflicting_figures(items: Iterable[tuple[Hashable, str | Sequence[Figure]]]
 
     Each figure of an item is paired with the closest comparable figure of each
     later item (same kind and unit; see :func:`comparable`). A pair is reported
-    when the two differ by more than :data:`SAME` (half a percent) and less than a
+    when the two are not the same value (:func:`same_value`) and less than a
     factor of :data:`UNRELATED` (further apart, they are taken to count different
     things: 17 % and 3 % are two facts, not one in conflict). Years and plain
     numbers are not compared (too often about different things); an item whose
@@ -438,7 +484,7 @@ def _conflict(first_id: Hashable, first: Figure, second_id: Hashable,
         return Conflict(first_id, first, second_id, second,
                         abs(first.value - second.value), soft)
     gap = relative_gap(first.value, second.value)
-    if gap <= SAME or agreement(first, second) == 0.0:
+    if same_value(first, second) or agreement(first, second) == 0.0:
         return None
     soft = (first.approx or second.approx or _rounds_to(first, second)
             or _rounds_to(second, first))

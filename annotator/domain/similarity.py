@@ -144,6 +144,21 @@ def aliases_in(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
+_NAME_WORD = re.compile(r"[A-Z][\w\-]{2,}|[А-ЯЁ][а-яёА-ЯЁ\-]{2,}"
+                        r"|[\u3400-\u9fff\u3040-\u30ff]{2,12}")
+
+
+def alias_probes(text: str, most: int = 6) -> list[str]:
+    """Pieces of text that would stand where another document gives a name of
+    ``text`` in a second script (``DeepSeek (``, ``(深度求索``): what to look for to
+    find the definitions of its names anywhere in a corpus. At most ``most`` names
+    (the longest), four pieces each."""
+    names = sorted({m.group(0) for m in _NAME_WORD.finditer(text)
+                    if m.group(0).casefold() not in _STOP}, key=lambda n: (-len(n), n))
+    return [probe for name in names[:most]
+            for probe in (f"{name} (", f"{name}” (", f"({name}", f"（{name}")]
+
+
 @dataclass(slots=True)
 class AliasTable:
     """Names that are one name in several scripts, as the corpus gives them.
@@ -248,12 +263,36 @@ class ClaimText:
         weight = self.weights.get(word, self._default)
         return weight * NAME_WEIGHT if word in self.proper else weight
 
+    def hits(self) -> re.Pattern[str] | None:
+        """A pattern finding, quickly, the places where a passage may share a word
+        with the claim (its stems and bigrams; short ones as whole words), or
+        None when the claim has no words."""
+        pieces = sorted(self.words, key=lambda w: (-len(w), w))
+        if not pieces:
+            return None
+        return re.compile("|".join(re.escape(p) if len(p) >= 3 else
+                                   rf"(?<![^\W_]){re.escape(p)}(?![^\W_])" for p in pieces),
+                          re.IGNORECASE)
+
+    def pieces(self) -> list[str]:
+        """What marks a place that may state the claim, as casefolded text: its
+        words, the digits of its figures and the spellings of its names."""
+        digits = {re.sub(r"\D", "", f.text.split(".")[0].split(",")[0]) for f in self.figures}
+        return sorted(self.words | {d for d in digits if len(d) >= 2}
+                      | set(self.aliases.spellings_of(self.text)))
+
     def search_terms(self) -> list[str]:
         """Words and numbers worth looking for in other documents (for an index
         that narrows the passages to score), rarest first."""
-        terms = [match.group(0) for match in _WORD.finditer(self.text)
-                 if len(match.group(0)) >= 3 and match.group(0).casefold() not in _STOP
-                 and not match.group(0).isdigit()]
+        terms = []
+        for word in _WORD.findall(self.text):
+            for run in _CJK.findall(word):     # no spaces between words: pieces of three
+                terms += [run] if len(run) <= 4 else [run[at:at + 3] for at in range(
+                    0, min(len(run) - 2, 6))]
+            word = _CJK.sub(" ", word).strip()
+            if len(word) >= 3 and word.casefold() not in _STOP and not word.isdigit() \
+                    and " " not in word:
+                terms.append(word)
         for figure in self.figures:
             digits = re.sub(r"\D", "", figure.text.split(".")[0].split(",")[0])
             if len(digits) >= 3 and figure.kind != YEAR:
@@ -295,7 +334,9 @@ class ClaimText:
         content = len(found_words) + len(names)
         if content < 4:
             value *= 0.5 + content / 8
-        if len(shared) + len(shared_names) <= 1 and figure_score < 0.5:
+        if not shared and not shared_names:
+            value *= 0.6                 # a figure alone: the same amount of something
+        elif len(shared) + len(shared_names) == 1 and figure_score < 0.5:
             value *= 0.6
         return Score(round(value, 4), tuple(reasons))
 
@@ -337,15 +378,21 @@ class Passage:
                    aliases.names_in(text) if aliases else {}, tuple(extract(text)))
 
 
+_DIGIT = re.compile(r"[0-9０-９]")
+#: A text longer than this is read only in its BLOCKS blocks of about BLOCK
+#: characters that hold most of a claim's words.
+BIG = 200_000
+BLOCK = 50_000
+BLOCKS = 4
+
+
 class PreparedText:
-    """A document read once for scoring: its figures and the names it mentions,
-    so that any span of it (a sentence, a claim) becomes a :class:`Passage`
-    without reading it again."""
+    """A document read once for scoring: the names it mentions, and its figures
+    as its passages need them, so that any span of it (a sentence, a claim)
+    becomes a :class:`Passage` without reading the whole text again."""
 
     def __init__(self, text: str, aliases: AliasTable | None = None) -> None:
         self.text = text
-        self.figures = extract(text)
-        self._figure_starts = [f.start for f in self.figures]
         self.mentions: list[tuple[int, str, str]] = []
         if aliases is not None and aliases.spellings:
             folded = text.casefold()
@@ -358,24 +405,70 @@ class PreparedText:
                     at = folded.find(spelling, at + 1)
             self.mentions.sort()
 
-    def passage(self, start: int, end: int) -> Passage:
-        """The span ``text[start:end]`` as a passage (figures wholly inside it)."""
-        inside = []
-        for figure in self.figures[bisect_left(self._figure_starts, start):]:
-            if figure.start >= end:
-                break
-            if figure.end <= end:
-                inside.append(figure)
+    def passage(self, start: int, end: int, *, figures: bool = True) -> Passage:
+        """The span ``text[start:end]`` as a passage (without its figures, which
+        take the longest to read, when ``figures`` is false)."""
+        piece = self.text[start:end]
+        found = extract(piece) if figures and _DIGIT.search(piece) else ()
+        shifted = tuple(Figure(f.start + start, f.end + start, f.text, f.kind, f.value,
+                               f.unit, f.approx, f.precision) for f in found)
         names: dict[str, str] = {}
         for at, key, found in self.mentions[bisect_left(self.mentions, (start,)):]:
             if at >= end:
                 break
             names.setdefault(key, found)
-        return Passage(start, end, frozenset(words(self.text[start:end])), names,
-                       tuple(inside))
+        return Passage(start, end, frozenset(words(piece)), names, shifted)
 
-    def sentences(self) -> list[Passage]:
-        return [self.passage(start, end) for start, end in sentences(self.text)]
+    def sentences(self, hits: re.Pattern[str] | None = None, *, figures: bool = True,
+                  pieces: Iterable[str] = ()) -> list[Passage]:
+        """The sentences as passages; when ``hits`` (see :meth:`ClaimText.hits`) is
+        given, only those where it finds something, a name is mentioned, or (when
+        ``figures``) a digit is written. A text longer than :data:`BIG` is read
+        only in the :data:`BLOCKS` blocks (of about :data:`BLOCK` characters, cut at
+        line breaks, the same for every claim) holding most of ``pieces`` (the
+        claim's words)."""
+        if len(self.text) <= BIG:
+            regions = [(0, len(self.text))]
+        else:
+            regions = self._richest_blocks(list(pieces))
+        chosen: list[Passage] = []
+        for first, last in regions:
+            piece = self.text[first:last]
+            spans = [(start + first, end + first) for start, end in sentences(piece)]
+            if hits is not None:
+                found = [m.start() + first for m in hits.finditer(piece)]
+                found += [at for at, _key, _spelling in self.mentions if first <= at < last]
+                if figures:
+                    found += [m.start() + first for m in _DIGIT.finditer(piece)]
+                found.sort()
+                spans = [(start, end) for start, end in spans
+                         if (at := bisect_left(found, start)) < len(found) and found[at] < end]
+            chosen += [self.passage(start, end, figures=figures) for start, end in spans]
+        return chosen
+
+    def _richest_blocks(self, pieces: list[str]) -> list[tuple[int, int]]:
+        text = self.text
+        edges = [0]
+        while edges[-1] < len(text):
+            cut = text.find("\n", edges[-1] + BLOCK)
+            edges.append(len(text) if cut < 0 else cut + 1)
+        blocks = list(itertools.pairwise(edges))
+        names = [at for at, _key, _spelling in self.mentions]
+
+        counts = []
+        for first, last in blocks:
+            folded = text[first:last].casefold()
+            mentioned = bisect_left(names, last) - bisect_left(names, first)
+            counts.append([folded.count(piece) for piece in pieces] + [mentioned])
+        # A piece in few blocks tells more than one in every block.
+        spread = [sum(1 for row in counts if row[n]) for n in range(len(pieces) + 1)]
+        weights = [math.log(1 + len(blocks) / found) if found else 0.0 for found in spread]
+
+        def richness(index: int) -> float:
+            return sum(w for w, count in zip(weights, counts[index], strict=True) if count)
+
+        ranked = sorted(range(len(blocks)), key=lambda index: (-richness(index), index))
+        return sorted(blocks[index] for index in ranked[:BLOCKS])
 
 
 def passages(text: str, aliases: AliasTable | None = None) -> list[Passage]:

@@ -11,29 +11,36 @@ API (stable; the claim-links panel and ``annotator similar`` use it):
   document_id, start, end, *, analyst="")``: the analyst says a candidate does
   not state the claim (stored at once, never suggested again for that claim, for
   anyone) or takes that back. :func:`dismissals` lists them for a claim.
-* :func:`conflicts` ``(items)``: figures that disagree across passages (re-exported
-  :func:`annotator.domain.figures.conflicting_figures`).
+* :func:`conflicts` ``(items)``: figures that disagree across (id, text) items
+  (:func:`annotator.domain.figures.conflicting_figures`); :func:`claim_conflicts`
+  ``(service_or_database, claim_ids)`` the same for stored claims' quotes, keyed by
+  claim id.
 
 How: the claim's quote (and proposition) is scored against passages by
 :class:`annotator.domain.similarity.ClaimText` (words in any script, figures
 normalised, names across scripts). The project's full-text index (migration
 0005: FTS5 trigram on SQLite, GIN ``tsvector`` on PostgreSQL) narrows the
-documents first, ranked by how many of the claim's rarer words they hold, to
+documents first, ranked by how many of the claim's rarer words they hold (FTS5's
+bm25; on PostgreSQL each word's documents weighed by its rarity), to
 :data:`DOCUMENTS`; without the index every document is read. Documents that
 are versions of the claim's document are not "elsewhere" and are left out.
 
 What the analyst may see: with ``annotators`` only those analysts' claims (and
-claims with no name) are candidates; on a *blind* document (assigned to two
-analysts or more, not all of them done) only ``analyst``'s own claims are (none
-when ``analyst`` is None). Text is never hidden: a sentence under a hidden claim
-is offered as unlabelled text. A sentence that overlaps claims the analyst may
-see is offered as the one covering most of it (its span and quote, the better of
-the sentence's and the quote's score); the other claims there are scored on
-their own quotes.
+claims with no name) are candidates; on a document *blind* for ``analyst``
+(assigned to them and to another analyst, not all of them done) only their own
+claims are (with no ``analyst``: on every document so assigned, no named claims).
+Text is never hidden: a sentence under a hidden claim is offered as unlabelled
+text. Claims already linked to the claim (any relation, either way: confirmed)
+are not offered again, nor is their span as text. A sentence that overlaps
+claims the analyst may see is offered as the one covering most of it (its span
+and quote, the better of the sentence's and the quote's score); the other claims
+there are scored on their own quotes.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import sqlite3
 import uuid
 from collections.abc import Collection, Iterable
@@ -45,23 +52,31 @@ from sqlalchemy import text as sql
 
 from annotator.domain.figures import Conflict, conflicting_figures
 from annotator.domain.model import utc_now
-from annotator.domain.similarity import AliasTable, ClaimText, PreparedText, rarity
+from annotator.domain.similarity import (
+    AliasTable,
+    ClaimText,
+    PreparedText,
+    alias_probes,
+    rarity,
+)
 from annotator.services.project import NotFoundError
 from annotator.storage.database import TRIGRAM_SQLITE, Database
 from annotator.storage.models import CandidateDismissalRow
 
 #: How many documents the index narrows the search to.
-DOCUMENTS = 60
+DOCUMENTS = 40
 #: How many of the claim's words (rarest first) the index looks for.
 TERMS = 12
+#: How many documents are read for names given in two scripts.
+ALIAS_DOCUMENTS = 20
 #: Candidates scoring less are not offered.
 MIN_SCORE = 0.1
 #: Added to a claim's score when it has the same proposition.
 SAME_PROPOSITION = 0.25
 DEFAULT_LIMIT = 10
 
-__all__ = ["Candidate", "Conflict", "Dismissal", "candidates", "conflicts", "dismiss",
-           "dismissals", "undismiss"]
+__all__ = ["Candidate", "Conflict", "Dismissal", "candidates", "claim_conflicts",
+           "conflicts", "dismiss", "dismissals", "undismiss"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +115,22 @@ def conflicts(items: Iterable[tuple[Any, str]]) -> list[Conflict]:
     """Figures that disagree across (id, text) items; see
     :func:`annotator.domain.figures.conflicting_figures`."""
     return conflicting_figures(items)
+
+
+def claim_conflicts(target: Any, claim_ids: Iterable[str]) -> list[Conflict]:
+    """Figures that disagree among the quotes of these claims (a cluster, the
+    claims of a proposition), each side keyed by its claim id; claims that are
+    gone are left out. Order: the ids' order, then text order."""
+    ids = list(dict.fromkeys(claim_ids))
+    quotes: dict[str, str] = {}
+    with _database(target).reading() as session:
+        for at in range(0, len(ids), 200):
+            names = {f"c{n}": value for n, value in enumerate(ids[at:at + 200])}
+            marks = ", ".join(":" + name for name in names)
+            quotes.update(session.execute(sql(
+                f"SELECT id, quote FROM claims WHERE id IN ({marks})"), names).all())
+    return conflicting_figures([(claim_id, quotes[claim_id]) for claim_id in ids
+                                if claim_id in quotes])
 
 
 def _database(target: Any) -> Database:
@@ -173,6 +204,8 @@ def candidates(target: Any, claim_id: str, limit: int = DEFAULT_LIMIT, *,
                                    {"d": claim.document_id}).scalar() or ""
         versions = _versions(session, claim.document_id)
         aliases = AliasTable.from_texts([own_text])
+        for text in _alias_texts(database, session, claim.quote):
+            aliases.add_text(text)
         wording = claim.quote if not claim.proposition else \
             f"{claim.quote}\n{claim.proposition}"
         terms = ClaimText(wording, aliases=aliases).search_terms()[:TERMS]
@@ -182,13 +215,17 @@ def candidates(target: Any, claim_id: str, limit: int = DEFAULT_LIMIT, *,
         ids = sorted(documents)
         claims = _claims_of(session, ids, claim.id)
         hidden = _blind(session, ids, analyst)
+        linked = set(session.execute(sql(
+            "SELECT target_id FROM claim_links WHERE claim_id = :c UNION "
+            "SELECT claim_id FROM claim_links WHERE target_id = :c"), {"c": claim.id}).scalars())
         dismissed = {(row[0], row[1], row[2]) for row in session.execute(sql(
             'SELECT document_id, start, "end" FROM candidate_dismissals '
             "WHERE claim_id = :c"), {"c": claim.id})}
     visible = [c for c in claims if _may_see(c, hidden, analyst, annotators)]
     for _title, text in documents.values():
         aliases.add_text(text)
-    return _rank(claim, wording, documents, visible, aliases, dismissed, limit)
+    return _rank(claim, wording, documents, visible, aliases, dismissed | {
+        (c.document_id, c.start, c.end, c.id) for c in visible if c.id in linked}, limit)
 
 
 def _read_claim(session: Any, claim_id: str) -> _Claim:
@@ -240,21 +277,86 @@ def _narrowed(database: Database, session: Any, terms: list[str],
             "SELECT rowid AS r, rank FROM search_documents WHERE search_documents MATCH "
             f":match ORDER BY rank LIMIT :n) m ON m.r = d.rowid WHERE d.id NOT IN {excluded}")
     else:
-        vector = ("to_tsvector('simple', coalesce(d.title, '') || ' ' || coalesce(d.source, "
-                  "'') || ' ' || coalesce(d.text, ''))")
-        parts = []
-        for n, term in enumerate(t for t in indexed if t.replace("-", "").isalnum()):
-            params[f"w{n}"] = term.casefold()
-            parts.append(f"quote_literal(:w{n}) || ':*'")
-        if not parts:
-            statement = f"SELECT id, title, text FROM documents WHERE id NOT IN {excluded}"
-        else:
-            query = "to_tsquery('simple', " + " || ' | ' || ".join(parts) + ")"
-            params["n"] = DOCUMENTS
-            statement = (f"SELECT d.id, d.title, d.text FROM documents d WHERE {vector} @@ "
-                         f"{query} AND d.id NOT IN {excluded} "
-                         f"ORDER BY ts_rank({vector}, {query}) DESC, d.id LIMIT :n")
+        return _postgres_narrowed(session, indexed, versions)
     return {row[0]: (row[1], row[2]) for row in session.execute(sql(statement), params)}
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_VECTOR = ("to_tsvector('simple', coalesce(d.title, '') || ' ' || coalesce(d.source, '') "
+           "|| ' ' || coalesce(d.text, ''))")
+
+
+def _postgres_narrowed(session: Any, terms: list[str],
+                       versions: set[str]) -> dict[str, tuple[str, str]]:
+    """Team server: the documents holding the most of the claim's words, each word
+    weighing by how rare it is (its documents found by the GIN index, one word at a
+    time: ranking them all with ``ts_rank`` would read every matching text)."""
+    words = [t.casefold() for t in terms if t.replace("-", "").isalnum()]
+    if not words:
+        rows = session.execute(sql("SELECT id, title, text FROM documents"))
+        return {row[0]: (row[1], row[2]) for row in rows if row[0] not in versions}
+    total = session.execute(sql("SELECT COUNT(*) FROM documents")).scalar() or 1
+    scores: dict[str, float] = {}
+    # The planner underrates what to_tsvector costs (a text read through each time)
+    # and would read every document rather than the index: not in this transaction.
+    session.execute(sql("SET LOCAL enable_seqscan = off"))
+    for word in words:
+        if _CJK.search(word):       # no spaces between words: not a lexeme of its own
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            found = session.execute(sql("SELECT id FROM documents WHERE text LIKE :w"),
+                                    {"w": f"%{escaped}%"}).scalars().all()
+        else:
+            found = session.execute(sql(
+                f"SELECT d.id FROM documents d WHERE {_VECTOR} @@ "
+                "to_tsquery('simple', quote_literal(:w))"), {"w": word}).scalars().all()
+        weight = math.log(1 + total / len(found)) if found else 0.0
+        for document_id in found:
+            scores[document_id] = scores.get(document_id, 0.0) + weight
+    session.execute(sql("SET LOCAL enable_seqscan = on"))
+    chosen = sorted((d for d in scores if d not in versions),
+                    key=lambda d: (-scores[d], d))[:DOCUMENTS]
+    if not chosen:
+        return {}
+    names = {f"d{n}": value for n, value in enumerate(chosen)}
+    rows = session.execute(sql(
+        "SELECT id, title, text FROM documents WHERE id IN ("
+        + ", ".join(":" + name for name in names) + ")"), names)
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def _alias_texts(database: Database, session: Any, quote: str) -> list[str]:
+    """Texts of documents (at most :data:`ALIAS_DOCUMENTS`) that may give a name of
+    ``quote`` in another script (``DeepSeek (深度求索)``): the corpus-wide alias
+    table for the names that matter, found through the index."""
+    probes = alias_probes(quote)
+    if not probes or not _has_index(database, session):
+        return []
+    if database.is_sqlite:
+        match = " OR ".join('"' + p.replace('"', '""') + '"' for p in probes)
+        return list(session.execute(sql(
+            "SELECT d.text FROM documents d WHERE d.rowid IN (SELECT rowid FROM "
+            "search_documents WHERE search_documents MATCH :m LIMIT :n)"),
+            {"m": match, "n": ALIAS_DOCUMENTS}).scalars())
+    names = sorted({p.strip("()（” ") for p in probes})
+    params: dict[str, Any] = {"n": ALIAS_DOCUMENTS}
+    words, likes = [], []
+    for n, name in enumerate(names):
+        if name.replace("-", "").isascii() and name.replace("-", "").isalnum():
+            params[f"a{n}"] = name.casefold()
+            words.append(f"quote_literal(:a{n})")
+    for n, probe in enumerate(probes):
+        params[f"p{n}"] = "%" + probe.replace("\\", "\\\\").replace("%", "\\%") \
+            .replace("_", "\\_") + "%"
+        likes.append(f"d.text LIKE :p{n}")
+    if not words:
+        return []
+    query = "to_tsquery('simple', " + " || ' | ' || ".join(words) + ")"
+    session.execute(sql("SET LOCAL enable_seqscan = off"))        # as in _postgres_narrowed
+    texts = list(session.execute(sql(
+        f"SELECT d.text FROM documents d WHERE {_VECTOR} @@ {query} AND ("
+        + " OR ".join(likes) + ") LIMIT :n"), params).scalars())
+    session.execute(sql("SET LOCAL enable_seqscan = on"))
+    return texts
 
 
 def _same_proposition(session: Any, claim: _Claim,
@@ -283,19 +385,24 @@ def _claims_of(session: Any, document_ids: list[str], claim_id: str) -> list[_Cl
 
 
 def _blind(session: Any, document_ids: list[str], analyst: str | None) -> set[str]:
-    """The documents among ``document_ids`` coded blind: assigned to two analysts or
-    more, not all of them done."""
+    """The documents among ``document_ids`` blind for ``analyst``: assigned to two
+    analysts or more, not all of them done, and one of them ``analyst`` (the rule
+    of ``annotator.services.assignments.blind_documents_query``); for no analyst,
+    every such document."""
     if not document_ids:
         return set()
     blind: set[str] = set()
     for at in range(0, len(document_ids), 200):
         chunk = document_ids[at:at + 200]
-        names = {f"d{n}": value for n, value in enumerate(chunk)}
-        marks = ", ".join(":" + name for name in names)
+        names: dict[str, Any] = {f"d{n}": value for n, value in enumerate(chunk)}
+        names["a"] = analyst or ""
+        marks = ", ".join(f":d{n}" for n in range(len(chunk)))
         rows = session.execute(sql(
-            "SELECT document_id, COUNT(*), SUM(CASE WHEN status = 'done' THEN 0 ELSE 1 END) "
+            "SELECT document_id, COUNT(*), SUM(CASE WHEN status = 'done' THEN 0 ELSE 1 END), "
+            "SUM(CASE WHEN analyst = :a THEN 1 ELSE 0 END) "
             f"FROM assignments WHERE document_id IN ({marks}) GROUP BY document_id"), names)
-        blind |= {row[0] for row in rows if row[1] >= 2 and (row[2] or 0) > 0}
+        blind |= {row[0] for row in rows if row[1] >= 2 and (row[2] or 0) > 0
+                  and (analyst is None or (row[3] or 0) > 0)}
     return blind
 
 
@@ -308,11 +415,18 @@ def _may_see(claim: _Claim, blind: set[str], analyst: str | None,
 
 
 def _rank(claim: _Claim, wording: str, documents: dict[str, tuple[str, str]],
-          claims: list[_Claim], aliases: AliasTable, dismissed: set[tuple[str, int, int]],
+          claims: list[_Claim], aliases: AliasTable, dismissed: set[tuple[Any, ...]],
           limit: int) -> list[Candidate]:
+    """The candidates best first. ``dismissed`` holds (document, start, end) spans
+    never to offer, and (document, start, end, claim id) of claims already linked
+    (a sentence under one is not offered either)."""
     prepared = {document_id: PreparedText(documents[document_id][1], aliases)
                 for document_id in sorted(documents)}
-    sentences = {document_id: text.sentences() for document_id, text in prepared.items()}
+    probe = ClaimText(wording, aliases=aliases)
+    hits, figures = probe.hits(), bool(probe.figures)
+    # Only sentences sharing a word or a name with the claim can score enough.
+    sentences = {document_id: text.sentences(hits, figures=figures, pieces=probe.pieces())
+                 if hits else [] for document_id, text in prepared.items()}
     weights = rarity(p.words for found in sentences.values() for p in found)
     scorer = ClaimText(wording, aliases=aliases, weights=weights)
     by_document: dict[str, list[_Claim]] = {}
@@ -323,7 +437,7 @@ def _rank(claim: _Claim, wording: str, documents: dict[str, tuple[str, str]],
     def offer(key: tuple[str, int, int, str | None], value: float, reasons: tuple[str, ...],
               quote: str, who: str) -> None:
         if value >= MIN_SCORE and (key[0], key[1], key[2]) not in dismissed \
-                and (key not in best or best[key][0] < value):
+                and key not in dismissed and (key not in best or best[key][0] < value):
             best[key] = (value, reasons, quote, who)
 
     near: set[str] = set()        # claims on a passage that scores
@@ -349,7 +463,8 @@ def _rank(claim: _Claim, wording: str, documents: dict[str, tuple[str, str]],
         same = bool(claim.proposition) and other.proposition == claim.proposition
         if other.id not in near and not same:
             continue                   # its text scores nothing: neither can its quote
-        found = scorer.score(prepared[other.document_id].passage(other.start, other.end))
+        found = scorer.score(prepared[other.document_id].passage(other.start, other.end,
+                                                                 figures=figures))
         value, reasons = found.value, found.reasons
         if same:
             value, reasons = min(1.0, value + SAME_PROPOSITION), (*reasons, "same proposition")

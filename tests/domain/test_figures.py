@@ -84,7 +84,8 @@ def test_counted_things(text: str, value: float, unit: str) -> None:
 @pytest.mark.parametrize(("text", "approx"), [
     ("about $6 million", True), ("around $6 million", True), ("roughly $6 million", True),
     ("~$6 million", True), ("no more than $6 million", True), ("около 6 млн рублей", True),
-    ("约600亿元", True), ("$6 million", False), ("spent $6 million", False)])
+    ("约600亿元", True), ("成本约600亿元", True), ("$6 million", False),
+    ("spent $6 million", False)])
 def test_approximations(text: str, approx: bool) -> None:
     assert one(text).approx is approx
 
@@ -104,9 +105,18 @@ def test_dates(text: str, day: date, unit: str) -> None:
     assert date.fromordinal(int(figure.value)) == day
 
 
+def test_numbers_in_words_with_what_makes_them_figures() -> None:
+    assert [(f.text, f.kind, f.value) for f in extract(
+        "The Nasdaq plummeted three percent Monday; ten million dollars; twenty-five chips; "
+        "one of the best; two people; in one day, for two years")] == [
+        ("three percent", PERCENT, 3.0), ("ten million dollars", MONEY, 1e7),
+        ("twenty-five chips", QUANTITY, 25.0), ("two people", QUANTITY, 2.0)]
+
+
 def test_years_identifiers_and_plain_numbers() -> None:
     assert [f.kind for f in extract("burst in 2000, and in 2024 alone")] == [YEAR, YEAR]
     assert extract("the H800, R1, o1, COVID-19 and 5G") == []
+    assert extract("reuters.com/world/hit-us-allies-asia-2025-01-28/") == []   # a path
     (number,) = extract("Kirin 9010 and 2,000")[1:]
     assert (number.kind, number.value) == (NUMBER, 2000)
     assert one("1.000").value == 1.0             # ambiguous: read as English writes it

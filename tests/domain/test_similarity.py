@@ -7,8 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from annotator.domain.similarity import (
+    BIG,
+    BLOCK,
+    BLOCKS,
     AliasTable,
     ClaimText,
+    PreparedText,
     aliases_in,
     rarity,
     sentences,
@@ -92,3 +96,19 @@ def test_scores_are_deterministic() -> None:
     claim = ClaimText("lost USD 589 billion in market value on January 27, 2025")
     passage = "On January 27, 2025, Nvidia lost $600 billion in market value."
     assert claim.score(passage) == ClaimText(claim.text).score(passage)
+
+
+def test_a_big_text_is_read_where_the_claims_words_are() -> None:
+    common = ["market", "government", "company", "analysts", "report", "minister", "prices",
+              "growth", "bank"]
+    paragraphs = [" ".join(common[(n + k) % len(common)] for k in range(40)) + "."
+                  for n in range(8000)]
+    paragraphs[6000] = "👇 Nvidia lost USD 589 billion in market value in one day."
+    text = "\n".join(paragraphs)
+    assert len(text) > BIG
+    claim = ClaimText("Nvidia lost $589bn of market value")
+    found = PreparedText(text).sentences(claim.hits(), pieces=claim.pieces())
+    assert len(found) < 8000 * (BLOCKS + 1) * BLOCK / len(text)    # not every sentence
+    (planted,) = [p for p in found if "nvidi" in p.words]
+    assert text[planted.start:planted.end] == paragraphs[6000]
+    assert claim.score(planted).value > 0.5

@@ -12,7 +12,7 @@ from annotator.services import similar
 from annotator.services.project import NotFoundError, ProjectService
 from annotator.services.sample import AS_USER_FILES, import_sample_corpus
 from annotator.services.transfer import AS_READ
-from annotator.storage.models import AssignmentRow
+from annotator.storage.models import AssignmentRow, ClaimLinkRow
 
 MERICS = "DeepSeek shocks the tech world"
 WASHINGTON = "Chinese “DeepSeek” Messages to Washington"
@@ -117,9 +117,11 @@ def test_blind_documents_hide_colleagues_claims(project_location):
                                           status="assigned", assigned_by="lead",
                                           assigned_at=now))
         ids = {name: {c.claim_id for c in similar.candidates(service, loss.id, analyst=name)}
-               for name in ("bob", "carol")}
+               for name in ("bob", "carol", "dave", None)}
         assert theirs.id in ids["bob"]
         assert theirs.id not in ids["carol"]
+        assert theirs.id in ids["dave"]          # not coding it: not blind for dave
+        assert theirs.id not in ids[None]
         carol = similar.candidates(service, loss.id, analyst="carol")
         assert any(c.claim_id is None and c.document_id == theirs.document_id
                    and c.start <= theirs.start < c.end for c in carol)
@@ -187,6 +189,80 @@ def test_versions_of_the_claims_document_are_not_elsewhere(project_location):
         service.close()
 
 
-def test_conflicting_figures_of_claims():
+def test_conflicting_figures_of_claims(project_location):
     (conflict,) = similar.conflicts([("a", "lost USD 589 billion"), ("b", "lost $600 billion")])
     assert (conflict.first.value, conflict.second.value) == (589e9, 600e9)
+    service = _open(project_location)
+    try:
+        merics = _claim(service, MERICS, "lost USD 589 billion in market")
+        norton = _claim(service, NORTON, "fell 17%, losing $600 billion in market cap")
+        washington = _claim(service, WASHINGTON, "lost approximately 3.15%, amounting to "
+                                                 "$600 billion in market value")
+        found = similar.claim_conflicts(service, [merics.id, norton.id, washington.id,
+                                                  "gone"])
+        assert [(c.first_id, c.first.text, c.second_id, c.second.text, c.soft)
+                for c in found] == [
+            (merics.id, "USD 589 billion", norton.id, "$600 billion", True),
+            (merics.id, "USD 589 billion", washington.id, "$600 billion", True)]
+    finally:
+        service.close()
+
+
+def test_names_given_in_two_scripts_anywhere_in_the_corpus(project_location):
+    service = ProjectService.open(project_location, create=True)
+    try:
+        glossary = Document.from_text("The startup DeepSeek (深度求索) is based in Hangzhou.",
+                                      title="glossary")
+        english = Document.from_text("DeepSeek released R1 in January.", title="english")
+        # Nothing in common with the claim but the name, written in Chinese only.
+        chinese = Document.from_text("深度求索一月发布了R1模型。", title="chinese")
+        for document in (glossary, english, chinese):
+            service.add_document(document)
+        claim = service.add_claim(Claim.new(english, 0, 32, annotator="ann"))
+        found = {c.document_id: c for c in similar.candidates(service, claim.id)}
+        assert "name 深度求索 = DeepSeek" in found[chinese.id].reasons
+    finally:
+        service.close()
+
+
+def test_chinese_and_russian_passages(project_location):
+    service = ProjectService.open(project_location, create=True)
+    try:
+        claim_text = Document.from_text("深度求索发布了新模型，训练成本约560万美元。", title="zh")
+        same = Document.from_text("东京都知事选举结果公布。据报道，深度求索的训练成本为560万美元。",
+                                  title="zh-same")
+        russian = Document.from_text("Погода в Москве. DeepSeek (深度求索) потратила около "
+                                     "5,6 млн долларов на обучение модели.", title="ru")
+        for document in (claim_text, same, russian):
+            service.add_document(document)
+        claim = service.add_claim(Claim.new(claim_text, 0, len(claim_text.text) - 1,
+                                            annotator="ann"))
+        found = similar.candidates(service, claim.id)
+        assert [c.quote for c in found][:2] == [
+            "据报道，深度求索的训练成本为560万美元。",
+            "DeepSeek (深度求索) потратила около 5,6 млн долларов на обучение модели."]
+        assert "figure 560万美元 = 560万美元" in found[0].reasons
+        assert "figure 560万美元 = 5,6 млн долларов" in found[1].reasons    # 5.6 million
+        for c in found:
+            assert service.document(c.document_id).text[c.start:c.end] == c.quote
+    finally:
+        service.close()
+
+
+def test_claims_already_linked_are_not_offered_again(project_location):
+    service = _open(project_location)
+    try:
+        loss = _claim(service, MERICS, "lost USD 589 billion in market")
+        norton = _claim(service, NORTON, "losing $600 billion in market cap")
+        assert norton.id in {c.claim_id for c in similar.candidates(service, loss.id)}
+        with service.database.writing() as session:     # confirmed, from the other side
+            session.add(ClaimLinkRow(id="link-1", claim_id=norton.id, target_id=loss.id,
+                                     relation="same", analyst="ann",
+                                     created_at=datetime.now(UTC)))
+        found = similar.candidates(service, loss.id)
+        assert norton.id not in {c.claim_id for c in found}
+        assert not any(c.document_id == norton.document_id and c.start <= norton.start < c.end
+                       for c in found)                  # nor its sentence as text
+        assert any("$600 billion in market value" in c.quote for c in found)
+    finally:
+        service.close()
