@@ -22,8 +22,8 @@ explores with random seeds (a failure prints its steps and @reproduce_failure).
 
 from __future__ import annotations
 
-import copy
 import collections
+import copy
 import os
 import sqlite3
 import time
@@ -41,6 +41,7 @@ from annotator.domain.model import Claim
 from annotator.services import links as link_service
 from annotator.services.project import ProjectService
 from annotator.ui import plain
+from annotator.ui.item_models import ClaimTableModel
 from tests.ui import loop_support as support
 from tests.ui.loop_model import Model, Step
 from tests.ui.test_labelling_loop_stateful import CTRL, SHIFT, K, LoopMachine, Walk
@@ -159,6 +160,9 @@ class LinksMachine(LoopMachine):
         self.model.links, self.model.dismissals = {}, set()
         self.raw = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         self.model.publishers = dict(self.raw.execute("SELECT id, source FROM documents"))
+        self.figure_claims = [row[0] for row in self.raw.execute(
+            f"SELECT id FROM claims WHERE quote IN ({', '.join('?' * len(FIGURE_CLAIMS))})",
+            [quote for _title, quote in FIGURE_CLAIMS])]
         self.elsewhere = self.window.elsewhere
         self.panel = self.elsewhere.panel
         self.elsewhere._timer.setInterval(5)       # the panel's settle delay, shortened
@@ -231,6 +235,31 @@ class LinksMachine(LoopMachine):
         link_id = self._new_link()
         model.link_step("link", lambda: model.links.__setitem__(
             link_id, (current, source, relation)))
+
+    @rule(relation=st.sampled_from(EVIDENCE), which=st.integers(0, 5),
+          back=st.booleans())
+    def link_across(self, relation: str, which: int, back: bool) -> None:
+        """Remember the current claim, go to a claim of another document, link there."""
+        if self.model.current is None:
+            return
+        self.remember()
+        self.switch_document(which)
+        self.tab(back)
+        self.link_remembered(relation)
+
+    @rule(which=st.integers(0, 3))
+    def to_figure_claim(self, which: int) -> None:
+        """Click a claim on a shared figure in the claims table (in its document)."""
+        claim = self.model.claims.get(self.figure_claims[which % len(self.figure_claims)])
+        if claim is None:
+            return
+        if claim["document_id"] != self.model.document_id:
+            self._run(lambda: support.open_document(self.window, claim["document_id"]))
+            self.model.switch_document(claim["document_id"])
+        rows = self.window.claim_table.model()
+        row = next(r for r in range(rows.rowCount())
+                   if rows.index(r, 0).data(ClaimTableModel.ID_ROLE) == claim["id"])
+        self.click_table_row(row)
 
     @rule(which=st.integers(0, 20))
     def unlink(self, which: int) -> None:
