@@ -179,6 +179,18 @@ def current_token(service: ProjectService, document_id: str | None,
                  assignments, link_stamp, links, gold_document, gold)
 
 
+def claim_versions(service: ProjectService, claim_ids: Collection[str]) -> dict[str, int]:
+    """The stored version of each of ``claim_ids`` (those that exist)."""
+    ids = sorted(set(claim_ids))
+    found: dict[str, int] = {}
+    with service.database.reading() as session:
+        for start in range(0, len(ids), 500):
+            found.update({key: version for key, version in session.execute(
+                select(ClaimRow.id, ClaimRow.version).where(
+                    ClaimRow.id.in_(ids[start:start + 500])))})
+    return found
+
+
 def changes_since(service: ProjectService, token: Token, text: str | None = None,
                   wanted: Callable[[str], bool] | None = None,
                   counted: Collection[str] | None = None) -> Changes:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from annotator.domain.codebook import Codebook, CodebookError, Dimension
 from annotator.domain.model import Claim, Document, Source
 from annotator.services.codebook import CodebookService
+from annotator.services.live import claim_versions
 from annotator.services.project import NotFoundError, ProjectService
 from annotator.storage.errors import ClaimConflictError, ProjectError, ServerUnreachableError
 
@@ -136,6 +137,15 @@ class ProjectController(GuardedController):
         self.claim_removed.emit(removed)
         self._announce_saved()
         return removed
+
+    def relabelled(self) -> None:
+        """The analyst's own codebook change relabelled claims (a rename): each one
+        it touched is a version on. Read again the versions the window knows, so
+        that undoing an earlier edit, or deleting, is not taken for a colleague's
+        change."""
+        versions: dict[str, int] = self.__dict__.setdefault("_versions", {})
+        if versions:
+            versions.update(self._guard(claim_versions, self.service, list(versions)))
 
     def update_document_details(self, document_id: str, details: dict) -> Document:
         document = self._guard(lambda: self.service.update_document_details(document_id,

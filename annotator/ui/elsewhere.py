@@ -178,8 +178,11 @@ class Elsewhere(QObject):
         annotators = self.window.identity.shown().annotators()
 
         def call(service, _progress, _cancelled):  # type: ignore[no-untyped-def]
-            return similar.candidates(service, claim_id, CANDIDATES + len(linked),
-                                      analyst=analyst, annotators=annotators)
+            try:
+                return similar.candidates(service, claim_id, CANDIDATES + len(linked),
+                                          analyst=analyst, annotators=annotators)
+            except NotFoundError:      # deleted meanwhile: its removal refreshes the panel
+                return []
 
         # No parent: a task outlives a closing window without holding it up (its
         # end is then ignored).
@@ -317,6 +320,12 @@ class Elsewhere(QObject):
             return
         if source is None or source.claim.id == claim.id:
             self.window.show_message("Remember another claim as evidence first.")
+            return
+        try:
+            self.window.service.claim(source.claim.id)  # type: ignore[union-attr]
+        except NotFoundError:         # deleted since (undoing that brings it back)
+            self.window.show_message("The claim remembered as evidence has been deleted: "
+                                     "remember another claim first.", 8000)
             return
         existing = links.link_between(self.window.service, claim.id,  # type: ignore[arg-type]
                                       source.claim.id)

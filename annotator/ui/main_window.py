@@ -323,8 +323,8 @@ class MainWindow(QMainWindow):
 
     def _on_codebook_changed(self, codebook: Codebook) -> None:
         self._apply_codebook(codebook)
-        # A codebook change may have relabelled claims: show what is stored (the
-        # current claim stays current).
+        if self.controller is not None:     # relabelled claims: their versions, what is stored
+            self.controller.relabelled()
         if self._document is not None and self.service is not None:
             self.shown.show(self.identity.claims_of(self._document))
             self.document_panel.set_documents(self.identity.documents())

@@ -101,13 +101,15 @@ def _random_claims(document: Document, rng: random.Random, count: int,
     return claims
 
 
-def build_template(path: Path, *, claims_per_document: int = 14, seed: int = 7) -> Path:
-    """Create the project file once; :func:`fresh_project` copies it per example."""
+def build_template(path: Path, *, claims_per_document: int = 14, seed: int = 7,
+                   texts: tuple[tuple[str, str], ...] = TEXTS) -> Path:
+    """Create the project file once (``texts``: titles and texts of its documents);
+    :func:`fresh_project` copies it per example."""
     service = ProjectService.open(path, create=True)
     try:
         rng = random.Random(seed)
         sources = [service.add_source(Source.new(f"Source {n}")) for n in range(8)]
-        for title, text in TEXTS:
+        for title, text in texts:
             document = service.add_document(Document.from_text(text, title=title)).document
             if claims_per_document:
                 service.add_claims(_random_claims(document, rng, claims_per_document, sources))

@@ -263,3 +263,49 @@ def test_deleting_an_appearance_updates_the_panel(qtbot, window: MainWindow) -> 
     window.undo_stack.undo()                                   # the claim and its link back
     window.select_claim(claim_id)
     qtbot.waitUntil(lambda: panel.cluster.topLevelItemCount() == 2)
+
+
+def test_a_claim_deleted_while_its_similar_passages_are_looked_for(
+        qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """The worker finds the claim gone (Delete pressed as the search starts): no
+    passages, no error (found by tests/ui/test_links_stateful.py)."""
+    claim_id = _claim_in(window, MERICS_LOSS)
+    panel = _panel(qtbot, window, claim_id)
+    view = window.elsewhere.view_of(stored_claim(window, claim_id))
+    window.delete_current_claim()
+    _refreshed(qtbot, window)
+    with qtbot.capture_exceptions() as exceptions:
+        panel.show_view(view, looking=True)
+        window.elsewhere._look_for_similar(window.service.location, view)
+        qtbot.waitUntil(lambda: not panel.candidates_title.text().endswith("looking…"))
+    assert exceptions == []
+    assert panel.candidates.topLevelItemCount() == 0
+
+
+def test_linking_a_remembered_claim_deleted_since_says_so(
+        qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Not a "Change not saved: no claim <id>" error: a message, no link, no step
+    (found by tests/ui/test_links_stateful.py); undoing the deletion makes it linkable."""
+    from annotator.ui import plain
+
+    failures: list[str] = []
+    monkeypatch.setattr(plain, "fail", lambda _parent, _title, text: failures.append(text))
+    evidence = _claim_in(window, REPORT_LOSS)
+    window.elsewhere.remember()
+    window.delete_current_claim()
+    claim_id = _claim_in(window, MERICS_LOSS)
+    panel = _panel(qtbot, window, claim_id)
+    steps = window.undo_stack.count()
+    qtbot.mouseClick(panel.relation_buttons["supports"], Qt.MouseButton.LeftButton)
+    assert failures == [] and links.all_links(window.service, live_only=False) == []
+    assert window.undo_stack.count() == steps
+    assert "deleted" in window.statusBar().currentMessage()
+    window.undo_stack.undo()                                  # the mark
+    window.undo_stack.undo()                                  # the deletion
+    assert stored_claim(window, evidence).quote == REPORT_LOSS
+    claim_id = _claim_in(window, MERICS_LOSS)
+    qtbot.waitUntil(lambda: panel.view is not None and panel.view.claim.id == claim_id)
+    qtbot.mouseClick(panel.relation_buttons["supports"], Qt.MouseButton.LeftButton)
+    [link] = links.all_links(window.service)
+    assert (link.claim_id, link.target_id, link.relation) == (claim_id, evidence, "supports")
+    assert failures == []

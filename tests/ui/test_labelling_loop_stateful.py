@@ -75,6 +75,7 @@ class LoopMachine(RuleBasedStateMachine):
         super().__init__()
         n = next(Walk.serial)
         Walk.examples += 1
+        Walk.boxes.clear()            # a box an earlier example failed on is not this one's
         folder = Walk.folder / f"walk{n}"
         folder.mkdir()
         self.path = support.fresh_project(Walk.template, folder / "walk.annotator.sqlite")

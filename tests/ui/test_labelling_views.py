@@ -141,6 +141,50 @@ def test_codebook_rename_relabels_the_open_document(qtbot, window: MainWindow) -
     assert window.claims.claim_at(window.claims.row_of(claim.id)).stance == "refutes"  # type: ignore[arg-type]
 
 
+def _rename_refutes(window: MainWindow) -> None:
+    from annotator.ui.commands import ChangeCodebookCommand
+
+    assert window.codebook_controller is not None
+    before = window.codebook
+    labels = [label if label.key != "refutes" else
+              type(label)(label.dimension, "contradicts", "Contradicts", label.description,
+                          label.colour, label.shortcut)
+              for label in before.of(Dimension.STANCE)]
+    window.undo_stack.push(ChangeCodebookCommand(
+        window.codebook_controller, before, with_labels(before, Dimension.STANCE, labels),
+        "Rename refutes", renames={Dimension.STANCE: {"refutes": "contradicts"}}))
+
+
+def test_after_a_codebook_rename_undo_and_delete_are_not_taken_for_a_colleagues_change(
+        qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A rename relabels claims (a version on each): undoing an edit made before
+    it, or deleting a relabelled claim, saves (found by tests/ui/test_links_stateful.py:
+    the window still knew the claims' versions from before the rename)."""
+    from annotator.ui import plain
+
+    failures: list[str] = []
+    monkeypatch.setattr(plain, "fail", lambda _parent, _title, text: failures.append(text))
+    text = open_document_containing(window, "Nasdaq plummeted")
+    claim = _mark(window, text, "Nasdaq", stance="refutes")
+    other = _mark(window, text, "plummeted", stance="refutes")
+    window.edit_current_claim("info_credibility", 3)
+    _rename_refutes(window)
+    window.undo_action.trigger()                      # the rename
+    window.undo_action.trigger()                      # the credibility
+    assert failures == []
+    service = window.service
+    assert service is not None
+    assert (service.claim(other.id).stance, service.claim(other.id).info_credibility) == (
+        "refutes", None)
+    window.redo_action.trigger()
+    window.redo_action.trigger()
+    window.select_claim(claim.id)
+    window.delete_current_claim()                     # relabelled by the rename
+    assert failures == []
+    assert all(c.id != claim.id for c in service.claims(claim.document_id))
+    assert service.claim(other.id).stance == "contradicts"
+
+
 def test_a_claim_across_paragraphs_is_highlighted_in_both(qtbot, window: MainWindow) -> None:
     from PySide6.QtGui import QColor, QTextCursor
 
