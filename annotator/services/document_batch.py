@@ -39,12 +39,10 @@ BATCH_CHARS = 4_000_000
 
 
 def document_row(document: Document) -> DocumentRow:
-    """A new row for ``document``."""
-    return DocumentRow(id=document.id, sha256=document.sha256, title=document.title,
-                       source=document.source, published=document.published,
-                       meta=dict(document.metadata), text=document.text,
-                       length=len(document.text), created_at=document.created_at,
-                       origin=document.origin, previous_id=document.previous_id)
+    """A new row for ``document`` (the ORM names the ``metadata`` column ``meta``)."""
+    values = document_values(document)
+    values["meta"] = values.pop("metadata")
+    return DocumentRow(**values)
 
 
 def document_values(document: Document) -> dict[str, Any]:

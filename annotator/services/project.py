@@ -291,12 +291,9 @@ class ProjectService:
             if session.scalar(select(DocumentRow.id).where(
                     DocumentRow.sha256 == document.sha256)) is not None:
                 raise ValueError("that text is already in the project")
-            session.add(DocumentRow(
-                id=document.id, sha256=document.sha256, title=document.title,
-                source=document.source, published=document.published,
-                meta=dict(document.metadata), text=document.text,
-                length=len(document.text), created_at=document.created_at,
-                origin=document.origin, previous_id=previous_id, status=old.status))
+            row = document_row(document)        # previous_id: set above
+            row.status = old.status
+            session.add(row)
             session.flush()
             rows = list(session.scalars(select(ClaimRow).where(
                 ClaimRow.document_id == previous_id).order_by(ClaimRow.start)))
