@@ -577,14 +577,7 @@ def _write_server(server: Database, local: Database, plan: _Plan,
     a row the server refuses is listed (and stays pending) and the rest go."""
     if not plan.server:
         return
-    texts_wanted = [op.key for op in plan.server
-                    if op.kind.name == "documents" and op.action == "insert"]
-    if texts_wanted:
-        with local.reading() as session:
-            texts = _texts(session.connection(), texts_wanted)
-        for op in plan.server:
-            if op.kind.name == "documents" and op.action == "insert":
-                op.row = {**(op.row or {}), "text": texts[op.key]}
+    _add_texts(plan.server, local)
     refused: set[int] = set()
     with server.writing() as session:
         connection = session.connection()
@@ -612,6 +605,19 @@ def _write_server(server: Database, local: Database, plan: _Plan,
                                            for r in report.refused))]
 
 
+def _add_texts(ops: list[_Op], source: Database) -> None:
+    """Documents to insert carry their text, read from ``source`` only now (the
+    plan compares fingerprints, never whole texts)."""
+    wanted = [op.key for op in ops if op.kind.name == "documents" and op.action == "insert"]
+    if not wanted:
+        return
+    with source.reading() as session:
+        texts = _texts(session.connection(), wanted)
+    for op in ops:
+        if op.kind.name == "documents" and op.action == "insert":
+            op.row = {**(op.row or {}), "text": texts[op.key]}
+
+
 def _restore_base(plan: _Plan, op: _Op) -> None:
     table = plan.base.setdefault(op.kind.name, {})
     if op.before is None:
@@ -626,14 +632,7 @@ def _verb(action: str) -> str:
 
 def _write_local(connection: Connection, server: Database, plan: _Plan,
                  report: SyncReport) -> None:
-    texts_wanted = [op.key for op in plan.local
-                    if op.kind.name == "documents" and op.action == "insert"]
-    if texts_wanted:
-        with server.reading() as session:
-            texts = _texts(session.connection(), texts_wanted)
-        for op in plan.local:
-            if op.kind.name == "documents" and op.action == "insert":
-                op.row = {**(op.row or {}), "text": texts[op.key]}
+    _add_texts(plan.local, server)
     for op in _order(plan.local):
         try:
             with connection.begin_nested():
