@@ -16,7 +16,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -30,6 +29,7 @@ from annotator.formats.registry import ImportOptions
 from annotator.formats.text import EncodingCandidate, encoding_candidates_for
 from annotator.services.project import ProjectService
 from annotator.services.transfer import ImportReport, import_files
+from annotator.ui.mapping_dialog import import_buttons
 from annotator.ui.tasks import BackgroundTask, Cancelled, Progress, with_project
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
@@ -105,11 +105,7 @@ class EncodingDialog(QDialog):
         body = QHBoxLayout()
         body.addWidget(self.list, 1)
         body.addLayout(right, 3)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = import_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(explain)
         layout.addLayout(body, 1)

@@ -40,6 +40,16 @@ def _theirs(entry: Entry) -> str:
     return f"{entry.dimension.title}: {entry.key}{name}"
 
 
+def import_buttons(dialog: QDialog) -> QDialogButtonBox:
+    """Import and Cancel, accepting or rejecting ``dialog`` (every import preview)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def preview_layout(dialog: QDialog, summary: QLabel, rows: int, headers: list[str],
                    name: str, stretch: set[int]) -> tuple[QTableWidget, QDialogButtonBox]:
     """What every import's mapping preview shows: ``summary`` over a table of
@@ -57,11 +67,7 @@ def preview_layout(dialog: QDialog, summary: QLabel, rows: int, headers: list[st
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch
                                     if column in stretch
                                     else QHeaderView.ResizeMode.ResizeToContents)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                               | QDialogButtonBox.StandardButton.Cancel)
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
+    buttons = import_buttons(dialog)
     layout = QVBoxLayout(dialog)
     layout.addWidget(summary)
     layout.addWidget(table, 1)
