@@ -121,17 +121,7 @@ def test_claim_source_registry_and_grading_prefills(qtbot, window: MainWindow) -
 def test_codebook_rename_relabels_the_open_document(qtbot, window: MainWindow) -> None:
     text = open_document_containing(window, "Nasdaq plummeted")
     claim = _mark(window, text, "Nasdaq", stance="refutes")
-    assert window.codebook_controller is not None
-    before = window.codebook
-    labels = [label if label.key != "refutes" else
-              type(label)(label.dimension, "contradicts", "Contradicts", label.description,
-                          label.colour, label.shortcut)
-              for label in before.of(Dimension.STANCE)]
-    from annotator.ui.commands import ChangeCodebookCommand
-
-    window.undo_stack.push(ChangeCodebookCommand(
-        window.codebook_controller, before, with_labels(before, Dimension.STANCE, labels),
-        "Rename refutes", renames={Dimension.STANCE: {"refutes": "contradicts"}}))
+    _rename_refutes(window)
     row = window.claims.row_of(claim.id)
     assert window.claims.claim_at(row).stance == "contradicts"   # type: ignore[arg-type]
     stance_column = window.claims.HEADERS.index("Stance")
